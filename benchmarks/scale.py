@@ -1,0 +1,97 @@
+"""Seconds per step and peak memory of the simulator at a given size.
+
+    python benchmarks/scale.py --actors 1000000 --domains 16 --steps 5
+    python benchmarks/scale.py --actors 10000 100000 1000000     # linearity check
+
+The scenario goes through the same code path as `clusterlab run` (a validated Scenario,
+`Sim.init`, `Sim.step`); only the sizes are scaled from the default: firms keep the
+default's density per km2 and towns per firm, tie degrees give about 10 ties per actor
+(20 tie ends), every mechanism is on. Each size runs in a fresh process so peak memory
+(ru_maxrss) is that size's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+
+
+def scenario_for(actors: int, domains: int, steps: int):
+    from clusterlab import default_scenario
+
+    externals = max(50, actors // 40)
+    cluster_orgs = max(1, actors // 100_000)
+    inst_each = max(2, actors // 400)
+    firms = actors - externals - cluster_orgs - 4 * inst_each
+    region = 40.0 * math.sqrt(firms / 200)
+    return default_scenario().set(**{
+        "name": f"scale-{actors}", "steps": steps,
+        "population.firms": firms, "population.externals": externals,
+        "population.universities": inst_each, "population.institutes": inst_each,
+        "population.intermediaries": inst_each, "population.agencies": inst_each,
+        "population.cluster_orgs": cluster_orgs, "population.region_km": region,
+        "population.centres": max(3, firms // 70),
+        "knowledge.domains": domains,
+        "network.horizontal_degree": 7.0, "network.vertical_degree": 7.0,
+        "network.multi_angle_degree": 2.0,
+        "network.cluster_org_members": min(0.3, 20_000 / firms),
+        "output.figures": False,
+    })
+
+
+def one(actors: int, domains: int, steps: int) -> dict:
+    import resource
+
+    from clusterlab import Sim
+
+    sc = scenario_for(actors, domains, steps)
+    t0 = time.perf_counter()
+    sim = Sim(sc)
+    sim.init()
+    build = time.perf_counter() - t0
+    sim.step()  # warm-up: compile or load cached kernels
+    sim.timings.clear()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        sim.step()
+    per_step = (time.perf_counter() - t0) / steps
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # GiB (ru_maxrss in KiB)
+    return {
+        "actors": sim.actors.n, "ties": sim.ties.n_alive, "domains": domains,
+        "build_s": round(build, 2), "step_s": round(per_step, 4),
+        "per_mechanism_s": {k: round(v / steps, 4) for k, v in sim.timings.items()},
+        "peak_gib": round(peak, 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--actors", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--domains", type=int, default=16)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(one(args.actors[0], args.domains, args.steps)))
+        return
+    rows = []
+    for n in args.actors:
+        out = subprocess.run([sys.executable, __file__, "--child", "--actors", str(n),
+                              "--domains", str(args.domains), "--steps", str(args.steps)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(out.stderr)
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"{row['actors']:>10,} actors {row['ties']:>11,} ties  D={row['domains']}  "
+              f"build {row['build_s']:7.2f} s  step {row['step_s']:.4f} s  "
+              f"({row['step_s'] / row['actors'] * 1e6:.3f} us/actor)  peak {row['peak_gib']:.2f} GiB")
+        print("    " + "  ".join(f"{k} {v:.4f}" for k, v in row["per_mechanism_s"].items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Horizontal spillover without consent (MODEL.md 3.3; seed 002, horizontal learning).
+
+Firms "compare, observe and imitate" same-stage firms nearby: geographic proximity lets
+them observe the innovations of others "expediently and freely" (seed 002; Marshall's
+knowledge "in the air"; Malmberg & Maskell 2002). Each step every firm observes one
+same-stage firm drawn from those within `radius_km` and gains part of the gap in visible
+(explicit, embodied in products) knowledge:
+
+    dE_i[d] = rate * visibility * A_i * u(delta_ij, A_i) * max(0, E_j[d] - E_i[d])
+
+Tacit knowledge is not observable and does not spill over. The observation neighbourhood
+(at most `max_observed` firms) is built once with a spatial grid.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..params import Field, MechanismParams
+from ..spatial import Grid
+from ..state import SME, SPILLOVER
+from .base import Mechanism
+from .transfer import add_inplace, understandability
+
+
+@nb.njit(parallel=True, cache=True)
+def _spill(indptr, indices, pick, E, P, A, alive, rate, cog_scale, dE, inflow, totals):
+    n, D = E.shape
+    n_chunks = totals.shape[0]
+    size = (n + n_chunks - 1) // n_chunks
+    for c in nb.prange(n_chunks):
+        for i in range(c * size, min(n, (c + 1) * size)):
+            lo, hi = indptr[i], indptr[i + 1]
+            for d in range(D):
+                dE[i, d] = 0.0
+            if hi == lo or not alive[i]:
+                continue
+            j = indices[lo + min(int(pick[i] * (hi - lo)), hi - lo - 1)]
+            if not alive[j]:
+                continue
+            dot = 0.0
+            for d in range(D):
+                dot += P[i, d] * P[j, d]
+            r = rate * A[i] * understandability(1.0 - dot, A[i], cog_scale)
+            got = 0.0
+            for d in range(D):
+                g = E[j, d] - E[i, d]
+                if g > 0.0:
+                    dE[i, d] = r * g
+                    got += r * g
+            inflow[i, 4] += got
+            totals[c] += got
+
+
+class Spillover(Mechanism):
+    name = "spillover"
+
+    class Params(MechanismParams):
+        rate: float = Field(0.03, ge=0, le=1, description="share of an observed gap imitated per step")
+        visibility: float = Field(0.5, ge=0, le=1, description="share of explicit knowledge visible in products")
+        radius_km: float = Field(5.0, gt=0, description="observation radius (km)")
+        max_observed: int = Field(16, ge=1, le=1000, description="most firms a firm keeps under observation")
+
+    def init(self, sim) -> None:
+        a, p = sim.actors, self.pars
+        cls = np.where(a.kind <= SME, a.stage, -1).astype(np.int64)
+        grid = Grid(a.x.astype(np.float64), a.y.astype(np.float64), cls, p.radius_km)
+        self.indptr, self.indices = grid.within(a.x, a.y, cls, p.radius_km, p.max_observed,
+                                                sim.rng("spillover"))
+        self.dE = np.zeros_like(a.E)
+        self.totals = np.zeros(256)
+
+    def step(self, sim) -> None:
+        a, p = sim.actors, self.pars
+        from .transfer import Transfer  # the cognitive scale is the transfer's
+        scale = sim.mechanism(Transfer).pars.cognitive_scale
+        pick = sim.rng("spillover").random(a.n)
+        self.totals[:] = 0.0
+        _spill(self.indptr, self.indices, pick, a.E, sim.profiles(), a.absorptive, a.alive,
+               p.rate * p.visibility, scale, self.dE, a.inflow, self.totals)
+        add_inplace(a.E, self.dE)
+        total = float(self.totals.sum())
+        sim.stats["flow_spillover"] += total
+        sim.stats["flow_explicit"] += total
+        sim.stats["seci_combination"] += total

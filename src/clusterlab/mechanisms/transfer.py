@@ -1,0 +1,211 @@
+"""Knowledge transfer along active ties (MODEL.md 3.2; seeds 000 and 002).
+
+Receiver i closes part of its gap to holder j in every domain d (Cowan & Jonard 2004):
+
+    dK_i[d] = beta_layer * A_i * u(delta_ij, A_i) * willingness_ji * w_ij * eff_ij * max(0, K_j[d] - K_i[d])
+
+- u = exp(-delta / (cognitive_scale * A_i)) is understandability, falling with the cognitive
+  distance delta = 1 - cosine(K_i, K_j); the gap supplies novelty, and the product is
+  Nooteboom's (2000) inverted U in cognitive distance. Absorptive capacity A_i widens it.
+- willingness_ji = (willingness_base + willingness_trust * trust_ij) * reciprocity_j, times
+  `competitor_factor` on horizontal ties: the holder's motivation (Szulanski 2000; the
+  "worry of unfair revenue" of seed 002; free riders give little).
+- eff_ij: spatial, cultural and organisational distance lower efficiency (seed 002,
+  absorptive capability): (1 - geo_penalty (1 - exp(-km / geo_km))) (1 - cultural_penalty
+  if culture groups differ) (1 - organisational_penalty * org distance); org distance is 0
+  within a business group and falls with the age of a vertical (subcontracting) tie.
+- Tacit knowledge moves only by socialisation, over strong and near ties (w >= tacit_min_strength
+  and distance <= tacit_max_km, Polanyi; Maskell & Malmberg 1999); explicit knowledge moves
+  over any tie.
+- Receivers update synchronously from the state at the start of the pass; a receiver's gain
+  in a domain never exceeds its largest gap to an active partner (no overshoot).
+
+A streaming pass over ties folds the direction-free factors into one rate per tie; then
+one fused Numba pass over each receiver's ties; flows are summed per layer (learning
+channel) and per form (tacit = SECI socialisation, explicit = part of combination).
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..params import Field, MechanismParams
+from ..state import HORIZONTAL, LAYERS, VERTICAL
+from .base import Mechanism
+
+N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
+
+
+@nb.njit(cache=True, inline="always")
+def understandability(delta, absorptive, scale):
+    """u(delta, A) = exp(-delta / (scale * A)): falls with cognitive distance, widened by A."""
+    return np.exp(-delta / (scale * absorptive))
+
+
+@nb.njit(parallel=True, cache=True)
+def _tie_rates(a, b, active, layer, w, trust, dist, born, now, culture, group, beta, will_base,
+               will_trust, competitor, tacit_w, tacit_km, geo_pen, inv_geo_km, cul_pen, org_pen,
+               org_age, rate):
+    """Per tie, everything in the rate that does not depend on the direction: layer rate,
+    strength, trust, competition and distance efficiency; 0 if inactive. The sign carries
+    the tacit gate: positive = tacit may flow, negative = explicit only."""
+    for t in nb.prange(len(a)):
+        L = layer[t]
+        if not active[t] or beta[L] == 0.0:
+            rate[t] = 0.0
+            continue
+        i = a[t]
+        j = b[t]
+        r = beta[L] * w[t] * (will_base + will_trust * trust[t])
+        if L == HORIZONTAL:
+            r *= competitor
+        r *= 1.0 - geo_pen * (1.0 - np.exp(-dist[t] * inv_geo_km))
+        if culture[i] != culture[j]:
+            r *= 1.0 - cul_pen
+        if group[i] != group[j]:
+            org = 1.0
+            if L == VERTICAL:
+                org = 1.0 - min(1.0, (now - born[t]) / org_age)
+            r *= 1.0 - org_pen * org
+        if w[t] >= tacit_w and dist[t] <= tacit_km:
+            rate[t] = r
+        else:
+            rate[t] = -r
+
+
+@nb.njit(parallel=True, cache=True, fastmath=True)
+def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog_scale,
+              dT, dE, moved, inflow, stats):
+    n = len(start)
+    D = T.shape[1]
+    n_chunks = stats.shape[0]
+    size = (n + n_chunks - 1) // n_chunks
+    for c in nb.prange(n_chunks):
+        accT = np.zeros((4, D))
+        accE = np.zeros((4, D))
+        maxT = np.zeros(D)
+        maxE = np.zeros(D)
+        for i in range(c * size, min(n, (c + 1) * size)):
+            any_flow = False
+            if alive[i]:
+                Ai = A[i]
+                for k in range(start[i], start[i] + count[i]):
+                    t = tid[k]
+                    r = rate[t]
+                    if r == 0.0:
+                        continue
+                    j = nbr[k]
+                    if not any_flow:
+                        accT[:] = 0.0
+                        accE[:] = 0.0
+                        maxT[:] = 0.0
+                        maxE[:] = 0.0
+                        any_flow = True
+                    dot = 0.0
+                    for d in range(D):
+                        dot += P[i, d] * P[j, d]
+                    g_rate = abs(r) * Ai * understandability(1.0 - dot, Ai, cog_scale) * recip[j]
+                    L = layer[t]
+                    got = 0.0
+                    for d in range(D):
+                        g = E[j, d] - E[i, d]
+                        if g > 0.0:
+                            accE[L, d] += g_rate * g
+                            got += g
+                            if g > maxE[d]:
+                                maxE[d] = g
+                    if r > 0.0:
+                        for d in range(D):
+                            g = T[j, d] - T[i, d]
+                            if g > 0.0:
+                                accT[L, d] += g_rate * g
+                                got += g
+                                if g > maxT[d]:
+                                    maxT[d] = g
+                    if got > 0.0 and g_rate > 0.0:
+                        moved[t] = True
+            if not any_flow:
+                for d in range(D):
+                    dT[i, d] = 0.0
+                    dE[i, d] = 0.0
+                continue
+            for d in range(D):
+                sT = accT[0, d] + accT[1, d] + accT[2, d] + accT[3, d]
+                sE = accE[0, d] + accE[1, d] + accE[2, d] + accE[3, d]
+                fT = min(1.0, maxT[d] / sT) if sT > 0.0 else 0.0
+                fE = min(1.0, maxE[d] / sE) if sE > 0.0 else 0.0
+                dT[i, d] = sT * fT
+                dE[i, d] = sE * fE
+                for L in range(4):
+                    stats[c, L] += accT[L, d] * fT
+                    stats[c, 4 + L] += accE[L, d] * fE
+                    inflow[i, L] += accT[L, d] * fT + accE[L, d] * fE
+
+
+@nb.njit(parallel=True, cache=True)
+def add_inplace(X, dX):
+    """X += dX for N x D arrays, in parallel."""
+    for i in nb.prange(X.shape[0]):
+        for d in range(X.shape[1]):
+            X[i, d] += dX[i, d]
+
+
+class Transfer(Mechanism):
+    name = "transfer"
+
+    class Params(MechanismParams):
+        horizontal: bool = Field(True, description="learn over horizontal ties (competitors: observe, compare, imitate)")
+        vertical: bool = Field(True, description="learn over vertical ties (suppliers and customers)")
+        multi_angle: bool = Field(True, description="learn over multi-angle ties (institutions, cluster organisation)")
+        pipeline: bool = Field(True, description="learn over global pipelines")
+        beta_horizontal: float = Field(0.04, ge=0, le=1, description="transfer rate over horizontal ties")
+        beta_vertical: float = Field(0.06, ge=0, le=1, description="transfer rate over vertical ties")
+        beta_multi_angle: float = Field(0.05, ge=0, le=1, description="transfer rate over multi-angle ties")
+        beta_pipeline: float = Field(0.06, ge=0, le=1, description="transfer rate over pipelines")
+        cognitive_scale: float = Field(0.6, gt=0, description="cognitive distance understood at absorptive capacity 1 (1/e)")
+        willingness_base: float = Field(0.3, ge=0, le=1, description="holder's willingness at zero trust")
+        willingness_trust: float = Field(0.7, ge=0, le=1, description="added willingness at full trust")
+        competitor_factor: float = Field(0.5, ge=0, le=1, description="willingness multiplier between competitors (horizontal)")
+        tacit_min_strength: float = Field(0.45, ge=0, le=1, description="weakest tie that carries tacit knowledge")
+        tacit_max_km: float = Field(30.0, ge=0, description="longest tie that carries tacit knowledge (km)")
+        geo_penalty: float = Field(0.5, ge=0, le=1, description="efficiency lost at a very long distance")
+        geo_km: float = Field(50.0, gt=0, description="distance scale of the geographic penalty (km)")
+        cultural_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost across culture groups")
+        organisational_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost across business groups")
+        organisational_years: float = Field(5.0, gt=0, description="years of subcontracting that remove the organisational penalty")
+
+    def betas(self) -> np.ndarray:
+        p = self.pars
+        return np.array([getattr(p, f"beta_{L}") if getattr(p, L) else 0.0 for L in LAYERS])
+
+    def init(self, sim) -> None:
+        n, D = sim.actors.T.shape
+        self.dT = np.zeros((n, D), np.float32)
+        self.dE = np.zeros((n, D), np.float32)
+        self.stats = np.zeros((N_CHUNKS, 8))
+        self.rate = np.zeros(sim.ties.m, np.float32)
+
+    def step(self, sim) -> None:
+        p, a, ties = self.pars, sim.actors, sim.ties
+        if self.dT.shape != a.T.shape or len(self.rate) != ties.m:
+            self.init(sim)
+        self.stats[:] = 0.0
+        ties.moved[:] = False
+        _tie_rates(ties.a, ties.b, ties.active, ties.layer, ties.w, ties.trust, ties.dist, ties.born,
+                   sim.t, a.culture, a.group, self.betas(), p.willingness_base, p.willingness_trust,
+                   p.competitor_factor, p.tacit_min_strength, p.tacit_max_km, p.geo_penalty,
+                   1.0 / p.geo_km, p.cultural_penalty, p.organisational_penalty,
+                   p.organisational_years * sim.scenario.steps_per_year, self.rate)
+        _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E,
+                  sim.profiles(), a.absorptive, a.reciprocity, a.alive, p.cognitive_scale,
+                  self.dT, self.dE, ties.moved, a.inflow, self.stats)
+        add_inplace(a.T, self.dT)
+        add_inplace(a.E, self.dE)
+        s = self.stats.sum(axis=0)
+        for L, layer in enumerate(LAYERS):
+            sim.stats[f"flow_{layer}"] += s[L] + s[4 + L]
+        sim.stats["seci_socialization"] += s[:4].sum()
+        sim.stats["seci_combination"] += s[4:].sum()
+        sim.stats["flow_tacit"] += s[:4].sum()
+        sim.stats["flow_explicit"] += s[4:].sum()

@@ -1,0 +1,101 @@
+"""Create the multiplex network at the start (MODEL.md section 2; seed 002).
+
+Four layers: horizontal (same stage, competitors), vertical (adjacent stages, supplier and
+customer), multi-angle (firms and institutions) and pipeline (cluster actors and externals,
+Bathelt et al. 2004). Local partners are found through a spatial grid at an exponential
+distance (mean ``network.tie_km``), so generation is O(N + E): no distance matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .scenario import Scenario
+from .spatial import Grid
+from .state import (CLUSTER_ORG, EXTERNAL, FOCAL, HORIZONTAL, INSTITUTE, MULTI_ANGLE,
+                    PIPELINE, SME, UNIVERSITY, VERTICAL, Actors, Ties)
+
+
+def layer_of(kind: np.ndarray, stage: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The layer a tie between a and b belongs to, from the kinds and stages of its ends."""
+    ka, kb = kind[a], kind[b]
+    layer = np.where(stage[a] == stage[b], HORIZONTAL, VERTICAL).astype(np.int8)
+    layer[(ka > SME) | (kb > SME)] = MULTI_ANGLE
+    layer[(ka == EXTERNAL) | (kb == EXTERNAL)] = PIPELINE
+    return layer
+
+
+def _stubs(rng, ids: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
+    """Repeat each id a Poisson(mean) number of times (the tie ends it starts)."""
+    counts = rng.poisson(np.broadcast_to(mean, ids.shape))
+    return np.repeat(ids, counts)
+
+
+def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
+    net = sc.network
+    n = actors.n
+    kind, stage = actors.kind, actors.stage
+    x, y = actors.x.astype(np.float64), actors.y.astype(np.float64)
+    firm = np.flatnonzero(kind <= SME)
+    pairs_a, pairs_b = [], []
+
+    def add(src, dst):
+        ok = dst >= 0
+        pairs_a.append(src[ok])
+        pairs_b.append(dst[ok])
+
+    # horizontal and vertical: partners of a given stage near the firm
+    by_stage = Grid(x, y, np.where(kind <= SME, stage, -1).astype(np.int64), net.tie_km)
+    src = _stubs(rng, firm, net.horizontal_degree / 2)
+    add(src, by_stage.pick_near(rng, x[src], y[src], stage[src].astype(np.int64), net.tie_km))
+    if sc.population.stages > 1:
+        boost = np.where(kind[firm] == FOCAL, net.focal_vertical_boost, 1.0)
+        src = _stubs(rng, firm, boost * net.vertical_degree / 2)
+        up = rng.random(len(src)) < 0.5
+        target = stage[src].astype(np.int64) + np.where(up, 1, -1)
+        target = np.where(target < 0, 1, np.where(target >= sc.population.stages, sc.population.stages - 2, target))
+        add(src, by_stage.pick_near(rng, x[src], y[src], target, net.tie_km))
+
+    # multi-angle: firms and institutions (cluster organisations by membership below)
+    inst = (kind > SME) & (kind != EXTERNAL) & (kind != CLUSTER_ORG)
+    if inst.any():
+        grid = Grid(x, y, np.where(inst, 0, -1).astype(np.int64), 3 * net.tie_km)
+        src = _stubs(rng, firm, net.multi_angle_degree)
+        add(src, grid.pick_near(rng, x[src], y[src], np.zeros(len(src), np.int64), 3 * net.tie_km))
+    for co in np.flatnonzero(kind == CLUSTER_ORG):
+        members = firm[rng.random(len(firm)) < net.cluster_org_members]
+        add(members, np.full(len(members), co))
+
+    # pipelines: firms by openness, universities and institutes, to random externals
+    externals = np.flatnonzero(kind == EXTERNAL)
+    if len(externals):
+        rate = np.where(kind[firm] == FOCAL, net.focal_pipelines, net.sme_pipelines) * actors.openness[firm]
+        src = _stubs(rng, firm, rate)
+        research = np.flatnonzero((kind == UNIVERSITY) | (kind == INSTITUTE))
+        src = np.concatenate([src, _stubs(rng, research, net.institution_pipelines)])
+        add(src, externals[rng.integers(0, len(externals), len(src))])
+
+    a = np.concatenate(pairs_a).astype(np.int64) if pairs_a else np.zeros(0, np.int64)
+    b = np.concatenate(pairs_b).astype(np.int64) if pairs_b else np.zeros(0, np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = np.unique(lo[lo != hi] * n + hi[lo != hi])
+    a, b = (key // n).astype(np.int32), (key % n).astype(np.int32)
+    return ties_between(sc, actors, a, b, rng)
+
+
+def ties_between(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray,
+                 rng: np.random.Generator, born: np.ndarray | None = None) -> Ties:
+    """Ties for given pairs (a < b): layer from the ends, strength, trust, length, age."""
+    net = sc.network
+    layer = layer_of(actors.kind, actors.stage, a, b)
+    mean_w = np.array([net.strength_horizontal, net.strength_vertical,
+                       net.strength_multi_angle, net.strength_pipeline])[layer]
+    conc = 6.0
+    w = rng.beta(conc * mean_w, conc * (1 - mean_w))
+    trust0 = np.where(layer == PIPELINE, net.trust_pipeline, net.trust_local)
+    trust0 = trust0 + net.trust_culture_bonus * (actors.culture[a] == actors.culture[b])
+    trust = np.clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
+    dist = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b])
+    if born is None:
+        born = -rng.integers(0, int(net.max_age_years * sc.steps_per_year) + 1, len(a))
+    return Ties.from_edges(actors.n, a, b, layer, w, trust, dist, born)

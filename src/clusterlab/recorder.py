@@ -1,0 +1,214 @@
+"""Record the cluster's indicators every step and actor snapshots (MODEL.md section 5).
+
+Cluster indicators are over the cluster's firms (focal firms and SMEs, alive); see
+`docs/odd.md` for the definition of every column. Row 0 is the initial state.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+import pandas as pd
+
+from .measures import constraint, csr_from_edges
+from .results import Results
+from .state import CHANNELS, KINDS, LAYERS, PIPELINE, SME
+
+FLOW_COLUMNS = [f"flow_{c}" for c in CHANNELS] + ["flow_tacit", "flow_explicit"]
+SECI_COLUMNS = ["seci_socialization", "seci_externalization", "seci_combination", "seci_internalization"]
+INNOV_COLUMNS = [f"innov_from_{c}" for c in CHANNELS] + ["innov_from_internal"]
+COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", "frontier",
+            "frontier_gap", "diversity", "domain_diversity", "tacit_mean", "explicit_mean", "absorptive_mean",
+            "innovations_incremental", "innovations_radical", "sme_innovating_share"]
+           + FLOW_COLUMNS + SECI_COLUMNS
+           + ["trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean",
+              "active_ties", "ties"] + INNOV_COLUMNS)
+
+
+def gini(x: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, -> 1 = concentrated); Giuliani (2005)
+    uses it for the uneven distribution of knowledge in a cluster."""
+    x = np.sort(np.asarray(x, np.float64))
+    n, s = len(x), x.sum()
+    if n == 0 or s <= 0:
+        return 0.0
+    return float(2.0 * np.dot(np.arange(1, n + 1), x) / (n * s) - (n + 1) / n)
+
+
+def blau_diversity(totals: np.ndarray) -> float:
+    """Blau (Gini-Simpson) index of a knowledge vector over domains, normalised to [0, 1]."""
+    s = float(totals.sum())
+    D = len(totals)
+    if s <= 0 or D < 2:
+        return 0.0
+    p = totals / s
+    return float((1.0 - np.dot(p, p)) / (1.0 - 1.0 / D))
+
+
+@nb.njit(parallel=True, cache=True)
+def _actor_levels(T, E, rho, P, kw, kt, ke):
+    """Per actor: relevance-weighted knowledge, mean tacit, mean explicit, unit profile."""
+    n, D = T.shape
+    for i in nb.prange(n):
+        w = 0.0
+        st = 0.0
+        se = 0.0
+        ss = 0.0
+        for d in range(D):
+            v = T[i, d] + E[i, d]
+            w += rho[d] * v
+            st += T[i, d]
+            se += E[i, d]
+            ss += v * v
+            P[i, d] = v
+        inv = 1.0 / np.sqrt(ss) if ss > 0.0 else 0.0
+        for d in range(D):
+            P[i, d] *= inv
+        kw[i] = w
+        kt[i] = st / D
+        ke[i] = se / D
+
+
+@nb.njit(cache=True)
+def _tie_means(alive, trust, w):
+    st = 0.0
+    sw = 0.0
+    n = 0
+    for t in range(len(alive)):
+        if alive[t]:
+            st += trust[t]
+            sw += w[t]
+            n += 1
+    return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
+
+
+def _variety(P: np.ndarray, centroid: np.ndarray) -> float:
+    """Variety of firms' knowledge: mean cosine distance of their unit profiles to the centroid."""
+    norm = float(np.linalg.norm(centroid))
+    if len(P) == 0 or norm == 0:
+        return 0.0
+    return float(1.0 - (P @ (centroid / norm).astype(np.float32)).mean())
+
+
+class Recorder:
+    """Collects one row of indicators per step and per-actor snapshots."""
+
+    def init(self, sim) -> None:
+        self.rows: list[dict] = []
+        self.snapshots: list[pd.DataFrame] = []
+        self._version = -1
+        a = sim.actors
+        firms = np.flatnonzero(a.kind <= SME)
+        n_sample = sim.scenario.output.constraint_sample
+        rng = sim.rng("record")
+        self._sample = firms if len(firms) <= n_sample else np.sort(rng.choice(firms, n_sample, replace=False))
+        self._snap_steps = set(sim.scenario.output.snapshots)
+        self.record(sim)
+
+    def _structure(self, sim) -> None:
+        """Degree-based indicators; recomputed only when ties were added or removed."""
+        a, ties = sim.actors, sim.ties
+        if ties.version == self._version:
+            return
+        self._version = ties.version
+        live = ties.alive
+        self._pipes = ties.degree(a.n, PIPELINE)
+        local = live & (ties.layer != PIPELINE)
+        n_local = int((a.is_local & a.alive).sum())
+        self._density = 2.0 * local.sum() / (n_local * (n_local - 1)) if n_local > 1 else 0.0
+        indptr, indices, weights = csr_from_edges(a.n, ties.a[live], ties.b[live], ties.w[live])
+        sample = self._sample[a.alive[self._sample]]
+        c = constraint(indptr, indices, weights, sample) if len(sample) else np.zeros(0)
+        self._constraint = float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
+
+    def record(self, sim) -> None:
+        a, ties, st = sim.actors, sim.ties, sim.stats
+        self._structure(sim)
+        firms = a.is_firm
+        kw = np.empty(a.n, np.float32)
+        kt = np.empty(a.n, np.float32)
+        ke = np.empty(a.n, np.float32)
+        P = np.empty_like(a.T)
+        _actor_levels(a.T, a.E, sim.tech.relevance.astype(np.float32), P, kw, kt, ke)
+        f = np.flatnonzero(firms)
+        kwf = kw[f].astype(np.float64)
+        frontier = sim.tech.frontier_level()
+        mean = float(kwf.mean()) if len(kwf) else 0.0
+        smes = (a.kind == SME) & a.alive
+        spy = sim.scenario.steps_per_year
+        trust_mean, strength_mean, n_ties = _tie_means(ties.alive, ties.trust, ties.w)
+        domain_totals = np.zeros(a.domains)
+        centroid = np.zeros(a.domains)
+        if len(f):
+            domain_totals = (a.T[f].sum(axis=0, dtype=np.float64) + a.E[f].sum(axis=0, dtype=np.float64))
+            centroid = P[f].sum(axis=0, dtype=np.float64)
+        row = {
+            "step": sim.t,
+            "year": sim.t / spy,
+            "knowledge_mean": mean,
+            "knowledge_sd": float(kwf.std()) if len(kwf) else 0.0,
+            "knowledge_gini": gini(kwf),
+            "frontier": frontier,
+            "frontier_gap": max(0.0, 1.0 - mean / frontier) if frontier > 0 else 0.0,
+            "diversity": _variety(P[f], centroid),
+            "domain_diversity": blau_diversity(domain_totals),
+            "tacit_mean": float(kt[f].mean()) if len(f) else 0.0,
+            "explicit_mean": float(ke[f].mean()) if len(f) else 0.0,
+            "absorptive_mean": float(a.absorptive[f].mean()) if len(f) else 0.0,
+            "sme_innovating_share": float((sim.t - a.last_innovation[smes] < spy).mean()) if smes.any() else 0.0,
+            "trust_mean": trust_mean,
+            "tie_strength_mean": strength_mean,
+            "density": self._density,
+            "external_share": float((self._pipes[f] > 0).mean()) if len(f) else 0.0,
+            "constraint_mean": self._constraint,
+            "ties": n_ties,
+        }
+        for col in COLUMNS:
+            if col not in row:
+                row[col] = float(st.get(col, 0.0))
+        self.rows.append(row)
+        if sim.t in self._snap_steps:
+            self.snapshots.append(self.snapshot(sim, kw))
+
+    def snapshot(self, sim, kw: np.ndarray | None = None) -> pd.DataFrame:
+        """Per-actor state now: one row per actor."""
+        a, ties = sim.actors, sim.ties
+        if kw is None:
+            kw = (a.T + a.E) @ sim.tech.relevance
+        K = a.T + a.E
+        tot = K.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = K / tot[:, None]
+            div = np.where(tot > 0, (1 - (p * p).sum(axis=1)) / (1 - 1 / max(a.domains, 2)), 0.0)
+        df = pd.DataFrame({
+            "step": np.full(a.n, sim.t, np.int32),
+            "id": np.arange(a.n, dtype=np.int32),
+            "kind": pd.Categorical.from_codes(a.kind, categories=list(KINDS)),
+            "stage": a.stage, "x": a.x, "y": a.y, "culture": a.culture, "group": a.group,
+            "size": a.size, "rd": a.rd, "openness": a.openness, "reciprocity": a.reciprocity,
+            "absorptive": a.absorptive,
+            "tacit": a.T.sum(axis=1), "explicit": a.E.sum(axis=1),
+            "knowledge": kw.astype(np.float32), "diversity": div.astype(np.float32),
+        })
+        for L, name in enumerate(LAYERS):
+            df[f"degree_{name}"] = ties.degree(a.n, L).astype(np.int32)
+        df["innovations_incremental"] = a.innov_incremental
+        df["innovations_radical"] = a.innov_radical
+        df["alive"] = a.alive
+        return df
+
+    def results(self, sim) -> Results:
+        snaps = list(self.snapshots)
+        if not snaps or snaps[-1]["step"].iat[0] != sim.t:
+            snaps.append(self.snapshot(sim))
+        ts = pd.DataFrame(self.rows, columns=COLUMNS)
+        a, ties = sim.actors, sim.ties
+        live = ties.alive
+        network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind],
+                   "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
+        return Results(scenario=sim.scenario, timeseries=ts,
+                       actors=pd.concat(snaps, ignore_index=True), network=network,
+                       seconds=sim.seconds)
+
+
+__all__ = ["Recorder", "COLUMNS", "gini", "blau_diversity"]

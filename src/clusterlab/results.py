@@ -1,0 +1,110 @@
+"""Results of a run and how they are written to a folder.
+
+Writing is all-or-nothing: everything goes into a temporary folder beside the target,
+which then replaces the target's files, so a failed run leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ClusterlabError
+
+
+@dataclass
+class Results:
+    scenario: object  # Scenario
+    timeseries: pd.DataFrame  # one row per step
+    actors: pd.DataFrame  # per-actor snapshots (column `step`)
+    network: dict = field(default_factory=dict)  # final x, y, kind, a, b, layer
+    seconds: float = 0.0
+    events: pd.DataFrame | None = None
+
+    def final(self) -> pd.Series:
+        """The last row of the time series."""
+        return self.timeseries.iloc[-1]
+
+    def summary(self) -> dict:
+        ts = self.timeseries
+        last = ts.iloc[-1]
+        first = ts.iloc[0]
+        sc = self.scenario
+        final_actors = self.actors[self.actors["step"] == self.actors["step"].max()]
+        return {
+            "scenario": sc.name,
+            "seed": sc.seed,
+            "steps": int(last["step"]),
+            "years": float(last["year"]),
+            "actors": int(len(final_actors)),
+            "firms": int(final_actors["kind"].isin(["focal", "sme"]).sum()),
+            "ties": int(last["ties"]),
+            "seconds": round(self.seconds, 3),
+            "knowledge_mean": {"start": float(first["knowledge_mean"]), "end": float(last["knowledge_mean"])},
+            "frontier_gap": {"start": float(first["frontier_gap"]), "end": float(last["frontier_gap"])},
+            "knowledge_gini": {"start": float(first["knowledge_gini"]), "end": float(last["knowledge_gini"])},
+            "diversity": {"start": float(first["diversity"]), "end": float(last["diversity"])},
+            "trust_mean": {"start": float(first["trust_mean"]), "end": float(last["trust_mean"])},
+            "innovations_incremental": int(ts["innovations_incremental"].sum()),
+            "innovations_radical": int(ts["innovations_radical"].sum()),
+            "flows": {c: float(ts[f"flow_{c}"].sum()) for c in
+                      ("horizontal", "vertical", "multi_angle", "pipeline", "spillover")},
+            "seci": {c: float(ts[f"seci_{c}"].sum()) for c in
+                     ("socialization", "externalization", "combination", "internalization")},
+            "external_share": float(last["external_share"]),
+            "constraint_mean": None if np.isnan(last["constraint_mean"]) else float(last["constraint_mean"]),
+        }
+
+    def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None) -> Path:
+        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/."""
+        out = Path(out)
+        opts = self.scenario.output
+        figures = opts.figures if figures is None else figures
+        csv = opts.csv if csv is None else csv
+        if out.exists() and not out.is_dir():
+            raise ClusterlabError(f"{out}: exists and is not a folder")
+        parent = out.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+        except OSError as exc:
+            raise ClusterlabError(f"{out}: cannot create output folder ({exc.strerror})") from None
+        try:
+            self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+            self.actors.to_parquet(tmp / "actors.parquet", index=False)
+            if self.events is not None:
+                self.events.to_parquet(tmp / "events.parquet", index=False)
+            if csv:
+                self.timeseries.to_csv(tmp / "timeseries.csv", index=False)
+                self.actors.to_csv(tmp / "actors.csv", index=False)
+            (tmp / "scenario.toml").write_text(self.scenario.to_toml(), encoding="utf-8")
+            (tmp / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
+            if figures:
+                from .plots import write_figures
+
+                write_figures(self.timeseries, self.network, tmp / "figures", events=self.events,
+                              steps_per_year=self.scenario.steps_per_year,
+                              max_nodes=opts.network_figure_max_nodes)
+            _move_into(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def _move_into(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(tmp, out)
+        tmp.mkdir()  # so the caller's cleanup has something to remove
+        return
+    for item in tmp.iterdir():
+        target = out / item.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        os.replace(item, target)

@@ -1,0 +1,62 @@
+"""Write a scenario as commented TOML: each key with its description, range and default."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from pydantic import BaseModel
+
+
+def _value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    raise TypeError(f"cannot write {type(v).__name__} to TOML")
+
+
+def _range(info) -> str:
+    bounds = []
+    for m in info.metadata:
+        for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if getattr(m, attr, None) is not None:
+                bounds.append(f"{sym} {getattr(m, attr)}")
+    return f" ({', '.join(bounds)})" if bounds else ""
+
+
+def _table(model: BaseModel, path: str, lines: list[str], comments: bool) -> None:
+    scalars, tables = [], []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        (tables if isinstance(value, BaseModel) else scalars).append((name, info, value))
+    if path and scalars:
+        lines.append("")
+        doc = (type(model).__doc__ or "").strip().splitlines()
+        if comments and doc:
+            lines.append(f"# {doc[0]}")
+        lines.append(f"[{path}]")
+    for name, info, value in scalars:
+        if comments and info.description:
+            lines.append(f"# {info.description}{_range(info)}")
+        lines.append(f"{name} = {_value(value)}")
+    for name, _info, value in tables:
+        _table(value, f"{path}.{name}" if path else name, lines, comments)
+
+
+def dump_scenario(scenario: BaseModel, comments: bool = True) -> str:
+    """The scenario as TOML text; `tomllib.loads` of it validates back to an equal scenario."""
+    lines: list[str] = []
+    if comments:
+        lines += ["# clusterlab scenario. Every key is optional: a missing key takes the default",
+                  "# shown here. Run it with `clusterlab run FILE`; check it with `clusterlab validate FILE`."]
+    _table(scenario, "", lines, comments)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,57 @@
+"""Hand-built states for direction tests: a few actors and ties with chosen attributes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import clusterlab as cl
+from clusterlab.state import SME, Actors, Technology, Ties
+
+
+def actors(n: int, D: int = 4, *, kind=SME, stage=0, T=None, E=None, x=None, rd=0.02,
+           reciprocity=1.0, culture=0, group=None, sharing=0.5) -> Actors:
+    full = lambda v, dt: np.broadcast_to(np.asarray(v, dt), (n,)).copy()  # noqa: E731
+    return Actors(
+        kind=full(kind, np.int8), stage=full(stage, np.int8),
+        x=full(0.0 if x is None else x, np.float32), y=np.zeros(n, np.float32),
+        culture=full(culture, np.int16),
+        group=np.arange(n, dtype=np.int32) if group is None else full(group, np.int32),
+        size=np.full(n, 20, np.float32), rd=full(rd, np.float32), openness=np.full(n, 0.3, np.float32),
+        sharing=full(sharing, np.float32), reciprocity=full(reciprocity, np.float32),
+        T=np.zeros((n, D), np.float32) if T is None else np.asarray(T, np.float32).copy(),
+        E=np.zeros((n, D), np.float32) if E is None else np.asarray(E, np.float32).copy(),
+    )
+
+
+def ties(n: int, a, b, *, layer=1, w=0.6, trust=0.5, dist=1.0, born=-1000) -> Ties:
+    a = np.asarray(a, np.int32)
+    full = lambda v, dt: np.broadcast_to(np.asarray(v, dt), a.shape).copy()  # noqa: E731
+    return Ties.from_edges(n, a, np.asarray(b, np.int32), full(layer, np.int8), full(w, np.float32),
+                           full(trust, np.float32), full(dist, np.float32), full(born, np.int32))
+
+
+def only(*names: str, **changes) -> cl.Scenario:
+    """A scenario with only the named mechanisms enabled (others off); keyword changes are
+    mechanism parameters, e.g. ``transfer__beta_vertical=0.1``."""
+    from clusterlab.mechanisms import MECHANISMS
+
+    sets = {f"mechanisms.{m.name}.enabled": m.name in names for m in MECHANISMS}
+    sets.update({"mechanisms." + k.replace("__", "."): v for k, v in changes.items()})
+    return cl.default_scenario().set(**sets)
+
+
+def sim_with(scenario: cl.Scenario, act: Actors, tie: Ties, frontier=None) -> cl.Sim:
+    D = act.domains
+    tech = Technology(frontier=np.ones(D, np.float32) if frontier is None else np.asarray(frontier, np.float32),
+                      relevance=np.full(D, 1.0 / D, np.float32))
+    return cl.Sim(scenario).init(act, tie, tech)
+
+
+def small(**changes) -> cl.Scenario:
+    """A small, fast scenario: 80 firms, 6 institutions, 15 externals, 4 domains, 36 steps."""
+    base = {"steps": 36, "population.firms": 80, "population.externals": 15,
+            "population.universities": 1, "population.institutes": 1, "population.intermediaries": 1,
+            "population.agencies": 2, "population.cluster_orgs": 1, "knowledge.domains": 4,
+            "output.figures": False}
+    base.update({k.replace("__", "."): v for k, v in changes.items()})
+    return cl.default_scenario().set(**base)

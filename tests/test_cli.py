@@ -1,0 +1,113 @@
+"""The command line as a user runs it: outputs, overrides and clear errors."""
+
+import json
+import subprocess
+import sys
+import tomllib
+
+import pandas as pd
+import pytest
+
+import clusterlab as cl
+
+REQUIRED = ["step", "knowledge_mean", "knowledge_gini", "frontier_gap", "diversity",
+            "innovations_incremental", "innovations_radical", "sme_innovating_share",
+            "flow_horizontal", "flow_vertical", "flow_multi_angle", "flow_pipeline", "flow_spillover",
+            "seci_socialization", "seci_externalization", "seci_combination", "seci_internalization",
+            "trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean"]
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "results"
+    proc = cli("run", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+def test_default_run_writes_everything(default_run):
+    out, proc = default_run
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    assert list(ts["step"]) == list(range(241))  # the initial state and 240 monthly steps
+    assert set(REQUIRED) <= set(ts.columns)
+    assert not ts[REQUIRED].isna().any().any()
+    assert ts["knowledge_mean"].iloc[-1] > ts["knowledge_mean"].iloc[0]
+    actors = pd.read_parquet(out / "actors.parquet")
+    assert set(actors["step"]) == {240}
+    assert {"kind", "stage", "size", "rd", "openness", "absorptive", "tacit", "explicit", "knowledge",
+            "degree_horizontal", "degree_vertical", "degree_multi_angle", "degree_pipeline",
+            "innovations_incremental", "innovations_radical"} <= set(actors.columns)
+    assert (actors["kind"] == "focal").sum() == 10 and (actors["kind"] == "external").sum() == 50
+    again = cl.validate(tomllib.loads((out / "scenario.toml").read_text()))
+    assert again == cl.default_scenario()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["steps"] == 240 and summary["firms"] == 200
+    figs = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert figs == ["flows.png", "innovations.png", "knowledge.png", "network.png", "seci.png"]
+    assert "knowledge_mean" in proc.stdout  # the summary table
+
+
+def test_scenario_file_with_overrides(tmp_path):
+    f = tmp_path / "my.toml"
+    proc = cli("default-scenario")
+    assert proc.returncode == 0
+    f.write_text(proc.stdout)
+    assert cli("validate", f).returncode == 0
+    out = tmp_path / "o"
+    proc = cli("run", f, "--seed", 7, "--steps", 6, "--out", out, "--no-figures", "--csv",
+               "--set", "population.firms=40", "-q")
+    assert proc.returncode == 0, proc.stderr
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert list(ts["step"]) == list(range(7))
+    sc = cl.validate(tomllib.loads((out / "scenario.toml").read_text()))
+    assert (sc.seed, sc.steps, sc.population.firms) == (7, 6, 40)
+    assert not (out / "figures").exists()
+
+
+BAD = {
+    "unknown_key": ("[population]\nfirmz = 3\n", ["unknown key 'population.firmz'"]),
+    "wrong_type": ("[population]\nfirms = \"many\"\n", ["population.firms", "integer"]),
+    "out_of_range": ("[mechanisms.trust]\nloss = -1\n", ["mechanisms.trust.loss", "greater than or equal to 0"]),
+    "malformed": ("[population\nfirms = 3\n", ["malformed TOML", "line 1"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_file_is_one_clear_line(tmp_path, case):
+    text, words = BAD[case]
+    f = tmp_path / f"{case}.toml"
+    f.write_text(text)
+    out = tmp_path / "never"
+    for proc in (cli("run", f, "--out", out), cli("validate", f)):
+        assert proc.returncode == 2
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1, proc.stderr
+        assert lines[0].startswith(f"error: {f}: ")
+        for w in words:
+            assert w in lines[0]
+        assert "Traceback" not in proc.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob(".never*"))  # no temporary folder left behind
+
+
+def test_missing_file_and_bad_override(tmp_path):
+    proc = cli("run", tmp_path / "nope.toml", "--out", tmp_path / "o")
+    assert proc.returncode == 2 and "nope.toml: no such file" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli("run", "--steps", -3, "--out", tmp_path / "o")
+    assert proc.returncode == 2 and "key 'steps'" in proc.stderr
+    proc = cli("run", "--set", "mechanisms.trust.speed=2", "--out", tmp_path / "o")
+    assert proc.returncode == 2 and "unknown key 'mechanisms.trust.speed'" in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    proc = cli("run", "--steps", 2, "--out", f, "--no-figures")
+    assert proc.returncode == 2 and "is not a folder" in proc.stderr
+    assert f.read_text() == "x"
