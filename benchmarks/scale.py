@@ -36,8 +36,8 @@ def scenario_for(actors: int, domains: int, steps: int):
         "population.cluster_orgs": cluster_orgs, "population.region_km": region,
         "population.centres": max(3, firms // 70),
         "knowledge.domains": domains,
-        "network.horizontal_degree": 7.0, "network.vertical_degree": 7.0,
-        "network.multi_angle_degree": 2.0,
+        "network.horizontal_degree": 9.0, "network.vertical_degree": 9.0,
+        "network.multi_angle_degree": 2.5,
         "network.cluster_org_members": min(0.3, 20_000 / firms),
         "output.figures": False,
     })

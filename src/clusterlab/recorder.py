@@ -14,6 +14,7 @@ from .measures import constraint, csr_from_edges
 from .results import Results
 from .state import CHANNELS, KINDS, LAYERS, PIPELINE, SME
 
+N_CHUNKS = 256
 FLOW_COLUMNS = [f"flow_{c}" for c in CHANNELS] + ["flow_tacit", "flow_explicit"]
 SECI_COLUMNS = ["seci_socialization", "seci_externalization", "seci_combination", "seci_internalization"]
 INNOV_COLUMNS = [f"innov_from_{c}" for c in CHANNELS] + ["innov_from_internal"]
@@ -28,11 +29,11 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, -> 1 = concentrated); Giuliani (2005)
     uses it for the uneven distribution of knowledge in a cluster."""
-    x = np.sort(np.asarray(x, np.float64))
+    x = np.sort(np.asarray(x, np.float32)).astype(np.float64)
     n, s = len(x), x.sum()
     if n == 0 or s <= 0:
         return 0.0
-    return float(2.0 * np.dot(np.arange(1, n + 1), x) / (n * s) - (n + 1) / n)
+    return max(0.0, float(2.0 * np.dot(np.arange(1, n + 1), x) / (n * s) - (n + 1) / n))
 
 
 def blau_diversity(totals: np.ndarray) -> float:
@@ -46,27 +47,55 @@ def blau_diversity(totals: np.ndarray) -> float:
 
 
 @nb.njit(parallel=True, cache=True)
-def _actor_levels(T, E, rho, P, kw, kt, ke):
-    """Per actor: relevance-weighted knowledge, mean tacit, mean explicit, unit profile."""
+def _firm_sums(T, E, rho, firm, A, kw, out):
+    """One pass over actors: relevance-weighted knowledge kw of every actor, and per chunk
+    the firm sums [count, kw, kw^2, tacit, explicit, A, domain totals (D), unit profiles (D)]."""
     n, D = T.shape
-    for i in nb.prange(n):
-        w = 0.0
-        st = 0.0
-        se = 0.0
-        ss = 0.0
-        for d in range(D):
-            v = T[i, d] + E[i, d]
-            w += rho[d] * v
-            st += T[i, d]
-            se += E[i, d]
-            ss += v * v
-            P[i, d] = v
-        inv = 1.0 / np.sqrt(ss) if ss > 0.0 else 0.0
-        for d in range(D):
-            P[i, d] *= inv
-        kw[i] = w
-        kt[i] = st / D
-        ke[i] = se / D
+    n_chunks = out.shape[0]
+    size = (n + n_chunks - 1) // n_chunks
+    for c in nb.prange(n_chunks):
+        for k in range(out.shape[1]):
+            out[c, k] = 0.0
+        for i in range(c * size, min(n, (c + 1) * size)):
+            w = 0.0
+            ss = 0.0
+            for d in range(D):
+                v = T[i, d] + E[i, d]
+                w += rho[d] * v
+                ss += v * v
+            kw[i] = w
+            if not firm[i]:
+                continue
+            out[c, 0] += 1.0
+            out[c, 1] += w
+            out[c, 2] += w * w
+            out[c, 5] += A[i]
+            inv = 1.0 / np.sqrt(ss) if ss > 0.0 else 0.0
+            for d in range(D):
+                out[c, 3] += T[i, d] / D
+                out[c, 4] += E[i, d] / D
+                out[c, 6 + d] += T[i, d] + E[i, d]
+                out[c, 6 + D + d] += (T[i, d] + E[i, d]) * inv
+
+
+@nb.njit(parallel=True, cache=True)
+def _centroid_distance(T, E, firm, unit_centroid, out):
+    """Per chunk, the sum over firms of 1 - cos(profile, centroid)."""
+    n, D = T.shape
+    n_chunks = out.shape[0]
+    size = (n + n_chunks - 1) // n_chunks
+    for c in nb.prange(n_chunks):
+        out[c] = 0.0
+        for i in range(c * size, min(n, (c + 1) * size)):
+            if not firm[i]:
+                continue
+            ss = 0.0
+            dot = 0.0
+            for d in range(D):
+                v = T[i, d] + E[i, d]
+                ss += v * v
+                dot += v * unit_centroid[d]
+            out[c] += max(0.0, 1.0 - (dot / np.sqrt(ss) if ss > 0.0 else 0.0))
 
 
 @nb.njit(cache=True)
@@ -80,14 +109,6 @@ def _tie_means(alive, trust, w):
             sw += w[t]
             n += 1
     return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
-
-
-def _variety(P: np.ndarray, centroid: np.ndarray) -> float:
-    """Variety of firms' knowledge: mean cosine distance of their unit profiles to the centroid."""
-    norm = float(np.linalg.norm(centroid))
-    if len(P) == 0 or norm == 0:
-        return 0.0
-    return float(1.0 - (P @ (centroid / norm).astype(np.float32)).mean())
 
 
 class Recorder:
@@ -125,41 +146,41 @@ class Recorder:
         a, ties, st = sim.actors, sim.ties, sim.stats
         self._structure(sim)
         firms = a.is_firm
+        D = a.domains
         kw = np.empty(a.n, np.float32)
-        kt = np.empty(a.n, np.float32)
-        ke = np.empty(a.n, np.float32)
-        P = np.empty_like(a.T)
-        _actor_levels(a.T, a.E, sim.tech.relevance.astype(np.float32), P, kw, kt, ke)
-        f = np.flatnonzero(firms)
-        kwf = kw[f].astype(np.float64)
+        sums = np.zeros((N_CHUNKS, 6 + 2 * D))
+        _firm_sums(a.T, a.E, sim.tech.relevance.astype(np.float32), firms, a.absorptive, kw, sums)
+        s = sums.sum(axis=0)
+        nf = s[0]
+        mean = s[1] / nf if nf else 0.0
+        centroid = s[6 + D:]
+        variety = 0.0
+        if nf and np.linalg.norm(centroid) > 0:
+            dist = np.zeros(N_CHUNKS)
+            _centroid_distance(a.T, a.E, firms, centroid / np.linalg.norm(centroid), dist)
+            variety = float(dist.sum() / nf)
         frontier = sim.tech.frontier_level()
-        mean = float(kwf.mean()) if len(kwf) else 0.0
         smes = (a.kind == SME) & a.alive
         spy = sim.scenario.steps_per_year
         trust_mean, strength_mean, n_ties = _tie_means(ties.alive, ties.trust, ties.w)
-        domain_totals = np.zeros(a.domains)
-        centroid = np.zeros(a.domains)
-        if len(f):
-            domain_totals = (a.T[f].sum(axis=0, dtype=np.float64) + a.E[f].sum(axis=0, dtype=np.float64))
-            centroid = P[f].sum(axis=0, dtype=np.float64)
         row = {
             "step": sim.t,
             "year": sim.t / spy,
             "knowledge_mean": mean,
-            "knowledge_sd": float(kwf.std()) if len(kwf) else 0.0,
-            "knowledge_gini": gini(kwf),
+            "knowledge_sd": float(np.sqrt(max(0.0, s[2] / nf - mean * mean))) if nf else 0.0,
+            "knowledge_gini": gini(kw[firms]),
             "frontier": frontier,
             "frontier_gap": max(0.0, 1.0 - mean / frontier) if frontier > 0 else 0.0,
-            "diversity": _variety(P[f], centroid),
-            "domain_diversity": blau_diversity(domain_totals),
-            "tacit_mean": float(kt[f].mean()) if len(f) else 0.0,
-            "explicit_mean": float(ke[f].mean()) if len(f) else 0.0,
-            "absorptive_mean": float(a.absorptive[f].mean()) if len(f) else 0.0,
+            "diversity": variety,
+            "domain_diversity": blau_diversity(s[6:6 + D]),
+            "tacit_mean": s[3] / nf if nf else 0.0,
+            "explicit_mean": s[4] / nf if nf else 0.0,
+            "absorptive_mean": s[5] / nf if nf else 0.0,
             "sme_innovating_share": float((sim.t - a.last_innovation[smes] < spy).mean()) if smes.any() else 0.0,
             "trust_mean": trust_mean,
             "tie_strength_mean": strength_mean,
             "density": self._density,
-            "external_share": float((self._pipes[f] > 0).mean()) if len(f) else 0.0,
+            "external_share": float(np.count_nonzero(self._pipes[firms]) / nf) if nf else 0.0,
             "constraint_mean": self._constraint,
             "ties": n_ties,
         }

@@ -77,7 +77,7 @@ class Grid:
         """
         n = len(x)
         out = np.full(n, -1, np.int64)
-        todo = np.arange(n)
+        todo = np.flatnonzero((cls >= 0) & (cls < self.nclasses))  # other classes have no members
         for _ in range(tries):
             if len(todo) == 0:
                 break

@@ -86,6 +86,8 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
         accE = np.zeros((4, D))
         maxT = np.zeros(D)
         maxE = np.zeros(D)
+        byL = np.zeros(8)
+        local = np.zeros(8)
         for i in range(c * size, min(n, (c + 1) * size)):
             any_flow = False
             if alive[i]:
@@ -109,20 +111,16 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                     L = layer[t]
                     got = 0.0
                     for d in range(D):
-                        g = E[j, d] - E[i, d]
-                        if g > 0.0:
-                            accE[L, d] += g_rate * g
-                            got += g
-                            if g > maxE[d]:
-                                maxE[d] = g
+                        g = max(E[j, d] - E[i, d], 0.0)
+                        accE[L, d] += g_rate * g
+                        maxE[d] = max(maxE[d], g)
+                        got += g
                     if r > 0.0:
                         for d in range(D):
-                            g = T[j, d] - T[i, d]
-                            if g > 0.0:
-                                accT[L, d] += g_rate * g
-                                got += g
-                                if g > maxT[d]:
-                                    maxT[d] = g
+                            g = max(T[j, d] - T[i, d], 0.0)
+                            accT[L, d] += g_rate * g
+                            maxT[d] = max(maxT[d], g)
+                            got += g
                     if got > 0.0 and g_rate > 0.0:
                         moved[t] = True
             if not any_flow:
@@ -138,9 +136,16 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                 dT[i, d] = sT * fT
                 dE[i, d] = sE * fE
                 for L in range(4):
-                    stats[c, L] += accT[L, d] * fT
-                    stats[c, 4 + L] += accE[L, d] * fE
-                    inflow[i, L] += accT[L, d] * fT + accE[L, d] * fE
+                    byL[L] += accT[L, d] * fT
+                    byL[4 + L] += accE[L, d] * fE
+            for L in range(4):
+                inflow[i, L] += byL[L] + byL[4 + L]
+                local[L] += byL[L]
+                local[4 + L] += byL[4 + L]
+                byL[L] = 0.0
+                byL[4 + L] = 0.0
+        for k in range(8):
+            stats[c, k] = local[k]
 
 
 @nb.njit(parallel=True, cache=True)
