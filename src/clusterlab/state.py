@@ -1,15 +1,20 @@
-"""Simulation state as structure of arrays: actors (length N) and ties (length E).
+"""Simulation state as structure of arrays: actors (length N) and ties (E slots).
 
 Actors are ids 0..N-1; cluster actors are ordered along a space-filling curve, so ids
 follow space and ties are local in memory. Knowledge is two float32 N x D arrays, tacit
-``T`` and explicit ``E``. Ties are undirected edge arrays (``a < b``) with a layer, strength,
-trust, length, birth step and last use; an incidence index (start, count, capacity per
-actor) lists each actor's ties, with slack so ties can be added without a rebuild.
+``T`` and explicit ``E``. Entrants are appended (spare capacity makes that amortised O(1));
+an exit only clears ``alive``, so ids are never reused.
+
+Ties are undirected edge slots (``a < b``) with a layer, strength, trust, length, birth
+step and last use; dead slots are reused. An incidence index lists each actor's ties
+(``tid[start[i]:start[i] + count[i]]``, ``nbr`` the other end) with spare room per actor,
+so adding or removing ties costs O(changed ties), never a rebuild. ``deg`` counts each
+actor's live ties per layer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numba as nb
 import numpy as np
@@ -21,9 +26,15 @@ INSTITUTION_KINDS = (UNIVERSITY, INSTITUTE, INTERMEDIARY, AGENCY, CLUSTER_ORG)
 
 LAYERS = ("horizontal", "vertical", "multi_angle", "pipeline")
 HORIZONTAL, VERTICAL, MULTI_ANGLE, PIPELINE = range(4)
-# learning channels: the four layers plus spillover by observation
-CHANNELS = LAYERS + ("spillover",)
-SPILLOVER = 4
+# learning channels: the four layers, spillover by observation, labour mobility, joint projects
+CHANNELS = LAYERS + ("spillover", "labour", "projects")
+SPILLOVER, LABOUR, PROJECTS = 4, 5, 6
+
+
+def _grow(buf: np.ndarray, n: int, cap: int) -> np.ndarray:
+    out = np.zeros((cap,) + buf.shape[1:], buf.dtype)
+    out[:n] = buf[:n]
+    return out
 
 
 @dataclass
@@ -43,27 +54,29 @@ class Actors:
     E: np.ndarray  # float32 N x D explicit knowledge
     absorptive: np.ndarray = field(default=None)  # float32
     alive: np.ndarray = field(default=None)  # bool
+    born: np.ndarray = field(default=None)  # int32 step of entry (0 for the initial actors)
     innov_incremental: np.ndarray = field(default=None)  # int32 counts
     innov_radical: np.ndarray = field(default=None)  # int32 counts
     last_innovation: np.ndarray = field(default=None)  # int32 step, -10**6 if never
     inflow: np.ndarray = field(default=None)  # float32 N x channels, this step's inflow
     recent: np.ndarray = field(default=None)  # float32 N x channels, smoothed inflow
+    capital: np.ndarray = field(default=None)  # float32 financial buffer (market)
+    external_origin: np.ndarray = field(default=None)  # float32 share of knowledge of external origin
+    via_focal: np.ndarray = field(default=None)  # float32 share of knowledge of external origin that came through a focal firm
+
+    DEFAULTS = {"absorptive": 0.5, "alive": True, "born": 0, "last_innovation": -(10**6),
+                "kind": 1, "stage": -1}
 
     def __post_init__(self) -> None:
         n = len(self.kind)
-        if self.absorptive is None:
-            self.absorptive = np.full(n, 0.5, np.float32)
-        if self.alive is None:
-            self.alive = np.ones(n, bool)
-        for name in ("innov_incremental", "innov_radical"):
-            if getattr(self, name) is None:
-                setattr(self, name, np.zeros(n, np.int32))
-        if self.last_innovation is None:
-            self.last_innovation = np.full(n, -(10**6), np.int32)
-        if self.inflow is None:
-            self.inflow = np.zeros((n, len(CHANNELS)), np.float32)
-        if self.recent is None:
-            self.recent = np.zeros((n, len(CHANNELS)), np.float32)
+        for f in fields(self):
+            if getattr(self, f.name) is None:
+                shape = (n, len(CHANNELS)) if f.name in ("inflow", "recent") else (n,)
+                dtype = {"alive": bool, "born": np.int32, "last_innovation": np.int32,
+                         "innov_incremental": np.int32, "innov_radical": np.int32}.get(f.name, np.float32)
+                setattr(self, f.name, np.full(shape, self.DEFAULTS.get(f.name, 0), dtype))
+        self._buf = {f.name: getattr(self, f.name) for f in fields(self)}
+        self._cap = n
 
     @property
     def n(self) -> int:
@@ -80,6 +93,23 @@ class Actors:
     @property
     def is_local(self) -> np.ndarray:
         return self.kind != EXTERNAL
+
+    def append(self, count: int, **values) -> np.ndarray:
+        """Add `count` actors with the given attribute arrays (others take defaults); return
+        their ids. Arrays keep spare capacity, so appending is amortised O(count)."""
+        n = self.n
+        new_n = n + count
+        if new_n > self._cap:
+            self._cap = max(new_n, int(self._cap * 1.25) + 64)
+            self._buf = {k: _grow(v, n, self._cap) for k, v in self._buf.items()}
+        ids = np.arange(n, new_n)
+        for f in fields(self):
+            view = self._buf[f.name][:new_n]
+            view[n:] = self.DEFAULTS.get(f.name, 0)
+            if f.name in values:
+                view[n:] = values[f.name]
+            setattr(self, f.name, view)
+        return ids
 
 
 @dataclass
@@ -99,9 +129,15 @@ class Ties:
     start: np.ndarray = field(default=None)  # int64 N
     count: np.ndarray = field(default=None)  # int32 N
     cap: np.ndarray = field(default=None)  # int32 N
-    nbr: np.ndarray = field(default=None)  # int32
-    tid: np.ndarray = field(default=None)  # int32
+    nbr: np.ndarray = field(default=None)  # int32 pool
+    tid: np.ndarray = field(default=None)  # int32 pool
+    deg: np.ndarray = field(default=None)  # int32 N x 4 live ties per layer
+    pool_end: int = 0  # used part of the nbr/tid pool
+    free: np.ndarray = field(default=None)  # int32 stack of dead slots
+    n_free: int = 0
     version: int = 0  # bumped whenever ties are added or removed
+
+    EDGE_FIELDS = ("a", "b", "layer", "w", "trust", "dist", "born", "last_use", "alive", "active", "moved")
 
     @property
     def m(self) -> int:
@@ -110,7 +146,7 @@ class Ties:
 
     @property
     def n_alive(self) -> int:
-        return int(self.alive.sum())
+        return self.m - self.n_free
 
     @classmethod
     def from_edges(cls, n: int, a, b, layer, w, trust, dist, born, slack: float = 0.25) -> Ties:
@@ -121,28 +157,126 @@ class Ties:
             trust=own(trust, np.float32), dist=own(dist, np.float32),
             born=own(born, np.int32), last_use=own(born, np.int32),
             alive=np.ones(m, bool), active=np.zeros(m, bool), moved=np.zeros(m, bool),
+            free=np.zeros(0, np.int32),
         )
         ties.build_index(n, slack)
         return ties
 
     def build_index(self, n: int, slack: float = 0.25) -> None:
-        """(Re)build the incidence index in O(N + E), leaving `slack` spare room per actor."""
+        """Build the incidence index in O(N + E), leaving `slack` spare room per actor."""
         live = np.flatnonzero(self.alive).astype(np.int32)
-        deg = np.bincount(self.a[live], minlength=n) + np.bincount(self.b[live], minlength=n)
-        cap = (deg + np.ceil(deg * slack) + 2).astype(np.int32)
+        deg = np.zeros((n, 4), np.int32)
+        for L in range(4):
+            sel = live[self.layer[live] == L]
+            deg[:, L] = np.bincount(self.a[sel], minlength=n) + np.bincount(self.b[sel], minlength=n)
+        total = deg.sum(axis=1)
+        cap = (total + np.ceil(total * slack) + 2).astype(np.int32)
         start = np.zeros(n, np.int64)
         np.cumsum(cap[:-1], out=start[1:])
-        total = int(start[-1] + cap[-1]) if n else 0
-        nbr = np.full(total, -1, np.int32)
-        tid = np.full(total, -1, np.int32)
-        count = np.zeros(n, np.int32)
-        _fill_index(live, self.a, self.b, start, count, nbr, tid)
-        self.start, self.count, self.cap, self.nbr, self.tid = start, count, cap, nbr, tid
+        self.pool_end = int(start[-1] + cap[-1]) if n else 0
+        self.nbr = np.full(self.pool_end, -1, np.int32)
+        self.tid = np.full(self.pool_end, -1, np.int32)
+        self.count = np.zeros(n, np.int32)
+        _fill_index(live, self.a, self.b, start, self.count, self.nbr, self.tid)
+        self.start, self.cap, self.deg = start, cap, deg
+        dead = np.flatnonzero(~self.alive).astype(np.int32)[::-1]
+        self.free = np.concatenate([dead, np.zeros(max(16, len(dead)), np.int32)])
+        self.n_free = len(dead)
         self.version += 1
 
-    def degree(self, n: int, layer: int | None = None) -> np.ndarray:
-        keep = self.alive if layer is None else self.alive & (self.layer == layer)
-        return np.bincount(self.a[keep], minlength=n) + np.bincount(self.b[keep], minlength=n)
+    def degree(self, n: int | None = None, layer: int | None = None) -> np.ndarray:
+        """Live ties per actor (of one layer, or all)."""
+        return self.deg.sum(axis=1) if layer is None else self.deg[:, layer].copy()
+
+    # -- changes in O(changed ties) ------------------------------------------------------
+    def grow_actors(self, n: int) -> None:
+        """Make room in the index for actors up to id n - 1 (after Actors.append)."""
+        old = len(self.count)
+        if n <= old:
+            return
+        k = n - old
+        self.start = np.concatenate([self.start, np.full(k, self.pool_end, np.int64)])
+        self.count = np.concatenate([self.count, np.zeros(k, np.int32)])
+        self.cap = np.concatenate([self.cap, np.zeros(k, np.int32)])
+        self.deg = np.concatenate([self.deg, np.zeros((k, 4), np.int32)])
+
+    def add(self, a, b, layer, w, trust, dist, born) -> np.ndarray:
+        """Add ties (pairs must be new and distinct); return their slot ids."""
+        a, b = np.asarray(a, np.int32), np.asarray(b, np.int32)
+        k = len(a)
+        if k == 0:
+            return np.zeros(0, np.int32)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        # slots: reuse dead ones (last freed first), then grow the edge arrays
+        reuse = min(k, self.n_free)
+        slots = self.free[self.n_free - reuse:self.n_free][::-1].copy()
+        self.n_free -= reuse
+        if k > reuse:
+            m = self.m
+            need = k - reuse
+            cap = max(m + need, int(m * 1.25) + 64)
+            for name in self.EDGE_FIELDS:
+                setattr(self, name, _grow(getattr(self, name), m, cap))
+            spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
+            self._push_free(spare)
+            slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
+        self.a[slots], self.b[slots] = lo, hi
+        self.layer[slots] = layer
+        self.w[slots], self.trust[slots], self.dist[slots] = w, trust, dist
+        self.born[slots] = born
+        self.last_use[slots] = born
+        self.alive[slots] = True
+        self.active[slots] = False
+        self.moved[slots] = False
+        # incidence: make room for actors whose lists overflow, then insert
+        ends = np.concatenate([lo, hi])
+        adds = np.bincount(ends, minlength=len(self.count))
+        over = np.flatnonzero(self.count + adds > self.cap)
+        if len(over):
+            new_cap = np.maximum(4, 2 * (self.count[over] + adds[over])).astype(np.int32)
+            need = int(new_cap.sum())
+            if self.pool_end + need > len(self.nbr):
+                size = max(self.pool_end + need, int(len(self.nbr) * 1.25) + 64)
+                self.nbr = _grow(self.nbr, self.pool_end, size)
+                self.tid = _grow(self.tid, self.pool_end, size)
+            self.pool_end = _relocate(over, new_cap, self.start, self.count, self.cap,
+                                      self.nbr, self.tid, self.pool_end)
+        _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
+        self.version += 1
+        return slots
+
+    def remove(self, slots) -> None:
+        """Remove live ties by slot id."""
+        slots = np.asarray(slots, np.int32)
+        slots = slots[self.alive[slots]]
+        if len(slots) == 0:
+            return
+        _delete(slots, self.a, self.b, self.layer, self.start, self.count, self.tid, self.nbr, self.deg)
+        self.alive[slots] = False
+        self.active[slots] = False
+        self.moved[slots] = False
+        self._push_free(slots)
+        self.version += 1
+
+    def remove_actor_ties(self, ids) -> int:
+        """Remove every tie of the given actors (exits); return how many."""
+        ids = np.asarray(ids, np.int64)
+        if len(ids) == 0:
+            return 0
+        slots = np.unique(np.concatenate([self.tid[self.start[i]:self.start[i] + self.count[i]] for i in ids]
+                                         or [np.zeros(0, np.int32)]))
+        self.remove(slots)
+        return len(slots)
+
+    def _push_free(self, slots: np.ndarray) -> None:
+        if self.n_free + len(slots) > len(self.free):
+            self.free = _grow(self.free, self.n_free, max(self.n_free + len(slots), 2 * len(self.free)))
+        self.free[self.n_free:self.n_free + len(slots)] = slots
+        self.n_free += len(slots)
+
+    def ties_of(self, i: int) -> np.ndarray:
+        """Slot ids of actor i's live ties."""
+        return self.tid[self.start[i]:self.start[i] + self.count[i]].copy()
 
 
 @nb.njit(cache=True)
@@ -161,12 +295,65 @@ def _fill_index(live, a, b, start, count, nbr, tid):
         count[j] += 1
 
 
+@nb.njit(cache=True)
+def _relocate(over, new_cap, start, count, cap, nbr, tid, pool_end):
+    for k in range(len(over)):
+        i = over[k]
+        s = start[i]
+        for p in range(count[i]):
+            nbr[pool_end + p] = nbr[s + p]
+            tid[pool_end + p] = tid[s + p]
+        start[i] = pool_end
+        cap[i] = new_cap[k]
+        pool_end += new_cap[k]
+    return pool_end
+
+
+@nb.njit(cache=True)
+def _insert(slots, lo, hi, layer, start, count, nbr, tid, deg):
+    for k in range(len(slots)):
+        t = slots[k]
+        i = lo[k]
+        j = hi[k]
+        p = start[i] + count[i]
+        nbr[p] = j
+        tid[p] = t
+        count[i] += 1
+        p = start[j] + count[j]
+        nbr[p] = i
+        tid[p] = t
+        count[j] += 1
+        deg[i, layer[t]] += 1
+        deg[j, layer[t]] += 1
+
+
+@nb.njit(cache=True)
+def _delete(slots, a, b, layer, start, count, tid, nbr, deg):
+    for k in range(len(slots)):
+        t = slots[k]
+        for i in (a[t], b[t]):
+            s = start[i]
+            last = s + count[i] - 1
+            for p in range(s, last + 1):
+                if tid[p] == t:
+                    tid[p] = tid[last]
+                    nbr[p] = nbr[last]
+                    tid[last] = -1
+                    nbr[last] = -1
+                    count[i] -= 1
+                    break
+            deg[i, layer[t]] -= 1
+
+
 @dataclass
 class Technology:
-    """The technology regime: global frontier and market relevance per domain."""
+    """The technology regime: global frontier, market relevance per domain, and the market
+    conditions that shocks change (demand level, competitiveness bar)."""
 
     frontier: np.ndarray  # float32 D, knowledge level at the global frontier
     relevance: np.ndarray  # float32 D, market relevance, sums to 1
+    demand: float = 1.0  # market demand level (recession < 1)
+    bar: float = 0.0  # extra competitiveness required by global competition
 
     def frontier_level(self) -> float:
         return float(np.dot(self.relevance, self.frontier))

@@ -30,9 +30,9 @@ from ..params import Field, MechanismParams
 from ..state import CHANNELS, INSTITUTE, SME, UNIVERSITY
 from .base import Mechanism
 
-NC = len(CHANNELS)
-# columns of the per-chunk stats: attribution per channel, internal, counts, knowledge created
-INTERNAL, N_INC, N_RAD, CREATED = NC, NC + 1, NC + 2, NC + 3
+# columns of the per-chunk stats after the channels (NC = number of channels):
+# attribution internal, incremental count, radical count, knowledge created
+INTERNAL, N_INC, N_RAD, CREATED = 0, 1, 2, 3
 
 
 @nb.njit(cache=True)
@@ -56,6 +56,7 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
               base, w_rd, w_k, w_div, inc_size, rad_base, rad_rd, rad_size, research,
               memory, internal, innov_inc, innov_rad, last_innov, stats):
     n, D = T.shape
+    NC = recent.shape[1]  # from the array, so a cached kernel never sees a stale constant
     n_chunks = stats.shape[0]
     size = (n + n_chunks - 1) // n_chunks
     for c in nb.prange(n_chunks):
@@ -90,24 +91,24 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
                     x = inc_size * frontier[dd]
                     E[i, dd] += x
                     K[dd] += x
-                    stats[c, CREATED] += x
+                    stats[c, NC + CREATED] += x
                     innov_inc[i] += 1
-                    stats[c, N_INC] += 1.0
+                    stats[c, NC + N_INC] += 1.0
                     kinds_done += 1
                 if u[i, 2] < 1.0 - np.exp(-lam_rad):
                     dd = min(int(u[i, 3] * D), D - 1)
                     x = rad_size * frontier[dd]
                     E[i, dd] += x
                     K[dd] += x
-                    stats[c, CREATED] += x
+                    stats[c, NC + CREATED] += x
                     innov_rad[i] += 1
-                    stats[c, N_RAD] += 1.0
+                    stats[c, NC + N_RAD] += 1.0
                     kinds_done += 1
                 if kinds_done > 0:
                     last_innov[i] = now
                     for ch in range(NC):
                         stats[c, ch] += kinds_done * recent[i, ch] / (rsum + internal)
-                    stats[c, INTERNAL] += kinds_done * internal / (rsum + internal)
+                    stats[c, NC + INTERNAL] += kinds_done * internal / (rsum + internal)
             elif (k == UNIVERSITY or k == INSTITUTE) and research > 0.0:
                 kmax = 0.0
                 for d in range(D):
@@ -119,7 +120,7 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
                             x = research * (K[d] / kmax) * gap
                             E[i, d] += x
                             K[d] += x
-                            stats[c, CREATED] += x
+                            stats[c, NC + CREATED] += x
 
 
 class Innovation(Mechanism):
@@ -139,7 +140,7 @@ class Innovation(Mechanism):
         internal_weight: float = Field(0.01, gt=0, description="weight of in-house sources in attribution (knowledge units)")
 
     def init(self, sim) -> None:
-        self.stats = np.zeros((256, NC + 4))
+        self.stats = np.zeros((256, len(CHANNELS) + 4))
 
     def step(self, sim) -> None:
         p, a, tech = self.pars, sim.actors, sim.tech
@@ -152,10 +153,11 @@ class Innovation(Mechanism):
                   p.attribution_memory, p.internal_weight, a.innov_incremental,
                   a.innov_radical, a.last_innovation, self.stats)
         s = self.stats.sum(axis=0)
+        NC = len(CHANNELS)
         st = sim.stats
-        st["innovations_incremental"] += s[N_INC]
-        st["innovations_radical"] += s[N_RAD]
-        st["seci_combination"] += s[CREATED]
+        st["innovations_incremental"] += s[NC + N_INC]
+        st["innovations_radical"] += s[NC + N_RAD]
+        st["seci_combination"] += s[NC + CREATED]
         for ch, name in enumerate(CHANNELS):
             st[f"innov_from_{name}"] += s[ch]
-        st["innov_from_internal"] += s[INTERNAL]
+        st["innov_from_internal"] += s[NC + INTERNAL]
