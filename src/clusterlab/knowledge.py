@@ -35,3 +35,36 @@ def column_max(T, E, alive, out):
                 v = T[i, d] + E[i, d]
                 if v > out[d]:
                     out[d] = v
+
+
+@nb.njit(cache=True, inline="always")
+def origin_parts(kind_j, ext_j, via_j, focal_kind, external_kind):
+    """The shares of knowledge from holder j that are of external origin, and of external
+    origin passed on by a focal firm (the gatekeeping tracer; Giuliani & Bell 2005,
+    Malipiero et al. 2005): pipelines bring external knowledge; a focal firm passes on its
+    external knowledge as gatekept; others pass on what they hold."""
+    if kind_j == external_kind:
+        return 1.0, 0.0
+    if kind_j == focal_kind:
+        return ext_j, ext_j
+    return ext_j, via_j
+
+
+@nb.njit(parallel=True, cache=True)
+def update_origin(T, E, inflow, inflow_ext, inflow_via, alive, is_external, ext, via):
+    """After a step: fold this step's traced inflow into each actor's origin shares. New
+    knowledge the actor made itself dilutes them; conversion and decay keep the mix."""
+    for i in nb.prange(T.shape[0]):
+        if not alive[i] or is_external[i]:
+            continue
+        K = 0.0
+        for d in range(T.shape[1]):
+            K += T[i, d] + E[i, d]
+        got = 0.0
+        for c in range(inflow.shape[1]):
+            got += inflow[i, c]
+        if K <= 0.0 or got <= 0.0:
+            continue
+        before = max(K - got, 0.0)
+        ext[i] = min(1.0, (ext[i] * before + inflow_ext[i]) / K)
+        via[i] = min(ext[i], (via[i] * before + inflow_via[i]) / K)

@@ -8,6 +8,7 @@ distance (mean ``network.tie_km``), so generation is O(N + E): no distance matri
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from .scenario import Scenario
@@ -83,9 +84,8 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
     return ties_between(sc, actors, a, b, rng)
 
 
-def ties_between(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray,
-                 rng: np.random.Generator, born: np.ndarray | None = None) -> Ties:
-    """Ties for given pairs (a < b): layer from the ends, strength, trust, length, age."""
+def tie_attributes(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
+    """Layer (from the ends), initial strength, trust and length of new ties a-b."""
     net = sc.network
     layer = layer_of(actors.kind, actors.stage, a, b)
     mean_w = np.array([net.strength_horizontal, net.strength_vertical,
@@ -96,6 +96,50 @@ def ties_between(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray,
     trust0 = trust0 + net.trust_culture_bonus * (actors.culture[a] == actors.culture[b])
     trust = np.clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
     dist = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b])
-    if born is None:
-        born = -rng.integers(0, int(net.max_age_years * sc.steps_per_year) + 1, len(a))
+    return layer, w, trust, dist
+
+
+def ties_between(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray,
+                 rng: np.random.Generator) -> Ties:
+    """The initial ties for given pairs (a < b), with ages drawn up to network.max_age_years."""
+    layer, w, trust, dist = tie_attributes(sc, actors, a, b, rng)
+    born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
     return Ties.from_edges(actors.n, a, b, layer, w, trust, dist, born)
+
+
+def connect(sim, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
+    """Add ties a-b during a run (born now); self-pairs, repeated pairs, pairs that are
+    already tied and pairs with a dead end are dropped. Returns the new tie slots."""
+    actors, ties = sim.actors, sim.ties
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = (lo != hi) & actors.alive[lo] & actors.alive[hi]
+    lo, hi = lo[keep], hi[keep]
+    if len(lo) == 0:
+        return np.zeros(0, np.int32)
+    _, first = np.unique(lo * actors.n + hi, return_index=True)
+    first = np.sort(first)  # keep the callers' order: deterministic and meaningful
+    lo, hi = lo[first], hi[first]
+    new = ~has_tie(ties.start, ties.count, ties.nbr, lo, hi)
+    lo, hi = lo[new], hi[new]
+    if len(lo) == 0:
+        return np.zeros(0, np.int32)
+    layer, w0, trust0, dist = tie_attributes(sim.scenario, actors, lo, hi, rng)
+    w = w0 if w is None else np.broadcast_to(w, lo.shape)
+    trust = trust0 if trust is None else np.broadcast_to(trust, lo.shape)
+    return ties.add(lo, hi, layer, w, trust, dist, sim.t)
+
+
+@nb.njit(cache=True)
+def has_tie(start, count, nbr, a, b):
+    """Whether each pair a[k]-b[k] is tied (scans the shorter incidence list)."""
+    out = np.zeros(len(a), np.bool_)
+    for k in range(len(a)):
+        i, j = a[k], b[k]
+        if count[j] < count[i]:
+            i, j = j, i
+        for p in range(start[i], start[i] + count[i]):
+            if nbr[p] == j:
+                out[k] = True
+                break
+    return out

@@ -158,6 +158,7 @@ def make_actors(sc: Scenario, rng: np.random.Generator) -> tuple[Actors, Technol
         reciprocity=reciprocity[order].astype(np.float32),
         T=np.ascontiguousarray(T[order]), E=np.ascontiguousarray(E[order]),
     )
+    actors.external_origin[actors.kind == EXTERNAL] = 1.0
     relevance = rng.dirichlet(np.full(D, k.relevance_concentration)).astype(np.float32)
     tech = Technology(frontier=np.ones(D, np.float32), relevance=relevance)
     return actors, tech

@@ -10,7 +10,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
-from .measures import constraint, csr_from_edges
+from .proximity import cognitive
 from .results import Results
 from .state import CHANNELS, KINDS, LAYERS, PIPELINE, SME
 
@@ -23,7 +23,12 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
             "innovations_incremental", "innovations_radical", "sme_innovating_share"]
            + FLOW_COLUMNS + SECI_COLUMNS
            + ["trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean",
-              "active_ties", "ties"] + INNOV_COLUMNS)
+              "active_ties", "ties"] + INNOV_COLUMNS
+           + ["firms", "entries", "exits", "sme_international_share", "projects_started",
+              "projects_succeeded", "ties_created", "ties_dissolved", "mean_cognitive_proximity",
+              "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
+              "competitiveness_bar"])
+COGNITIVE_SAMPLE = 200_000  # ties; above this, mean cognitive proximity is taken on a sample
 
 
 def gini(x: np.ndarray) -> float:
@@ -111,6 +116,49 @@ def _tie_means(alive, trust, w):
     return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
 
 
+@nb.njit(parallel=True, cache=True)
+def constraint_incidence(start, count, nbr, tid, w, nodes, n):
+    """Burt's (1992) constraint of `nodes`, read from the incidence index (unsorted lists of
+    live ties; weights w per tie), with p_ij = w_ij / sum_k w_ik. NaN for isolated nodes.
+    Cost per node: the sum of its neighbours' degrees."""
+    out = np.full(len(nodes), np.nan)
+    n_chunks = min(len(nodes), 64)
+    size = (len(nodes) + n_chunks - 1) // max(n_chunks, 1)
+    for c in nb.prange(n_chunks):
+        p = np.zeros(n)
+        ind = np.zeros(n)
+        for k in range(c * size, min(len(nodes), (c + 1) * size)):
+            i = nodes[k]
+            tot = 0.0
+            for e in range(start[i], start[i] + count[i]):
+                tot += w[tid[e]]
+            if count[i] == 0 or tot <= 0.0:
+                continue
+            for e in range(start[i], start[i] + count[i]):
+                p[nbr[e]] += w[tid[e]] / tot
+            for e in range(start[i], start[i] + count[i]):
+                q = nbr[e]
+                pq = p[q]
+                tq = 0.0
+                for f in range(start[q], start[q] + count[q]):
+                    tq += w[tid[f]]
+                if tq <= 0.0:
+                    continue
+                for f in range(start[q], start[q] + count[q]):
+                    j = nbr[f]
+                    if j != i and p[j] > 0.0:
+                        ind[j] += pq * w[tid[f]] / tq
+            ci = 0.0
+            for e in range(start[i], start[i] + count[i]):
+                j = nbr[e]
+                if p[j] > 0.0:
+                    ci += (p[j] + ind[j]) ** 2
+                    p[j] = 0.0
+                    ind[j] = 0.0
+            out[k] = ci
+    return out
+
+
 class Recorder:
     """Collects one row of indicators per step and per-actor snapshots."""
 
@@ -118,6 +166,8 @@ class Recorder:
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
         self._version = -1
+        self._added = sim.ties.n_added
+        self._removed = sim.ties.n_removed
         a = sim.actors
         firms = np.flatnonzero(a.kind <= SME)
         n_sample = sim.scenario.output.constraint_sample
@@ -127,20 +177,29 @@ class Recorder:
         self.record(sim)
 
     def _structure(self, sim) -> None:
-        """Degree-based indicators; recomputed only when ties were added or removed."""
+        """Structure indicators; recomputed only when ties were added or removed."""
         a, ties = sim.actors, sim.ties
         if ties.version == self._version:
             return
         self._version = ties.version
-        live = ties.alive
-        self._pipes = ties.degree(a.n, PIPELINE)
-        local = live & (ties.layer != PIPELINE)
+        local_ends = int(ties.deg[:, :3].sum())
         n_local = int((a.is_local & a.alive).sum())
-        self._density = 2.0 * local.sum() / (n_local * (n_local - 1)) if n_local > 1 else 0.0
-        indptr, indices, weights = csr_from_edges(a.n, ties.a[live], ties.b[live], ties.w[live])
-        sample = self._sample[a.alive[self._sample]]
-        c = constraint(indptr, indices, weights, sample) if len(sample) else np.zeros(0)
+        self._density = local_ends / (n_local * (n_local - 1)) if n_local > 1 else 0.0
+        firms = np.flatnonzero(a.is_firm)
+        n_sample = sim.scenario.output.constraint_sample
+        sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]
+        c = constraint_incidence(ties.start, ties.count, ties.nbr, ties.tid, ties.w,
+                                 sample.astype(np.int64), a.n) if len(sample) else np.zeros(0)
         self._constraint = float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
+
+    def _cognitive_proximity(self, sim) -> float:
+        a, ties = sim.actors, sim.ties
+        slots = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
+        if len(slots) > COGNITIVE_SAMPLE:
+            slots = np.sort(sim.rng("record").choice(slots, COGNITIVE_SAMPLE, replace=False))
+        if len(slots) == 0:
+            return 0.0
+        return float(cognitive(a, ties.a[slots], ties.b[slots]).mean())
 
     def record(self, sim) -> None:
         a, ties, st = sim.actors, sim.ties, sim.stats
@@ -180,10 +239,28 @@ class Recorder:
             "trust_mean": trust_mean,
             "tie_strength_mean": strength_mean,
             "density": self._density,
-            "external_share": float(np.count_nonzero(self._pipes[firms]) / nf) if nf else 0.0,
+            "external_share": float(np.count_nonzero(ties.deg[firms, PIPELINE]) / nf) if nf else 0.0,
             "constraint_mean": self._constraint,
             "ties": n_ties,
         }
+        smes_alive = int(smes.sum())
+        sme_ids = np.flatnonzero(smes)
+        Kt = (a.T[sme_ids] + a.E[sme_ids]).sum(axis=1, dtype=np.float64) if smes_alive else np.zeros(0)
+        ext_k = float(np.dot(a.external_origin[sme_ids], Kt))
+        inflow = sum(float(st.get(f"flow_{c}", 0.0)) for c in CHANNELS)
+        row.update({
+            "firms": int(nf),
+            "sme_international_share": float(np.count_nonzero(ties.deg[sme_ids, PIPELINE]) / smes_alive) if smes_alive else 0.0,
+            "ties_created": ties.n_added - self._added,
+            "ties_dissolved": ties.n_removed - self._removed,
+            "mean_cognitive_proximity": self._cognitive_proximity(sim),
+            "external_inflow_share": float(st.get("flow_pipeline", 0.0)) / inflow if inflow > 0 else 0.0,
+            "gatekeeper_share": float(np.dot(a.via_focal[sme_ids], Kt)) / ext_k if ext_k > 0 else 0.0,
+            "openness_mean": float(a.openness[firms].mean()) if nf else 0.0,
+            "demand": sim.tech.demand,
+            "competitiveness_bar": sim.tech.bar,
+        })
+        self._added, self._removed = ties.n_added, ties.n_removed
         for col in COLUMNS:
             if col not in row:
                 row[col] = float(st.get(col, 0.0))
@@ -212,7 +289,11 @@ class Recorder:
             "knowledge": kw.astype(np.float32), "diversity": div.astype(np.float32),
         })
         for L, name in enumerate(LAYERS):
-            df[f"degree_{name}"] = ties.degree(a.n, L).astype(np.int32)
+            df[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
+        df["born"] = a.born
+        df["capital"] = a.capital
+        df["external_origin"] = a.external_origin
+        df["via_focal"] = a.via_focal
         df["innovations_incremental"] = a.innov_incremental
         df["innovations_radical"] = a.innov_radical
         df["alive"] = a.alive
@@ -229,7 +310,7 @@ class Recorder:
                    "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
         return Results(scenario=sim.scenario, timeseries=ts,
                        actors=pd.concat(snaps, ignore_index=True), network=network,
-                       seconds=sim.seconds)
+                       seconds=sim.seconds, events=sim.policies.table())
 
 
 __all__ = ["Recorder", "COLUMNS", "gini", "blau_diversity"]

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import ScenarioError
+from .events import Event
 from .mechanisms import MECHANISMS, MechanismsConfig
 from .params import Params as Strict
 
@@ -111,12 +112,18 @@ class Scenario(Strict):
     network: Network = Field(default_factory=Network)
     mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig)
     output: Output = Field(default_factory=Output)
+    events: list[Event] = Field(default_factory=list, description="scheduled policies and shocks ([[events]] tables)")
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
         bad = [s for s in self.output.snapshots if not 0 <= s <= self.steps]
         if bad:
             raise ValueError(f"snapshot steps must lie in [0, steps={self.steps}], got {bad}")
+        for i, ev in enumerate(self.events):
+            if ev.step > self.steps:
+                raise ValueError(f"events.{i}.step: {ev.step} is after the last step ({self.steps})")
+            if ev.action == "set":
+                _check_set(self, i, ev.key, ev.value)
         return self
 
     # -- conveniences for code -------------------------------------------------------
@@ -138,6 +145,20 @@ class Scenario(Strict):
         return dump_scenario(self)
 
 
+def _check_set(sc: Scenario, i: int, key: str, value: Any) -> None:
+    """A `set` event must name an existing mechanism key and a valid value for it."""
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "mechanisms":
+        raise ValueError(f"events.{i}.key: expected 'mechanisms.<mechanism>.<parameter>', got {key!r}")
+    table = getattr(sc.mechanisms, parts[1], None)
+    if table is None or parts[2] not in type(table).model_fields:
+        raise ValueError(f"events.{i}.key: unknown key {key!r}")
+    try:
+        table.model_copy().__setattr__(parts[2], value)
+    except ValidationError as exc:
+        raise ValueError(f"events.{i}.value: {exc.errors()[0]['msg'].lower()} for {key}, got {value!r}") from None
+
+
 def _assign(data: dict, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node = data
@@ -151,20 +172,30 @@ def _assign(data: dict, dotted: str, value: Any) -> None:
 
 
 def _describe(err: dict) -> str:
-    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
+    from .events import ACTIONS
+
+    parts = [str(p) for p in err["loc"] if not str(p).startswith("function-after")]
+    # a union member's tag (the event's action) is not a key the user wrote
+    parts = [p for k, p in enumerate(parts) if not (p in ACTIONS and k and parts[k - 1].isdigit())]
+    loc = ".".join(parts)
     kind = err["type"]
+    got = err.get("input")
     if kind == "extra_forbidden":
         return f"unknown key '{loc}'"
     if kind == "missing":
         return f"key '{loc}' is required"
-    got = err.get("input")
+    if kind == "union_tag_invalid":
+        return f"key '{loc}.action': unknown action {err['ctx']['tag']!r}, expected one of {', '.join(ACTIONS)}"
+    if kind == "union_tag_not_found":
+        return f"key '{loc}.action' is required (one of {', '.join(ACTIONS)})"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    where = f"key '{loc}': " if loc else ""
+    if not loc:  # a check across keys: the message names them
+        return msg
     if kind in ("model_type", "dict_type"):
-        return f"{where}expected a table, got {got!r}"
-    return f"{where}{msg[0].lower() + msg[1:]}, got {got!r}"
+        return f"key '{loc}': expected a table, got {got!r}"
+    return f"key '{loc}': {msg[0].lower() + msg[1:]}, got {got!r}"
 
 
 def validate(data: dict, source: str = "<scenario>") -> Scenario:

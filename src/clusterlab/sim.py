@@ -21,13 +21,14 @@ import numba as nb
 import numpy as np
 
 from .mechanisms import MECHANISMS, Mechanism
-from .knowledge import column_max, mean_levels, unit_profiles
+from .knowledge import column_max, mean_levels, unit_profiles, update_origin
+from .policies import Policies
 from .network import make_ties
 from .population import make_actors
 from .recorder import Recorder
 from .results import Results
 from .scenario import Scenario, default_scenario
-from .state import Actors, Technology, Ties
+from .state import EXTERNAL, Actors, Technology, Ties
 
 # Named random streams. Append new names at the end: existing streams keep their seeds.
 STREAMS = ("population", "network", "interaction", "spillover", "innovation", "record",
@@ -46,7 +47,9 @@ class Sim:
                  mechanisms: Iterable[Mechanism] | None = None):
         self.scenario = scenario if scenario is not None else default_scenario()
         if mechanisms is None:
-            mechanisms = [cls(getattr(self.scenario.mechanisms, cls.name)) for cls in MECHANISMS]
+            # each Sim owns a copy of the parameters: policies change them during a run
+            mechanisms = [cls(getattr(self.scenario.mechanisms, cls.name).model_copy(deep=True))
+                          for cls in MECHANISMS]
         self.mechanisms = list(mechanisms)
         self.t = 0
         self.initialized = False
@@ -55,6 +58,7 @@ class Sim:
         children = np.random.SeedSequence(self.scenario.seed).spawn(len(STREAMS))
         self._rngs = {name: np.random.Generator(np.random.PCG64(ss)) for name, ss in zip(STREAMS, children)}
         self.recorder = Recorder()
+        self.policies = Policies(self.scenario.events)
         self.seconds = 0.0
         self.timings: dict[str, float] = defaultdict(float)  # seconds per mechanism
 
@@ -68,6 +72,12 @@ class Sim:
             if isinstance(m, cls):
                 return m
         raise KeyError(cls.__name__)
+
+    def mechanism_by_name(self, name: str) -> Mechanism:
+        for m in self.mechanisms:
+            if m.name == name:
+                return m
+        raise KeyError(name)
 
     def profiles(self) -> np.ndarray:
         """Unit-length knowledge profiles (T + E) of all actors, as at the start of the step."""
@@ -102,6 +112,7 @@ class Sim:
         self.ties = ties if ties is not None else make_ties(sc, self.actors, self.rng("network"))
         for m in self.mechanisms:
             m.init(self)
+        self.policies.apply_due(self)  # events at step 0
         self._update_frontier()
         self.recorder.init(self)
         self.initialized = True
@@ -128,7 +139,11 @@ class Sim:
         self.t += 1
         self.stats = defaultdict(float)
         self._cache.clear()
-        self.actors.inflow[:] = 0.0
+        a = self.actors
+        a.inflow[:] = 0.0
+        a.inflow_external[:] = 0.0
+        a.inflow_via_focal[:] = 0.0
+        self.policies.apply_due(self)
         clock = time.perf_counter
         for m in self.mechanisms:
             t0 = clock()
@@ -139,6 +154,8 @@ class Sim:
             self.timings[m.name] += clock() - t0
         t0 = clock()
         self._update_frontier()
+        update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
+                      a.kind == EXTERNAL, a.external_origin, a.via_focal)
         self.recorder.record(self)
         self.timings["record"] += clock() - t0
 

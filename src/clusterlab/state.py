@@ -63,6 +63,8 @@ class Actors:
     capital: np.ndarray = field(default=None)  # float32 financial buffer (market)
     external_origin: np.ndarray = field(default=None)  # float32 share of knowledge of external origin
     via_focal: np.ndarray = field(default=None)  # float32 share of knowledge of external origin that came through a focal firm
+    inflow_external: np.ndarray = field(default=None)  # float32 this step's inflow of external origin
+    inflow_via_focal: np.ndarray = field(default=None)  # float32 this step's inflow of external origin via a focal firm
 
     DEFAULTS = {"absorptive": 0.5, "alive": True, "born": 0, "last_innovation": -(10**6),
                 "kind": 1, "stage": -1}
@@ -136,6 +138,8 @@ class Ties:
     free: np.ndarray = field(default=None)  # int32 stack of dead slots
     n_free: int = 0
     version: int = 0  # bumped whenever ties are added or removed
+    n_added: int = 0  # ties added during the run (cumulative)
+    n_removed: int = 0  # ties removed during the run (cumulative)
 
     EDGE_FIELDS = ("a", "b", "layer", "w", "trust", "dist", "born", "last_use", "alive", "active", "moved")
 
@@ -243,6 +247,7 @@ class Ties:
                                       self.nbr, self.tid, self.pool_end)
         _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
         self.version += 1
+        self.n_added += k
         return slots
 
     def remove(self, slots) -> None:
@@ -257,6 +262,7 @@ class Ties:
         self.moved[slots] = False
         self._push_free(slots)
         self.version += 1
+        self.n_removed += len(slots)
 
     def remove_actor_ties(self, ids) -> int:
         """Remove every tie of the given actors (exits); return how many."""

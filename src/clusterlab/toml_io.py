@@ -34,10 +34,15 @@ def _range(info) -> str:
 
 
 def _table(model: BaseModel, path: str, lines: list[str], comments: bool) -> None:
-    scalars, tables = [], []
+    scalars, tables, arrays = [], [], []
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        (tables if isinstance(value, BaseModel) else scalars).append((name, info, value))
+        if isinstance(value, BaseModel):
+            tables.append((name, info, value))
+        elif isinstance(value, list) and name == "events":
+            arrays.append((name, info, value))
+        else:
+            scalars.append((name, info, value))
     if path and scalars:
         lines.append("")
         doc = (type(model).__doc__ or "").strip().splitlines()
@@ -50,6 +55,14 @@ def _table(model: BaseModel, path: str, lines: list[str], comments: bool) -> Non
         lines.append(f"{name} = {_value(value)}")
     for name, _info, value in tables:
         _table(value, f"{path}.{name}" if path else name, lines, comments)
+    for name, info, value in arrays:
+        if comments and info.description:
+            lines += ["", f"# {info.description}"]
+        for item in value:
+            lines += ["", f"[[{name}]]"]
+            for key, v in item.model_dump().items():
+                if not (key == "note" and v == ""):
+                    lines.append(f"{key} = {_value(v)}")
 
 
 def dump_scenario(scenario: BaseModel, comments: bool = True) -> str:

@@ -9,7 +9,8 @@ same-stage firm drawn from those within `radius_km` and gains part of the gap in
     dE_i[d] = rate * visibility * A_i * u(delta_ij, A_i) * max(0, E_j[d] - E_i[d])
 
 Tacit knowledge is not observable and does not spill over. The observation neighbourhood
-(at most `max_observed` firms) is built once with a spatial grid.
+(at most `max_observed` firms) is built with a spatial grid at the start and rebuilt once a
+year when firms have entered (entrants observe nobody until then; exited firms are skipped).
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..spatial import Grid
-from ..state import SME, SPILLOVER
+from ..knowledge import origin_parts
+from ..state import EXTERNAL, FOCAL, SME, SPILLOVER
 from .base import Mechanism
 from .transfer import add_inplace, understandability
 
 
 @nb.njit(parallel=True, cache=True)
-def _spill(indptr, indices, pick, E, P, A, alive, rate, cog_scale, dE, inflow, totals):
+def _spill(indptr, indices, pick, E, P, A, alive, rate, cog_scale, kind, ext, via, dE, inflow,
+           inflow_ext, inflow_via, totals):
     n, D = E.shape
     n_chunks = totals.shape[0]
     size = (n + n_chunks - 1) // n_chunks
@@ -49,7 +52,10 @@ def _spill(indptr, indices, pick, E, P, A, alive, rate, cog_scale, dE, inflow, t
                 if g > 0.0:
                     dE[i, d] = r * g
                     got += r * g
-            inflow[i, 4] += got
+            inflow[i, SPILLOVER] += got
+            fe, fv = origin_parts(kind[j], ext[j], via[j], FOCAL, EXTERNAL)
+            inflow_ext[i] += got * fe
+            inflow_via[i] += got * fv
             totals[c] += got
 
 
@@ -63,23 +69,37 @@ class Spillover(Mechanism):
         max_observed: int = Field(16, ge=1, le=1000, description="most firms a firm keeps under observation")
 
     def init(self, sim) -> None:
+        self._observe(sim)
+        self.totals = np.zeros(256)
+
+    def _observe(self, sim) -> None:
         a, p = sim.actors, self.pars
-        cls = np.where(a.kind <= SME, a.stage, -1).astype(np.int64)
+        firm = (a.kind <= SME) & a.alive
+        cls = np.where(firm, a.stage, -1).astype(np.int64)
         grid = Grid(a.x.astype(np.float64), a.y.astype(np.float64), cls, p.radius_km)
         self.indptr, self.indices = grid.within(a.x, a.y, cls, p.radius_km, p.max_observed,
                                                 sim.rng("spillover"))
-        self.dE = np.zeros_like(a.E)
-        self.totals = np.zeros(256)
+        self.dE = np.zeros((int(a.n * 1.1) + 16, a.domains), np.float32)
 
     def step(self, sim) -> None:
         a, p = sim.actors, self.pars
+        known = len(self.indptr) - 1
+        if known < a.n:  # entrants: rebuild once a year, until then they observe nobody
+            if sim.t % sim.scenario.steps_per_year == 0:
+                self._observe(sim)
+            else:
+                self.indptr = np.concatenate([self.indptr, np.full(a.n - known, self.indptr[-1])])
+        if len(self.dE) < a.n:
+            self.dE = np.zeros((int(a.n * 1.25), a.domains), np.float32)
         from .transfer import Transfer  # the cognitive scale is the transfer's
         scale = sim.mechanism(Transfer).pars.cognitive_scale
         pick = sim.rng("spillover").random(a.n)
         self.totals[:] = 0.0
+        dE = self.dE[:a.n]
         _spill(self.indptr, self.indices, pick, a.E, sim.profiles(), a.absorptive, a.alive,
-               p.rate * p.visibility, scale, self.dE, a.inflow, self.totals)
-        add_inplace(a.E, self.dE)
+               p.rate * p.visibility, scale, a.kind, a.external_origin, a.via_focal, dE,
+               a.inflow, a.inflow_external, a.inflow_via_focal, self.totals)
+        add_inplace(a.E, dE)
         total = float(self.totals.sum())
         sim.stats["flow_spillover"] += total
         sim.stats["flow_explicit"] += total

@@ -31,7 +31,8 @@ import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams
-from ..state import HORIZONTAL, LAYERS, VERTICAL
+from ..knowledge import origin_parts
+from ..state import EXTERNAL, FOCAL, HORIZONTAL, LAYERS, VERTICAL
 from .base import Mechanism
 
 N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
@@ -76,7 +77,7 @@ def _tie_rates(a, b, active, layer, w, trust, dist, born, now, culture, group, b
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
 def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog_scale,
-              dT, dE, moved, inflow, stats):
+              kind, ext, via, dT, dE, moved, inflow, inflow_ext, inflow_via, stats):
     n = len(start)
     D = T.shape[1]
     n_chunks = stats.shape[0]
@@ -90,6 +91,9 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
         local = np.zeros(8)
         for i in range(c * size, min(n, (c + 1) * size)):
             any_flow = False
+            pre = 0.0  # uncapped inflow, and its parts of external origin (for the tracer)
+            pre_ext = 0.0
+            pre_via = 0.0
             if alive[i]:
                 Ai = A[i]
                 for k in range(start[i], start[i] + count[i]):
@@ -123,6 +127,11 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                             got += g
                     if got > 0.0 and g_rate > 0.0:
                         moved[t] = True
+                        amount = g_rate * got
+                        fe, fv = origin_parts(kind[j], ext[j], via[j], FOCAL, EXTERNAL)
+                        pre += amount
+                        pre_ext += amount * fe
+                        pre_via += amount * fv
             if not any_flow:
                 for d in range(D):
                     dT[i, d] = 0.0
@@ -138,6 +147,12 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                 for L in range(4):
                     byL[L] += accT[L, d] * fT
                     byL[4 + L] += accE[L, d] * fE
+            capped = 0.0
+            for L in range(4):
+                capped += byL[L] + byL[4 + L]
+            if pre > 0.0:
+                inflow_ext[i] += pre_ext * capped / pre
+                inflow_via[i] += pre_via * capped / pre
             for L in range(4):
                 inflow[i, L] += byL[L] + byL[4 + L]
                 local[L] += byL[L]
@@ -186,6 +201,7 @@ class Transfer(Mechanism):
 
     def init(self, sim) -> None:
         n, D = sim.actors.T.shape
+        n = int(n * 1.1) + 16  # room for entrants
         self.dT = np.zeros((n, D), np.float32)
         self.dE = np.zeros((n, D), np.float32)
         self.stats = np.zeros((N_CHUNKS, 8))
@@ -193,7 +209,7 @@ class Transfer(Mechanism):
 
     def step(self, sim) -> None:
         p, a, ties = self.pars, sim.actors, sim.ties
-        if self.dT.shape != a.T.shape or len(self.rate) != ties.m:
+        if len(self.dT) < a.n or len(self.rate) != ties.m:
             self.init(sim)
         self.stats[:] = 0.0
         ties.moved[:] = False
@@ -204,9 +220,10 @@ class Transfer(Mechanism):
                    p.organisational_years * sim.scenario.steps_per_year, self.rate)
         _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E,
                   sim.profiles(), a.absorptive, a.reciprocity, a.alive, p.cognitive_scale,
-                  self.dT, self.dE, ties.moved, a.inflow, self.stats)
-        add_inplace(a.T, self.dT)
-        add_inplace(a.E, self.dE)
+                  a.kind, a.external_origin, a.via_focal, self.dT[:a.n], self.dE[:a.n], ties.moved,
+                  a.inflow, a.inflow_external, a.inflow_via_focal, self.stats)
+        add_inplace(a.T, self.dT[:a.n])
+        add_inplace(a.E, self.dE[:a.n])
         s = self.stats.sum(axis=0)
         for L, layer in enumerate(LAYERS):
             sim.stats[f"flow_{layer}"] += s[L] + s[4 + L]

@@ -1,0 +1,49 @@
+"""Indicators computed by the recorder agree with their reference definitions."""
+
+import networkx as nx
+import numpy as np
+import pytest
+from builders import small, ties
+
+import clusterlab as cl
+from clusterlab.measures import constraint, csr_from_edges
+from clusterlab.recorder import constraint_incidence, gini
+
+
+def test_constraint_from_the_incidence_index_matches_networkx():
+    G = nx.gnm_random_graph(80, 300, seed=5)
+    G.add_edges_from((0, k) for k in range(1, 60))  # a hub
+    rng = np.random.default_rng(1)
+    a, b = np.array(G.edges()).T
+    w = rng.uniform(0.1, 1.0, len(a))
+    for (u, v), x in zip(G.edges(), w):
+        G[u][v]["weight"] = x
+    t = ties(80, a, b, w=w)
+    t.remove([0, 5, 17])  # removed ties must drop out too
+    for s in (0, 5, 17):
+        G.remove_edge(int(t.a[s]), int(t.b[s]))
+    nodes = np.arange(80)
+    got = constraint_incidence(t.start, t.count, t.nbr, t.tid, t.w, nodes, 80)
+    ref = nx.constraint(G, weight="weight")
+    assert np.allclose(got, [ref[i] for i in nodes], atol=1e-5)
+    indptr, indices, weights = csr_from_edges(80, t.a[t.alive], t.b[t.alive], t.w[t.alive])
+    assert np.allclose(got, constraint(indptr, indices, weights), atol=1e-5)
+
+
+def test_gini():
+    assert gini(np.ones(10)) == pytest.approx(0.0)
+    assert gini(np.r_[np.zeros(9), 1.0]) == pytest.approx(0.9)
+
+
+def test_events_table_and_new_columns_are_written(tmp_path):
+    sc = small(steps=24, events=[{"step": 6, "action": "recession", "demand": 0.5, "years": 1.0},
+                                 {"step": 12, "action": "global_competition", "bar": 0.2}])
+    res = cl.run(sc)
+    ev = res.events
+    assert list(ev["step"]) == [6, 12] and list(ev["action"]) == ["recession", "global_competition"]
+    ts = res.timeseries.set_index("step")
+    assert ts.loc[5, "demand"] == 1.0 and ts.loc[6, "demand"] == 0.5 and ts.loc[18, "demand"] == 1.0
+    assert ts.loc[11, "competitiveness_bar"] == 0.0 and ts.loc[12, "competitiveness_bar"] == pytest.approx(0.2)
+    res.write(tmp_path / "out", figures=False)
+    import pandas as pd
+    assert len(pd.read_parquet(tmp_path / "out" / "events.parquet")) == 2
