@@ -11,7 +11,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .scenario import Scenario
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 from .spatial import Grid
 from .state import (CLUSTER_ORG, EXTERNAL, FOCAL, HORIZONTAL, INSTITUTE, MULTI_ANGLE,
                     PIPELINE, SME, UNIVERSITY, VERTICAL, Actors, Ties)
@@ -67,14 +70,13 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
         members = firm[rng.random(len(firm)) < net.cluster_org_members]
         add(members, np.full(len(members), co))
 
-    # pipelines: firms by openness, universities and institutes, to random externals
-    externals = np.flatnonzero(kind == EXTERNAL)
-    if len(externals):
+    # pipelines: firms by openness, universities and institutes, to externals in their field
+    if (kind == EXTERNAL).any():
         rate = np.where(kind[firm] == FOCAL, net.focal_pipelines, net.sme_pipelines) * actors.openness[firm]
         src = _stubs(rng, firm, rate)
         research = np.flatnonzero((kind == UNIVERSITY) | (kind == INSTITUTE))
         src = np.concatenate([src, _stubs(rng, research, net.institution_pipelines)])
-        add(src, externals[rng.integers(0, len(externals), len(src))])
+        add(src, pick_externals(actors, src, rng))
 
     a = np.concatenate(pairs_a).astype(np.int64) if pairs_a else np.zeros(0, np.int64)
     b = np.concatenate(pairs_b).astype(np.int64) if pairs_b else np.zeros(0, np.int64)
@@ -82,6 +84,30 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
     key = np.unique(lo[lo != hi] * n + hi[lo != hi])
     a, b = (key // n).astype(np.int32), (key % n).astype(np.int32)
     return ties_between(sc, actors, a, b, rng)
+
+
+def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each actor, an alive external partner in its field: one whose strongest domain is
+    one of the actor's two strongest (firms seek partners they can learn from; Nooteboom
+    2000); a random external where none matches."""
+    ext = np.flatnonzero((actors.kind == EXTERNAL) & actors.alive)
+    out = np.full(len(ids), -1, np.int64)
+    if len(ext) == 0 or len(ids) == 0:
+        return out
+    D = actors.domains
+    top_ext = np.argmax(actors.T[ext] + actors.E[ext], axis=1)
+    order = np.argsort(top_ext, kind="stable")
+    offsets = np.zeros(D + 1, np.int64)
+    np.cumsum(np.bincount(top_ext, minlength=D), out=offsets[1:])
+    K = actors.T[ids] + actors.E[ids]
+    best2 = np.argsort(-K, axis=1, kind="stable")[:, : min(2, D)]
+    field = best2[np.arange(len(ids)), rng.integers(0, best2.shape[1], len(ids))]
+    lo, hi = offsets[field], offsets[field + 1]
+    u = rng.random(len(ids))
+    match = hi > lo
+    out[match] = ext[order[lo[match] + (u[match] * (hi - lo)[match]).astype(np.int64)]]
+    out[~match] = ext[rng.integers(0, len(ext), int((~match).sum()))]
+    return out
 
 
 def tie_attributes(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):

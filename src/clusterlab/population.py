@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scenario import Scenario
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 from .spatial import morton_order
 from .state import (AGENCY, CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, INTERMEDIARY, SME,
                     UNIVERSITY, Actors, Technology)

@@ -1,11 +1,109 @@
-"""PLACEHOLDER being written: openness."""
+"""Openness strategy: pipelines cost, local imitation is free (seed 002, "The lock-in of
+localized innovation network": "knowledge flows through external linkage are not automatic
+and participation is not free. So, most clustering enterprises might select an 'inward
+looking' innovation strategy"; Bathelt, Malmberg & Maskell 2004; Schmitz 1999 on free
+riding; Boschma 2005 and Levitt & March on the competency trap).
 
-from ..params import MechanismParams
+Each firm has an openness o in [0, 1]. Every year a share `review_per_year` of firms reviews
+it (a random draw per firm and step):
+
+- a firm with pipelines weighs what they brought against what they cost,
+      value = value_per_knowledge * recent pipeline inflow   (smoothed, `actors.recent`)
+      cost  = pipelines * pipeline_cost * (1 - subsidy)
+      o += adapt * (value - cost) / (value + cost)
+- a firm without pipelines cannot see what they would bring; it imitates the openness of
+  its most knowledgeable local partner (o += imitation * (o_best - o)): conformism, which
+  can spread an inward-looking strategy (Boschma 2005).
+Then the firm moves its pipelines one step toward its target, round(rate * o), with rate the
+network's `focal_pipelines` or `sme_pipelines`: it drops its weakest pipeline or opens one
+to an external partner in its field (`network.pick_externals`). The `market` charges the pipeline cost; `subsidy` is the
+share paid by policy (events `subsidise_pipelines`, `cut_support`).
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..network import connect, pick_externals
+from ..params import Field, MechanismParams
+from ..state import FOCAL, PIPELINE, SME
 from .base import Mechanism
+
+
+@nb.njit(cache=True)
+def _best_partner_openness(ids, start, count, nbr, tid, layer, kind, alive, level, openness):
+    """Openness of each firm's most knowledgeable local firm partner (-1 if none)."""
+    out = np.full(len(ids), -1.0)
+    for k in range(len(ids)):
+        i = ids[k]
+        best = -1.0
+        for e in range(start[i], start[i] + count[i]):
+            j = nbr[e]
+            if layer[tid[e]] == PIPELINE or kind[j] > SME or not alive[j]:
+                continue
+            if level[j] > best:
+                best = level[j]
+                out[k] = openness[j]
+    return out
+
+
+@nb.njit(cache=True)
+def _weakest_pipeline(ids, start, count, tid, layer, w):
+    out = np.full(len(ids), -1, np.int64)
+    for k in range(len(ids)):
+        i = ids[k]
+        lo = 2.0
+        for e in range(start[i], start[i] + count[i]):
+            t = tid[e]
+            if layer[t] == PIPELINE and w[t] < lo:
+                lo = w[t]
+                out[k] = t
+    return out
 
 
 class Openness(Mechanism):
     name = "openness"
 
     class Params(MechanismParams):
-        pass
+        pipeline_cost: float = Field(0.02, ge=0, description="cost of one pipeline per step (revenue units, see market)")
+        subsidy: float = Field(0.0, ge=0, le=1, description="share of pipeline costs paid by policy")
+        value_per_knowledge: float = Field(6.0, ge=0, description="what a firm reckons a unit of pipeline inflow is worth (revenue units)")
+        review_per_year: float = Field(1.0, ge=0, description="openness reviews per firm per year")
+        adapt: float = Field(0.1, ge=0, le=1, description="largest change of openness in one review")
+        imitation: float = Field(0.3, ge=0, le=1, description="pull toward the best partner's openness for firms without pipelines")
+
+    def step(self, sim) -> None:
+        a, ties, p = sim.actors, sim.ties, self.pars
+        rng = sim.rng("openness")
+        firms = np.flatnonzero(a.is_firm)
+        chance = min(1.0, p.review_per_year / sim.scenario.steps_per_year)
+        ids = firms[rng.random(len(firms)) < chance]
+        if len(ids) == 0:
+            return
+        pipes = ties.deg[ids, PIPELINE].astype(np.float64)
+        value = p.value_per_knowledge * a.recent[ids, PIPELINE].astype(np.float64)
+        cost = pipes * p.pipeline_cost * (1.0 - p.subsidy)
+        o = a.openness[ids].astype(np.float64)
+        has = pipes > 0
+        denom = np.where(value + cost > 0, value + cost, 1.0)
+        o[has] += p.adapt * ((value - cost) / denom)[has]
+        best = _best_partner_openness(ids, ties.start, ties.count, ties.nbr, ties.tid, ties.layer,
+                                      a.kind, a.alive, sim.knowledge_level(), a.openness)
+        pull = ~has & (best >= 0)
+        o[pull] += p.imitation * (best[pull] - o[pull])
+        a.openness[ids] = np.clip(o, 0.0, 1.0).astype(np.float32)
+
+        # one step toward the target number of pipelines
+        net = sim.scenario.network
+        rate = np.where(a.kind[ids] == FOCAL, net.focal_pipelines, net.sme_pipelines)
+        target = np.round(rate * a.openness[ids])
+        drop = ids[pipes > target]
+        weakest = _weakest_pipeline(drop, ties.start, ties.count, ties.tid, ties.layer, ties.w)
+        weakest = weakest[weakest >= 0]
+        ties.remove(weakest)
+        add = ids[pipes < target]
+        partner = pick_externals(a, add, rng)
+        made = connect(sim, add[partner >= 0], partner[partner >= 0], rng)
+        sim.stats["pipelines_dropped"] += float(len(weakest))
+        sim.stats["pipelines_opened"] += float(len(made))
