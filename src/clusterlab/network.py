@@ -86,10 +86,13 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
     return ties_between(sc, actors, a, b, rng)
 
 
-def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """For each actor, an alive external partner in its field: one whose strongest domain is
-    one of the actor's two strongest (firms seek partners they can learn from; Nooteboom
-    2000); a random external where none matches."""
+def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
+                   relevance: np.ndarray | None = None, explore: float = 0.0) -> np.ndarray:
+    """For each actor, an alive external partner in a chosen field: one whose strongest
+    domain is one of the actor's two strongest (firms seek partners they can learn from;
+    Nooteboom 2000) or, with probability `explore`, a domain drawn by market `relevance`
+    (firms search where the market goes; Bathelt et al. 2004); a random external where no
+    external specialises in the field."""
     ext = np.flatnonzero((actors.kind == EXTERNAL) & actors.alive)
     out = np.full(len(ids), -1, np.int64)
     if len(ext) == 0 or len(ids) == 0:
@@ -102,6 +105,11 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator) ->
     K = actors.T[ids] + actors.E[ids]
     best2 = np.argsort(-K, axis=1, kind="stable")[:, : min(2, D)]
     field = best2[np.arange(len(ids)), rng.integers(0, best2.shape[1], len(ids))]
+    if relevance is not None and explore > 0:
+        search = rng.random(len(ids)) < explore
+        cdf = np.cumsum(relevance, dtype=np.float64)
+        drawn = np.searchsorted(cdf / cdf[-1], rng.random(int(search.sum())), side="right")
+        field[search] = np.minimum(drawn, D - 1)
     lo, hi = offsets[field], offsets[field + 1]
     u = rng.random(len(ids))
     match = hi > lo

@@ -32,6 +32,22 @@ class Results:
         """The last row of the time series."""
         return self.timeseries.iloc[-1]
 
+    def recovery(self) -> list[dict]:
+        """Time to recover after each technology shift: steps until the frontier gap is back
+        at or below its level just before the shift (None: not within the run)."""
+        out = []
+        if self.events is None or self.events.empty:
+            return out
+        ts = self.timeseries.set_index("step")["frontier_gap"]
+        for step in self.events.loc[self.events["action"] == "technology_shift", "step"]:
+            before = ts.get(step - 1, ts.iloc[0])
+            after = ts[ts.index >= step]
+            back = after[after <= before]
+            out.append({"step": int(step), "gap_before": float(before),
+                        "gap_peak": float(after.max()) if len(after) else float(before),
+                        "recovery_steps": int(back.index[0] - step) if len(back) else None})
+        return out
+
     def summary(self) -> dict:
         ts = self.timeseries
         last = ts.iloc[-1]
@@ -59,6 +75,19 @@ class Results:
             "seci": {c: float(ts[f"seci_{c}"].sum()) for c in
                      ("socialization", "externalization", "combination", "internalization")},
             "external_share": float(last["external_share"]),
+            "lock_in": {
+                "diversity": {"start": float(first["diversity"]), "end": float(last["diversity"])},
+                "mean_cognitive_proximity": {"start": float(first["mean_cognitive_proximity"]),
+                                             "end": float(last["mean_cognitive_proximity"])},
+                "external_inflow_share_last_year": float(ts["external_inflow_share"].tail(self.scenario.steps_per_year).mean()),
+                "openness_mean": {"start": float(first["openness_mean"]), "end": float(last["openness_mean"])},
+                "recovery_after_shifts": self.recovery(),
+            },
+            "gatekeeper_share": float(last["gatekeeper_share"]),
+            "entries": int(ts["entries"].sum()),
+            "exits": int(ts["exits"].sum()),
+            "projects": {"started": int(ts["projects_started"].sum()), "succeeded": int(ts["projects_succeeded"].sum())},
+            "events": [] if self.events is None else self.events.to_dict("records"),
             "constraint_mean": None if np.isnan(last["constraint_mean"]) else float(last["constraint_mean"]),
         }
 
@@ -80,7 +109,12 @@ class Results:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
             if self.events is not None:
-                self.events.to_parquet(tmp / "events.parquet", index=False)
+                events = self.events.copy()
+                rec = {r["step"]: r["recovery_steps"] for r in self.recovery()}
+                events["recovery_steps"] = [rec.get(s) if a == "technology_shift" else None
+                                            for s, a in zip(events["step"], events["action"])]
+                events["recovery_steps"] = events["recovery_steps"].astype("Int64")
+                events.to_parquet(tmp / "events.parquet", index=False)
             if csv:
                 self.timeseries.to_csv(tmp / "timeseries.csv", index=False)
                 self.actors.to_csv(tmp / "actors.csv", index=False)

@@ -16,7 +16,8 @@ it (a random draw per firm and step):
   can spread an inward-looking strategy (Boschma 2005).
 Then the firm moves its pipelines one step toward its target, round(rate * o), with rate the
 network's `focal_pipelines` or `sme_pipelines`: it drops its weakest pipeline or opens one
-to an external partner in its field (`network.pick_externals`). The `market` charges the pipeline cost; `subsidy` is the
+to an external partner in its own field or, with probability `explore`, in a field drawn
+by market relevance (`network.pick_externals`). The `market` charges the pipeline cost; `subsidy` is the
 share paid by policy (events `subsidise_pipelines`, `cut_support`).
 """
 
@@ -72,6 +73,7 @@ class Openness(Mechanism):
         review_per_year: float = Field(1.0, ge=0, description="openness reviews per firm per year")
         adapt: float = Field(0.1, ge=0, le=1, description="largest change of openness in one review")
         imitation: float = Field(0.3, ge=0, le=1, description="pull toward the best partner's openness for firms without pipelines")
+        explore: float = Field(0.5, ge=0, le=1, description="share of new pipelines sought in market-relevant fields rather than the firm's own")
 
     def step(self, sim) -> None:
         a, ties, p = sim.actors, sim.ties, self.pars
@@ -103,7 +105,7 @@ class Openness(Mechanism):
         weakest = weakest[weakest >= 0]
         ties.remove(weakest)
         add = ids[pipes < target]
-        partner = pick_externals(a, add, rng)
+        partner = pick_externals(a, add, rng, sim.tech.relevance, p.explore)
         made = connect(sim, add[partner >= 0], partner[partner >= 0], rng)
         sim.stats["pipelines_dropped"] += float(len(weakest))
         sim.stats["pipelines_opened"] += float(len(made))

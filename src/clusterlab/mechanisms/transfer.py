@@ -182,7 +182,7 @@ class Transfer(Mechanism):
         beta_horizontal: float = Field(0.04, ge=0, le=1, description="transfer rate over horizontal ties")
         beta_vertical: float = Field(0.06, ge=0, le=1, description="transfer rate over vertical ties")
         beta_multi_angle: float = Field(0.05, ge=0, le=1, description="transfer rate over multi-angle ties")
-        beta_pipeline: float = Field(0.15, ge=0, le=1, description="transfer rate over pipelines")
+        beta_pipeline: float = Field(0.25, ge=0, le=1, description="transfer rate over pipelines")
         cognitive_scale: float = Field(0.6, gt=0, description="cognitive distance understood at absorptive capacity 1 (1/e)")
         willingness_base: float = Field(0.3, ge=0, le=1, description="holder's willingness at zero trust")
         willingness_trust: float = Field(0.7, ge=0, le=1, description="added willingness at full trust")
