@@ -48,7 +48,7 @@ def test_default_run_writes_everything(default_run):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["steps"] == 240 and summary["firms"] == 200
     figs = sorted(p.name for p in (out / "figures").glob("*.png"))
-    assert figs == ["flows.png", "innovations.png", "knowledge.png", "network.png", "seci.png"]
+    assert figs == ["dynamics.png", "flows.png", "innovations.png", "knowledge.png", "network.png", "seci.png"]
     assert "knowledge_mean" in proc.stdout  # the summary table
 
 

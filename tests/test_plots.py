@@ -9,7 +9,7 @@ import pytest
 from clusterlab.plots import write_figures
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NAMES = ["knowledge.png", "innovations.png", "flows.png", "seci.png", "network.png"]
+NAMES = ["knowledge.png", "innovations.png", "flows.png", "seci.png", "dynamics.png", "network.png"]
 KINDS = ["focal", "sme", "university", "institute", "intermediary", "agency", "cluster_org"]
 
 
@@ -32,6 +32,18 @@ def make_timeseries(steps: int = 60, scale: float = 1.0) -> pd.DataFrame:
         "seci_externalization": 0.8 + 0.015 * t,
         "seci_combination": 0.6 + 0.03 * t,
         "seci_internalization": 0.7 + 0.01 * t,
+        "firms": scale * (200 - 0.2 * t),
+        "entries": (t % 7 == 0).astype(float),
+        "exits": (t % 5 == 0).astype(float),
+        "openness_mean": 0.3 - 0.001 * t * scale,
+        "external_share": 0.4 - 0.002 * t,
+        "sme_international_share": 0.35 - 0.002 * t,
+        "diversity": 0.3 * np.exp(-t / 50),
+        "mean_cognitive_proximity": 0.7 + 0.002 * t,
+        "external_inflow_share": 0.05 + 0.01 * np.sin(t / 4),
+        "gatekeeper_share": 0.1 + 0.005 * t,
+        "projects_started": (t % 6 == 0).astype(float),
+        "projects_succeeded": (t % 12 == 0).astype(float),
     })
 
 
@@ -86,9 +98,9 @@ def test_events_are_drawn(baseline, tmp_path):
     plain = baseline[0]
     with_ev = write_figures(ts, net, tmp_path / "ev", events=events)
     assert_pngs(with_ev, tmp_path / "ev")
-    for f1, f2 in zip(plain[:4], with_ev[:4]):  # time-series figures change
+    for f1, f2 in zip(plain[:5], with_ev[:5]):  # time-series figures change
         assert f1.read_bytes() != f2.read_bytes(), f1.name
-    assert plain[4].read_bytes() == with_ev[4].read_bytes()  # network has no time axis
+    assert plain[5].read_bytes() == with_ev[5].read_bytes()  # network has no time axis
     empty = write_figures(ts, net, tmp_path / "empty", events=events.iloc[:0])
     assert empty[0].read_bytes() == plain[0].read_bytes()
 

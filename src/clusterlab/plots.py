@@ -22,7 +22,8 @@ KIND_COLORS = {
 }
 LAYERS = [("horizontal", "#1f77b4", "solid"), ("vertical", "#ff7f0e", "solid"),
           ("multi_angle", "#2ca02c", "solid"), ("pipeline", "#9467bd", "dashed")]
-FLOWS = ["flow_horizontal", "flow_vertical", "flow_multi_angle", "flow_pipeline", "flow_spillover"]
+FLOWS = ["flow_horizontal", "flow_vertical", "flow_multi_angle", "flow_pipeline", "flow_spillover",
+         "flow_labour", "flow_projects"]
 SECI = ["seci_socialization", "seci_externalization", "seci_combination", "seci_internalization"]
 SECI_LABELS = ["S: socialization\n(tacit→tacit)", "E: externalization\n(tacit→explicit)",
                "C: combination\n(explicit→explicit)", "I: internalization\n(explicit→tacit)"]
@@ -52,6 +53,7 @@ def write_figures(timeseries: pd.DataFrame, network: dict, outdir: Path,
             ("innovations.png", lambda: _innovations(ts, years, ev, w)),
             ("flows.png", lambda: _flows(ts, years, ev, w)),
             ("seci.png", lambda: _seci(ts, years, ev, w)),
+            ("dynamics.png", lambda: _dynamics(ts, years, ev, w)),
             ("network.png", lambda: _network(network, max_nodes))]
     for name, draw in jobs:
         fig = draw()
@@ -151,6 +153,47 @@ def _flows(ts, years, ev, w):
     _events(ax, ev)
     ax.set(title="Knowledge flows by learning channel", xlabel="time (years)",
            ylabel=f"knowledge flow per step\n(model units, rolling {w}-step mean)")
+    return fig
+
+
+DYNAMICS = [
+    ("Firms and turnover", [("firms", "alive firms", None)],
+     [("entries", "entries per year", "sum"), ("exits", "exits per year", "sum")]),
+    ("Openness and internationalisation", [("openness_mean", "mean openness", None),
+                                           ("external_share", "firms with pipelines", None),
+                                           ("sme_international_share", "SMEs with pipelines", None)], []),
+    ("Lock-in indicators", [("diversity", "knowledge variety", None),
+                            ("mean_cognitive_proximity", "cognitive proximity of ties", None),
+                            ("external_inflow_share", "pipeline share of inflow", "mean")], []),
+    ("Gatekeeping and joint projects", [("gatekeeper_share", "SMEs' external knowledge via focal firms", None)],
+     [("projects_started", "projects started per year", "sum"),
+      ("projects_succeeded", "projects succeeded per year", "sum")]),
+]
+
+
+def _dynamics(ts, years, ev, w):
+    """Cluster dynamics: turnover, openness, lock-in indicators, gatekeeping and projects."""
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True, layout="constrained")
+    for ax, (title, left, right) in zip(axes.flat, DYNAMICS):
+        handles = []
+        for col, label, how in left:
+            y = _roll(ts, col, w, how) if how else _col(ts, col)
+            if y is not None:
+                handles += ax.plot(years, y, lw=1.5, label=label)
+        if right:
+            ax2 = ax.twinx()
+            for k, (col, label, how) in enumerate(right):
+                y = _roll(ts, col, w, how)
+                if y is not None:
+                    handles += ax2.plot(years, y, lw=1.1, ls="--", color=f"C{4 + k}", label=f"{label} (right)")
+        if not handles:
+            _no_data(ax, title.lower())
+        else:
+            ax.legend(handles=handles, loc="best", fontsize=7)
+        _events(ax, ev)
+        ax.set_title(title, fontsize=10)
+    for ax in axes[1]:
+        ax.set_xlabel("time (years)")
     return fig
 
 

@@ -123,7 +123,10 @@ class Results:
             if figures:
                 from .plots import write_figures
 
-                write_figures(self.timeseries, self.network, tmp / "figures", events=self.events,
+                marks = None
+                if self.events is not None and len(self.events):
+                    marks = self.events.assign(action=[n or a for n, a in zip(self.events["note"], self.events["action"])])
+                write_figures(self.timeseries, self.network, tmp / "figures", events=marks,
                               steps_per_year=self.scenario.steps_per_year,
                               max_nodes=opts.network_figure_max_nodes)
             _move_into(tmp, out)

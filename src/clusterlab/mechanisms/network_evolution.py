@@ -129,7 +129,7 @@ class NetworkEvolution(Mechanism):
     class Params(MechanismParams):
         grow: float = Field(0.05, ge=0, le=1, description="share of the gap to full strength gained per step in which knowledge moved over the tie")
         decay: float = Field(0.3, ge=0, le=1, description="share of strength lost per year without knowledge moving over the tie")
-        dissolve_below: float = Field(0.2, ge=0, le=1, description="ties weaker than this may dissolve (when also idle)")
+        dissolve_below: float = Field(0.3, ge=0, le=1, description="ties weaker than this may dissolve (when also idle)")
         idle_years: float = Field(0.5, ge=0, description="years without activity before a weak tie may dissolve")
         dissolve_rate: float = Field(3.0, ge=0, description="dissolution hazard per year of a weak idle tie between cognitively unrelated ends")
         persistence: float = Field(0.8, ge=0, le=1, description="how much cognitive proximity lowers dissolution (Juhasz & Lengyel 2018)")
