@@ -46,7 +46,7 @@ def test_default_run_writes_everything(default_run):
     again = cl.validate(tomllib.loads((out / "scenario.toml").read_text()))
     assert again == cl.default_scenario()
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["steps"] == 240 and summary["firms"] == 200
+    assert summary["steps"] == 240 and ts["firms"].iloc[0] == 200 and summary["firms"] == ts["firms"].iloc[-1]
     figs = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert figs == ["dynamics.png", "flows.png", "innovations.png", "knowledge.png", "network.png", "seci.png"]
     assert "knowledge_mean" in proc.stdout  # the summary table

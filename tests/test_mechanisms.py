@@ -112,8 +112,10 @@ def test_gain_never_overshoots_the_best_partner():
 
 @pytest.mark.parametrize("channel", ["horizontal", "vertical", "multi_angle", "pipeline"])
 def test_switching_a_channel_off_zeroes_its_flow(channel):
-    on = cl.run(small(steps=12))
-    off = cl.run(small(steps=12, **{f"mechanisms.transfer.{channel}": False}))
+    # focal firms' training is vertical learning too, with its own switch
+    on = cl.run(small(steps=12, mechanisms__focal_firms__enabled=False))
+    off = cl.run(small(steps=12, mechanisms__focal_firms__enabled=False,
+                       **{f"mechanisms.transfer.{channel}": False}))
     assert on.timeseries[f"flow_{channel}"].sum() > 0
     assert off.timeseries[f"flow_{channel}"].sum() == 0
     others = [c for c in ("horizontal", "vertical", "multi_angle", "pipeline") if c != channel]
@@ -125,7 +127,9 @@ def test_switching_a_channel_off_zeroes_its_flow(channel):
 def test_switching_transfer_or_spillover_off():
     r = cl.run(small(steps=12, mechanisms__spillover__enabled=False))
     assert r.timeseries["flow_spillover"].sum() == 0 and r.timeseries["flow_vertical"].sum() > 0
-    r = cl.run(small(steps=12, mechanisms__transfer__enabled=False))
+    # training by focal firms and labour mobility also move tacit knowledge: switch them off too
+    r = cl.run(small(steps=12, mechanisms__transfer__enabled=False, mechanisms__focal_firms__enabled=False,
+                     mechanisms__labour__enabled=False))
     assert r.timeseries[[f"flow_{c}" for c in ("horizontal", "vertical", "multi_angle", "pipeline")]].sum().sum() == 0
     assert r.timeseries["seci_socialization"].sum() == 0
 

@@ -44,9 +44,24 @@ def scenarios(draw):
         "mechanisms.innovation.radical_size": draw(st.floats(0.0, 2.0)),
         "mechanisms.depreciation.tacit_rate": draw(unit),
     }
-    for m in ("interaction", "transfer", "spillover", "seci", "trust", "innovation", "depreciation",
-              "absorptive_capacity"):
-        changes[f"mechanisms.{m}.enabled"] = draw(st.booleans())
+    from clusterlab.mechanisms import MECHANISMS
+
+    for m in MECHANISMS:
+        changes[f"mechanisms.{m.name}.enabled"] = draw(st.booleans())
+    steps = changes["steps"]
+    event = st.one_of(
+        st.fixed_dictionaries({"action": st.just("start_cluster_org"), "members": unit}),
+        st.fixed_dictionaries({"action": st.just("close_cluster_org")}),
+        st.fixed_dictionaries({"action": st.just("fund_university"), "ties": st.integers(0, 30)}),
+        st.fixed_dictionaries({"action": st.just("subsidise_pipelines"), "share": unit}),
+        st.fixed_dictionaries({"action": st.just("cut_support"), "share": unit}),
+        st.fixed_dictionaries({"action": st.just("technology_shift"), "domains": st.integers(1, 4),
+                               "share": unit, "jump": st.floats(0, 2)}),
+        st.fixed_dictionaries({"action": st.just("recession"), "demand": unit, "years": st.floats(0.1, 3)}),
+        st.fixed_dictionaries({"action": st.just("global_competition"), "bar": st.floats(0, 1)}),
+    )
+    events = draw(st.lists(event, max_size=4))
+    changes["events"] = [dict(e, step=draw(st.integers(0, steps))) for e in events]
     return small(**changes)
 
 

@@ -25,7 +25,8 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
            + ["trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean",
               "active_ties", "ties"] + INNOV_COLUMNS
            + ["firms", "entries", "exits", "sme_international_share", "projects_started",
-              "projects_succeeded", "ties_created", "ties_dissolved", "mean_cognitive_proximity",
+              "projects_succeeded", "ties_created", "ties_dissolved", "ties_created_closure",
+              "ties_created_proximity", "ties_created_brokerage", "mean_cognitive_proximity",
               "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
               "competitiveness_bar"])
 COGNITIVE_SAMPLE = 200_000  # ties; above this, mean cognitive proximity is taken on a sample

@@ -53,7 +53,7 @@ class Results:
         last = ts.iloc[-1]
         first = ts.iloc[0]
         sc = self.scenario
-        final_actors = self.actors[self.actors["step"] == self.actors["step"].max()]
+        final_actors = self.actors[(self.actors["step"] == self.actors["step"].max()) & self.actors["alive"]]
         return {
             "scenario": sc.name,
             "seed": sc.seed,

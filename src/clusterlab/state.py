@@ -159,7 +159,7 @@ class Ties:
         ties = cls(
             a=own(a, np.int32), b=own(b, np.int32), layer=own(layer, np.int8), w=own(w, np.float32),
             trust=own(trust, np.float32), dist=own(dist, np.float32),
-            born=own(born, np.int32), last_use=own(born, np.int32),
+            born=own(born, np.int32), last_use=np.maximum(own(born, np.int32), 0),  # unused since the start
             alive=np.ones(m, bool), active=np.zeros(m, bool), moved=np.zeros(m, bool),
             free=np.zeros(0, np.int32),
         )
@@ -251,15 +251,18 @@ class Ties:
         return slots
 
     def remove(self, slots) -> None:
-        """Remove live ties by slot id."""
-        slots = np.asarray(slots, np.int32)
+        """Remove live ties by slot id: each affected actor's list is compacted once, so the
+        cost is the ties changed plus the lists they sit in."""
+        slots = np.unique(np.asarray(slots, np.int32))
         slots = slots[self.alive[slots]]
         if len(slots) == 0:
             return
-        _delete(slots, self.a, self.b, self.layer, self.start, self.count, self.tid, self.nbr, self.deg)
         self.alive[slots] = False
         self.active[slots] = False
         self.moved[slots] = False
+        ends = np.concatenate([self.a[slots], self.b[slots]])
+        np.subtract.at(self.deg, (ends, np.concatenate([self.layer[slots]] * 2)), 1)
+        _compact(np.unique(ends), self.start, self.count, self.tid, self.nbr, self.alive)
         self._push_free(slots)
         self.version += 1
         self.n_removed += len(slots)
@@ -269,10 +272,10 @@ class Ties:
         ids = np.asarray(ids, np.int64)
         if len(ids) == 0:
             return 0
-        slots = np.unique(np.concatenate([self.tid[self.start[i]:self.start[i] + self.count[i]] for i in ids]
-                                         or [np.zeros(0, np.int32)]))
+        slots = _gather_ties(ids, self.start, self.count, self.tid)
+        before = self.n_removed
         self.remove(slots)
-        return len(slots)
+        return self.n_removed - before
 
     def _push_free(self, slots: np.ndarray) -> None:
         if self.n_free + len(slots) > len(self.free):
@@ -334,21 +337,35 @@ def _insert(slots, lo, hi, layer, start, count, nbr, tid, deg):
 
 
 @nb.njit(cache=True)
-def _delete(slots, a, b, layer, start, count, tid, nbr, deg):
-    for k in range(len(slots)):
-        t = slots[k]
-        for i in (a[t], b[t]):
-            s = start[i]
-            last = s + count[i] - 1
-            for p in range(s, last + 1):
-                if tid[p] == t:
-                    tid[p] = tid[last]
-                    nbr[p] = nbr[last]
-                    tid[last] = -1
-                    nbr[last] = -1
-                    count[i] -= 1
-                    break
-            deg[i, layer[t]] -= 1
+def _gather_ties(ids, start, count, tid):
+    n = 0
+    for i in ids:
+        n += count[i]
+    out = np.empty(n, np.int32)
+    n = 0
+    for i in ids:
+        for p in range(start[i], start[i] + count[i]):
+            out[n] = tid[p]
+            n += 1
+    return out
+
+
+@nb.njit(cache=True)
+def _compact(actors, start, count, tid, nbr, alive):
+    """Drop dead ties from the given actors' incidence lists, keeping the order of the rest."""
+    for i in actors:
+        s = start[i]
+        keep = 0
+        for p in range(s, s + count[i]):
+            t = tid[p]
+            if alive[t]:
+                tid[s + keep] = t
+                nbr[s + keep] = nbr[p]
+                keep += 1
+        for p in range(s + keep, s + count[i]):
+            tid[p] = -1
+            nbr[p] = -1
+        count[i] = keep
 
 
 @dataclass

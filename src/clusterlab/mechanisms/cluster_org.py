@@ -1,11 +1,241 @@
-"""PLACEHOLDER being written: cluster_org."""
+"""The cluster organisation (seed 003, Andreeva; MODEL.md section 3, "cluster organisation").
 
-from ..params import MechanismParams
+Cluster organisations "serve as an activating agent for international initiatives",
+facilitate "access to market information", help SMEs "in networking and for obtaining new
+international contacts", and offer "access to external infrastructure" and "facilitation/
+initiation of collaborative research" (seed 003, after the BSR Stars Innovation Express
+study). Each alive actor of kind `cluster_org` serves its members: the firms tied to it
+(multi-angle ties). Its reach is limited by a budget:
+
+    units per step = budget / steps_per_year * share_a      for each activity a
+
+(`budget` activity units per year and organisation, lowered by the `cut_support` event;
+the shares are used as given when they sum to at most 1, the rest being overhead, and
+scaled to sum to 1 otherwise). Whole units are spent; fractional units are carried to the
+next step, per organisation and activity. One unit is one action:
+
+1. **international contacts** (`share_international`): one new global pipeline for one
+   member SME, SMEs without a pipeline first (in random order), then the others. The
+   partner is the cognitively closest (cosine of knowledge profiles) of
+   `pipeline_candidates` randomly drawn external partners it is not yet tied to: the
+   organisation "introduce[s] SMEs' managers to the desired contacts" (seed 003). The
+   SME's openness rises, ``openness += openness_boost * (1 - openness)``: the organisation
+   is "an activating agent for international initiatives" for SMEs with "limited capacity"
+   (seed 003), so the firm now wants to keep the pipeline (`openness` drops pipelines above
+   a firm's openness-based target). This is what raises `sme_international_share` (P10).
+2. **networking** (`share_networking`): one introduction, a new local tie between two
+   randomly drawn members that were not tied (general networking; the "social glue" of
+   seed 003).
+3. **market information** (`share_market_info`): one member SME (random) closes
+   `info_rate * A_i` of its gap to the best member firm in the `info_domains` currently
+   most market-relevant domains, as explicit knowledge: the organisation circulates market
+   intelligence and benchmarks among its members ("access to market information,
+   benchmarking, inspiration", seed 003), pointing firms at what the market values now.
+   It spreads what the cluster knows rather than bringing in outside knowledge (that is
+   the pipelines' job), so it cannot substitute for them after a technology shift. It is
+   recorded as SECI combination and as ``cluster_org_knowledge``, not as a learning
+   channel (there is none for it), so the origin tracer counts it as the firm's own.
+4. **infrastructure** (`share_infrastructure`): one member SME (random) raises its internal
+   knowledge sharing, ``sharing += infrastructure_gain * (1 - sharing)``. Access to shared
+   labs, test and demonstration facilities is modelled by its lasting effect on the
+   organisational antecedent of absorptive capacity (Van den Bosch et al. 2003, "knowledge
+   communion and sharing mechanism in organization" in seed 002); `absorptive_capacity`
+   runs earlier in the step and rebuilds `A_i` from `sharing` every step, so raising
+   `sharing` (not `A_i` itself) is what persists. The effect starts the next step.
+5. **collaborative R&D** (`share_rnd`): one joint project with member firms, started by
+   `projects.Projects.start` (the organisation coordinates and is not a member; partners
+   are drawn among its neighbours like a focal firm's). Nothing happens while `projects`
+   is off.
+
+Actions that find no target (no members, no SME, no untied external) are not carried over.
+The new ties of all organisations (pipelines and introductions) are made together at the end
+of the module's step, in one `network.connect` call.
+A closed organisation (event `close_cluster_org`) is no longer alive and acts no more.
+Counters: ``cluster_org_actions`` (units spent) and per activity ``cluster_org_pipelines``,
+``cluster_org_introductions``, ``cluster_org_informed``, ``cluster_org_infrastructure``,
+``cluster_org_projects``.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..network import connect, has_tie
+from ..params import Field, MechanismParams
+from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME
 from .base import Mechanism
+
+ACTIVITIES = ("international", "networking", "market_info", "infrastructure", "rnd")
+COUNTERS = ("cluster_org_pipelines", "cluster_org_introductions", "cluster_org_informed",
+            "cluster_org_infrastructure", "cluster_org_projects")
+_NONE = np.zeros(0, np.int64)
+
+
+@nb.njit(cache=True)
+def _best(T, E, rows, cols):
+    """Largest knowledge T + E among `rows` in each of the domains `cols`."""
+    out = np.zeros(len(cols))
+    for i in rows:
+        for c in range(len(cols)):
+            out[c] = max(out[c], T[i, cols[c]] + E[i, cols[c]])
+    return out
+
 
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
 
     class Params(MechanismParams):
-        pass
+        budget: float = Field(60.0, ge=0, description="activity units per year of each cluster organisation")
+        share_international: float = Field(0.35, ge=0, le=1, description="budget share for brokering international contacts (pipelines for member SMEs)")
+        share_networking: float = Field(0.25, ge=0, le=1, description="budget share for introducing members to each other")
+        share_market_info: float = Field(0.2, ge=0, le=1, description="budget share for market information to member SMEs")
+        share_infrastructure: float = Field(0.15, ge=0, le=1, description="budget share for access to infrastructure (raises members' internal sharing)")
+        share_rnd: float = Field(0.05, ge=0, le=1, description="budget share for collaborative R&D (joint projects, one per unit)")
+        pipeline_candidates: int = Field(8, ge=1, le=1000, description="external partners considered per brokered pipeline (the closest is chosen)")
+        openness_boost: float = Field(0.3, ge=0, le=1, description="share of the distance to full openness an SME's openness rises when it is brokered a pipeline")
+        info_rate: float = Field(0.05, ge=0, le=1, description="share of the gap to the best member firm an informed SME closes in the most relevant domains (x absorptive capacity)")
+        info_domains: int = Field(2, ge=1, description="most market-relevant domains market information covers")
+        infrastructure_gain: float = Field(0.2, ge=0, le=1, description="share of the distance to full internal sharing closed per infrastructure action")
+
+    def shares(self) -> np.ndarray:
+        p = self.pars
+        s = np.array([getattr(p, f"share_{name}") for name in ACTIVITIES])
+        tot = s.sum()
+        return s / tot if tot > 1.0 else s
+
+    def init(self, sim) -> None:
+        self._orgs = np.zeros(0, np.int64)
+        self._carry = np.zeros((0, len(ACTIVITIES)))
+        self._ext_n = -1
+        self._externals = np.zeros(0, np.int64)
+
+    def _sync(self, sim) -> np.ndarray:
+        """Alive cluster organisations now; carried units follow their ids."""
+        a = sim.actors
+        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
+        carry = np.zeros((len(orgs), len(ACTIVITIES)))
+        if len(self._orgs) and len(orgs):
+            pos = np.searchsorted(self._orgs, orgs)
+            pos = np.minimum(pos, len(self._orgs) - 1)
+            same = self._orgs[pos] == orgs
+            carry[same] = self._carry[pos[same]]
+        self._orgs, self._carry = orgs, carry
+        return orgs
+
+    def externals(self, sim) -> np.ndarray:
+        a = sim.actors
+        if self._ext_n != a.n:
+            self._externals = np.flatnonzero(a.kind == EXTERNAL)
+            self._ext_n = a.n
+        return self._externals[a.alive[self._externals]]
+
+    def step(self, sim) -> None:
+        orgs = self._sync(sim)
+        if len(orgs) == 0:
+            return
+        per_step = self.pars.budget / sim.scenario.steps_per_year * self.shares()
+        if not per_step.any():
+            return
+        a, ties = sim.actors, sim.ties
+        rng = sim.rng("cluster_org")
+        done = np.zeros(len(ACTIVITIES))
+        new_a, new_b = [], []  # new ties of all organisations, made in one call (O(N) each)
+        for c, org in enumerate(orgs):
+            units = self._carry[c] + per_step
+            n_act = np.floor(units + 1e-9).astype(np.int64)
+            self._carry[c] = np.maximum(units - n_act, 0.0)
+            if not n_act.any():
+                continue
+            nb_ = ties.nbr[ties.start[org]:ties.start[org] + ties.count[org]].astype(np.int64)
+            members = nb_[(a.kind[nb_] <= SME) & a.alive[nb_]]
+            if len(members) == 0:
+                continue
+            smes = members[a.kind[members] == SME]
+            for i, j in (self._international(sim, smes, int(n_act[0]), rng),
+                         self._networking(sim, members, int(n_act[1]), rng)):
+                new_a.append(i)
+                new_b.append(j)
+            done[2] += self._market_info(sim, members, smes, int(n_act[2]), rng)
+            done[3] += self._infrastructure(sim, smes, int(n_act[3]), rng)
+            if n_act[4]:
+                projects = sim.mechanism_by_name("projects")
+                done[4] += projects.start(sim, np.full(int(n_act[4]), org), with_leader=False, rng=rng)
+        if new_a:
+            made = connect(sim, np.concatenate(new_a), np.concatenate(new_b), rng)
+            pipe = made[ties.layer[made] == PIPELINE]
+            done[0] += len(pipe)
+            done[1] += len(made) - len(pipe)
+            # the brokered SME becomes more open (keeps its new pipeline)
+            who = np.where(a.kind[ties.a[pipe]] == SME, ties.a[pipe], ties.b[pipe])
+            a.openness[who] += np.float32(self.pars.openness_boost) * (1.0 - a.openness[who])
+        st = sim.stats
+        st["cluster_org_actions"] += float(done.sum())
+        for key, v in zip(COUNTERS, done):
+            st[key] += float(v)
+
+    # -- the activities ----------------------------------------------------------------
+    def _international(self, sim, smes, k, rng):
+        """(SME, external) pairs for k new pipelines."""
+        ext = self.externals(sim)
+        if k == 0 or len(smes) == 0 or len(ext) == 0:
+            return _NONE, _NONE
+        a, ties = sim.actors, sim.ties
+        none = ties.deg[smes, PIPELINE] == 0
+        first, rest = smes[none], smes[~none]
+        pick = rng.choice(first, min(k, len(first)), replace=False)
+        if len(pick) < k and len(rest):
+            pick = np.concatenate([pick, rng.choice(rest, min(k - len(pick), len(rest)), replace=False)])
+        C = self.pars.pipeline_candidates
+        cand = ext[rng.integers(0, len(ext), (len(pick), C))]
+        Ks = (a.T[pick] + a.E[pick]).astype(np.float64)
+        Kc = (a.T[cand] + a.E[cand]).astype(np.float64)
+        dot = np.einsum("kd,kcd->kc", Ks, Kc)
+        norm = np.linalg.norm(Ks, axis=1)[:, None] * np.linalg.norm(Kc, axis=2)
+        cos = np.where(norm > 0, dot / np.where(norm > 0, norm, 1.0), 0.0)
+        tied = has_tie(ties.start, ties.count, ties.nbr, np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
+        cos[tied] = -np.inf
+        best = np.argmax(cos, axis=1)
+        rows = np.arange(len(pick))
+        ok = np.isfinite(cos[rows, best])
+        return pick[ok], cand[rows, best][ok]
+
+    def _networking(self, sim, members, k, rng):
+        """Pairs of members, not yet tied, for k introductions."""
+        if k == 0 or len(members) < 2:
+            return _NONE, _NONE
+        ties = sim.ties
+        i = members[rng.integers(0, len(members), 4 * k)]
+        j = members[rng.integers(0, len(members), 4 * k)]
+        ok = i != j
+        i, j = i[ok], j[ok]
+        ok = ~has_tie(ties.start, ties.count, ties.nbr, i, j)
+        i, j = i[ok], j[ok]
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        _, first = np.unique(lo * sim.actors.n + hi, return_index=True)
+        first = np.sort(first)[:k]
+        return i[first], j[first]
+
+    def _market_info(self, sim, members, smes, k, rng) -> int:
+        if k == 0 or len(smes) == 0:
+            return 0
+        a, p, tech = sim.actors, self.pars, sim.tech
+        who = rng.choice(smes, min(k, len(smes)), replace=False)
+        top = np.argsort(-tech.relevance, kind="stable")[:min(p.info_domains, a.domains)]
+        best = _best(a.T, a.E, members, top)
+        K = a.T[np.ix_(who, top)] + a.E[np.ix_(who, top)]
+        gain = p.info_rate * a.absorptive[who, None] * np.maximum(0.0, best[None, :] - K)
+        a.E[np.ix_(who, top)] += gain.astype(np.float32)
+        total = float(gain.sum())
+        sim.stats["cluster_org_knowledge"] += total
+        sim.stats["seci_combination"] += total
+        return len(who)
+
+    def _infrastructure(self, sim, smes, k, rng) -> int:
+        if k == 0 or len(smes) == 0:
+            return 0
+        a = sim.actors
+        who = rng.choice(smes, min(k, len(smes)), replace=False)
+        a.sharing[who] += np.float32(self.pars.infrastructure_gain) * (1.0 - a.sharing[who])
+        return len(who)

@@ -1,11 +1,341 @@
-"""PLACEHOLDER being written: market."""
+"""Market and survival: competitiveness, revenue, R&D budgets, exit and spin-off entry
+(MODEL.md 3, "market and survival"; Porter 1998; Nijdam & De Langen 2003; Klepper 2007;
+Boschma & Wenting 2007; seed 004 for recession and global competition).
 
-from ..params import MechanismParams
+Money is counted in annual wages of one employee; flows per step are annual amounts / spy
+(steps per year). Only firms (focal firms and SMEs, alive) take part.
+
+- Competitiveness (Porter 1998: firms compete on knowledge and upgrading, not cost). With
+  rho the market relevance, F the global frontier and bar the competitiveness bar that global
+  competition raises (seed 004):
+
+      k_i = sum_d rho[d] (T + E)[i, d] / sum_d rho[d] F[d],      c_i = k_i - bar
+
+- Market share (a binary-logit share against rivals of the cluster's mean competitiveness
+  k_bar, the mean of k over firms): the revenue index
+
+      m_i = 2 / (1 + exp(-competition * (c_i - k_bar) / k_bar))
+
+  is 1 for an average firm when bar = 0, tends to 2 for the best and to 0 for the weakest
+  (a within-industry productivity spread of about 2, Syverson 2004). Raising the bar lowers
+  every firm's index and the weak firms' the most in relative terms, so they exit first.
+- Revenue (value added) per year: size_i * value_added * stage_s * demand * m_i * crowd_s * exp(z_i),
+  with stage_s = 1 + stage_premium * (s / (L - 1) - 1/2): downstream stages (final producers,
+  where focal firms sit) earn more per employee than upstream suppliers (Nijdam & De Langen
+  2003: leader firms capture more of the chain's value); demand is the technology regime's
+  (a recession lowers it). crowd_s = (N0_s / N_s) ** crowding, with N_s the employment of
+  stage s now and N0_s at the start: the stage's market is (for crowding = 1) of fixed size,
+  so entrants and growth compete profits away and exits leave room for the survivors
+  (Porter's local rivalry). This is what keeps entry and exit in balance.
+- Fortune: revenue is also multiplied by exp(z_i), a firm's idiosyncratic fortune with its
+  customers, z_i <- a z_i + luck sqrt(1 - a^2) e with a = exp(-1 / (spy luck_years)) and e a
+  uniform draw of unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy
+  profits, so some capable firms fail and some weak ones survive for a while).
+- Costs per year: wages size_i * 1, R&D rd_i * revenue_i, and pipelines
+  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `pipeline_cost` (per step) and
+  `subsidy` (the share paid by policy: events `subsidise_pipelines`, `cut_support`) the
+  openness module's parameters, so there is a single knob (0.02 per step and no subsidy
+  if that module has none).
+- Capital: capital_i += (revenue_i - costs_i) / spy. Firms start (and spin-offs enter) with
+  `capital_years` of fixed costs (wages + pipelines); capital above `capital_cap_years` of
+  fixed costs is paid out to the owners (it leaves the model).
+- Financial stress: with s_i = clip(capital_i / (stress_years * fixed costs_i), 0, 1), the
+  R&D intensity moves toward rd_goal = rd_target_i * (rd_floor + (1 - rd_floor) s_i),
+  closing `rd_adjust` of the gap a year: R&D falls toward the floor when capital runs low
+  and recovers to the firm's own target (its initial intensity) otherwise.
+- Size: firms keep their size, except that a spin-off starts small and grows toward its
+  normal size (drawn like the initial SMEs' sizes) by `growth` a year while it is not under
+  financial stress (Klepper 2007). With crowding, the employment of growing entrants
+  presses on the incumbents' margins: more entry, more exit, so the number of firms settles.
+- Exit: a firm whose capital is negative exits: alive = False and its ties end (Boschma &
+  Wenting 2007: survival depends on the firm's capabilities; focal firms, large and
+  competitive, rarely exit).
+- Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
+  knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
+  with c_i > k_bar, a profit and positive capital spawns a spin-off in a step with probability
+  spinoff_rate / spy * min(2, margin_i / normal margin), margin = profit / revenue and the
+  normal margin (value_added - 1) / value_added. The spin-off is an SME at the parent's
+  stage, placed at a normal offset (sd `spinoff_km` per axis) from the parent, with
+  `spinoff_inherit` of the parent's tacit and explicit knowledge, the parent's culture,
+  absorptive capacity and knowledge origin, its own business group, `spinoff_size` employees
+  (lognormal), R&D intensity, openness, internal sharing and reciprocity drawn like the
+  initial SMEs, and `capital_years` of costs. It is tied to its parent (strength
+  `parent_tie_strength`) and to up to `spinoff_ties` of the parent's partners.
+
+Counts go to the columns `entries` and `exits`. Random draws come from the stream "market".
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..network import connect
+from ..params import Field, MechanismParams
+from ..state import FOCAL, PIPELINE, SME
 from .base import Mechanism
+
+N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
+# per-chunk sums: firms, sum of k (for the next step's mean), revenue, profit, spin-offs, payout
+S_COUNT, S_K, S_REVENUE, S_PROFIT, S_SPAWN, S_PAYOUT = range(6)
+EXIT, SPAWN = 1, 2  # events of a firm in a step
+INV24 = 1.0 / (1 << 24)
+PIPELINE_COST = 0.02  # per step, if no openness module sets `pipeline_cost`
+SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit variance
+
+
+@nb.njit(parallel=True, cache=True, fastmath=True)
+def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
+             competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, per_step,
+             cap_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
+             normal_margin, k, revenue, profit, event, sums, employment):
+    """One pass over the firms: competitiveness, revenue, costs, capital, R&D and size;
+    exits and spin-offs (event). Per chunk: the totals, and the firm count, sum of k
+    and employment per stage that give the next step's cluster mean and crowding."""
+    n, D = T.shape
+    n_chunks = sums.shape[0]
+    L = len(stage_rev)
+    chunk = (n + n_chunks - 1) // n_chunks
+    for c in nb.prange(n_chunks):
+        for j in range(sums.shape[1]):
+            sums[c, j] = 0.0
+        for s in range(L):
+            employment[c, s] = 0.0
+        for i in range(c * chunk, min(n, (c + 1) * chunk)):
+            event[i] = 0
+            if not alive[i] or kind[i] > SME:
+                k[i] = 0.0
+                revenue[i] = 0.0
+                profit[i] = 0.0
+                continue
+            w = np.float32(0.0)
+            for d in range(D):
+                w += rho[d] * (T[i, d] + E[i, d])
+            ki = w * inv_f
+            k[i] = ki
+            s = min(max(stage[i], 0), L - 1)
+            ci = ki - bar
+            m = 2.0 / (1.0 + np.exp(-competition * (ci - k_bar) / k_bar))
+            # idiosyncratic fortune: AR(1) in logs with uniform innovations of unit variance
+            # two independent uniforms from the 64 random bits of the firm's draw
+            u1 = (u[i] >> np.uint64(40)) * INV24
+            u2 = ((u[i] >> np.uint64(16)) & np.uint64(0xFFFFFF)) * INV24
+            z[i] = z_keep * z[i] + z_sd * (u1 - 0.5) * SQRT12
+            r = size[i] * stage_rev[s] * demand * m * crowd[s] * np.exp(z[i])
+            fixed = size[i] + deg[i, PIPELINE] * pipe_cost
+            p = r * (1.0 - rd[i]) - fixed
+            cap = capital[i] + p * per_step
+            top = cap_years * fixed
+            if cap > top:
+                sums[c, S_PAYOUT] += cap - top
+                cap = top
+            capital[i] = cap
+            revenue[i] = r * per_step
+            profit[i] = p * per_step
+            sums[c, S_REVENUE] += r * per_step
+            sums[c, S_PROFIT] += p * per_step
+            # financial stress: R&D toward a floor; spin-offs grow while not stressed
+            stress = 1.0
+            if stress_years > 0.0 and fixed > 0.0:
+                stress = min(1.0, max(0.0, cap / (stress_years * fixed)))
+            goal = rd_target[i] * (rd_floor + (1.0 - rd_floor) * stress)
+            rd[i] = goal + rd_keep * (rd[i] - goal)
+            if stress >= 1.0 and size[i] < size0[i]:
+                size[i] = min(size0[i], size[i] * (1.0 + grow))
+            if cap < 0.0:
+                event[i] = EXIT
+                continue
+            sums[c, S_COUNT] += 1.0
+            sums[c, S_K] += ki
+            employment[c, s] += size[i]
+            if ci > k_bar and p > 0.0 and r > 0.0:
+                h = spin_step * min(2.0, (p / r) / normal_margin)
+                if u2 < h:
+                    event[i] = SPAWN
+                    sums[c, S_SPAWN] += 1.0
+
+
+def _beta_mean(rng: np.random.Generator, mean: float, n: int, conc: float = 4.0) -> np.ndarray:
+    """Beta draws with a given mean (as the population draws SME R&D and openness)."""
+    mean = float(np.clip(mean, 1e-4, 1 - 1e-4))
+    return rng.beta(conc * mean, conc * (1 - mean), n)
 
 
 class Market(Mechanism):
     name = "market"
 
     class Params(MechanismParams):
-        pass
+        value_added: float = Field(1.15, gt=0, description="yearly value added per employee of an average firm at normal demand, in annual wages")
+        stage_premium: float = Field(0.1, ge=0, le=1, description="value added per employee of the most downstream stage over the most upstream one (share)")
+        competition: float = Field(1.0, ge=0, description="sensitivity of market share to competitiveness relative to the cluster mean")
+        crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
+        capital_years: float = Field(0.5, ge=0, description="starting capital of firms and spin-offs, in years of fixed costs")
+        capital_cap_years: float = Field(1.0, ge=0, description="capital above this many years of fixed costs is paid out")
+        stress_years: float = Field(0.25, ge=0, description="capital (years of fixed costs) below which a firm is under financial stress")
+        rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
+        rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
+        luck: float = Field(0.1, ge=0, le=2, description="sd of a firm's idiosyncratic log revenue (its fortune with customers)")
+        luck_years: float = Field(2.0, ge=0, description="persistence of that fortune (years, AR(1) time scale)")
+        growth: float = Field(0.3, ge=0, le=10, description="yearly growth of a spin-off toward its normal size while not under financial stress")
+        spinoff_rate: float = Field(0.05, ge=0, le=12, description="yearly spin-off probability of a successful firm at the normal profit margin")
+        spinoff_km: float = Field(3.0, ge=0, description="sd of a spin-off's distance from its parent per axis (km)")
+        spinoff_inherit: float = Field(0.7, ge=0, le=1, description="share of the parent's tacit and explicit knowledge a spin-off takes along")
+        spinoff_size: float = Field(5.0, gt=0, description="median employees of a spin-off (lognormal)")
+        spinoff_ties: int = Field(3, ge=0, le=100, description="most of the parent's partners a spin-off is tied to")
+        parent_tie_strength: float = Field(0.7, gt=0, le=1, description="strength of the tie between a spin-off and its parent")
+
+    # -- set-up and growth ---------------------------------------------------------------
+    def init(self, sim) -> None:
+        a = sim.actors
+        self.n = 0
+        self._alloc(a.n)
+        self._track(sim)
+        L = max(sim.scenario.population.stages, int(a.stage.max(initial=0)) + 1)
+        self.stages = L
+        firm = (a.kind <= SME) & a.alive
+        st = np.clip(a.stage[firm], 0, L - 1)
+        self.employment0 = np.bincount(st, weights=a.size[firm], minlength=L).astype(np.float64)
+        self.emp = self.employment0.copy()
+        kw = (a.T[firm] + a.E[firm]) @ sim.tech.relevance
+        self.k_bar = float(kw.mean()) / max(sim.tech.frontier_level(), 1e-12) if len(kw) else 0.0
+        self.sums = np.zeros((N_CHUNKS, 6))
+        self.employment = np.zeros((N_CHUNKS, L))
+
+    def _alloc(self, n: int) -> None:
+        cap = int(n * 1.25) + 64
+        old = self.n
+        grow = lambda buf, dt: np.concatenate([buf[:old], np.zeros(cap - old, dt)]) if old else np.zeros(cap, dt)  # noqa: E731
+        self.rd_target = grow(getattr(self, "rd_target", None), np.float32)
+        self.size0 = grow(getattr(self, "size0", None), np.float32)
+        self.k = np.zeros(cap, np.float32)
+        self.z = grow(getattr(self, "z", None), np.float32)
+        self.revenue = grow(getattr(self, "revenue", None), np.float32)
+        self.profit = grow(getattr(self, "profit", None), np.float32)
+        self.event = np.zeros(cap, np.int8)
+
+    def _track(self, sim) -> None:
+        """Targets of actors not seen yet (the initial ones, or entrants made elsewhere):
+        their R&D intensity and size now; firms without capital get the starting capital."""
+        a = sim.actors
+        if a.n > len(self.rd_target):
+            self._alloc(a.n)
+        if a.n == self.n:
+            return
+        new = np.arange(self.n, a.n)
+        self.rd_target[new] = a.rd[new]
+        self.size0[new] = a.size[new]
+        firm = new[(a.kind[new] <= SME) & (a.capital[new] == 0)]
+        a.capital[firm] = self.pars.capital_years * self._fixed_costs(sim, firm)
+        self.n = a.n
+
+    def _pipeline_cost(self, sim) -> float:
+        """Yearly cost of one pipeline net of the policy subsidy: the openness module's
+        `pipeline_cost` (per step) and `subsidy` when it has them, else PIPELINE_COST."""
+        cost, subsidy = PIPELINE_COST, 0.0
+        try:
+            op = sim.mechanism_by_name("openness").pars
+            cost = float(getattr(op, "pipeline_cost", cost))
+            subsidy = float(getattr(op, "subsidy", 0.0))
+        except KeyError:
+            pass
+        return cost * sim.scenario.steps_per_year * (1.0 - min(1.0, max(0.0, subsidy)))
+
+    def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
+        a = sim.actors
+        return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim)).astype(np.float32)
+
+    def stage_factors(self) -> np.ndarray:
+        L = self.stages
+        pos = np.arange(L) / (L - 1) - 0.5 if L > 1 else np.zeros(1)
+        return self.pars.value_added * (1.0 + self.pars.stage_premium * pos)
+
+    # -- one step ------------------------------------------------------------------------
+    def step(self, sim) -> None:
+        p, a, tech = self.pars, sim.actors, sim.tech
+        spy = sim.scenario.steps_per_year
+        self._track(sim)
+        n = a.n
+        rng = sim.rng("market")
+        u = rng.bit_generator.random_raw(n)  # 64 random bits per firm (two uniforms)
+        # the cluster mean and the stage employment are those of the previous step's pass
+        k_bar = max(self.k_bar, 1e-9)
+        emp = self.emp
+        crowd = np.where((emp > 0) & (self.employment0 > 0),
+                         self.employment0 / np.where(emp > 0, emp, 1.0), 1.0) ** p.crowding
+        keep = float(np.exp(-1.0 / (spy * p.luck_years))) if p.luck_years > 0 else 0.0
+        per_year = lambda x: 1.0 - (1.0 - x) ** (1.0 / spy)  # noqa: E731  yearly share -> per step
+        _account(a.T, a.E, tech.relevance.astype(np.float32), 1.0 / max(tech.frontier_level(), 1e-12),
+                 a.kind, a.alive, a.stage, a.size, a.rd, a.capital, sim.ties.deg, float(tech.bar),
+                 k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
+                 self.z[:n], u, keep, p.luck * np.sqrt(1.0 - keep * keep),
+                 self._pipeline_cost(sim), 1.0 / spy, p.capital_cap_years, p.stress_years,
+                 self.rd_target[:n], p.rd_floor, 1.0 - per_year(p.rd_adjust), self.size0[:n],
+                 (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
+                 max((p.value_added - 1.0) / p.value_added, 1e-3), self.k[:n],
+                 self.revenue[:n], self.profit[:n], self.event[:n],
+                 self.sums, self.employment)
+        s = self.sums.sum(axis=0)
+        if s[S_COUNT] > 0:
+            self.k_bar = s[S_K] / s[S_COUNT]
+            self.emp = self.employment.sum(axis=0)
+        st = sim.stats
+        st["revenue"] += s[S_REVENUE]
+        st["profit"] += s[S_PROFIT]
+        st["payout"] += s[S_PAYOUT]
+        ids = np.flatnonzero(self.event[:n])
+        ev = self.event[ids]
+        # exits
+        gone = ids[ev == EXIT]
+        if len(gone):
+            a.alive[gone] = False
+            sim.ties.remove_actor_ties(gone)
+            st["exits"] += len(gone)
+            st["exits_focal"] += int((a.kind[gone] == FOCAL).sum())
+        # spin-offs
+        parents = ids[ev == SPAWN]
+        if len(parents):
+            self.spawn(sim, parents, rng)
+
+    def spawn(self, sim, parents: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Create one spin-off of each parent (ids in increasing order); return their ids."""
+        p, a, sc = self.pars, sim.actors, sim.scenario
+        pop = sc.population
+        K = len(parents)
+        R = pop.region_km
+        xp, yp = a.x[parents].astype(np.float64), a.y[parents].astype(np.float64)
+        x = np.clip(xp + rng.normal(0, p.spinoff_km, K), np.minimum(0, xp), np.maximum(R, xp))
+        y = np.clip(yp + rng.normal(0, p.spinoff_km, K), np.minimum(0, yp), np.maximum(R, yp))
+        size = np.maximum(1.0, p.spinoff_size * rng.lognormal(0, 0.5, K))
+        normal = np.maximum(size, pop.sme_size * rng.lognormal(0, 0.8, K))  # like the SMEs
+        reciprocity = rng.uniform(0.6, 1.0, K)
+        reciprocity[rng.random(K) < pop.free_rider_share] = 0.05
+        ids = a.append(
+            K, kind=SME, stage=a.stage[parents], x=x, y=y, culture=a.culture[parents],
+            group=0, size=size, rd=_beta_mean(rng, pop.sme_rd, K),
+            openness=_beta_mean(rng, pop.sme_openness, K), sharing=_beta_mean(rng, 0.5, K),
+            reciprocity=reciprocity, T=p.spinoff_inherit * a.T[parents],
+            E=p.spinoff_inherit * a.E[parents], absorptive=a.absorptive[parents], born=sim.t,
+            external_origin=a.external_origin[parents], via_focal=a.via_focal[parents],
+        )
+        a.group[ids] = ids
+        sim.ties.grow_actors(a.n)
+        # ties to some of the parent's partners (drawn with replacement, repeats dropped)
+        # and to the parent, in one call; then the parent ties get their strength
+        ties = sim.ties
+        cnt = ties.count[parents].astype(np.int64)
+        m = p.spinoff_ties
+        pick = (rng.random((K, m)) * cnt[:, None]).astype(np.int64)
+        has = np.broadcast_to(cnt[:, None] > 0, pick.shape)
+        slot = ties.start[parents][:, None] + np.minimum(pick, np.maximum(cnt[:, None] - 1, 0))
+        src = np.concatenate([np.broadcast_to(ids[:, None], pick.shape)[has], ids])
+        dst = np.concatenate([ties.nbr[slot[has]], parents])
+        made = connect(sim, src, dst, rng)
+        nn = np.int64(a.n)
+        key = np.minimum(ids, parents).astype(np.int64) * nn + np.maximum(ids, parents)
+        to_parent = np.isin(ties.a[made].astype(np.int64) * nn + ties.b[made], key)
+        ties.w[made[to_parent]] = p.parent_tie_strength
+        self._track(sim)  # their R&D targets
+        self.size0[ids] = normal
+        a.capital[ids] = p.capital_years * self._fixed_costs(sim, ids)
+        sim.stats["entries"] += K
+        return ids

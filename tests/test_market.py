@@ -1,0 +1,183 @@
+"""Market and survival move the model in the directions their sources say (small seeded cases)."""
+
+import numpy as np
+import pytest
+from builders import actors, only, sim_with, small, ties
+
+import clusterlab as cl
+from clusterlab.state import FOCAL, SME, VERTICAL
+
+QUIET = {"market__luck": 0.0}  # no idiosyncratic fortune: revenue follows knowledge alone
+
+
+def levels(*k, D=4):
+    """Knowledge rows with every domain at the given level (half tacit, half explicit)."""
+    K = np.repeat(np.asarray(k, np.float32)[:, None], D, axis=1)
+    return dict(T=0.5 * K, E=0.5 * K)
+
+
+def test_higher_competitiveness_more_revenue_and_capital():
+    sim = sim_with(only("market", **QUIET), actors(3, **levels(0.2, 0.4, 0.8)), ties(3, [], []))
+    cap0 = sim.actors.capital.copy()
+    assert np.allclose(cap0, cap0[0]) and cap0[0] > 0  # same size: same starting capital
+    for _ in range(6):
+        sim.step()
+    m = sim.mechanism_by_name("market")
+    rev, cap = m.revenue[:3], sim.actors.capital
+    assert rev[0] < rev[1] < rev[2]
+    assert cap[0] < cap[1] <= cap[2]
+    assert cap[0] < cap0[0]  # the weakest firm loses money
+
+
+def test_downstream_stages_earn_more_per_employee():
+    act = actors(2, stage=[0, 3], **levels(0.4, 0.4))
+    sim = sim_with(only("market", **QUIET), act, ties(2, [], []))
+    sim.step()
+    rev = sim.mechanism_by_name("market").revenue
+    assert rev[1] > rev[0] > 0
+
+
+def test_firms_with_negative_capital_exit_and_lose_their_ties():
+    act = actors(4, stage=[0, 1, 0, 1], **levels(0.4, 0.4, 0.4, 0.4))
+    tie = ties(4, [0, 1, 1], [1, 2, 3], layer=VERTICAL)
+    sim = sim_with(only("market", **QUIET), act, tie)
+    sim.actors.capital[1] = -1e6
+    sim.step()
+    a = sim.actors
+    assert not a.alive[1] and a.alive[[0, 2, 3]].all()
+    assert sim.ties.deg[1].sum() == 0 and sim.ties.n_alive == 0
+    assert sim.stats["exits"] == 1 and sim.results().timeseries["exits"].iloc[-1] == 1
+    assert sim.results().timeseries["firms"].iloc[-1] == 3
+    sim.step()
+    assert sim.stats["exits"] == 0  # an exit happens once
+
+
+def test_switched_off_nobody_exits_or_enters():
+    sim = sim_with(only(), actors(2, **levels(0.01, 0.9)), ties(2, [], []))
+    sim.actors.capital[0] = -5.0
+    for _ in range(3):
+        sim.step()
+    assert sim.actors.alive.all() and sim.actors.n == 2
+    assert sim.actors.capital[0] == -5.0
+
+
+def test_rd_falls_under_financial_stress_and_recovers():
+    sim = sim_with(only("market", **QUIET), actors(2, rd=0.05, **levels(0.4, 0.4)), ties(2, [], []))
+    sim.actors.capital[0] = 1e-3  # alive but with no buffer
+    for _ in range(12):
+        sim.step()
+    rd = sim.actors.rd
+    assert sim.actors.alive.all()
+    assert rd[0] < 0.8 * rd[1] and rd[1] == pytest.approx(0.05)
+    low = float(rd[0])
+    for _ in range(60):
+        sim.step()
+    assert rd[0] > low  # profits rebuild the buffer and R&D recovers toward the target
+
+
+def exits_by_strength(events, seeds=(1, 2)):
+    """Exits among the initially weakest and strongest half of the firms over 36 steps."""
+    weak = strong = 0
+    for seed in seeds:
+        sc = small(seed=seed, events=events)
+        sim = cl.Sim(sc).init()
+        a = sim.actors
+        firms = np.flatnonzero(a.kind <= SME)
+        kw = (a.T[firms] + a.E[firms]) @ sim.tech.relevance
+        low = firms[kw < np.median(kw)]
+        high = firms[kw >= np.median(kw)]
+        sim.run()
+        weak += int((~sim.actors.alive[low]).sum())
+        strong += int((~sim.actors.alive[high]).sum())
+    return weak, strong
+
+
+def test_a_recession_raises_exits():
+    calm = exits_by_strength([])
+    crisis = exits_by_strength([{"step": 3, "action": "recession", "demand": 0.6, "years": 2}])
+    assert sum(crisis) > sum(calm) + 5
+
+
+def test_global_competition_raises_exits_of_weak_firms():
+    calm = exits_by_strength([])
+    tough = exits_by_strength([{"step": 3, "action": "global_competition", "bar": 0.05}])
+    assert tough[0] > calm[0] + 3  # weak firms exit
+    assert tough[0] > 2 * tough[1]  # more of the weak than of the strong
+
+
+def test_spinoffs_appear_near_their_parent_at_its_stage_tied_with_part_of_its_knowledge():
+    # firm 0 is far ahead of the others: successful, profitable, the only parent
+    act = actors(4, stage=[2, 2, 1, 3], x=[10.0, 10.0, 12.0, 14.0], **levels(0.9, 0.1, 0.1, 0.1))
+    act.external_origin[0] = 0.4
+    tie = ties(4, [0, 0], [2, 3], layer=VERTICAL)
+    sc = only("market", **QUIET, market__spinoff_rate=12.0, market__spinoff_ties=10)
+    sim = sim_with(sc, act, tie)
+    sim.step()
+    a = sim.actors
+    assert a.n == 5 and sim.stats["entries"] == 1
+    new = 4
+    assert a.kind[new] == SME and a.stage[new] == 2 and a.born[new] == 1 and a.alive[new]
+    assert a.group[new] == new and a.culture[new] == a.culture[0]
+    assert np.hypot(a.x[new] - 10.0, a.y[new]) < 4 * sc.mechanisms.market.spinoff_km
+    p = sc.mechanisms.market.spinoff_inherit
+    assert np.allclose(a.T[new], p * a.T[0]) and np.allclose(a.E[new], p * a.E[0])
+    assert a.external_origin[new] == pytest.approx(0.4)
+    assert a.capital[new] > 0 and a.size[new] < 20
+    partners = set(sim.ties.nbr[sim.ties.start[new]:sim.ties.start[new] + sim.ties.count[new]].tolist())
+    assert 0 in partners and partners <= {0, 2, 3} and len(partners) >= 2
+    t = sim.ties.ties_of(new)
+    to_parent = t[(sim.ties.a[t] == 0) | (sim.ties.b[t] == 0)]
+    assert sim.ties.w[to_parent] == pytest.approx(sc.mechanisms.market.parent_tie_strength)
+
+
+def test_spinoffs_grow_toward_a_normal_size():
+    act = actors(3, stage=[2, 2, 2], **levels(0.9, 0.1, 0.1))
+    sc = only("market", **QUIET, market__spinoff_rate=12.0)
+    sim = sim_with(sc, act, ties(3, [], []))
+    sim.step()
+    size0 = float(sim.actors.size[3])
+    sc_rate = sim.mechanism_by_name("market").pars
+    sc_rate.spinoff_rate = 0.0
+    for _ in range(24):
+        sim.step()
+    assert sim.actors.size[3] > size0
+
+
+def test_whole_model_with_entry_and_exit_keeps_its_books():
+    sc = small(steps=36, **{"mechanisms.market.spinoff_rate": 1.0})
+    sim = cl.Sim(sc)
+    ts = sim.run().timeseries
+    assert ts["entries"].sum() > 5 and ts["exits"].sum() >= 0
+    step = ts["firms"].diff().iloc[1:]
+    assert (step == (ts["entries"] - ts["exits"]).iloc[1:]).all()
+    a = sim.actors
+    assert np.isfinite(a.T).all() and (a.T >= 0).all() and (a.E >= 0).all()
+    new = np.flatnonzero(a.born > 0)
+    assert len(new) == ts["entries"].sum()
+    assert (sim.ties.deg[new].sum(axis=1) > 0).any()  # entrants are tied in
+    dead = np.flatnonzero(~a.alive & (a.kind <= SME))
+    assert sim.ties.deg[dead].sum() == 0
+
+
+@pytest.mark.parametrize("seed", [42])
+def test_default_cluster_neither_collapses_nor_explodes(seed):
+    ts = cl.run(cl.default_scenario().set(seed=seed, **{"output.figures": False})).timeseries
+    years = (len(ts) - 1) / 12
+    firms = ts["firms"]
+    assert 0.8 * firms.iloc[0] < firms.min() and firms.max() < 1.6 * firms.iloc[0]
+    exit_rate = ts["exits"].sum() / firms.mean() / years
+    assert 0.005 < exit_rate < 0.08  # a few % a year
+    assert 0.5 < ts["entries"].sum() / ts["exits"].sum() < 3.0
+    assert (ts["exits"].iloc[1:] >= 0).all()
+
+
+def test_focal_firms_rarely_exit():
+    ts_exits = 0
+    sim = cl.Sim(small(steps=60, seed=3, events=[{"step": 3, "action": "recession", "demand": 0.6, "years": 2}]))
+    sim.run()
+    a = sim.actors
+    focal = a.kind == FOCAL
+    sme = a.kind == SME
+    assert (~a.alive[focal]).mean() < (~a.alive[sme]).mean()
+    ts_exits += sim.results().timeseries["exits"].sum()
+    assert ts_exits > 0

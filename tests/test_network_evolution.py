@@ -1,0 +1,296 @@
+"""Network evolution moves the network the way its sources say (Juhasz & Lengyel 2018;
+Ter Wal & Boschma 2009), on small seeded cases, and keeps the tie index consistent."""
+
+import networkx as nx
+import numba as nb
+import numpy as np
+from builders import actors, only, sim_with, small, ties
+
+import clusterlab as cl
+from clusterlab.mechanisms.network_evolution import N_CHUNKS, _gather, _strength_pass
+from clusterlab.state import PIPELINE
+
+NE = "mechanisms.network_evolution."
+# interaction on but never activating: last use stays where it was, so ties can be idle
+# (switched off, interaction marks every tie used every step)
+IDLE = {"interaction__base": 0.0, "interaction__strength_weight": 0.0, "interaction__buzz_weight": 0.0}
+NO_CREATION = {"network_evolution__proposals": 0.0}
+NO_DISSOLUTION = {"network_evolution__dissolve_rate": 0.0}
+
+
+def local_graph(sim) -> nx.Graph:
+    t = sim.ties
+    live = np.flatnonzero(t.alive & (t.layer != PIPELINE))
+    g = nx.Graph()
+    g.add_edges_from(zip(t.a[live].tolist(), t.b[live].tolist()))
+    return g
+
+
+def new_ties(sim):
+    t = sim.ties
+    return np.flatnonzero(t.alive & (t.born > 0))
+
+
+# --- strength -----------------------------------------------------------------------
+
+def test_strength_grows_on_used_ties_and_decays_on_unused():
+    n = 40
+    sc = only("network_evolution", **NO_CREATION, **NO_DISSOLUTION)
+    sim = sim_with(sc, actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.5))
+    used = np.arange(sim.ties.m) % 2 == 0
+    p = sim.mechanism_by_name("network_evolution").pars
+    w = sim.ties.w.astype(np.float64).copy()
+    d = 1 - (1 - p.decay) ** (1 / sim.scenario.steps_per_year)
+    for _ in range(24):
+        sim.ties.moved[:] = used  # as transfer would set it
+        sim.step()
+        w = np.where(used, w + p.grow * (1 - w), w - d * w)
+    assert np.all(sim.ties.w[used] > 0.75) and np.all(sim.ties.w[~used] < 0.4)
+    assert np.allclose(sim.ties.w, w, atol=1e-5)  # the documented rule
+    assert np.all((sim.ties.w >= 0) & (sim.ties.w <= 1))
+
+
+def test_strength_follows_transfer_in_a_run():
+    # with transfer on, ties that carry knowledge end stronger than ties that carry none
+    k = 20
+    n = 4 * k
+    E = np.zeros((n, 4))
+    E[:k, 0] = 0.1  # receivers
+    E[k:2 * k, 0] = 1.0  # holders; actors 2k.. know nothing and are tied to each other
+    a = np.concatenate([np.arange(k), np.arange(2 * k, n, 2)])
+    b = np.concatenate([np.arange(k, 2 * k), np.arange(2 * k + 1, n, 2)])
+    sc = only("network_evolution", "transfer", interaction__enabled=False, **NO_CREATION, **NO_DISSOLUTION)
+    sim = sim_with(sc, actors(n, E=E, T=np.zeros((n, 4))), ties(n, a, b, w=0.5))
+    for _ in range(12):
+        sim.step()
+    assert sim.ties.w[:k].min() > 0.6 and sim.ties.w[k:].max() < 0.5
+
+
+# --- dissolution --------------------------------------------------------------------
+
+STEPS = 3
+
+
+def dissolution_survivors(angle, n_pairs=400, **changes):
+    """Share of weak idle ties surviving STEPS steps between ends at a cognitive angle."""
+    n = 2 * n_pairs
+    E = np.zeros((n, 4))
+    E[0::2, 0] = 1.0
+    E[1::2, 0], E[1::2, 1] = np.cos(angle), np.sin(angle)
+    sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION,
+              network_evolution__idle_years=0.0, **changes)
+    sim = sim_with(sc, actors(n, E=E, T=np.zeros((n, 4))), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.1))
+    for _ in range(STEPS):
+        sim.step()
+    return sim.ties.n_alive / n_pairs
+
+
+def test_weak_idle_ties_dissolve_and_cognitive_proximity_makes_them_persist():
+    near = dissolution_survivors(0.0)  # same knowledge: cognitive proximity 1
+    far = dissolution_survivors(np.pi / 2)  # unrelated knowledge: proximity 0
+    assert far < 0.3 and near > far + 0.3
+    # the rule: survival exp(-rate (1 - persistence c) years)
+    p = cl.default_scenario().mechanisms.network_evolution
+    years = STEPS / cl.default_scenario().steps_per_year
+    assert abs(far - np.exp(-p.dissolve_rate * years)) < 0.05
+    assert abs(near - np.exp(-p.dissolve_rate * (1 - p.persistence) * years)) < 0.07
+    # without persistence, proximity does not matter
+    assert abs(dissolution_survivors(0.0, network_evolution__persistence=0.0) - far) < 0.07
+
+
+def test_strong_pipelines_and_recently_used_ties_do_not_dissolve():
+    assert dissolution_survivors(np.pi / 2, network_evolution__dissolve_below=0.05) == 1.0  # w = 0.1 is not weak
+    n = 200
+    sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION)
+    sim = sim_with(sc, actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.05, layer=PIPELINE))
+    for _ in range(24):
+        sim.step()
+    assert sim.ties.n_alive == n // 2  # pipelines are left to openness
+    # ties of the initial network count as used at the start: idle only after idle_years
+    sim = sim_with(sc, actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.05, born=-1000))
+    for _ in range(5):
+        sim.step()
+    assert sim.ties.n_alive == n // 2
+    for _ in range(12):
+        sim.step()
+    assert sim.ties.n_alive < n // 4
+
+
+def test_cluster_organisation_membership_does_not_dissolve():
+    from clusterlab.state import CLUSTER_ORG, SME
+
+    def survivors(keep: bool) -> int:
+        n = 101
+        kind = np.full(n, SME)
+        kind[0] = CLUSTER_ORG
+        sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION, network_evolution__idle_years=0.0,
+                  network_evolution__keep_membership=keep)
+        sim = sim_with(sc, actors(n, kind=kind), ties(n, np.zeros(n - 1), np.arange(1, n), w=0.05, layer=2))
+        for _ in range(12):
+            sim.step()
+        return sim.ties.n_alive
+    assert survivors(True) == 100 and survivors(False) < 10
+
+
+def test_switching_off_leaves_the_ties_unchanged():
+    def run(on: bool):
+        sc = small(steps=24).set(**{NE + "enabled": on, NE + "proposals": 3.0,
+                                    "mechanisms.openness.enabled": False, "mechanisms.market.enabled": False,
+                                    "mechanisms.projects.enabled": False, "mechanisms.cluster_org.enabled": False,
+                                    "mechanisms.labour.enabled": False, "mechanisms.focal_firms.enabled": False})
+        sim = cl.Sim(sc).init()
+        before = (sim.ties.a.copy(), sim.ties.b.copy(), sim.ties.w.copy(), sim.ties.alive.copy())
+        sim.run()
+        t = sim.ties
+        same = (t.m == len(before[0]) and np.array_equal(t.a, before[0]) and np.array_equal(t.b, before[1])
+                and np.array_equal(t.w, before[2]) and np.array_equal(t.alive, before[3]))
+        return same, t.n_added, t.n_removed
+    assert run(False) == (True, 0, 0)
+    same, added, removed = run(True)
+    assert not same and added > 0 and removed > 0
+
+
+# --- creation -----------------------------------------------------------------------
+
+def grown(seed=3, steps=36, **changes):
+    """The small cluster after `steps` steps with only network evolution (and interaction,
+    transfer) running; changes are network_evolution parameters."""
+    sets = {NE + k: v for k, v in changes.items()}
+    sc = small(steps=steps, seed=seed).set(**{
+        **{f"mechanisms.{m}.enabled": False for m in ("openness", "market", "projects", "cluster_org",
+                                                         "labour", "focal_firms")}, **sets})
+    sim = cl.Sim(sc)
+    sim.run()
+    return sim
+
+
+def test_triadic_closure_raises_transitivity():
+    base = dict(proposals=4.0, dissolve_rate=0.0, geo_weight=0.0, cognitive_weight=0.0, base_accept=0.5)
+    start = nx.transitivity(local_graph(cl.Sim(small(seed=3)).init()))
+    closure = [nx.transitivity(local_graph(grown(s, closure_weight=1, proximity_weight=0, brokerage_weight=0, **base)))
+               for s in (3, 4)]
+    proximity = [nx.transitivity(local_graph(grown(s, closure_weight=0, proximity_weight=1, brokerage_weight=0, **base)))
+                 for s in (3, 4)]
+    assert min(closure) > max(proximity) and min(closure) > start + 0.05
+
+
+def test_created_ties_are_shorter_than_random_pairs():
+    sim = grown(proposals=4.0, closure_weight=0, brokerage_weight=0, geo_weight=0.0, dissolve_rate=0.0)
+    a, t = sim.actors, sim.ties
+    made = new_ties(sim)
+    assert len(made) > 30 and sim.stats["ties_created_closure"] == 0
+    local = np.flatnonzero(a.kind != 7)
+    rng = np.random.default_rng(0)
+    i, j = rng.choice(local, 5000), rng.choice(local, 5000)
+    random_km = np.hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]).mean()
+    assert t.dist[made].mean() < 0.75 * random_km
+    # geographic proximity in acceptance shortens the ties that closure creates
+    kw = dict(proposals=8.0, closure_weight=1, proximity_weight=0, brokerage_weight=0, dissolve_rate=0.0,
+              cognitive_weight=0.0, geo_km=2.0)
+    flat = grown(geo_weight=0.0, base_accept=0.2, **kw)
+    steep = grown(geo_weight=99.0, base_accept=0.01, **kw)
+    assert len(new_ties(steep)) > 30
+    assert steep.ties.dist[new_ties(steep)].mean() < 0.6 * flat.ties.dist[new_ties(flat)].mean()
+
+
+def test_brokers_introduce_their_contacts():
+    # a broker (intermediary) tied to many firms: brokerage closes triangles around it
+    from clusterlab.state import INTERMEDIARY, SME
+    n = 30
+    kind = np.full(n, SME)
+    kind[0] = INTERMEDIARY
+    act = actors(n, kind=kind, stage=np.where(kind == SME, 0, -1))
+    sc = only("network_evolution", **NO_DISSOLUTION, network_evolution__proposals=24.0,
+              network_evolution__closure_weight=0.0, network_evolution__proximity_weight=0.0,
+              network_evolution__base_accept=1.0)
+    sim = sim_with(sc, act, ties(n, np.zeros(n - 1), np.arange(1, n), layer=2))
+    sim.step()
+    made = new_ties(sim)
+    assert len(made) > 5 and sim.stats["ties_created_brokerage"] == len(made)
+    assert np.all(sim.ties.a[made] > 0)  # between two contacts of the broker, not with it
+
+
+def test_routes_are_counted_and_only_local_ties_are_made():
+    sim = grown(steps=0, proposals=3.0)
+    counted = {r: 0.0 for r in ("closure", "proximity", "brokerage")}
+    for _ in range(24):
+        sim.step()
+        for r in counted:
+            counted[r] += sim.stats[f"ties_created_{r}"]
+    assert sum(counted.values()) == sim.ties.n_added and all(v > 0 for v in counted.values())
+    made = new_ties(sim)
+    assert len(made) > 0 and np.all(sim.ties.layer[made] != PIPELINE)
+    assert np.all(sim.actors.kind[sim.ties.a[made]] != 7) and np.all(sim.actors.kind[sim.ties.b[made]] != 7)
+
+
+# --- the index and determinism ------------------------------------------------------
+
+def test_index_stays_consistent_after_many_steps():
+    sc = small(steps=60, seed=5).set(**{NE + "proposals": 4.0, NE + "dissolve_rate": 20.0,
+                                       NE + "dissolve_below": 0.5, NE + "idle_years": 0.1})
+    sim = cl.Sim(sc)
+    sim.run()
+    t, n = sim.ties, sim.actors.n
+    assert t.n_added > 100 and t.n_removed > 100
+    live = np.flatnonzero(t.alive)
+    listed = {}
+    for i in range(n):
+        s, c = t.start[i], t.count[i]
+        for tid, j in zip(t.tid[s:s + c], t.nbr[s:s + c]):
+            assert t.alive[tid] and {t.a[tid], t.b[tid]} == {i, j}
+            listed[tid] = listed.get(tid, 0) + 1
+    assert set(listed) == set(live.tolist()) and all(v == 2 for v in listed.values())
+    deg = np.zeros((n, 4), np.int64)
+    for L in range(4):
+        sel = live[t.layer[live] == L]
+        deg[:, L] = np.bincount(t.a[sel], minlength=n) + np.bincount(t.b[sel], minlength=n)
+    assert np.array_equal(deg, t.deg)
+    pairs = set(zip(t.a[live].tolist(), t.b[live].tolist()))
+    assert len(pairs) == len(live) and all(a < b for a, b in pairs)  # no duplicate, ordered
+
+
+def test_strength_pass_same_with_one_or_two_threads():
+    rng = np.random.default_rng(1)
+    m = 200_003
+    alive = rng.random(m) < 0.9
+    moved = rng.random(m) < 0.3
+    born = -rng.integers(0, 50, m).astype(np.int32)
+    born[::97] = 7
+    last = born + rng.integers(0, 40, m).astype(np.int32)
+    layer = rng.integers(0, 4, m).astype(np.int8)
+    w0 = rng.random(m).astype(np.float32)
+    out = []
+    threads = nb.get_num_threads()
+    try:
+        for th in (1, min(2, nb.config.NUMBA_NUM_THREADS)):
+            nb.set_num_threads(th)
+            w = w0.copy()
+            buf, counts = np.empty(m, np.int32), np.zeros(N_CHUNKS, np.int64)
+            _strength_pass(alive, moved, born, last, layer, w, 7, 0, 0.05, 0.03, 0.3, 6, buf, counts)
+            out.append((w, _gather(buf, counts, m)))
+    finally:
+        nb.set_num_threads(threads)
+    assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
+    w, cand = out[0]
+    expect = np.flatnonzero(alive & (born != 7) & (w < 0.3) & (layer != PIPELINE) & (7 - np.maximum(last, 0) >= 6))
+    assert np.array_equal(cand, expect)
+    assert np.array_equal(w[~alive], w0[~alive]) and np.array_equal(w[born == 7], w0[born == 7])
+
+
+def test_runs_are_reproducible():
+    a = grown(seed=9, steps=24, proposals=3.0)
+    b = grown(seed=9, steps=24, proposals=3.0)
+    assert np.array_equal(a.ties.alive, b.ties.alive) and np.array_equal(a.ties.w, b.ties.w)
+    assert a.ties.n_added == b.ties.n_added > 0
+
+
+def test_cosine_kernels_agree():
+    from clusterlab.mechanisms.network_evolution import _dot_pairs, _dot_pairs_parallel
+    rng = np.random.default_rng(2)
+    P = rng.random((500, 8)).astype(np.float32)
+    P /= np.linalg.norm(P, axis=1, keepdims=True)
+    a, b = rng.integers(0, 500, 5000), rng.integers(0, 500, 5000)
+    one, two = np.empty(5000), np.empty(5000)
+    _dot_pairs(P, a, b, one)
+    _dot_pairs_parallel(P, a, b, two)
+    assert np.array_equal(one, two) and np.allclose(one, (P[a] * P[b]).sum(axis=1), atol=1e-5)
