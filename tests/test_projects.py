@@ -212,3 +212,18 @@ def test_research_organisations_are_preferred_partners():
     even, favoured = share_university(1.0), share_university(4.0)
     assert even == pytest.approx(1 / 5, abs=0.07)  # weight w x trust, equal here
     assert favoured == pytest.approx(4 / 8, abs=0.08)
+
+
+def test_shocks_stimulate_collaboration():
+    """P11 (seed 004): under market pressure SMEs start joint projects."""
+    from builders import small
+
+    import clusterlab as cl
+
+    shock = [{"step": 12, "action": "global_competition", "bar": 0.3},
+             {"step": 12, "action": "recession", "demand": 0.6, "years": 3.0}]
+    calm = cl.run(small(steps=48, seed=2)).timeseries
+    hit = cl.run(small(steps=48, seed=2, events=shock)).timeseries
+    assert hit["projects_started"].iloc[12:].sum() > calm["projects_started"].iloc[12:].sum() + 3
+    off = cl.run(small(steps=48, seed=2, events=shock, **{"mechanisms.projects.pressure_rate": 0.0})).timeseries
+    assert off["projects_started"].iloc[12:].sum() < hit["projects_started"].iloc[12:].sum()

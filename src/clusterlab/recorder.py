@@ -25,7 +25,7 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
            + ["trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean",
               "active_ties", "ties"] + INNOV_COLUMNS
            + ["firms", "entries", "exits", "sme_international_share", "projects_started",
-              "projects_succeeded", "ties_created", "ties_dissolved", "ties_created_closure",
+              "projects_succeeded", "projects_failed", "cluster_org_actions", "ties_created", "ties_dissolved", "ties_created_closure",
               "ties_created_proximity", "ties_created_brokerage", "mean_cognitive_proximity",
               "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
               "competitiveness_bar"])

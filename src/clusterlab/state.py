@@ -233,11 +233,11 @@ class Ties:
         self.active[slots] = False
         self.moved[slots] = False
         # incidence: make room for actors whose lists overflow, then insert
-        ends = np.concatenate([lo, hi])
-        adds = np.bincount(ends, minlength=len(self.count))
-        over = np.flatnonzero(self.count + adds > self.cap)
+        ends, adds = np.unique(np.concatenate([lo, hi]), return_counts=True)  # O(new ties)
+        full = self.count[ends] + adds > self.cap[ends]
+        over, adds = ends[full], adds[full]
         if len(over):
-            new_cap = np.maximum(4, 2 * (self.count[over] + adds[over])).astype(np.int32)
+            new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())
             if self.pool_end + need > len(self.nbr):
                 size = max(self.pool_end + need, int(len(self.nbr) * 1.25) + 64)

@@ -55,6 +55,12 @@ yet tied become tied (`network.connect`: collaboration creates ties). Trust on t
 among members rises by ``trust_gain * (1 - trust)`` on success and falls by
 ``trust_loss * trust`` on failure; these ties count as used (``last_use``).
 
+**Response to shocks.** Under market pressure, pressure = (1 - demand) + competitiveness
+bar (events `recession`, `global_competition`), SMEs too lead projects, each with
+probability ``1 - exp(-pressure_rate * pressure / steps_per_year)`` per step: shocks
+stimulate collaboration (seed 004: "successive industry shocks appear to have fostered
+collaboration and innovation"; Doeringer et al. 2009), proposition P11.
+
 Members that exit drop out; a project with no member alive at its end fails. State is
 kept in arrays (leader, start, end, focus, a flat member array with offsets), never one
 Python object per project. Switched off, running projects pause and no new ones start.
@@ -70,7 +76,7 @@ import numpy as np
 from ..knowledge import origin_parts
 from ..network import connect
 from ..params import Field, MechanismParams
-from ..state import CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, PROJECTS, UNIVERSITY
+from ..state import CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, PROJECTS, SME, UNIVERSITY
 from .base import Mechanism
 
 # per-step totals written by _finish
@@ -276,6 +282,7 @@ class Projects(Mechanism):
 
     class Params(MechanismParams):
         lead_rate: float = Field(0.3, ge=0, description="projects each focal firm starts per year")
+        pressure_rate: float = Field(0.5, ge=0, description="projects each SME starts per year per unit of market pressure")
         size: int = Field(4, ge=1, le=100, description="most partners besides the leader")
         institution_weight: float = Field(2.0, ge=0, description="partner-choice weight multiplier for universities and institutes")
         duration: int = Field(24, ge=1, description="steps a project runs")
@@ -356,11 +363,18 @@ class Projects(Mechanism):
     def step(self, sim) -> None:
         p, a = self.pars, sim.actors
         self._finish(sim)
+        spy = sim.scenario.steps_per_year
         if p.lead_rate > 0:
             focal = np.flatnonzero((a.kind == FOCAL) & a.alive)
-            chance = 1.0 - np.exp(-p.lead_rate / sim.scenario.steps_per_year)
+            chance = 1.0 - np.exp(-p.lead_rate / spy)
             leaders = focal[sim.rng("projects").random(len(focal)) < chance]
             self.start(sim, leaders)
+        pressure = max(0.0, 1.0 - sim.tech.demand) + sim.tech.bar
+        if p.pressure_rate > 0 and pressure > 0:
+            smes = np.flatnonzero((a.kind == SME) & a.alive)
+            chance = 1.0 - np.exp(-p.pressure_rate * pressure / spy)
+            leaders = smes[sim.rng("projects").random(len(smes)) < chance]
+            sim.stats["projects_started_under_pressure"] += float(self.start(sim, leaders))
         sim.stats["projects_running"] = float(self.running)
 
     def _finish(self, sim) -> None:
