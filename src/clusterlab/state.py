@@ -183,6 +183,7 @@ class Ties:
         self.count = np.zeros(n, np.int32)
         _fill_index(live, self.a, self.b, start, self.count, self.nbr, self.tid)
         self.start, self.cap, self.deg = start, cap, deg
+        self._start_buf, self._count_buf, self._cap_buf, self._deg_buf = start, self.count, cap, deg
         dead = np.flatnonzero(~self.alive).astype(np.int32)[::-1]
         self.free = np.concatenate([dead, np.zeros(max(16, len(dead)), np.int32)])
         self.n_free = len(dead)
@@ -194,15 +195,23 @@ class Ties:
 
     # -- changes in O(changed ties) ------------------------------------------------------
     def grow_actors(self, n: int) -> None:
-        """Make room in the index for actors up to id n - 1 (after Actors.append)."""
+        """Make room in the index for actors up to id n - 1 (after Actors.append); the
+        per-actor arrays keep spare capacity, so this is amortised O(new actors)."""
         old = len(self.count)
         if n <= old:
             return
-        k = n - old
-        self.start = np.concatenate([self.start, np.full(k, self.pool_end, np.int64)])
-        self.count = np.concatenate([self.count, np.zeros(k, np.int32)])
-        self.cap = np.concatenate([self.cap, np.zeros(k, np.int32)])
-        self.deg = np.concatenate([self.deg, np.zeros((k, 4), np.int32)])
+        if n > len(self._start_buf):
+            cap = max(n, int(len(self._start_buf) * 1.25) + 64)
+            self._start_buf = _grow(self._start_buf, old, cap)
+            self._count_buf = _grow(self._count_buf, old, cap)
+            self._cap_buf = _grow(self._cap_buf, old, cap)
+            self._deg_buf = _grow(self._deg_buf, old, cap)
+        self._start_buf[old:n] = self.pool_end
+        self._count_buf[old:n] = 0
+        self._cap_buf[old:n] = 0
+        self._deg_buf[old:n] = 0
+        self.start, self.count = self._start_buf[:n], self._count_buf[:n]
+        self.cap, self.deg = self._cap_buf[:n], self._deg_buf[:n]
 
     def add(self, a, b, layer, w, trust, dist, born) -> np.ndarray:
         """Add ties (pairs must be new and distinct); return their slot ids."""

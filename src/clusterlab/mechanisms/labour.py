@@ -16,9 +16,9 @@ informal knowledge flows through former colleagues; Malmberg & Maskell 2002).
   random firm of that stage in its grid cell, up to 4 tries (run in a Numba kernel on the
   grid's arrays, with a per-search stream seeded from the "labour" generator; distance and
   direction come from 1024-point tables of exponential quantiles and unit vectors, finer
-  than the grid cells that resolve the destination). Searches
-  that find no firm, that go further than `max_km`, or that end at the source itself or at
-  a firm that has exited lapse (the workers leave the cluster's knowledge economy).
+  than the grid cells that resolve the destination). Searches that find no firm, that go
+  further than `max_km`, or that end at the source itself or at a firm that has exited
+  lapse (the workers leave the cluster's knowledge economy).
   Destinations are uniform among the nearby firms of the stage. The grid is rebuilt once a
   year when firms have entered or exited (entrants receive movers from the next rebuild on;
   they can lose movers at once).

@@ -2,67 +2,77 @@
 (MODEL.md 3, "market and survival"; Porter 1998; Nijdam & De Langen 2003; Klepper 2007;
 Boschma & Wenting 2007; seed 004 for recession and global competition).
 
-Money is counted in annual wages of one employee; flows per step are annual amounts / spy
-(steps per year). Only firms (focal firms and SMEs, alive) take part.
+Money is counted in annual wages of one employee (a "revenue unit"); flows per step are
+annual amounts / spy (steps per year). Only firms (focal firms and SMEs, alive) take part.
+One pass over the firms per step does, for each firm i:
 
 - Competitiveness (Porter 1998: firms compete on knowledge and upgrading, not cost). With
   rho the market relevance, F the global frontier and bar the competitiveness bar that global
-  competition raises (seed 004):
+  competition raises (seed 004, event `global_competition`):
 
       k_i = sum_d rho[d] (T + E)[i, d] / sum_d rho[d] F[d],      c_i = k_i - bar
 
-- Market share (a binary-logit share against rivals of the cluster's mean competitiveness
-  k_bar, the mean of k over firms): the revenue index
+- Market share: a binary-logit share against rivals of the cluster's mean competitiveness
+  k_bar (the mean of k over the firms, taken from the previous step's pass):
 
       m_i = 2 / (1 + exp(-competition * (c_i - k_bar) / k_bar))
 
-  is 1 for an average firm when bar = 0, tends to 2 for the best and to 0 for the weakest
-  (a within-industry productivity spread of about 2, Syverson 2004). Raising the bar lowers
-  every firm's index and the weak firms' the most in relative terms, so they exit first.
-- Revenue (value added) per year: size_i * value_added * stage_s * demand * m_i * crowd_s * exp(z_i),
-  with stage_s = 1 + stage_premium * (s / (L - 1) - 1/2): downstream stages (final producers,
-  where focal firms sit) earn more per employee than upstream suppliers (Nijdam & De Langen
-  2003: leader firms capture more of the chain's value); demand is the technology regime's
-  (a recession lowers it). crowd_s = (N0_s / N_s) ** crowding, with N_s the employment of
-  stage s now and N0_s at the start: the stage's market is (for crowding = 1) of fixed size,
-  so entrants and growth compete profits away and exits leave room for the survivors
-  (Porter's local rivalry). This is what keeps entry and exit in balance.
-- Fortune: revenue is also multiplied by exp(z_i), a firm's idiosyncratic fortune with its
-  customers, z_i <- a z_i + luck sqrt(1 - a^2) e with a = exp(-1 / (spy luck_years)) and e a
-  uniform draw of unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy
-  profits, so some capable firms fail and some weak ones survive for a while).
-- Costs per year: wages size_i * 1, R&D rd_i * revenue_i, and pipelines
-  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `pipeline_cost` (per step) and
-  `subsidy` (the share paid by policy: events `subsidise_pipelines`, `cut_support`) the
-  openness module's parameters, so there is a single knob (0.02 per step and no subsidy
-  if that module has none).
-- Capital: capital_i += (revenue_i - costs_i) / spy. Firms start (and spin-offs enter) with
-  `capital_years` of fixed costs (wages + pipelines); capital above `capital_cap_years` of
-  fixed costs is paid out to the owners (it leaves the model).
+  m is 1 for an average firm when bar = 0, tends to 2 for the best and to 0 for the
+  weakest (a within-industry productivity spread of about 2, Syverson 2004). Raising the
+  bar lowers every firm's m and the weak firms' the most in relative terms, so they exit
+  first; the bar is in units of the frontier, and k_bar is about 0.12 in the default
+  cluster, so bar = 0.1 is a severe shock (about 40% of the firms exit within five years).
+- Revenue (value added) per year:
+
+      R_i = size_i * value_added * stage_s * demand * m_i * crowd_s * exp(z_i)
+
+  stage_s = 1 + stage_premium * (s / (L - 1) - 1/2): downstream stages (final producers,
+  where the focal firms sit) earn more per employee than upstream suppliers (Nijdam & De
+  Langen 2003: leader firms capture more of the chain's value). demand is the technology
+  regime's (event `recession` lowers it). crowd_s = (N0_s / N_s) ** crowding with N_s the
+  employment of stage s (previous step) and N0_s at the start: for crowding = 1 a stage's
+  market has a fixed size, so growing entrants compete profits away and exits leave room
+  for the survivors (local rivalry, Porter 1998); this keeps entry and exit in balance.
+  z_i is the firm's fortune with its customers, an AR(1) process
+  z_i <- a z_i + luck sqrt(1 - a^2) e_i, a = exp(-1 / (spy luck_years)), e_i uniform with
+  unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy profits, so some
+  capable firms fail and some weak ones survive for a while).
+- Costs per year: wages size_i (one annual wage each), R&D rd_i * R_i, and pipelines
+  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `pipeline_cost` (per step, in
+  revenue units) and `subsidy` (share paid by policy: events `subsidise_pipelines`,
+  `cut_support`) read from the openness module, so there is one knob (0.02 per step and no
+  subsidy if that module lacks them). Fixed costs are wages + pipelines.
+- Capital: capital_i += (R_i - costs_i) / spy. Firms start (and spin-offs enter) with
+  `capital_years` of fixed costs; capital above `capital_cap_years` of fixed costs is paid
+  out to the owners (it leaves the model; `sim.stats["payout"]`).
 - Financial stress: with s_i = clip(capital_i / (stress_years * fixed costs_i), 0, 1), the
   R&D intensity moves toward rd_goal = rd_target_i * (rd_floor + (1 - rd_floor) s_i),
-  closing `rd_adjust` of the gap a year: R&D falls toward the floor when capital runs low
-  and recovers to the firm's own target (its initial intensity) otherwise.
+  closing `rd_adjust` of the gap a year: R&D falls toward the floor as capital runs out
+  and recovers to the firm's own target (its intensity when it was created) when the buffer
+  is rebuilt.
 - Size: firms keep their size, except that a spin-off starts small and grows toward its
-  normal size (drawn like the initial SMEs' sizes) by `growth` a year while it is not under
-  financial stress (Klepper 2007). With crowding, the employment of growing entrants
-  presses on the incumbents' margins: more entry, more exit, so the number of firms settles.
-- Exit: a firm whose capital is negative exits: alive = False and its ties end (Boschma &
-  Wenting 2007: survival depends on the firm's capabilities; focal firms, large and
+  normal size (drawn like the initial SMEs' sizes) by `growth` a year while not under
+  financial stress (s_i = 1) (Klepper 2007: spin-offs grow).
+- Exit: a firm whose capital is negative exits: alive = False and all its ties end
+  (Boschma & Wenting 2007: survival depends on capabilities; focal firms, large and highly
   competitive, rarely exit).
 - Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
   knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
-  with c_i > k_bar, a profit and positive capital spawns a spin-off in a step with probability
-  spinoff_rate / spy * min(2, margin_i / normal margin), margin = profit / revenue and the
-  normal margin (value_added - 1) / value_added. The spin-off is an SME at the parent's
-  stage, placed at a normal offset (sd `spinoff_km` per axis) from the parent, with
+  that does not exit, with c_i > k_bar and a profit, spawns a spin-off in the step with
+  probability spinoff_rate / spy * min(2, margin_i / normal margin), margin = profit /
+  revenue and normal margin = (value_added - 1) / value_added: more, and more profitable,
+  successful firms mean more entry. The spin-off is an SME at the parent's stage, placed at
+  a normal offset (sd `spinoff_km` per axis) from the parent (inside the region), with
   `spinoff_inherit` of the parent's tacit and explicit knowledge, the parent's culture,
-  absorptive capacity and knowledge origin, its own business group, `spinoff_size` employees
-  (lognormal), R&D intensity, openness, internal sharing and reciprocity drawn like the
-  initial SMEs, and `capital_years` of costs. It is tied to its parent (strength
-  `parent_tie_strength`) and to up to `spinoff_ties` of the parent's partners.
+  absorptive capacity and knowledge origin (external_origin, via_focal), its own business
+  group, `spinoff_size` employees (lognormal, sd 0.5), R&D intensity, openness, internal
+  sharing and reciprocity drawn like the initial SMEs, born now, and `capital_years` of
+  fixed costs. It is tied to its parent (strength `parent_tie_strength`) and to up to
+  `spinoff_ties` of the parent's partners (`network.connect`: layer from the ends).
 
-Counts go to the columns `entries` and `exits`. Random draws come from the stream "market".
+Exits and entries are counted in the columns `exits` and `entries`. Random draws: 64 bits
+per firm and step from the stream "market" (two uniforms: fortune and spin-off), and the
+spin-offs' attributes. Switched off, nothing happens: no revenue, exit or entry.
 """
 
 from __future__ import annotations
@@ -115,8 +125,9 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             k[i] = ki
             s = min(max(stage[i], 0), L - 1)
             ci = ki - bar
-            m = 2.0 / (1.0 + np.exp(-competition * (ci - k_bar) / k_bar))
-            # idiosyncratic fortune: AR(1) in logs with uniform innovations of unit variance
+            x = min(max(competition * (ci - k_bar) / k_bar, -50.0), 50.0)
+            m = 2.0 / (1.0 + np.exp(-x))
+            # idiosyncratic fortune: AR(1) in logs with uniform innovations of unit variance;
             # two independent uniforms from the 64 random bits of the firm's draw
             u1 = (u[i] >> np.uint64(40)) * INV24
             u2 = ((u[i] >> np.uint64(16)) & np.uint64(0xFFFFFF)) * INV24
@@ -174,10 +185,10 @@ class Market(Mechanism):
         stress_years: float = Field(0.25, ge=0, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
-        luck: float = Field(0.1, ge=0, le=2, description="sd of a firm's idiosyncratic log revenue (its fortune with customers)")
+        luck: float = Field(0.2, ge=0, le=2, description="sd of a firm's idiosyncratic log revenue (its fortune with customers)")
         luck_years: float = Field(2.0, ge=0, description="persistence of that fortune (years, AR(1) time scale)")
-        growth: float = Field(0.3, ge=0, le=10, description="yearly growth of a spin-off toward its normal size while not under financial stress")
-        spinoff_rate: float = Field(0.05, ge=0, le=12, description="yearly spin-off probability of a successful firm at the normal profit margin")
+        growth: float = Field(1.0, ge=0, le=10, description="yearly growth of a spin-off toward its normal size while not under financial stress")
+        spinoff_rate: float = Field(0.04, ge=0, le=12, description="yearly spin-off probability of a successful firm at the normal profit margin")
         spinoff_km: float = Field(3.0, ge=0, description="sd of a spin-off's distance from its parent per axis (km)")
         spinoff_inherit: float = Field(0.7, ge=0, le=1, description="share of the parent's tacit and explicit knowledge a spin-off takes along")
         spinoff_size: float = Field(5.0, gt=0, description="median employees of a spin-off (lognormal)")
