@@ -103,7 +103,7 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
     offsets = np.zeros(D + 1, np.int64)
     np.cumsum(np.bincount(top_ext, minlength=D), out=offsets[1:])
     K = actors.T[ids] + actors.E[ids]
-    best2 = np.argsort(-K, axis=1, kind="stable")[:, : min(2, D)]
+    best2 = np.argpartition(-K, min(1, D - 1), axis=1)[:, : min(2, D)] if D > 1 else np.zeros((len(ids), 1), np.int64)
     field = best2[np.arange(len(ids)), rng.integers(0, best2.shape[1], len(ids))]
     if relevance is not None and explore > 0:
         search = rng.random(len(ids)) < explore

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .proximity import cognitive
 from .results import Results
-from .state import CHANNELS, KINDS, LAYERS, PIPELINE, SME
+from .state import CHANNELS, EXTERNAL, KINDS, LAYERS, PIPELINE, SME
 
 N_CHUNKS = 256
 FLOW_COLUMNS = [f"flow_{c}" for c in CHANNELS] + ["flow_tacit", "flow_explicit"]
@@ -29,7 +29,8 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
               "ties_created_proximity", "ties_created_brokerage", "mean_cognitive_proximity",
               "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
               "competitiveness_bar"])
-COGNITIVE_SAMPLE = 200_000  # ties; above this, mean cognitive proximity is taken on a sample
+COGNITIVE_SAMPLE = 50_000  # tie slots; above this, mean cognitive proximity is taken on a sample
+RESTRUCTURE = 0.01  # in networks above 100k ties, constraint is recomputed once this share of ties changed
 
 
 def gini(x: np.ndarray) -> float:
@@ -53,9 +54,10 @@ def blau_diversity(totals: np.ndarray) -> float:
 
 
 @nb.njit(parallel=True, cache=True)
-def _firm_sums(T, E, rho, firm, A, kw, out):
+def _firm_sums(T, E, rho, firm, sme, A, ext, via, pipes, kw, out):
     """One pass over actors: relevance-weighted knowledge kw of every actor, and per chunk
-    the firm sums [count, kw, kw^2, tacit, explicit, A, domain totals (D), unit profiles (D)]."""
+    the firm sums [count, kw, kw^2, tacit, explicit, A, domain totals (D), unit profiles (D)]
+    then for SMEs [count, with pipelines, external-origin knowledge, of it via focal firms]."""
     n, D = T.shape
     n_chunks = out.shape[0]
     size = (n + n_chunks - 1) // n_chunks
@@ -70,6 +72,14 @@ def _firm_sums(T, E, rho, firm, A, kw, out):
                 w += rho[d] * v
                 ss += v * v
             kw[i] = w
+            if sme[i]:
+                K = 0.0
+                for d in range(D):
+                    K += T[i, d] + E[i, d]
+                out[c, 6 + 2 * D] += 1.0
+                out[c, 7 + 2 * D] += 1.0 if pipes[i] > 0 else 0.0
+                out[c, 8 + 2 * D] += ext[i] * K
+                out[c, 9 + 2 * D] += via[i] * K
             if not firm[i]:
                 continue
             out[c, 0] += 1.0
@@ -85,49 +95,38 @@ def _firm_sums(T, E, rho, firm, A, kw, out):
 
 
 @nb.njit(parallel=True, cache=True)
-def _centroid_distance(T, E, firm, unit_centroid, out):
-    """Per chunk, the sum over firms of 1 - cos(profile, centroid)."""
-    n, D = T.shape
-    n_chunks = out.shape[0]
-    size = (n + n_chunks - 1) // n_chunks
-    for c in nb.prange(n_chunks):
-        out[c] = 0.0
-        for i in range(c * size, min(n, (c + 1) * size)):
-            if not firm[i]:
-                continue
-            ss = 0.0
-            dot = 0.0
-            for d in range(D):
-                v = T[i, d] + E[i, d]
-                ss += v * v
-                dot += v * unit_centroid[d]
-            out[c] += max(0.0, 1.0 - (dot / np.sqrt(ss) if ss > 0.0 else 0.0))
-
-
-@nb.njit(cache=True)
 def _tie_means(alive, trust, w):
-    st = 0.0
-    sw = 0.0
-    n = 0
-    for t in range(len(alive)):
-        if alive[t]:
-            st += trust[t]
-            sw += w[t]
-            n += 1
+    n_chunks = 64
+    size = (len(alive) + n_chunks - 1) // n_chunks
+    sums = np.zeros((n_chunks, 3))
+    for c in nb.prange(n_chunks):
+        for t in range(c * size, min(len(alive), (c + 1) * size)):
+            if alive[t]:
+                sums[c, 0] += trust[t]
+                sums[c, 1] += w[t]
+                sums[c, 2] += 1.0
+    st, sw, n = sums[:, 0].sum(), sums[:, 1].sum(), int(sums[:, 2].sum())
     return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
 
 
-@nb.njit(parallel=True, cache=True)
-def constraint_incidence(start, count, nbr, tid, w, nodes, n):
+def constraint_incidence(start, count, nbr, tid, w, nodes, n, scratch=None):
     """Burt's (1992) constraint of `nodes`, read from the incidence index (unsorted lists of
     live ties; weights w per tie), with p_ij = w_ij / sum_k w_ik. NaN for isolated nodes.
-    Cost per node: the sum of its neighbours' degrees."""
+    Cost per node: the sum of its neighbours' degrees. `scratch` (4 x 2 x n zeros, returned
+    to zeros after the call) may be passed in to avoid allocating it."""
+    if scratch is None or scratch.shape[2] < n:
+        scratch = np.zeros((4, 2, n))
+    return _constraint(start, count, nbr, tid, w, np.asarray(nodes, np.int64), scratch)
+
+
+@nb.njit(parallel=True, cache=True)
+def _constraint(start, count, nbr, tid, w, nodes, scratch):
     out = np.full(len(nodes), np.nan)
-    n_chunks = min(len(nodes), 64)
-    size = (len(nodes) + n_chunks - 1) // max(n_chunks, 1)
+    n_chunks = scratch.shape[0]
+    size = (len(nodes) + n_chunks - 1) // n_chunks
     for c in nb.prange(n_chunks):
-        p = np.zeros(n)
-        ind = np.zeros(n)
+        p = scratch[c, 0]
+        ind = scratch[c, 1]
         for k in range(c * size, min(len(nodes), (c + 1) * size)):
             i = nodes[k]
             tot = 0.0
@@ -167,6 +166,8 @@ class Recorder:
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
         self._version = -1
+        self._changed = 0
+        self._scratch = None
         self._added = sim.ties.n_added
         self._removed = sim.ties.n_removed
         a = sim.actors
@@ -182,22 +183,34 @@ class Recorder:
         a, ties = sim.actors, sim.ties
         if ties.version == self._version:
             return
+        changed = ties.n_added + ties.n_removed
+        if ties.m > 100_000 and self._version >= 0 and changed - self._changed < RESTRUCTURE * ties.n_alive:
+            return
         self._version = ties.version
-        local_ends = int(ties.deg[:, :3].sum())
-        n_local = int((a.is_local & a.alive).sum())
-        self._density = local_ends / (n_local * (n_local - 1)) if n_local > 1 else 0.0
+        self._changed = changed
         firms = np.flatnonzero(a.is_firm)
         n_sample = sim.scenario.output.constraint_sample
         sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]
+        if self._scratch is None or self._scratch.shape[2] < a.n:
+            self._scratch = np.zeros((4, 2, int(a.n * 1.25) + 16))
         c = constraint_incidence(ties.start, ties.count, ties.nbr, ties.tid, ties.w,
-                                 sample.astype(np.int64), a.n) if len(sample) else np.zeros(0)
+                                 sample, a.n, self._scratch) if len(sample) else np.zeros(0)
         self._constraint = float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
+
+    @staticmethod
+    def _density(sim) -> float:
+        """Density of local (non-pipeline) ties among alive cluster actors."""
+        a, ties = sim.actors, sim.ties
+        n_local = int(np.count_nonzero(a.alive & (a.kind != EXTERNAL)))
+        return float(ties.deg[:, :3].sum()) / (n_local * (n_local - 1)) if n_local > 1 else 0.0
 
     def _cognitive_proximity(self, sim) -> float:
         a, ties = sim.actors, sim.ties
-        slots = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
-        if len(slots) > COGNITIVE_SAMPLE:
-            slots = np.sort(sim.rng("record").choice(slots, COGNITIVE_SAMPLE, replace=False))
+        if ties.m <= COGNITIVE_SAMPLE:
+            slots = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
+        else:  # a uniform sample of slots (with replacement), live local ones kept
+            slots = np.sort(sim.rng("record").integers(0, ties.m, COGNITIVE_SAMPLE))
+            slots = slots[ties.alive[slots] & (ties.layer[slots] != PIPELINE)]
         if len(slots) == 0:
             return 0.0
         return float(cognitive(a, ties.a[slots], ties.b[slots]).mean())
@@ -208,19 +221,18 @@ class Recorder:
         firms = a.is_firm
         D = a.domains
         kw = np.empty(a.n, np.float32)
-        sums = np.zeros((N_CHUNKS, 6 + 2 * D))
-        _firm_sums(a.T, a.E, sim.tech.relevance.astype(np.float32), firms, a.absorptive, kw, sums)
+        smes = (a.kind == SME) & a.alive
+        sums = np.zeros((N_CHUNKS, 10 + 2 * D))
+        _firm_sums(a.T, a.E, sim.tech.relevance.astype(np.float32), firms, smes, a.absorptive,
+                   a.external_origin, a.via_focal, ties.deg[:, PIPELINE], kw, sums)
         s = sums.sum(axis=0)
         nf = s[0]
+        n_sme, sme_pipes, ext_k, via_k = s[6 + 2 * D: 10 + 2 * D]
         mean = s[1] / nf if nf else 0.0
-        centroid = s[6 + D:]
-        variety = 0.0
-        if nf and np.linalg.norm(centroid) > 0:
-            dist = np.zeros(N_CHUNKS)
-            _centroid_distance(a.T, a.E, firms, centroid / np.linalg.norm(centroid), dist)
-            variety = float(dist.sum() / nf)
+        # variety: mean cosine distance of unit profiles p_i to their centroid direction;
+        # sum_i cos(p_i, c) = |sum_i p_i| for unit p_i, so no second pass is needed
+        variety = max(0.0, 1.0 - float(np.linalg.norm(s[6 + D:6 + 2 * D])) / nf) if nf else 0.0
         frontier = sim.tech.frontier_level()
-        smes = (a.kind == SME) & a.alive
         spy = sim.scenario.steps_per_year
         trust_mean, strength_mean, n_ties = _tie_means(ties.alive, ties.trust, ties.w)
         row = {
@@ -236,27 +248,23 @@ class Recorder:
             "tacit_mean": s[3] / nf if nf else 0.0,
             "explicit_mean": s[4] / nf if nf else 0.0,
             "absorptive_mean": s[5] / nf if nf else 0.0,
-            "sme_innovating_share": float((sim.t - a.last_innovation[smes] < spy).mean()) if smes.any() else 0.0,
+            "sme_innovating_share": float(np.count_nonzero(sim.t - a.last_innovation[smes] < spy) / n_sme) if n_sme else 0.0,
             "trust_mean": trust_mean,
             "tie_strength_mean": strength_mean,
-            "density": self._density,
+            "density": self._density(sim),
             "external_share": float(np.count_nonzero(ties.deg[firms, PIPELINE]) / nf) if nf else 0.0,
             "constraint_mean": self._constraint,
             "ties": n_ties,
         }
-        smes_alive = int(smes.sum())
-        sme_ids = np.flatnonzero(smes)
-        Kt = (a.T[sme_ids] + a.E[sme_ids]).sum(axis=1, dtype=np.float64) if smes_alive else np.zeros(0)
-        ext_k = float(np.dot(a.external_origin[sme_ids], Kt))
         inflow = sum(float(st.get(f"flow_{c}", 0.0)) for c in CHANNELS)
         row.update({
             "firms": int(nf),
-            "sme_international_share": float(np.count_nonzero(ties.deg[sme_ids, PIPELINE]) / smes_alive) if smes_alive else 0.0,
+            "sme_international_share": sme_pipes / n_sme if n_sme else 0.0,
             "ties_created": ties.n_added - self._added,
             "ties_dissolved": ties.n_removed - self._removed,
             "mean_cognitive_proximity": self._cognitive_proximity(sim),
             "external_inflow_share": float(st.get("flow_pipeline", 0.0)) / inflow if inflow > 0 else 0.0,
-            "gatekeeper_share": float(np.dot(a.via_focal[sme_ids], Kt)) / ext_k if ext_k > 0 else 0.0,
+            "gatekeeper_share": via_k / ext_k if ext_k > 0 else 0.0,
             "openness_mean": float(a.openness[firms].mean()) if nf else 0.0,
             "demand": sim.tech.demand,
             "competitiveness_bar": sim.tech.bar,

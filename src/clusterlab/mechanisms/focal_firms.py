@@ -26,24 +26,31 @@ from ..state import EXTERNAL, FOCAL, SME, VERTICAL
 from .base import Mechanism
 
 
-@nb.njit(cache=True)
+@nb.njit(parallel=True, cache=True)
 def _pairs(focal, start, count, nbr, tid, layer, kind, alive):
     """(focal firm, SME partner) over live vertical ties, in focal order."""
-    n = 0
-    for f in focal:
-        for k in range(start[f], start[f] + count[f]):
-            if layer[tid[k]] == VERTICAL and kind[nbr[k]] == SME and alive[nbr[k]]:
-                n += 1
-    src = np.empty(n, np.int64)
-    dst = np.empty(n, np.int64)
-    n = 0
-    for f in focal:
-        for k in range(start[f], start[f] + count[f]):
-            j = nbr[k]
-            if layer[tid[k]] == VERTICAL and kind[j] == SME and alive[j]:
-                src[n] = f
-                dst[n] = j
-                n += 1
+    m = len(focal)
+    n = np.zeros(m + 1, np.int64)
+    for k in nb.prange(m):
+        f = focal[k]
+        c = 0
+        for e in range(start[f], start[f] + count[f]):
+            j = nbr[e]
+            if layer[tid[e]] == VERTICAL and kind[j] == SME and alive[j]:
+                c += 1
+        n[k + 1] = c
+    off = np.cumsum(n)
+    src = np.empty(off[m], np.int64)
+    dst = np.empty(off[m], np.int64)
+    for k in nb.prange(m):
+        f = focal[k]
+        p = off[k]
+        for e in range(start[f], start[f] + count[f]):
+            j = nbr[e]
+            if layer[tid[e]] == VERTICAL and kind[j] == SME and alive[j]:
+                src[p] = f
+                dst[p] = j
+                p += 1
     return src, dst
 
 

@@ -18,12 +18,16 @@ from ..params import Field, MechanismParams
 from .base import Mechanism
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(parallel=True, cache=True, fastmath=True)
 def _activate(alive, w, dist, u, base, sw, bw, inv_km, now, active, last_use):
+    base = np.float32(base)
+    sw = np.float32(sw)
+    bw = np.float32(bw)
+    inv_km = np.float32(inv_km)
     for t in nb.prange(len(alive)):
         on = False
         if alive[t]:
-            p = base + sw * w[t] + bw * np.exp(-dist[t] * inv_km)
+            p = base + sw * w[t] + bw * np.exp(-dist[t] * inv_km)  # float32 throughout
             on = u[t] < p
         active[t] = on
         if on:

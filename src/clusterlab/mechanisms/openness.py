@@ -32,11 +32,11 @@ from ..state import FOCAL, PIPELINE, SME
 from .base import Mechanism
 
 
-@nb.njit(cache=True)
+@nb.njit(parallel=True, cache=True)
 def _best_partner_openness(ids, start, count, nbr, tid, layer, kind, alive, level, openness):
     """Openness of each firm's most knowledgeable local firm partner (-1 if none)."""
     out = np.full(len(ids), -1.0)
-    for k in range(len(ids)):
+    for k in nb.prange(len(ids)):
         i = ids[k]
         best = -1.0
         for e in range(start[i], start[i] + count[i]):

@@ -75,14 +75,31 @@ def _tie_rates(a, b, active, layer, w, trust, dist, born, now, culture, group, b
             rate[t] = -r
 
 
+@nb.njit(parallel=True, cache=True)
+def _holders(T, E, recip, kind, ext, via, out):
+    """Per actor, what a receiver needs of a holder, packed in one row (one cache line):
+    1/|T + E|, reciprocity, origin shares (external, via a focal firm)."""
+    for i in nb.prange(T.shape[0]):
+        ss = 0.0
+        for d in range(T.shape[1]):
+            v = T[i, d] + E[i, d]
+            ss += v * v
+        out[i, 0] = 1.0 / np.sqrt(ss) if ss > 0.0 else 0.0
+        out[i, 1] = recip[i]
+        fe, fv = origin_parts(kind[i], ext[i], via[i], FOCAL, EXTERNAL)
+        out[i, 2] = fe
+        out[i, 3] = fv
+
+
 @nb.njit(parallel=True, cache=True, fastmath=True)
-def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog_scale,
-              kind, ext, via, dT, dE, moved, inflow, inflow_ext, inflow_via, stats):
+def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
+              dT, dE, moved, inflow, inflow_ext, inflow_via, stats):
     n = len(start)
     D = T.shape[1]
     n_chunks = stats.shape[0]
     size = (n + n_chunks - 1) // n_chunks
     for c in nb.prange(n_chunks):
+        Pi = np.zeros(D)
         accT = np.zeros((4, D))
         accE = np.zeros((4, D))
         maxT = np.zeros(D)
@@ -96,6 +113,8 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
             pre_via = 0.0
             if alive[i]:
                 Ai = A[i]
+                for d in range(D):
+                    Pi[d] = (T[i, d] + E[i, d]) * H[i, 0]
                 for k in range(start[i], start[i] + count[i]):
                     t = tid[k]
                     r = rate[t]
@@ -110,8 +129,9 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                         any_flow = True
                     dot = 0.0
                     for d in range(D):
-                        dot += P[i, d] * P[j, d]
-                    g_rate = abs(r) * Ai * understandability(1.0 - dot, Ai, cog_scale) * recip[j]
+                        dot += Pi[d] * (T[j, d] + E[j, d])
+                    dot *= H[j, 0]
+                    g_rate = abs(r) * Ai * understandability(1.0 - dot, Ai, cog_scale) * H[j, 1]
                     L = layer[t]
                     got = 0.0
                     for d in range(D):
@@ -128,10 +148,9 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, P, A, recip, alive, cog
                     if got > 0.0 and g_rate > 0.0:
                         moved[t] = True
                         amount = g_rate * got
-                        fe, fv = origin_parts(kind[j], ext[j], via[j], FOCAL, EXTERNAL)
                         pre += amount
-                        pre_ext += amount * fe
-                        pre_via += amount * fv
+                        pre_ext += amount * H[j, 2]
+                        pre_via += amount * H[j, 3]
             if not any_flow:
                 for d in range(D):
                     dT[i, d] = 0.0
@@ -218,9 +237,10 @@ class Transfer(Mechanism):
                    p.competitor_factor, p.tacit_min_strength, p.tacit_max_km, p.geo_penalty,
                    1.0 / p.geo_km, p.cultural_penalty, p.organisational_penalty,
                    p.organisational_years * sim.scenario.steps_per_year, self.rate)
-        _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E,
-                  sim.profiles(), a.absorptive, a.reciprocity, a.alive, p.cognitive_scale,
-                  a.kind, a.external_origin, a.via_focal, self.dT[:a.n], self.dE[:a.n], ties.moved,
+        H = np.empty((a.n, 4), np.float32)
+        _holders(a.T, a.E, a.reciprocity, a.kind, a.external_origin, a.via_focal, H)
+        _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E, H,
+                  a.absorptive, a.alive, p.cognitive_scale, self.dT[:a.n], self.dE[:a.n], ties.moved,
                   a.inflow, a.inflow_external, a.inflow_via_focal, self.stats)
         add_inplace(a.T, self.dT[:a.n])
         add_inplace(a.E, self.dE[:a.n])
