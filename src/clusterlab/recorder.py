@@ -30,7 +30,7 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
               "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
               "competitiveness_bar"])
 COGNITIVE_SAMPLE = 50_000  # tie slots; above this, mean cognitive proximity is taken on a sample
-RESTRUCTURE = 0.01  # in networks above 100k ties, constraint is recomputed once this share of ties changed
+BIG_NETWORK = 100_000  # tie slots; above this, constraint is recomputed at most once a year
 
 
 def gini(x: np.ndarray) -> float:
@@ -166,7 +166,7 @@ class Recorder:
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
         self._version = -1
-        self._changed = 0
+        self._when = 0
         self._scratch = None
         self._added = sim.ties.n_added
         self._removed = sim.ties.n_removed
@@ -183,11 +183,10 @@ class Recorder:
         a, ties = sim.actors, sim.ties
         if ties.version == self._version:
             return
-        changed = ties.n_added + ties.n_removed
-        if ties.m > 100_000 and self._version >= 0 and changed - self._changed < RESTRUCTURE * ties.n_alive:
+        if ties.m > BIG_NETWORK and self._version >= 0 and sim.t - self._when < sim.scenario.steps_per_year:
             return
         self._version = ties.version
-        self._changed = changed
+        self._when = sim.t
         firms = np.flatnonzero(a.is_firm)
         n_sample = sim.scenario.output.constraint_sample
         sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]

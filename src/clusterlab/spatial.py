@@ -10,6 +10,23 @@ import numba as nb
 import numpy as np
 
 
+LARGE = 100_000  # actors; above this, spatial indexes are rebuilt by turnover, not yearly
+TURNOVER = 0.05  # share of entrants that makes a rebuild due in a large model
+
+
+def rebuild_due(sim, built_t: int, built_n: int) -> bool:
+    """Whether an index built at step `built_t` over `built_n` actors should be rebuilt: only
+    entrants make it stale (exited actors are skipped). In small models once a year; in
+    large ones once entrants reach TURNOVER of the actors, so the O(N) rebuild is amortised
+    over O(N) changes."""
+    entrants = sim.actors.n - built_n
+    if entrants <= 0:
+        return False
+    if built_n > LARGE:
+        return entrants >= TURNOVER * built_n
+    return sim.t - built_t >= sim.scenario.steps_per_year
+
+
 def morton_order(x: np.ndarray, y: np.ndarray, bits: int = 12) -> np.ndarray:
     """Permutation that orders points along a Z-order curve (ids then follow space)."""
     if len(x) == 0:

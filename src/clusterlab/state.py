@@ -242,7 +242,7 @@ class Ties:
         self.active[slots] = False
         self.moved[slots] = False
         # incidence: make room for actors whose lists overflow, then insert
-        ends, adds = np.unique(np.concatenate([lo, hi]), return_counts=True)  # O(new ties)
+        ends, adds = _tally(np.concatenate([lo, hi]), self._scratch(len(self.count)))  # O(new ties)
         full = self.count[ends] + adds > self.cap[ends]
         over, adds = ends[full], adds[full]
         if len(over):
@@ -260,21 +260,25 @@ class Ties:
         return slots
 
     def remove(self, slots) -> None:
-        """Remove live ties by slot id: each affected actor's list is compacted once, so the
-        cost is the ties changed plus the lists they sit in."""
-        slots = np.unique(np.asarray(slots, np.int32))
-        slots = slots[self.alive[slots]]
+        """Remove live ties by slot id (repeats and dead slots are ignored): each affected
+        actor's list is compacted once, so the cost is the ties changed plus their lists."""
+        slots = np.asarray(slots, np.int64)
         if len(slots) == 0:
             return
-        self.alive[slots] = False
-        self.active[slots] = False
-        self.moved[slots] = False
-        ends = np.concatenate([self.a[slots], self.b[slots]])
-        np.subtract.at(self.deg, (ends, np.concatenate([self.layer[slots]] * 2)), 1)
-        _compact(np.unique(ends), self.start, self.count, self.tid, self.nbr, self.alive)
-        self._push_free(slots)
+        gone = _kill(slots, self.alive, self.active, self.moved, self.a, self.b, self.layer, self.deg)
+        if len(gone) == 0:
+            return
+        ends, _ = _tally(np.concatenate([self.a[gone], self.b[gone]]), self._scratch(len(self.count)))
+        _compact(ends, self.start, self.count, self.tid, self.nbr, self.alive)
+        self._push_free(gone.astype(np.int32))
         self.version += 1
-        self.n_removed += len(slots)
+        self.n_removed += len(gone)
+
+    def _scratch(self, n: int) -> np.ndarray:
+        """A zeroed int32 array of length >= n for tallies (returned to zeros after use)."""
+        if getattr(self, "_tally_buf", None) is None or len(self._tally_buf) < n:
+            self._tally_buf = np.zeros(int(n * 1.25) + 64, np.int32)
+        return self._tally_buf
 
     def remove_actor_ties(self, ids) -> int:
         """Remove every tie of the given actors (exits); return how many."""
@@ -343,6 +347,40 @@ def _insert(slots, lo, hi, layer, start, count, nbr, tid, deg):
         count[j] += 1
         deg[i, layer[t]] += 1
         deg[j, layer[t]] += 1
+
+
+@nb.njit(cache=True)
+def _tally(ids, scratch):
+    """Distinct ids in first-seen order and how often each occurs; scratch is left zeroed."""
+    uniq = np.empty(len(ids), np.int64)
+    m = 0
+    for i in ids:
+        if scratch[i] == 0:
+            uniq[m] = i
+            m += 1
+        scratch[i] += 1
+    counts = np.empty(m, np.int64)
+    for k in range(m):
+        counts[k] = scratch[uniq[k]]
+        scratch[uniq[k]] = 0
+    return uniq[:m], counts
+
+
+@nb.njit(cache=True)
+def _kill(slots, alive, active, moved, a, b, layer, deg):
+    """Mark live slots dead (each once) and update degrees; return the slots killed."""
+    out = np.empty(len(slots), np.int64)
+    m = 0
+    for t in slots:
+        if alive[t]:
+            alive[t] = False
+            active[t] = False
+            moved[t] = False
+            deg[a[t], layer[t]] -= 1
+            deg[b[t], layer[t]] -= 1
+            out[m] = t
+            m += 1
+    return out[:m]
 
 
 @nb.njit(cache=True)

@@ -52,7 +52,7 @@ import numpy as np
 
 from ..knowledge import origin_parts
 from ..params import Field, MechanismParams
-from ..spatial import Grid
+from ..spatial import Grid, rebuild_due
 from ..state import EXTERNAL, FOCAL, LABOUR, SME
 from .base import Mechanism
 
@@ -261,8 +261,7 @@ class Labour(Mechanism):
         p, a = self.pars, sim.actors
         spy = sim.scenario.steps_per_year
         n = a.n
-        if sim.t - self.built_t >= spy and (n != self.built_n
-                                           or int(((a.kind <= SME) & a.alive).sum()) != self.built_alive):
+        if rebuild_due(sim, self.built_t, self.built_n):
             self._build(sim)
         self._size(n, 0)
         rng = sim.rng("labour")

@@ -71,7 +71,7 @@ import numpy as np
 from ..network import connect
 from ..params import Field, MechanismParams
 from ..proximity import cognitive
-from ..spatial import Grid
+from ..spatial import Grid, rebuild_due
 from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, PIPELINE, SME
 from .base import Mechanism
 
@@ -194,12 +194,12 @@ class NetworkEvolution(Mechanism):
         self._externals = np.flatnonzero(a.kind == EXTERNAL)  # entrants are cluster firms
         self._brokers = np.flatnonzero(((a.kind == INTERMEDIARY) | (a.kind == CLUSTER_ORG)) & a.alive)
         self._firm_share = max(float(firm.mean()), 0.01) if a.n else 1.0
-        self._grid_key = (a.n, int(np.count_nonzero(a.alive)))
+        self._grid_t, self._grid_n = sim.t, a.n
 
     # -- the step --------------------------------------------------------------------
     def step(self, sim) -> None:
         p, ties, spy = self.pars, sim.ties, sim.scenario.steps_per_year
-        if sim.t % spy == 0 and (sim.actors.n, int(np.count_nonzero(sim.actors.alive))) != self._grid_key:
+        if rebuild_due(sim, self._grid_t, self._grid_n):
             self._build_grids(sim)
         for route in ROUTES:
             sim.stats[f"ties_created_{route}"] += 0.0

@@ -9,8 +9,9 @@ same-stage firm drawn from those within `radius_km` and gains part of the gap in
     dE_i[d] = rate * visibility * A_i * u(delta_ij, A_i) * max(0, E_j[d] - E_i[d])
 
 Tacit knowledge is not observable and does not spill over. The observation neighbourhood
-(at most `max_observed` firms) is built with a spatial grid at the start and rebuilt once a
-year when firms have entered (entrants observe nobody until then; exited firms are skipped).
+(at most `max_observed` firms) is built with a spatial grid at the start and rebuilt when
+firms have entered (`spatial.rebuild_due`: yearly in small models, by turnover in large
+ones); entrants observe nobody until then; exited firms are skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams
-from ..spatial import Grid
+from ..spatial import Grid, rebuild_due
 from ..knowledge import origin_parts
 from ..state import EXTERNAL, FOCAL, SME, SPILLOVER
 from .base import Mechanism
@@ -80,12 +81,13 @@ class Spillover(Mechanism):
         self.indptr, self.indices = grid.within(a.x, a.y, cls, p.radius_km, p.max_observed,
                                                 sim.rng("spillover"))
         self.dE = np.zeros((int(a.n * 1.1) + 16, a.domains), np.float32)
+        self.built_t, self.built_n = sim.t, a.n
 
     def step(self, sim) -> None:
         a, p = sim.actors, self.pars
         known = len(self.indptr) - 1
-        if known < a.n:  # entrants: rebuild once a year, until then they observe nobody
-            if sim.t % sim.scenario.steps_per_year == 0:
+        if known < a.n:  # entrants observe nobody until the lists are rebuilt
+            if rebuild_due(sim, self.built_t, self.built_n):
                 self._observe(sim)
             else:
                 self.indptr = np.concatenate([self.indptr, np.full(a.n - known, self.indptr[-1])])

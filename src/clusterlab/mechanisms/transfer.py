@@ -18,7 +18,8 @@ Receiver i closes part of its gap to holder j in every domain d (Cowan & Jonard 
   and distance <= tacit_max_km, Polanyi; Maskell & Malmberg 1999); explicit knowledge moves
   over any tie.
 - Receivers update synchronously from the state at the start of the pass; a receiver's gain
-  in a domain never exceeds its largest gap to an active partner (no overshoot).
+  in a domain never exceeds its largest gap to an active partner (no overshoot). Where that
+  cap binds, each learning channel keeps its share of the receiver's uncapped gain.
 
 A streaming pass over ties folds the direction-free factors into one rate per tie; then
 one fused Numba pass over each receiver's ties; flows are summed per layer (learning
@@ -100,21 +101,20 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
     size = (n + n_chunks - 1) // n_chunks
     for c in nb.prange(n_chunks):
         Pi = np.zeros(D)
-        accT = np.zeros((4, D))
-        accE = np.zeros((4, D))
+        Ti = np.zeros(D)
+        Ei = np.zeros(D)
+        accT = np.zeros(D)
+        accE = np.zeros(D)
         maxT = np.zeros(D)
         maxE = np.zeros(D)
-        byL = np.zeros(8)
+        preL = np.zeros(8)  # uncapped gain per layer: tacit 0-3, explicit 4-7
         local = np.zeros(8)
         for i in range(c * size, min(n, (c + 1) * size)):
             any_flow = False
-            pre = 0.0  # uncapped inflow, and its parts of external origin (for the tracer)
-            pre_ext = 0.0
+            pre_ext = 0.0  # uncapped gain of external origin, and of it via focal firms
             pre_via = 0.0
             if alive[i]:
                 Ai = A[i]
-                for d in range(D):
-                    Pi[d] = (T[i, d] + E[i, d]) * H[i, 0]
                 for k in range(start[i], start[i] + count[i]):
                     t = tid[k]
                     r = rate[t]
@@ -122,33 +122,40 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
                         continue
                     j = nbr[k]
                     if not any_flow:
-                        accT[:] = 0.0
-                        accE[:] = 0.0
-                        maxT[:] = 0.0
-                        maxE[:] = 0.0
+                        for d in range(D):
+                            Ti[d] = T[i, d]
+                            Ei[d] = E[i, d]
+                            Pi[d] = (Ti[d] + Ei[d]) * H[i, 0]
+                            accT[d] = 0.0
+                            accE[d] = 0.0
+                            maxT[d] = 0.0
+                            maxE[d] = 0.0
+                        for q in range(8):
+                            preL[q] = 0.0
                         any_flow = True
                     dot = 0.0
                     for d in range(D):
                         dot += Pi[d] * (T[j, d] + E[j, d])
-                    dot *= H[j, 0]
-                    g_rate = abs(r) * Ai * understandability(1.0 - dot, Ai, cog_scale) * H[j, 1]
-                    L = layer[t]
-                    got = 0.0
+                    g_rate = abs(r) * Ai * understandability(1.0 - dot * H[j, 0], Ai, cog_scale) * H[j, 1]
+                    gotE = 0.0
                     for d in range(D):
-                        g = max(E[j, d] - E[i, d], 0.0)
-                        accE[L, d] += g_rate * g
+                        g = max(E[j, d] - Ei[d], 0.0)
+                        accE[d] += g_rate * g
                         maxE[d] = max(maxE[d], g)
-                        got += g
+                        gotE += g
+                    gotT = 0.0
                     if r > 0.0:
                         for d in range(D):
-                            g = max(T[j, d] - T[i, d], 0.0)
-                            accT[L, d] += g_rate * g
+                            g = max(T[j, d] - Ti[d], 0.0)
+                            accT[d] += g_rate * g
                             maxT[d] = max(maxT[d], g)
-                            got += g
-                    if got > 0.0 and g_rate > 0.0:
+                            gotT += g
+                    if gotE + gotT > 0.0 and g_rate > 0.0:
                         moved[t] = True
-                        amount = g_rate * got
-                        pre += amount
+                        L = layer[t]
+                        preL[L] += g_rate * gotT
+                        preL[4 + L] += g_rate * gotE
+                        amount = g_rate * (gotT + gotE)
                         pre_ext += amount * H[j, 2]
                         pre_via += amount * H[j, 3]
             if not any_flow:
@@ -156,30 +163,32 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
                     dT[i, d] = 0.0
                     dE[i, d] = 0.0
                 continue
+            capT = 0.0
+            capE = 0.0
             for d in range(D):
-                sT = accT[0, d] + accT[1, d] + accT[2, d] + accT[3, d]
-                sE = accE[0, d] + accE[1, d] + accE[2, d] + accE[3, d]
-                fT = min(1.0, maxT[d] / sT) if sT > 0.0 else 0.0
-                fE = min(1.0, maxE[d] / sE) if sE > 0.0 else 0.0
-                dT[i, d] = sT * fT
-                dE[i, d] = sE * fE
-                for L in range(4):
-                    byL[L] += accT[L, d] * fT
-                    byL[4 + L] += accE[L, d] * fE
-            capped = 0.0
+                fT = min(1.0, maxT[d] / accT[d]) if accT[d] > 0.0 else 0.0
+                fE = min(1.0, maxE[d] / accE[d]) if accE[d] > 0.0 else 0.0
+                dT[i, d] = accT[d] * fT
+                dE[i, d] = accE[d] * fE
+                capT += dT[i, d]
+                capE += dE[i, d]
+            # where the cap binds, each channel keeps its share of the uncapped gain
+            preT = preL[0] + preL[1] + preL[2] + preL[3]
+            preE = preL[4] + preL[5] + preL[6] + preL[7]
+            sT = capT / preT if preT > 0.0 else 0.0
+            sE = capE / preE if preE > 0.0 else 0.0
             for L in range(4):
-                capped += byL[L] + byL[4 + L]
+                gT = preL[L] * sT
+                gE = preL[4 + L] * sE
+                inflow[i, L] += gT + gE
+                local[L] += gT
+                local[4 + L] += gE
+            pre = preT + preE
             if pre > 0.0:
-                inflow_ext[i] += pre_ext * capped / pre
-                inflow_via[i] += pre_via * capped / pre
-            for L in range(4):
-                inflow[i, L] += byL[L] + byL[4 + L]
-                local[L] += byL[L]
-                local[4 + L] += byL[4 + L]
-                byL[L] = 0.0
-                byL[4 + L] = 0.0
-        for k in range(8):
-            stats[c, k] = local[k]
+                inflow_ext[i] += pre_ext * (capT + capE) / pre
+                inflow_via[i] += pre_via * (capT + capE) / pre
+        for q in range(8):
+            stats[c, q] = local[q]
 
 
 @nb.njit(parallel=True, cache=True)
