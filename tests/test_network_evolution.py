@@ -36,7 +36,13 @@ def new_ties(sim):
 def test_strength_grows_on_used_ties_and_decays_on_unused():
     n = 40
     sc = only("network_evolution", **NO_CREATION, **NO_DISSOLUTION)
-    sim = sim_with(sc, actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.5))
+    # the module alone (no transfer to set or clear `moved`): the test plays transfer's part
+    from clusterlab.mechanisms import NetworkEvolution
+    from clusterlab.state import Technology
+    evo = NetworkEvolution(sc.mechanisms.network_evolution.model_copy())
+    sim = cl.Sim(sc, mechanisms=[evo]).init(
+        actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.5),
+        Technology(frontier=np.ones(4, np.float32), relevance=np.full(4, 0.25, np.float32)))
     used = np.arange(sim.ties.m) % 2 == 0
     p = sim.mechanism_by_name("network_evolution").pars
     w = sim.ties.w.astype(np.float64).copy()

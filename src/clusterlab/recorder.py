@@ -28,7 +28,8 @@ COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", 
               "projects_succeeded", "projects_failed", "cluster_org_actions", "ties_created", "ties_dissolved", "ties_created_closure",
               "ties_created_proximity", "ties_created_brokerage", "mean_cognitive_proximity",
               "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
-              "competitiveness_bar"])
+              "competitiveness_bar", "pipelines_opened", "pipelines_dropped", "trainings",
+              "labour_moves", "projects_started_under_pressure"])
 COGNITIVE_SAMPLE = 50_000  # tie slots; above this, mean cognitive proximity is taken on a sample
 BIG_NETWORK = 100_000  # tie slots; above this, constraint is recomputed at most once a year
 
@@ -298,6 +299,7 @@ class Recorder:
         })
         for L, name in enumerate(LAYERS):
             df[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
+        df["sharing"] = a.sharing
         df["born"] = a.born
         df["capital"] = a.capital
         df["external_origin"] = a.external_origin

@@ -64,7 +64,7 @@ class Knowledge(Strict):
     specialisation: float = Field(0.7, ge=0, le=1, description="share of a firm's knowledge in its stage's core domains")
     sme_level: float = Field(0.25, ge=0, description="mean initial SME knowledge per core domain (frontier = 1)")
     focal_level: float = Field(0.55, ge=0, description="mean initial focal-firm knowledge per core domain")
-    institution_level: float = Field(0.6, ge=0, description="mean initial knowledge of universities and institutes per core domain")
+    institution_level: float = Field(0.6, ge=0, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
     external_level: float = Field(0.85, ge=0, description="mean initial knowledge of external partners per core domain")
 
 

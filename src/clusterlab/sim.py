@@ -3,9 +3,10 @@
     sim = Sim(scenario)        # or Sim() for the built-in default
     results = sim.run()        # Results with .timeseries and .actors DataFrames
 
-One step (the order is defined in `clusterlab.mechanisms`):
-    t += 1; clear this step's flows; for each mechanism: step (or off); update the
-    frontier; record.
+One step (the order of mechanisms is defined in `clusterlab.mechanisms`):
+    t += 1; clear this step's flows; apply the events due; take knowledge profiles; for each
+    mechanism: step (or off); update the frontier, the inflow memory and the
+    knowledge-origin tracer; record.
 Every random draw comes from a named stream spawned from the scenario seed
 (`numpy.random.SeedSequence(seed).spawn`), so a run is reproducible on any machine and
 with any number of threads (parallel sums are taken over a fixed number of chunks).
@@ -144,6 +145,7 @@ class Sim:
         a.inflow_external[:] = 0.0
         a.inflow_via_focal[:] = 0.0
         self.policies.apply_due(self)
+        self.profiles()  # knowledge profiles as at the start of the step, for every mechanism
         clock = time.perf_counter
         for m in self.mechanisms:
             t0 = clock()
@@ -154,6 +156,9 @@ class Sim:
             self.timings[m.name] += clock() - t0
         t0 = clock()
         self._update_frontier()
+        memory = self.scenario.mechanisms.innovation.attribution_memory
+        a.recent *= np.float32(memory)  # smoothed inflow by channel (attribution, openness)
+        a.recent += a.inflow
         update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
                       a.kind == EXTERNAL, a.external_origin, a.via_focal)
         self.recorder.record(self)

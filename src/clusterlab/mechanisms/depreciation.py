@@ -50,8 +50,8 @@ class Depreciation(Mechanism):
     name = "depreciation"
 
     class Params(MechanismParams):
-        tacit_rate: float = Field(0.004, ge=0, le=1, description="monthly decay of unused tacit knowledge")
-        explicit_rate: float = Field(0.006, ge=0, le=1, description="monthly decay of unused explicit knowledge")
+        tacit_rate: float = Field(0.004, ge=0, le=1, description="decay of unused tacit knowledge per step")
+        explicit_rate: float = Field(0.006, ge=0, le=1, description="decay of unused explicit knowledge per step")
         protection: float = Field(0.8, ge=0, le=1, description="share of the decay avoided in a fully used domain")
 
     def init(self, sim) -> None:

@@ -16,7 +16,9 @@ Radical innovation is rarer and needs diverse inputs:
 and opens or leaps a domain chosen at random by `radical_size` x frontier (it may pass the
 frontier, which the simulation then moves). Each innovation is attributed fractionally to the channels its
 recent knowledge came from: the shares of an exponentially smoothed inflow per channel
-(memory `attribution_memory` per step), plus an "internal" share of weight `internal_weight`.
+(memory `attribution_memory` per step; the memory `actors.recent` is updated by the Sim at
+the end of every step, so `openness` can use it too), plus an "internal" share of weight
+`internal_weight`.
 Universities and institutes do research: they close `research_rate` of their gap to the
 frontier in the domains they hold. All created knowledge counts as SECI combination.
 """
@@ -67,8 +69,7 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
             tot = 0.0
             rsum = 0.0
             for ch in range(NC):
-                recent[i, ch] = memory * recent[i, ch] + inflow[i, ch]
-                rsum += recent[i, ch]
+                rsum += memory * recent[i, ch] + inflow[i, ch]
             for d in range(D):
                 K[d] = T[i, d] + E[i, d]
                 tot += K[d]
@@ -107,7 +108,7 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
                 if kinds_done > 0:
                     last_innov[i] = now
                     for ch in range(NC):
-                        stats[c, ch] += kinds_done * recent[i, ch] / (rsum + internal)
+                        stats[c, ch] += kinds_done * (memory * recent[i, ch] + inflow[i, ch]) / (rsum + internal)
                     stats[c, NC + INTERNAL] += kinds_done * internal / (rsum + internal)
             elif (k == UNIVERSITY or k == INSTITUTE) and research > 0.0:
                 kmax = 0.0

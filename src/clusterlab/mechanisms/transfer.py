@@ -223,6 +223,9 @@ class Transfer(Mechanism):
         organisational_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost across business groups")
         organisational_years: float = Field(5.0, gt=0, description="years of subcontracting that remove the organisational penalty")
 
+    def off(self, sim) -> None:
+        sim.ties.moved[:] = False
+
     def betas(self) -> np.ndarray:
         p = self.pars
         return np.array([getattr(p, f"beta_{L}") if getattr(p, L) else 0.0 for L in LAYERS])
@@ -248,8 +251,9 @@ class Transfer(Mechanism):
                    p.organisational_years * sim.scenario.steps_per_year, self.rate)
         H = np.empty((a.n, 4), np.float32)
         _holders(a.T, a.E, a.reciprocity, a.kind, a.external_origin, a.via_focal, H)
+        learns = a.alive & (a.kind != EXTERNAL)  # externals follow the frontier (technology)
         _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E, H,
-                  a.absorptive, a.alive, p.cognitive_scale, self.dT[:a.n], self.dE[:a.n], ties.moved,
+                  a.absorptive, learns, p.cognitive_scale, self.dT[:a.n], self.dE[:a.n], ties.moved,
                   a.inflow, a.inflow_external, a.inflow_via_focal, self.stats)
         add_inplace(a.T, self.dT[:a.n])
         add_inplace(a.E, self.dE[:a.n])
