@@ -2,11 +2,12 @@
 
     python benchmarks/scale.py --actors 1000000 --domains 16 --steps 5
     python benchmarks/scale.py --actors 10000 100000 1000000     # linearity check
+    python benchmarks/scale.py --core ...                         # mechanisms 1-8 only
 
 The scenario goes through the same code path as `clusterlab run` (a validated Scenario,
 `Sim.init`, `Sim.step`); only the sizes are scaled from the default: firms keep the
 default's density per km2 and towns per firm, tie degrees give about 10 ties per actor
-(20 tie ends), every mechanism is on. Each size runs in a fresh process so peak memory
+(20 tie ends), every mechanism is on (with --core only the core mechanisms 1-8). Each size runs in a fresh process so peak memory
 (ru_maxrss) is that size's own.
 """
 
@@ -20,7 +21,11 @@ import sys
 import time
 
 
-def scenario_for(actors: int, domains: int, steps: int):
+DYNAMICS = ("technology", "labour", "focal_firms", "projects", "cluster_org", "network_evolution",
+            "openness", "market")
+
+
+def scenario_for(actors: int, domains: int, steps: int, core: bool = False):
     from clusterlab import default_scenario
 
     externals = max(50, actors // 40)
@@ -40,15 +45,16 @@ def scenario_for(actors: int, domains: int, steps: int):
         "network.multi_angle_degree": 2.5,
         "network.cluster_org_members": min(0.3, 20_000 / firms),
         "output.figures": False,
+        **{f"mechanisms.{m}.enabled": not core for m in DYNAMICS},
     })
 
 
-def one(actors: int, domains: int, steps: int) -> dict:
+def one(actors: int, domains: int, steps: int, core: bool = False) -> dict:
     import resource
 
     from clusterlab import Sim
 
-    sc = scenario_for(actors, domains, steps)
+    sc = scenario_for(actors, domains, steps, core)
     t0 = time.perf_counter()
     sim = Sim(sc)
     sim.init()
@@ -75,15 +81,17 @@ def main() -> None:
     ap.add_argument("--actors", type=int, nargs="+", default=[1_000_000])
     ap.add_argument("--domains", type=int, default=16)
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--core", action="store_true", help="only the core mechanisms 1-8 (no cluster dynamics)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(one(args.actors[0], args.domains, args.steps)))
+        print(json.dumps(one(args.actors[0], args.domains, args.steps, args.core)))
         return
     rows = []
     for n in args.actors:
         out = subprocess.run([sys.executable, __file__, "--child", "--actors", str(n),
-                              "--domains", str(args.domains), "--steps", str(args.steps)],
+                              "--domains", str(args.domains), "--steps", str(args.steps)]
+                             + (["--core"] if args.core else []),
                              capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(out.stderr)

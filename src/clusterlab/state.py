@@ -169,11 +169,7 @@ class Ties:
     def build_index(self, n: int, slack: float = 0.25) -> None:
         """Build the incidence index in O(N + E), leaving `slack` spare room per actor."""
         live = np.flatnonzero(self.alive).astype(np.int32)
-        deg = np.zeros((n, 4), np.int32)
-        for L in range(4):
-            sel = live[self.layer[live] == L]
-            deg[:, L] = np.bincount(self.a[sel], minlength=n) + np.bincount(self.b[sel], minlength=n)
-        total = deg.sum(axis=1)
+        total = np.bincount(self.a[live], minlength=n) + np.bincount(self.b[live], minlength=n)
         cap = (total + np.ceil(total * slack) + 2).astype(np.int32)
         start = np.zeros(n, np.int64)
         np.cumsum(cap[:-1], out=start[1:])
@@ -181,7 +177,8 @@ class Ties:
         self.nbr = np.full(self.pool_end, -1, np.int32)
         self.tid = np.full(self.pool_end, -1, np.int32)
         self.count = np.zeros(n, np.int32)
-        _fill_index(live, self.a, self.b, start, self.count, self.nbr, self.tid)
+        deg = np.zeros((n, 4), np.int32)
+        _insert(live, self.a[live], self.b[live], self.layer, start, self.count, self.nbr, self.tid, deg)
         self.start, self.cap, self.deg = start, cap, deg
         self._start_buf, self._count_buf, self._cap_buf, self._deg_buf = start, self.count, cap, deg
         dead = np.flatnonzero(~self.alive).astype(np.int32)[::-1]
@@ -299,22 +296,6 @@ class Ties:
     def ties_of(self, i: int) -> np.ndarray:
         """Slot ids of actor i's live ties."""
         return self.tid[self.start[i]:self.start[i] + self.count[i]].copy()
-
-
-@nb.njit(cache=True)
-def _fill_index(live, a, b, start, count, nbr, tid):
-    for k in range(len(live)):
-        t = live[k]
-        i = a[t]
-        j = b[t]
-        p = start[i] + count[i]
-        nbr[p] = j
-        tid[p] = t
-        count[i] += 1
-        p = start[j] + count[j]
-        nbr[p] = i
-        tid[p] = t
-        count[j] += 1
 
 
 @nb.njit(cache=True)

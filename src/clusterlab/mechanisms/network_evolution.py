@@ -123,23 +123,10 @@ def _gather(buf, counts, m):
     return out
 
 
-@nb.njit(cache=True)
-def _dot_pairs(P, a, b, out):
-    """Cosine of unit profiles P for pairs a[k]-b[k] (serial: for few pairs thread
-    start-up costs more than it saves)."""
-    D = P.shape[1]
-    for k in range(len(a)):
-        i = a[k]
-        j = b[k]
-        s = 0.0
-        for d in range(D):
-            s += P[i, d] * P[j, d]
-        out[k] = min(1.0, max(0.0, s))
-
-
 @nb.njit(parallel=True, cache=True)
-def _dot_pairs_parallel(P, a, b, out):
-    """`_dot_pairs` for many pairs (per-pair outputs: same result on any thread count)."""
+def _dot_pairs(P, a, b, out):
+    """Cosine of unit profiles P for pairs a[k]-b[k] (per-pair outputs: the same result on
+    any thread count)."""
     D = P.shape[1]
     for k in nb.prange(len(a)):
         i = a[k]
@@ -150,7 +137,6 @@ def _dot_pairs_parallel(P, a, b, out):
         out[k] = min(1.0, max(0.0, s))
 
 
-PARALLEL_PAIRS = 100_000  # above this many pairs the cosine kernel runs in parallel
 
 
 class NetworkEvolution(Mechanism):
@@ -231,8 +217,7 @@ class NetworkEvolution(Mechanism):
         if len(P) < sim.actors.n:  # actors appended after the profiles were taken
             return cognitive(sim.actors, a, b).astype(np.float64)
         out = np.empty(len(a), np.float64)
-        kernel = _dot_pairs_parallel if len(a) > PARALLEL_PAIRS else _dot_pairs
-        kernel(P, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
+        _dot_pairs(P, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
         return out
 
     def _create(self, sim, rng: np.random.Generator) -> None:
