@@ -22,6 +22,12 @@ def _fail(msg: str) -> None:
     raise typer.Exit(2)
 
 
+def _quote(path: Path) -> str:
+    import json
+
+    return json.dumps(str(path))
+
+
 def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], sets: list[str]):
     from .scenario import load_scenario, parse_override
 
@@ -46,10 +52,20 @@ def run(
     sets: SetOpt = [],
     figures: Annotated[Optional[bool], typer.Option("--figures/--no-figures", help="write figures (default: scenario's output.figures)")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="also write CSV tables")] = False,
+    from_network: Annotated[Optional[str], typer.Option("--from-network", metavar="DIR_OR_FILE",
+                            help="start from a real cluster: a network file or an `analyze` output folder")] = None,
+    attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
+                          help="attributes of the network's actors (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
+        if attributes and not from_network:
+            raise ClusterlabError("--attributes needs --from-network")
+        if from_network:
+            sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
+            if attributes:
+                sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
         sc = _scenario(scenario, seed, steps, sets)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -58,11 +74,11 @@ def run(
 
         console = Console(stderr=True, quiet=quiet)
         sim = Sim(sc)
+        with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
+            sim.init()
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
-            task = bar.add_task(f"{sc.name}: building", total=sc.steps)
-            sim.init()
-            bar.update(task, description=f"{sc.name}: running")
+            task = bar.add_task(f"{sc.name}: running", total=sc.steps)
             results = sim.run(progress=lambda t: bar.update(task, completed=t))
         results.write(out, figures=figures, csv=csv or None)
     except ClusterlabError as exc:
@@ -112,6 +128,88 @@ def validate(
         return
     p = sc.population
     typer.echo(f"ok: {scenario}: scenario '{sc.name}', {p.firms} firms, {sc.steps} steps, seed {sc.seed}")
+
+
+Directed = Annotated[Optional[bool], typer.Option("--directed/--undirected",
+                    help="read ties as directed (default for edge lists and matrices) or undirected")]
+Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
+                      help="actor attributes: id column and any of kind, stage, size, age, rd, external_ties, export_share, ownership, x, y")]
+
+
+def _load(path: str, attributes: Optional[str], directed: Optional[bool], fmt: Optional[str] = None,
+          allow_new: bool = False):
+    from .data.read import read_attributes, read_network
+
+    net = read_network(path, directed=directed, fmt=fmt)
+    if attributes:
+        net = read_attributes(attributes, net, allow_new=allow_new)
+    return net
+
+
+@app.command()
+def analyze(
+    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF or Pajek .net")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("analysis"),
+    attributes: Attributes = None,
+    directed: Directed = None,
+    group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
+    allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
+) -> None:
+    """Measure a real cluster network: centrality, structural holes, roles, lock-in risk."""
+    try:
+        from .analysis import analyze as run_analysis
+        from .analysis import write_analysis
+
+        net = _load(network, attributes, directed, fmt, allow_new)
+        firms, summary = run_analysis(net, group=group)
+        write_analysis(out, net, firms, summary)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"{net.n} actors, {net.m} ties: firms.csv, summary.json, report.html, network.graphml, "
+               f"network.gexf written to {out}")
+
+
+@app.command()
+def compare(
+    wave1: Annotated[str, typer.Argument(help="the earlier wave's network file")],
+    wave2: Annotated[str, typer.Argument(help="the later wave's network file")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("comparison"),
+    attributes: Attributes = None,
+    proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
+                         help="a labelled proximity matrix, e.g. cognitive=cog.csv (repeatable)")] = [],
+    directed: Directed = None,
+    max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="seed of that sample")] = 0,
+) -> None:
+    """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
+    logistic models of tie creation and persistence."""
+    try:
+        from .compare import compare as run_compare
+        from .compare import read_proximity
+
+        nets = [_load(w, attributes, directed, allow_new=True) for w in (wave1, wave2)]
+        prox = {}
+        for item in proximity:
+            if "=" not in item:
+                raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
+            name, path = item.split("=", 1)
+            prox[name.strip()] = read_proximity(path.strip())
+        result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
+        result.write(out)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    c = result.tie_counts
+    typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
+               f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits; "
+               f"written to {out}")
+    overrides = result.summary().get("evolution_parameters", {}).get("overrides", {})
+    if overrides:
+        typer.echo("network-evolution parameters these estimates suggest:")
+        for k, v in overrides.items():
+            typer.echo(f"  --set {k}={v}")
 
 
 def main() -> None:

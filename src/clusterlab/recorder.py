@@ -299,6 +299,10 @@ class Recorder:
         })
         for L, name in enumerate(LAYERS):
             df[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
+        if sim.labels is not None:  # a real cluster: its labels; entrants and externals unnamed
+            labels = np.full(a.n, "", dtype=object)
+            labels[:len(sim.labels)] = sim.labels
+            df.insert(2, "label", labels)
         df["sharing"] = a.sharing
         df["born"] = a.born
         df["capital"] = a.capital

@@ -90,6 +90,13 @@ class Network(Strict):
     max_age_years: float = Field(10.0, ge=0, description="initial tie ages are uniform on [0, this] years")
 
 
+class Data(Strict):
+    """Start from a real cluster instead of a generated one (docs/odd.md, section 5.3)."""
+
+    network: str = Field("", description="network file (edge list, matrix, GraphML, GEXF, Pajek) or an `analyze` output folder; empty: generate the cluster")
+    attributes: str = Field("", description="attributes file for the network's actors (optional)")
+
+
 class Output(Strict):
     """What a run writes."""
 
@@ -110,6 +117,7 @@ class Scenario(Strict):
     population: Population = Field(default_factory=Population)
     knowledge: Knowledge = Field(default_factory=Knowledge)
     network: Network = Field(default_factory=Network)
+    data: Data = Field(default_factory=Data)
     mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig)
     output: Output = Field(default_factory=Output)
     events: list[Event] = Field(default_factory=list, description="scheduled policies and shocks ([[events]] tables)")
@@ -247,6 +255,13 @@ def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | No
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ScenarioError(f"{source}: malformed TOML: {exc}") from None
+    if path is not None:  # data files named in the scenario are relative to it
+        table = data.get("data")
+        if isinstance(table, dict):
+            for key in ("network", "attributes"):
+                value = table.get(key)
+                if isinstance(value, str) and value and not Path(value).is_absolute():
+                    table[key] = str((Path(path).parent / value).resolve())
     scenario = validate(data, source=source)
     if overrides:
         data = scenario.model_dump()

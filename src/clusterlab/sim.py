@@ -59,6 +59,7 @@ class Sim:
         children = np.random.SeedSequence(self.scenario.seed).spawn(len(STREAMS))
         self._rngs = {name: np.random.Generator(np.random.PCG64(ss)) for name, ss in zip(STREAMS, children)}
         self.recorder = Recorder()
+        self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
         self.policies = Policies(self.scenario.events)
         self.seconds = 0.0
         self.timings: dict[str, float] = defaultdict(float)  # seconds per mechanism
@@ -103,7 +104,14 @@ class Sim:
         """Create the starting state from the scenario, or take the one given (e.g. a real
         cluster read from survey data, or a hand-built case in a test)."""
         sc = self.scenario
-        if actors is None:
+        if actors is None and sc.data.network:
+            from .data.load import load_network
+            from .from_data import state_from_network
+
+            net = load_network(sc.data.network, sc.data.attributes or None)
+            actors, ties, tech = state_from_network(net, sc, self.rng("population"))
+            self.labels = np.array([str(i) for i in net.ids], dtype=object)
+        elif actors is None:
             actors, tech0 = make_actors(sc, self.rng("population"))
             tech = tech if tech is not None else tech0
         if tech is None:

@@ -35,6 +35,7 @@ class ClusterNetwork:
     directed:   whether ties are directed (undirected: one edge per pair, src < dst)
     attributes: DataFrame with N rows aligned with ids (column `id` first)
     source:     the file it came from
+    notes:      what the reader did: format, delimiter, encoding, self-loops dropped, ...
     """
 
     ids: np.ndarray
@@ -45,6 +46,7 @@ class ClusterNetwork:
     directed: bool = True
     attributes: pd.DataFrame = field(default=None)
     source: str = ""
+    notes: dict = field(default_factory=dict)  # what the reader did (format, delimiter, dropped self-loops, ...)
 
     def __post_init__(self) -> None:
         self.ids = np.asarray(self.ids, dtype=object)

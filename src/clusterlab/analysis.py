@@ -1,0 +1,76 @@
+"""`clusterlab analyze`: every measure of a real cluster network, written to a folder.
+
+firms.csv / firms.parquet (one row per actor: attributes, measures, roles), summary.json
+(cluster-level indicators), report.html (offline), network.graphml and network.gexf (for
+Gephi, with the measures as node attributes). Writing is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import ClusterNetwork
+from .errors import ClusterlabError
+
+
+def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
+    """The firm table and the cluster summary of a network (see `clusterlab.measures`)."""
+    from .measures import cluster_summary, firm_table
+
+    if group is not None and group not in net.attributes.columns:
+        cols = ", ".join(c for c in net.attributes.columns if c != "id") or "none"
+        raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {cols})")
+    firms = firm_table(net, group=group, **thresholds)
+    summary = cluster_summary(net, group=group, **thresholds)
+    summary = {"source": net.source, "actors": net.n, "edges": net.m, "directed": net.directed,
+               "reader": {k: _plain(v) for k, v in net.notes.items()}, **summary}
+    return firms, summary
+
+
+def _plain(v):
+    """JSON-safe values: numpy scalars to Python, NaN/inf to None."""
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict) -> Path:
+    from .data.write import write_gexf, write_graphml
+    from .report import write_report
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ClusterlabError(f"{out}: exists and is not a folder")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        firms.to_csv(tmp / "firms.csv", index=False)
+        firms.to_parquet(tmp / "firms.parquet", index=False)
+        (tmp / "summary.json").write_text(json.dumps(_plain(summary), indent=2) + "\n", encoding="utf-8")
+        write_report(tmp / "report.html", net, firms, summary,
+                     title=f"clusterlab analysis: {Path(net.source).name or 'network'}")
+        write_graphml(net, tmp / "network.graphml", node_columns=firms)
+        write_gexf(net, tmp / "network.gexf", node_columns=firms)
+        out.mkdir(exist_ok=True)
+        for item in tmp.iterdir():
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            item.replace(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out

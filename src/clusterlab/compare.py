@@ -1,0 +1,840 @@
+"""Panel comparison of two survey waves of a cluster network: who entered and left, which
+ties among the stayers were created, persisted or dissolved, and what drives creation and
+persistence (Juhasz & Lengyel 2018, "Creation and persistence of ties in cluster knowledge
+networks", J. Econ. Geogr. 18(6); Ter Wal 2013, "Cluster emergence and network evolution",
+Reg. Stud. 47(5)).
+
+    res = compare(wave1, wave2, {"cognitive": C, "geographic": G})
+    res.actors, res.ties, res.coefficients, res.summary()
+    res.write("out/")                        # CSV tables, summary.json, report.html
+    evolution_parameters(res)                # estimates -> network_evolution parameters
+
+Actors are matched by their id label (compared as text). A tie is any edge with a non-zero
+weight, whatever its layer (layers are pooled, weights otherwise ignored, self-loops dropped).
+Both waves must be directed or both undirected. Only ties between stayers (actors in both
+waves) are classified:
+
+    created    tied in wave 2, not in wave 1
+    persisted  tied in both
+    dissolved  tied in wave 1, not in wave 2
+
+Directed ties are ordered pairs (source asks target); undirected ties are unordered pairs.
+
+Two logistic regressions over stayer pairs (intercept `const` always included):
+
+    creation     pairs NOT tied in wave 1; outcome: tied in wave 2
+    persistence  pairs tied in wave 1;     outcome: still tied in wave 2
+
+Covariates, all measured in wave 1:
+
+    reciprocity  the reverse tie existed in wave 1 (directed networks only)
+    closure      log1p(number of common partners) in wave 1, partners taken without regard
+                 to direction and among all wave-1 actors (exits included); ``closure="count"``
+                 uses the plain number
+    <name>       each proximity matrix given: its value for the pair (directed: row = source,
+                 column = target; undirected: mean of both cells). A proximity matrix is a
+                 labelled square table (pandas DataFrame, index = row labels, columns = column
+                 labels, matched as text; order does not matter). Every stayer must have a row
+                 and a column, and the cells used must be numbers.
+
+A covariate that does not vary over a model's pairs cannot be estimated and is left out
+(listed in the model's ``dropped_terms``).
+
+Sampled design for large clusters. Creation has about N^2 candidate pairs; when there are
+more than ``max_pairs`` of them, the model is fitted on a case-control sample: every pair that
+became tied (all cases) plus a uniform random sample of the pairs that did not (controls), so
+that about ``max_pairs`` pairs are used. The slopes of a logit are consistent under such
+outcome-based sampling; the intercept is corrected by prior correction (King & Zeng 2001,
+"Logistic regression in rare events data", Political Analysis 9(2)):
+
+    const = const_sample - ln(N0 / n0)        N0 controls in the population, n0 sampled
+
+Its standard error is unchanged; the log-likelihoods reported are those of the sample. The
+design, N0, n0 and the correction are in the model's entry of ``CompareResult.models``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.special import expit
+from scipy.stats import norm
+
+from .data import ClusterNetwork
+from .errors import ClusterlabError
+
+__all__ = ["CompareError", "CompareResult", "LogitResult", "compare", "evolution_parameters",
+           "logit", "read_proximity", "geographic_proximity", "STATUSES"]
+
+STATUSES = ("created", "persisted", "dissolved")
+RESERVED = ("const", "reciprocity", "closure")
+MAX_LIST = 8  # labels named in an error message at most
+
+
+class CompareError(ClusterlabError):
+    """The two waves or a proximity matrix cannot be compared; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------
+# logistic regression by Newton-Raphson
+# ---------------------------------------------------------------------------------------
+@dataclass
+class LogitResult:
+    """A fitted logit. All arrays have one entry per column of X, in its order.
+
+    coef, se, z, p:  estimates, standard errors (square roots of the diagonal of the inverse
+                     of the (weighted) Hessian of the log-likelihood at the estimate), Wald z
+                     and two-sided normal p-values
+    loglik:          log-likelihood at the estimate; loglik_null: of the intercept-only model
+                     (the weighted share of ones as the probability)
+    n:               rows used; n_events: rows with y = 1 (weighted sums when weights given)
+    converged:       the Newton steps became negligible
+    separation:      perfect or quasi-perfect separation: some fitted probabilities reached
+                     0 or 1 and the estimates were running away; they are where iteration
+                     stopped (finite, but the separating terms' true MLE is infinite)
+    singular:        the Hessian was (near) singular (collinear columns, or separation); a
+                     tiny ridge was added to invert it, so the SEs are finite but very large
+    """
+
+    names: list[str]
+    coef: np.ndarray
+    se: np.ndarray
+    z: np.ndarray
+    p: np.ndarray
+    loglik: float
+    loglik_null: float
+    n: int
+    n_events: float
+    converged: bool
+    separation: bool
+    singular: bool
+    iterations: int
+    warning: str = ""
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame({"term": self.names, "coef": self.coef, "se": self.se, "z": self.z, "p": self.p})
+
+    @property
+    def pseudo_r2(self) -> float:
+        """McFadden's pseudo R^2, 1 - loglik / loglik_null (0 when the null is perfect)."""
+        return float(1.0 - self.loglik / self.loglik_null) if self.loglik_null < 0 else 0.0
+
+
+def _loglik(X, y, w, beta) -> float:
+    eta = X @ beta
+    return float(np.sum(w * (y * eta - np.logaddexp(0.0, eta))))
+
+
+def _inverse(H: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Inverse of a symmetric positive semi-definite matrix; a tiny ridge (relative to the
+    scaled matrix) when it is singular or badly conditioned."""
+    k = len(H)
+    d = np.sqrt(np.clip(np.diag(H), 1e-300, None))
+    Hs = H / d[:, None] / d[None, :]
+    singular = not np.all(np.isfinite(Hs)) or np.linalg.cond(Hs) > 1e12
+    if singular:
+        Hs = np.nan_to_num(Hs) + 1e-8 * np.eye(k)
+    try:
+        inv = np.linalg.inv(Hs)
+    except np.linalg.LinAlgError:
+        inv, singular = np.linalg.pinv(Hs + 1e-6 * np.eye(k)), True
+    return inv / d[:, None] / d[None, :], singular
+
+
+def logit(X, y, weights=None, *, names: list[str] | None = None, max_iter: int = 100,
+          tol: float = 1e-10) -> LogitResult:
+    """Maximum-likelihood logit of y (0/1) on the columns of X (include a constant column
+    yourself) by Newton-Raphson (= IRLS) with step halving.
+
+    weights are frequency weights (a row with weight 2 counts as two rows). Perfect or
+    quasi-perfect separation stops the iteration with ``separation=True`` and a warning text:
+    the output stays finite (no NaN, no exception).
+    """
+    X = np.asarray(X, np.float64)
+    y = np.asarray(y, np.float64)
+    if X.ndim == 1:
+        X = X[:, None]
+    n, k = X.shape
+    if y.shape != (n,):
+        raise ValueError(f"y has shape {y.shape}, X has {n} rows")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must be 0 or 1")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X has non-finite values")
+    w = np.ones(n) if weights is None else np.asarray(weights, np.float64)
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be finite, non-negative, one per row")
+    names = [f"x{j}" for j in range(k)] if names is None else list(names)
+    if len(names) != k:
+        raise ValueError(f"{len(names)} names for {k} columns")
+    beta = np.zeros(k)
+    ll = _loglik(X, y, w, beta)
+    converged = separation = singular = False
+    it = 0
+    prev_step = np.inf
+    running = 0  # consecutive iterations with saturated fits and undiminished steps
+    for it in range(1, max_iter + 1):
+        eta = X @ beta
+        p = expit(eta)
+        grad = X.T @ (w * (y - p))
+        H = (X * (w * p * (1.0 - p))[:, None]).T @ X
+        Hinv, singular = _inverse(H)
+        step = Hinv @ grad
+        t = 1.0
+        while True:
+            new = beta + t * step
+            ll_new = _loglik(X, y, w, new)
+            if ll_new >= ll - 1e-12 * (1.0 + abs(ll)) or t < 1e-8:
+                break
+            t *= 0.5
+        size = float(np.max(np.abs(t * step))) if k else 0.0
+        gain = ll_new - ll
+        beta, ll = new, max(ll_new, ll) if t < 1e-8 else ll_new
+        if size <= tol * (1.0 + float(np.max(np.abs(beta), initial=0.0))) or (
+                size < 1e-7 and abs(gain) <= 1e-13 * (1.0 + abs(ll))):  # rounding floor on big data
+            converged = True
+            break
+        eta = X @ beta
+        saturated = np.any((np.abs(eta) > 30) & ((eta > 0) == (y == 1)))
+        running = running + 1 if saturated and size > 0.5 * prev_step and size > 1e-3 else 0
+        prev_step = size
+        if running >= 5 or (saturated and ll > -1e-10 * max(1.0, w.sum())):
+            separation = True
+            break
+    eta = X @ beta
+    p = expit(eta)
+    H = (X * (w * p * (1.0 - p))[:, None]).T @ X
+    cov, sing = _inverse(H)
+    singular = singular or sing
+    if not converged and not separation and np.any((np.abs(eta) > 30) & ((eta > 0) == (y == 1))):
+        separation = True
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    se = np.where(np.isfinite(se), se, np.finfo(float).max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, beta / se, 0.0)
+    z = np.nan_to_num(z)
+    pval = 2.0 * norm.sf(np.abs(z))
+    ybar = float(np.sum(w * y) / w.sum()) if w.sum() > 0 else 0.0
+    ll0 = 0.0
+    if 0 < ybar < 1:
+        ll0 = float(w.sum() * (ybar * math.log(ybar) + (1 - ybar) * math.log(1 - ybar)))
+    msgs = []
+    if separation:
+        msgs.append("perfect or quasi-perfect separation: some fitted probabilities are 0 or 1; "
+                    "estimates are where iteration stopped, the separating terms' MLE is infinite")
+    elif not converged:
+        msgs.append(f"did not converge in {max_iter} iterations")
+    if singular and not separation:
+        msgs.append("singular Hessian (collinear terms?): standard errors are unreliable")
+    return LogitResult(names=names, coef=beta, se=se, z=z, p=pval, loglik=float(ll), loglik_null=ll0,
+                       n=int(n), n_events=float(np.sum(w * y)), converged=converged,
+                       separation=separation, singular=singular, iterations=it,
+                       warning="; ".join(msgs))
+
+
+# ---------------------------------------------------------------------------------------
+# proximity matrices
+# ---------------------------------------------------------------------------------------
+def read_proximity(path) -> pd.DataFrame:
+    """A labelled square proximity matrix from a CSV/TSV/semicolon file: the first row holds
+    the column labels, the first column the row labels (its header cell may be empty)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CompareError(f"{path}: cannot read proximity matrix ({exc.strerror})") from None
+    first = text.splitlines()[0] if text.strip() else ""
+    sep = max([",", "\t", ";"], key=first.count) if first else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, index_col=0, dtype={0: str})
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise CompareError(f"{path}: not a labelled matrix ({exc})") from None
+    df.index = df.index.map(lambda v: str(v).strip())
+    df.columns = df.columns.map(lambda v: str(v).strip())
+    bad = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        col = bad[0]
+        vals = pd.to_numeric(df[col], errors="coerce")
+        row = df.index[vals.isna() & df[col].notna()]
+        where = f" (row {row[0]!r})" if len(row) else ""
+        raise CompareError(f"{path}: column {col!r} has a value that is not a number{where}")
+    return df.astype(float)
+
+
+def geographic_proximity(net: ClusterNetwork, km: float = 10.0) -> pd.DataFrame:
+    """exp(-distance / km) between actors from the attribute columns x and y (in km), the
+    geographic proximity of clusterlab's network evolution (geo_km = km)."""
+    att = net.attributes
+    if att is None or "x" not in att.columns or "y" not in att.columns:
+        raise CompareError(f"{net.source or 'network'}: no x and y attributes for geographic proximity")
+    x, y = att["x"].to_numpy(float), att["y"].to_numpy(float)
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    labels = [str(i) for i in net.ids]
+    return pd.DataFrame(np.exp(-d / km), index=labels, columns=labels)
+
+
+def _network_matrix(net: ClusterNetwork) -> pd.DataFrame:
+    labels = [str(i) for i in net.ids]
+    M = np.zeros((net.n, net.n))
+    np.add.at(M, (net.src, net.dst), net.weight)
+    if not net.directed:
+        M = M + M.T - np.diag(np.diag(M))
+    return pd.DataFrame(M, index=labels, columns=labels)
+
+
+class _Proximity:
+    """A proximity matrix with the positions of the stayers' rows and columns."""
+
+    def __init__(self, name: str, P, labels: np.ndarray):
+        if isinstance(P, ClusterNetwork):
+            P = _network_matrix(P)
+        if not isinstance(P, pd.DataFrame):
+            raise CompareError(f"proximity {name!r}: expected a labelled table (pandas DataFrame), "
+                               f"got {type(P).__name__}")
+        rows = pd.Index([str(v) for v in P.index])
+        cols = pd.Index([str(v) for v in P.columns])
+        for what, idx in (("row", rows), ("column", cols)):
+            if idx.has_duplicates:
+                dup = list(dict.fromkeys(idx[idx.duplicated()]))
+                raise CompareError(f"proximity {name!r}: duplicate {what} labels: {_names(dup)}")
+        self.rpos = rows.get_indexer(labels)
+        self.cpos = cols.get_indexer(labels)
+        miss_r = labels[self.rpos < 0]
+        miss_c = labels[self.cpos < 0]
+        if len(miss_r) or len(miss_c):
+            parts = []
+            if len(miss_r):
+                parts.append(f"no row for {len(miss_r)} actor(s): {_names(miss_r)}")
+            if len(miss_c):
+                parts.append(f"no column for {len(miss_c)} actor(s): {_names(miss_c)}")
+            raise CompareError(f"proximity {name!r}: " + "; ".join(parts))
+        try:
+            self.values = P.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            raise CompareError(f"proximity {name!r}: has values that are not numbers") from None
+        self.name = name
+        self.labels = labels
+
+    def pairs(self, i: np.ndarray, j: np.ndarray, directed: bool) -> np.ndarray:
+        v = self.values[self.rpos[i], self.cpos[j]]
+        if not directed:
+            v = 0.5 * (v + self.values[self.rpos[j], self.cpos[i]])
+        bad = ~np.isfinite(v)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise CompareError(f"proximity {self.name!r}: {int(bad.sum())} pair(s) have no value, e.g. "
+                               f"{self.labels[i[k]]!r} -> {self.labels[j[k]]!r}")
+        return v
+
+    def range(self) -> tuple[float, float]:
+        sub = self.values[np.ix_(self.rpos, self.cpos)] if len(self.rpos) <= 3000 else self.values
+        sub = sub[np.isfinite(sub)]
+        return (float(sub.min()), float(sub.max())) if len(sub) else (0.0, 0.0)
+
+
+def _names(labels, limit: int = MAX_LIST) -> str:
+    labels = [str(v) for v in labels]
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return ", ".join(repr(v) for v in labels[:limit]) + more
+
+
+# ---------------------------------------------------------------------------------------
+# the comparison
+# ---------------------------------------------------------------------------------------
+@dataclass
+class CompareResult:
+    """The comparison of two waves.
+
+    directed:     whether ties are directed
+    actors:       DataFrame id, status ("stayer", "entry", "exit"): stayers in wave-1 order,
+                  then entries in wave-2 order, then exits in wave-1 order
+    entries, exits, stayers: the labels (str) of each group
+    ties:         DataFrame source, target, status ("created", "persisted", "dissolved") of
+                  the ties among stayers (undirected: source < target in stayer order)
+    tie_counts:   counts of the statuses and of the waves' ties (see `summary`)
+    coefficients: DataFrame model ("creation"/"persistence"), term, coef, se, z, p
+    models:       per model: fit statistics, design, dropped terms, covariate means
+    proximities:  names of the proximity matrices used (terms of the models)
+    closure:      "log1p" or "count"
+    sources:      the waves' source files
+    """
+
+    directed: bool
+    actors: pd.DataFrame
+    entries: list[str]
+    exits: list[str]
+    stayers: list[str]
+    ties: pd.DataFrame
+    tie_counts: dict
+    coefficients: pd.DataFrame
+    models: dict
+    proximities: list[str] = field(default_factory=list)
+    closure: str = "log1p"
+    sources: tuple[str, str] = ("", "")
+
+    def summary(self) -> dict:
+        """Everything but the long lists, JSON-ready (no NaN)."""
+        coefs = [{k: _json(v) for k, v in r.items()} for r in self.coefficients.to_dict("records")]
+        return _json({
+            "wave1": self.sources[0], "wave2": self.sources[1], "directed": self.directed,
+            "actors": {"wave1": len(self.stayers) + len(self.exits),
+                       "wave2": len(self.stayers) + len(self.entries),
+                       "stayers": len(self.stayers), "entries": len(self.entries), "exits": len(self.exits)},
+            "ties": dict(self.tie_counts),
+            "closure": self.closure,
+            "proximities": list(self.proximities),
+            "models": self.models,
+            "coefficients": coefs,
+            "evolution_parameters": evolution_parameters(self),
+        })
+
+    def write(self, out, report: bool = True) -> Path:
+        """Write into folder `out` (created; files of the same names replaced, all or nothing):
+        actors.csv, ties.csv, coefficients.csv, summary.json and (report=True) report.html."""
+        from .results import _move_into
+
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise ClusterlabError(f"{out}: exists and is not a folder")
+        parent = out.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+        except OSError as exc:
+            raise ClusterlabError(f"{out}: cannot create output folder ({exc.strerror})") from None
+        try:
+            self.actors.to_csv(tmp / "actors.csv", index=False)
+            self.ties.to_csv(tmp / "ties.csv", index=False)
+            self.coefficients.to_csv(tmp / "coefficients.csv", index=False)
+            (tmp / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
+            if report:
+                from .report import write_compare_report
+
+                write_compare_report(tmp / "report.html", self)
+            mask = os.umask(0o022)
+            os.umask(mask)
+            os.chmod(tmp, 0o777 & ~mask)  # an ordinary new folder (mkdtemp makes it private)
+            _move_into(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out
+
+
+def _json(v):
+    if isinstance(v, dict):
+        return {str(k): _json(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json(x) for x in v]
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        return v if math.isfinite(v) else None
+    if isinstance(v, np.ndarray):
+        return _json(v.tolist())
+    return v
+
+
+def _labels(net: ClusterNetwork, which: str) -> np.ndarray:
+    if not isinstance(net, ClusterNetwork):
+        raise CompareError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
+    labels = np.array([str(i) for i in net.ids], dtype=object)
+    idx = pd.Index(labels)
+    if idx.has_duplicates:
+        dup = list(dict.fromkeys(idx[idx.duplicated()]))
+        raise CompareError(f"{which} ({net.source or 'network'}): duplicate actor ids: {_names(dup)}")
+    return labels
+
+
+def _tie_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
+    """Sorted unique keys i * S + j of the ties among stayers (undirected: i < j)."""
+    keep = (net.src != net.dst) & (net.weight != 0)
+    s, d = to_stayer[net.src[keep]], to_stayer[net.dst[keep]]
+    ok = (s >= 0) & (d >= 0)
+    s, d = s[ok], d[ok]
+    if not net.directed:
+        s, d = np.minimum(s, d), np.maximum(s, d)
+    return np.unique(s * S + d)
+
+
+def _partners(net: ClusterNetwork) -> sparse.csr_matrix:
+    """Binary symmetric adjacency (partners without regard to direction, no self-loops)."""
+    keep = (net.src != net.dst) & (net.weight != 0)
+    s, d = net.src[keep], net.dst[keep]
+    U = sparse.coo_matrix((np.ones(2 * len(s)), (np.r_[s, d], np.r_[d, s])), shape=(net.n, net.n)).tocsr()
+    U.data[:] = 1.0
+    U.sum_duplicates()
+    U.data[:] = 1.0
+    return U
+
+
+def _common(U: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    out = np.empty(len(a))
+    for lo in range(0, len(a), chunk):
+        hi = lo + chunk
+        out[lo:hi] = np.asarray(U[a[lo:hi]].multiply(U[b[lo:hi]]).sum(axis=1)).ravel()
+    return out
+
+
+def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
+            proximities: dict[str, pd.DataFrame] | None = None, *, closure: str = "log1p",
+            max_pairs: int = 1_000_000, seed: int = 0) -> CompareResult:
+    """Compare two waves: actor turnover, tie changes among stayers and the logit models of
+    tie creation and persistence (see the module docstring).
+
+    proximities: name -> labelled square matrix (DataFrame; a ClusterNetwork is taken as its
+    weighted adjacency matrix). Name them ``geographic`` and ``cognitive`` (proximity, higher
+    = closer, on a 0-1 scale) for `evolution_parameters` to use them.
+    max_pairs: above this many candidate pairs the creation model uses a case-control sample
+    (seeded by `seed`, so results are reproducible).
+    """
+    if closure not in ("log1p", "count"):
+        raise CompareError(f"closure must be 'log1p' or 'count', not {closure!r}")
+    if max_pairs < 1:
+        raise CompareError("max_pairs must be >= 1")
+    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    if bool(wave1.directed) != bool(wave2.directed):
+        raise CompareError(f"wave 1 ({wave1.source or 'network'}) is {'directed' if wave1.directed else 'undirected'} "
+                           f"but wave 2 ({wave2.source or 'network'}) is {'directed' if wave2.directed else 'undirected'}; "
+                           "read both the same way")
+    directed = bool(wave1.directed)
+    proximities = dict(proximities or {})
+    for name in proximities:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", name):
+            raise CompareError(f"proximity name {name!r}: use letters, digits and _ . - (starting with a letter)")
+        if name in RESERVED:
+            raise CompareError(f"proximity name {name!r} is reserved (terms {', '.join(RESERVED)})")
+
+    in2 = pd.Index(l2)
+    in1 = pd.Index(l1)
+    pos2_of_1 = in2.get_indexer(l1)
+    stay1 = np.flatnonzero(pos2_of_1 >= 0)  # wave-1 positions of stayers, wave-1 order
+    stay2 = pos2_of_1[stay1]
+    stayers = l1[stay1]
+    S = len(stayers)
+    exits = l1[pos2_of_1 < 0]
+    entries = l2[in1.get_indexer(l2) < 0]
+    actors = pd.DataFrame({
+        "id": np.r_[stayers, entries, exits].astype(object),
+        "status": ["stayer"] * S + ["entry"] * len(entries) + ["exit"] * len(exits),
+    })
+
+    to_s1 = np.full(wave1.n, -1, np.int64)
+    to_s1[stay1] = np.arange(S)
+    to_s2 = np.full(wave2.n, -1, np.int64)
+    to_s2[stay2] = np.arange(S)
+    T1, T2 = _tie_keys(wave1, to_s1, S), _tie_keys(wave2, to_s2, S)
+    persisted = np.intersect1d(T1, T2, assume_unique=True)
+    created = np.setdiff1d(T2, T1, assume_unique=True)
+    dissolved = np.setdiff1d(T1, T2, assume_unique=True)
+    keys = np.r_[created, persisted, dissolved]
+    status = np.repeat(np.array(STATUSES, dtype=object), [len(created), len(persisted), len(dissolved)])
+    order = np.argsort(keys, kind="stable")
+    keys, status = keys[order], status[order]
+    ties = pd.DataFrame({"source": stayers[keys // S] if S else np.zeros(0, object),
+                         "target": stayers[keys % S] if S else np.zeros(0, object),
+                         "status": status})
+
+    all1 = _tie_keys(wave1, np.arange(wave1.n), wave1.n)
+    all2 = _tie_keys(wave2, np.arange(wave2.n), wave2.n)
+    tie_counts = {
+        "created": int(len(created)), "persisted": int(len(persisted)), "dissolved": int(len(dissolved)),
+        "wave1": int(len(all1)), "wave2": int(len(all2)),
+        "wave1_among_stayers": int(len(T1)), "wave2_among_stayers": int(len(T2)),
+        "wave1_with_exits": int(len(all1) - len(T1)), "wave2_with_entries": int(len(all2) - len(T2)),
+        "persistence_rate": (len(persisted) / len(T1)) if len(T1) else None,
+    }
+
+    prox = [_Proximity(name, P, stayers) for name, P in proximities.items()]
+    U = _partners(wave1)
+    total_pairs = S * (S - 1) if directed else S * (S - 1) // 2
+    tie_counts["candidate_pairs"] = int(total_pairs - len(T1))
+    tie_counts["creation_rate"] = (len(created) / (total_pairs - len(T1))) if total_pairs > len(T1) else None
+
+    def design(a: np.ndarray, b: np.ndarray) -> tuple[list[str], np.ndarray]:
+        names, cols = ["const"], [np.ones(len(a))]
+        if directed:
+            names.append("reciprocity")
+            cols.append(np.isin(b * S + a, T1).astype(float))
+        cp = _common(U, stay1[a], stay1[b])
+        names.append("closure")
+        cols.append(np.log1p(cp) if closure == "log1p" else cp)
+        for px in prox:
+            names.append(px.name)
+            cols.append(px.pairs(a, b, directed))
+        return names, np.column_stack(cols) if cols else np.zeros((len(a), 0))
+
+    models: dict = {}
+    tables = []
+    rng = np.random.default_rng(seed)
+
+    # creation: pairs not tied in wave 1
+    n_cand = total_pairs - len(T1)
+    info: dict = {"pairs": int(n_cand), "events": int(len(created)), "design": "full"}
+    if n_cand <= max_pairs:
+        ck = _all_pairs(S, directed)
+        ck = ck[~np.isin(ck, T1)]
+        y = np.isin(ck, T2).astype(float)
+        offset = 0.0
+    else:
+        N1, N0 = len(created), n_cand - len(created)
+        n0 = int(min(N0, max(max_pairs - N1, N1, 1)))
+        controls = _sample_pairs(rng, S, directed, n0, np.union1d(T1, T2))
+        ck = np.r_[created, controls]
+        y = np.r_[np.ones(N1), np.zeros(len(controls))]
+        offset = math.log(N0 / len(controls)) if len(controls) else 0.0
+        info.update(design="case-control", cases=int(N1), controls_population=int(N0),
+                    controls_sampled=int(len(controls)), intercept_correction=-offset, seed=int(seed),
+                    note="all created ties and a uniform random sample of the other candidate pairs; "
+                         "slopes as fitted, const prior-corrected by -ln(controls_population / "
+                         "controls_sampled) (King & Zeng 2001); log-likelihoods are of the sample")
+    models["creation"], tab = _fit("creation", ck, y, S, design, offset, info)
+    tables.append(tab)
+
+    # persistence: pairs tied in wave 1
+    info = {"pairs": int(len(T1)), "events": int(len(persisted)), "design": "full"}
+    y = np.isin(T1, T2).astype(float)
+    models["persistence"], tab = _fit("persistence", T1, y, S, design, 0.0, info)
+    tables.append(tab)
+
+    cols = ["model", "term", "coef", "se", "z", "p"]
+    tables = [t for t in tables if len(t)]
+    coefficients = pd.concat(tables, ignore_index=True)[cols] if tables else pd.DataFrame(columns=cols)
+    ranges = {px.name: px.range() for px in prox}
+    for m in models.values():
+        m["proximity_ranges"] = {k: list(v) for k, v in ranges.items()}
+    return CompareResult(directed=directed, actors=actors, entries=[str(v) for v in entries],
+                         exits=[str(v) for v in exits], stayers=[str(v) for v in stayers], ties=ties,
+                         tie_counts=tie_counts, coefficients=coefficients, models=models,
+                         proximities=[px.name for px in prox], closure=closure,
+                         sources=(str(wave1.source or ""), str(wave2.source or "")))
+
+
+def _all_pairs(S: int, directed: bool) -> np.ndarray:
+    i, j = np.divmod(np.arange(S * S, dtype=np.int64), S) if S else (np.zeros(0, np.int64),) * 2
+    keep = (i != j) if directed else (i < j)
+    return i[keep] * S + j[keep]
+
+
+def _sample_pairs(rng, S: int, directed: bool, n0: int, exclude: np.ndarray) -> np.ndarray:
+    """n0 distinct pair keys drawn uniformly among the pairs not in `exclude` (rejection)."""
+    got = np.zeros(0, np.int64)
+    for _ in range(200):
+        need = n0 - len(got)
+        if need <= 0:
+            break
+        m = int(need * 1.3) + 100
+        i, j = rng.integers(0, S, m), rng.integers(0, S, m)
+        if not directed:
+            i, j = np.minimum(i, j), np.maximum(i, j)
+        k = (i * S + j)[i != j]
+        k = k[~np.isin(k, exclude)]
+        got = np.union1d(got, k)
+    if len(got) > n0:
+        got = np.sort(rng.choice(got, n0, replace=False))
+    return got
+
+
+def _fit(model: str, keys: np.ndarray, y: np.ndarray, S: int, design, offset: float,
+         info: dict) -> tuple[dict, pd.DataFrame]:
+    empty = pd.DataFrame(columns=["model", "term", "coef", "se", "z", "p"])
+    a, b = (keys // S, keys % S) if S else (keys, keys)
+    names, X = design(a, b)
+    info["n"] = int(len(y))
+    if len(y) == 0:
+        return info | {"fitted": False, "reason": "no pairs"}, empty
+    if y.min() == y.max():
+        return info | {"fitted": False, "reason": f"every pair has outcome {int(y[0])}: nothing to explain"}, empty
+    vary = [0] + [c for c in range(1, X.shape[1]) if np.ptp(X[:, c]) > 0]
+    dropped = [names[c] for c in range(1, X.shape[1]) if c not in vary]
+    X, names = X[:, vary], [names[c] for c in vary]
+    info["dropped_terms"] = dropped
+    info["means"] = {nm: float(X[:, c].mean()) for c, nm in enumerate(names) if nm != "const"}
+    info["means_events"] = {nm: float(X[y == 1, c].mean()) for c, nm in enumerate(names) if nm != "const"}
+    if len(y) <= len(names):
+        return info | {"fitted": False, "reason": f"{len(y)} pairs for {len(names)} terms"}, empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = logit(X, y, names=names)
+    coef = fit.coef.copy()
+    z, p = fit.z.copy(), fit.p.copy()
+    if offset:
+        coef[0] -= offset
+        z[0] = coef[0] / fit.se[0] if fit.se[0] > 0 else 0.0
+        p[0] = 2.0 * norm.sf(abs(z[0]))
+    info.update(fitted=True, loglik=fit.loglik, loglik_null=fit.loglik_null, pseudo_r2=fit.pseudo_r2,
+                converged=fit.converged, separation=fit.separation, singular=fit.singular,
+                iterations=fit.iterations, warning=fit.warning)
+    ev = X[y == 1]
+    # share of events that would not have happened with the term at 0 (rare-event
+    # log-linear approximation), for evolution_parameters
+    info["attributable"] = {nm: float(np.mean(-np.expm1(-max(coef[c], 0.0) * ev[:, c])))
+                            for c, nm in enumerate(names) if nm != "const"}
+    tab = pd.DataFrame({"model": model, "term": names, "coef": coef, "se": fit.se, "z": z, "p": p})
+    return info, tab
+
+
+# ---------------------------------------------------------------------------------------
+# estimates -> network evolution parameters
+# ---------------------------------------------------------------------------------------
+PREFIX = "mechanisms.network_evolution."
+
+
+def _role(name: str) -> str | None:
+    low = name.lower()
+    if low.startswith(("geo", "spatial")):
+        return "geographic"
+    if low.startswith(("cog", "tech")):
+        return "cognitive"
+    return None
+
+
+def evolution_parameters(result: CompareResult) -> dict:
+    """Approximate values of `clusterlab.mechanisms.network_evolution` parameters implied by
+    the estimates. An approximation to start calibration from, not an estimate of the
+    simulation model: the panel has one interval of unknown length, pools all ties (the model
+    dissolves only weak idle ones) and cannot tell proposal routes from acceptance.
+
+    Proximity matrices are recognised by name: ``geo*``/``spatial*`` = geographic,
+    ``cog*``/``tech*`` = cognitive; both must be proximities on the model's 0-1 scale
+    (geographic as exp(-km / geo_km), cognitive as the cosine of knowledge profiles).
+
+    Informs (keys of ``overrides`` are `--set` keys):
+
+    - persistence: dissolution hazard in the model is proportional to 1 - persistence * c.
+      With a constant hazard over the interval, P(persist) = exp(-h), so from the persistence
+      logit (other terms at their means) persistence = 1 - ln P(persist | c=1) / ln P(persist | c=0).
+    - cognitive_weight: acceptance is proportional to 1 + cognitive_weight * c; for rare
+      creation the odds ratio exp(b_cognitive) of the creation logit approximates the ratio
+      at c = 1 and c = 0, so cognitive_weight = exp(b) - 1.
+    - geo_weight: likewise from the geographic term, geo_weight = exp(b) - 1. In the model
+      nearby pairs are also proposed more often (the proximity route), so this is an upper
+      bound.
+    - closure_weight (with proximity_weight kept at 1): the ratio of the shares of created
+      ties attributable to closure and to geographic proximity, mean over created ties of
+      1 - exp(-b x) for each term (the share that would not have formed with the term at 0,
+      under the rare-event log-linear approximation).
+
+    A negative coefficient maps to 0 (the model's weights are >= 0) with a note. A model
+    with separation informs nothing.
+    """
+    coefs = result.coefficients
+    models = result.models
+    roles: dict[str, str] = {}
+    for name in result.proximities:
+        r = _role(name)
+        if r and r not in roles:
+            roles[r] = name
+
+    unusable = {m for m, info in models.items() if info.get("separation")}
+
+    def term(model: str, name: str):
+        if model in unusable:
+            return None
+        row = coefs[(coefs["model"] == model) & (coefs["term"] == name)]
+        return None if row.empty else row.iloc[0]
+
+    def sig(row) -> str:
+        return "" if row["p"] < 0.05 else f"; not significant at 5% (p = {row['p']:.3g})"
+
+    def scale_note(name: str) -> str:
+        lo, hi = (models.get("creation") or {}).get("proximity_ranges", {}).get(name, (0.0, 1.0))
+        return "" if lo >= -1e-9 and hi <= 1 + 1e-9 else f"; WARNING: {name!r} ranges {lo:.3g}..{hi:.3g}, not 0-1"
+
+    overrides: dict[str, float] = {}
+    basis: dict[str, str] = {}
+    not_informed = {
+        "proposals, base_accept": "the creation rate per year needs the time between waves and the "
+                                  "model's proposal routes; the panel gives one interval's creation rate only",
+        "dissolve_rate, dissolve_below, idle_years, grow, decay": "tie strength and use are not observed",
+        "brokerage_weight, broker_share": "brokerage is not a term of the models",
+        "reciprocity": "model ties are undirected; the reciprocity term has no counterpart",
+    }
+    for m in sorted(unusable):
+        not_informed[f"(all from the {m} model)"] = ("the model has perfect or quasi-perfect separation: "
+                                                     "its estimates are unbounded")
+
+    cog = roles.get("cognitive")
+    row = term("persistence", cog) if cog else None
+    if row is not None:
+        m = models["persistence"]
+        eta0 = float(term("persistence", "const")["coef"])
+        for nm, mean in m.get("means", {}).items():
+            if nm != cog:
+                r = term("persistence", nm)
+                if r is not None:
+                    eta0 += float(r["coef"]) * mean
+        b = float(row["coef"])
+        l0 = np.logaddexp(0.0, -eta0)  # -ln P(persist | c=0)
+        l1 = np.logaddexp(0.0, -(eta0 + b))
+        val = float(np.clip(1.0 - l1 / l0, 0.0, 1.0)) if l0 > 0 else 0.0
+        overrides[PREFIX + "persistence"] = round(val, 4)
+        basis["persistence"] = (f"persistence logit: b({cog}) = {b:.3g}; P(persist) = {math.exp(-l0):.3g} at "
+                                f"c=0 and {math.exp(-l1):.3g} at c=1 (other terms at their means); "
+                                f"constant-hazard ratio 1 - {l1:.3g}/{l0:.3g}" + sig(row) + scale_note(cog)
+                                + ("; negative dependence mapped to 0" if b < 0 else ""))
+    else:
+        not_informed["persistence"] = "needs a cognitive proximity matrix (name starting with 'cog' or 'tech')"
+
+    for role, param in (("cognitive", "cognitive_weight"), ("geographic", "geo_weight")):
+        name = roles.get(role)
+        row = term("creation", name) if name else None
+        if row is None:
+            not_informed[param] = f"needs a {role} proximity matrix in the creation model"
+            continue
+        b = float(row["coef"])
+        val = max(0.0, math.expm1(min(b, 50.0)))
+        overrides[PREFIX + param] = round(val, 4)
+        basis[param] = (f"creation logit: b({name}) = {b:.3g}; odds ratio at 1 vs 0 = {math.exp(min(b, 50.0)):.3g}, "
+                        f"minus 1" + sig(row) + scale_note(name)
+                        + ("; negative effect mapped to 0" if b < 0 else "")
+                        + ("; upper bound (nearby pairs are also proposed more often)" if role == "geographic" else ""))
+
+    geo = roles.get("geographic")
+    rc, rg = term("creation", "closure"), (term("creation", geo) if geo else None)
+    if rc is not None and rg is not None:
+        m = models["creation"]
+        share_c = _attributable(result, "closure", float(rc["coef"]))
+        share_g = _attributable(result, geo, float(rg["coef"]))
+        if share_g > 0:
+            val = share_c / share_g
+            overrides[PREFIX + "closure_weight"] = round(val, 4)
+            overrides[PREFIX + "proximity_weight"] = 1.0
+            basis["closure_weight"] = (f"shares of created ties attributable to closure ({share_c:.3g}) and to "
+                                       f"{geo} ({share_g:.3g}) (mean of 1 - exp(-b x) over created ties, "
+                                       f"mean closure {m['means_events'].get('closure', 0):.3g}); ratio with "
+                                       "proximity_weight kept at 1" + sig(rc))
+        else:
+            not_informed["closure_weight"] = f"the {geo} term does not raise creation (b <= 0): no ratio"
+    else:
+        not_informed["closure_weight, proximity_weight"] = ("need the closure term and a geographic proximity "
+                                                            "matrix in the creation model")
+    return {
+        "overrides": overrides,
+        "basis": basis,
+        "not_informed": not_informed,
+        "caveat": "approximate mapping to start calibration from: one interval of unknown length, "
+                  "all ties pooled, proposal routes and acceptance not separable; see "
+                  "clusterlab.compare.evolution_parameters",
+    }
+
+
+def _attributable(result: CompareResult, name: str, b: float) -> float:
+    """Mean over created ties of 1 - exp(-b x) (0 when b <= 0), computed when fitting."""
+    if b <= 0:
+        return 0.0
+    return float(result.models["creation"].get("attributable", {}).get(name, 0.0))

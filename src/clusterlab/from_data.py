@@ -1,0 +1,185 @@
+"""Start a simulation from a real cluster: survey network and attributes become the state.
+
+Every actor of the network becomes an actor of the simulation and every tie a tie; what the
+data do not say takes a documented default from the scenario (docs/odd.md, section 5.3):
+
+- kind: the `kind` attribute; without it, every actor is an SME except the
+  `population.focal_share` of actors with the most ties, who are focal firms (seed 002: focal
+  firms are those with the most relations).
+- stage: the `stage` attribute (firms); without it, drawn uniformly over `population.stages`.
+- x, y (km): the attributes; without them, a force-directed layout of the network scaled to
+  `population.region_km` (partners sit near each other, as in a cluster).
+- size, R&D, openness, sharing, reciprocity: the attributes `size`, `rd`, `external_ties`
+  (openness = external_ties / (external_ties + 1)) where present, else drawn as in
+  `population.make_actors` for the actor's kind.
+- group (organisational proximity): actors with the same `ownership` share a group.
+- knowledge: drawn as in `population.make_actors` from kind, stage and the knowledge table.
+- pipelines: an actor with `external_ties` = k gets k pipelines to external partners, of
+  whom `population.externals` are created far away (their knowledge as in the generator);
+  without the attribute, none.
+- ties: survey direction (who asks whom) is collapsed: a simulated tie carries knowledge
+  both ways. Strength = 0.2 + 0.7 * weight / max weight (the strongest reported tie is
+  0.9); the layer comes from the edge `layer` column when it names one of clusterlab's
+  layers, else from the ends' kinds and stages; trust and age as in the generator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .data import ClusterNetwork, DataError
+from .network import tie_attributes
+from .population import make_actors
+from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+
+def _layout(net: ClusterNetwork, region_km: float, rng: np.random.Generator) -> np.ndarray:
+    """Force-directed positions (Fruchterman-Reingold via igraph) scaled into the region."""
+    if net.n == 0:
+        return np.zeros((0, 2))
+    if net.n <= 50_000:
+        import random
+
+        import igraph as ig
+
+        g = net.to_igraph().as_undirected()
+        seed = rng.random((net.n, 2)).tolist()
+        # igraph draws from Python's `random` unless given a generator: seed it from ours
+        ig.set_random_number_generator(random.Random(int(rng.integers(2**63))))
+        try:
+            xy = np.array(g.layout_fruchterman_reingold(seed=seed, niter=300).coords, float)
+        finally:
+            ig.set_random_number_generator(random)
+    else:  # too big for a force layout: random positions
+        xy = rng.random((net.n, 2))
+    xy -= xy.min(axis=0)
+    span = max(float(xy.max()), 1e-9)
+    return 0.05 * region_km + 0.9 * region_km * xy / span
+
+
+def _numeric(attr, name: str, n: int) -> np.ndarray:
+    if name not in attr.columns:
+        return np.full(n, np.nan)
+    return attr[name].to_numpy(dtype=float, na_value=np.nan)
+
+
+def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generator
+                       ) -> tuple[Actors, Ties, Technology]:
+    """The simulation's starting state for a real cluster (see the module docstring)."""
+    attr = net.attributes.reset_index(drop=True)
+    n = net.n
+    if n == 0:
+        raise DataError(f"{net.source}: the network has no actors")
+    # kinds
+    if "kind" in attr.columns and attr["kind"].notna().any():
+        names = attr["kind"].fillna("sme").astype(str).str.lower()
+        bad = sorted(set(names) - set(KINDS))
+        if bad:
+            raise DataError(f"{net.source}: unknown kind {bad[0]!r}, expected one of {', '.join(KINDS)}")
+        kind = np.array([KINDS.index(k) for k in names], np.int8)
+    else:
+        a, b, _ = net.undirected_edges()
+        deg = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+        kind = np.full(n, SME, np.int8)
+        n_focal = int(round(sc.population.focal_share * n))
+        if n_focal:
+            kind[np.argsort(-deg, kind="stable")[:n_focal]] = FOCAL
+    firm = kind <= SME
+
+    # a generated population of the same composition supplies the defaults
+    counts = {k: int((kind == i).sum()) for i, k in enumerate(KINDS)}
+    n_ext_extra = sc.population.externals if "external_ties" in attr.columns else 0
+    proto_sc = sc.set(**{
+        "population.firms": max(1, counts["focal"] + counts["sme"]),
+        "population.focal_share": counts["focal"] / max(1, counts["focal"] + counts["sme"]),
+        "population.universities": counts["university"], "population.institutes": counts["institute"],
+        "population.intermediaries": counts["intermediary"], "population.agencies": counts["agency"],
+        "population.cluster_orgs": counts["cluster_org"],
+        "population.externals": counts["external"] + n_ext_extra,
+    })
+    proto, tech = make_actors(proto_sc, rng)
+    # match each data actor to a generated actor of its kind (in order)
+    pick = np.empty(n, np.int64)
+    for i, _name in enumerate(KINDS):
+        mine = np.flatnonzero(kind == i)
+        pool = np.flatnonzero(proto.kind == i)
+        pick[mine] = pool[: len(mine)]
+    if firm.any() and counts["focal"] + counts["sme"] == 0:
+        raise DataError(f"{net.source}: no firms")
+
+    stage = _numeric(attr, "stage", n)
+    L = sc.population.stages
+    drawn = rng.integers(0, L, n)
+    stage = np.where(np.isnan(stage), drawn, np.clip(stage, 0, L - 1)).astype(np.int8)
+    stage[~firm] = -1
+    xy = np.column_stack([_numeric(attr, "x", n), _numeric(attr, "y", n)])
+    if np.isnan(xy).any():
+        lay = _layout(net, sc.population.region_km, rng)
+        xy = np.where(np.isnan(xy), lay, xy)
+    size = _numeric(attr, "size", n)
+    rd = _numeric(attr, "rd", n)
+    ext = _numeric(attr, "external_ties", n)
+    openness = np.where(np.isnan(ext), proto.openness[pick], ext / (np.nan_to_num(ext) + 1.0))
+    group = np.arange(n, dtype=np.int32)
+    if "ownership" in attr.columns:
+        owner = attr["ownership"].astype("string").fillna("").to_numpy()
+        firstof: dict[str, int] = {}
+        for i, o in enumerate(owner):
+            if o:
+                group[i] = firstof.setdefault(o, i)
+
+    # core profiles follow the data's stages (regenerate for firms whose stage differs)
+    T, E = proto.T[pick].copy(), proto.E[pick].copy()
+    actors = Actors(
+        kind=kind, stage=stage, x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),
+        culture=np.zeros(n, np.int16), group=group,
+        size=np.where(np.isnan(size), proto.size[pick], size).astype(np.float32),
+        rd=np.where(np.isnan(rd), proto.rd[pick], rd).astype(np.float32),
+        openness=openness.astype(np.float32), sharing=proto.sharing[pick].copy(),
+        reciprocity=proto.reciprocity[pick].copy(), T=T, E=E,
+    )
+    actors.external_origin[kind == EXTERNAL] = 1.0
+
+    # ties from the survey
+    a, b, w = net.undirected_edges()
+    strength = 0.2 + 0.7 * w / w.max() if len(w) else w
+    layer, _, trust, dist = tie_attributes(sc, actors, a, b, rng)
+    if net.layer is not None:
+        given = _edge_layers(net, a, b)
+        layer = np.where(given >= 0, given, layer).astype(np.int8)
+    # pipelines for firms that report external ties
+    if n_ext_extra:
+        ext_ids = np.flatnonzero(proto.kind == EXTERNAL)[counts["external"]:]
+        first_new = actors.n
+        actors.append(len(ext_ids), kind=EXTERNAL, stage=-1, x=proto.x[ext_ids], y=proto.y[ext_ids],
+                      culture=1, size=proto.size[ext_ids], rd=proto.rd[ext_ids], openness=1.0,
+                      sharing=proto.sharing[ext_ids], reciprocity=proto.reciprocity[ext_ids],
+                      T=proto.T[ext_ids], E=proto.E[ext_ids], external_origin=1.0)
+        actors.group[first_new:] = np.arange(first_new, actors.n, dtype=np.int32)
+        k = np.nan_to_num(ext).astype(np.int64)
+        src = np.repeat(np.arange(n), k)
+        dst = first_new + rng.integers(0, len(ext_ids), len(src))
+        key = np.unique(np.minimum(src, dst) * actors.n + np.maximum(src, dst))
+        pa, pb = key // actors.n, key % actors.n
+        pl, pw, pt, pd_ = tie_attributes(sc, actors, pa, pb, rng)
+        a, b = np.concatenate([a, pa]), np.concatenate([b, pb])
+        strength = np.concatenate([strength, pw])
+        layer, trust, dist = np.concatenate([layer, pl]), np.concatenate([trust, pt]), np.concatenate([dist, pd_])
+    born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
+    ties = Ties.from_edges(actors.n, a, b, layer, strength, trust, dist, born)
+    return actors, ties, tech
+
+
+def _edge_layers(net: ClusterNetwork, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Layer codes from the edge `layer` column where it names a clusterlab layer, else -1."""
+    names = {name: i for i, name in enumerate(LAYERS)}
+    names.update({"multi-angle": 2, "multiangle": 2, "institutional": 2, "global": 3, "external": 3})
+    lo, hi = np.minimum(net.src, net.dst), np.maximum(net.src, net.dst)
+    code = np.array([names.get(str(x).strip().lower(), -1) for x in net.layer], np.int64)
+    lookup = dict(zip((lo * net.n + hi).tolist(), code.tolist()))
+    return np.array([lookup.get(k, -1) for k in (a * net.n + b).tolist()], np.int64)

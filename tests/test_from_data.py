@@ -1,0 +1,108 @@
+"""Simulations started from a real cluster: the survey's actors and ties become the state."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import clusterlab as cl
+from clusterlab.data import ClusterNetwork
+from clusterlab.data.read import read_attributes, read_network
+from clusterlab.from_data import state_from_network
+from clusterlab.state import CLUSTER_ORG, EXTERNAL, FOCAL, PIPELINE, SME, UNIVERSITY
+
+DATA = "tests/data"
+
+
+def short(**changes):
+    return cl.default_scenario().set(**{"steps": 6, "output.figures": False, **changes})
+
+
+def test_every_format_starts_the_same_cluster():
+    sizes = set()
+    for f in ("edges.csv", "matrix.csv", "cluster.graphml", "cluster.gexf", "cluster.net"):
+        sim = cl.Sim(short(**{"data.network": f"{DATA}/{f}"})).init()
+        net = read_network(f"{DATA}/{f}")
+        a, b, _ = net.undirected_edges()
+        assert sim.actors.n == net.n and sim.ties.n_alive == len(a)
+        sizes.add((sim.actors.n, sim.ties.n_alive))
+    assert len(sizes) == 1
+
+
+def test_attributes_are_used_and_missing_ones_take_defaults():
+    net = read_attributes(f"{DATA}/attributes.csv", read_network(f"{DATA}/edges.csv"))
+    actors, ties, _ = state_from_network(net, short(), np.random.default_rng(0))
+    labels = list(net.ids)
+    alpha, muller = labels.index("Alpha"), labels.index("Müller GmbH")
+    assert actors.kind[alpha] == FOCAL and actors.kind[muller] == UNIVERSITY
+    assert actors.size[alpha] == 850 and actors.rd[alpha] == pytest.approx(0.08)
+    gamma = labels.index("Gamma")
+    assert np.isfinite(actors.rd[gamma]) and actors.rd[gamma] > 0  # missing R&D: drawn default
+    assert (actors.stage[actors.kind > SME] == -1).all()
+
+
+def test_without_kinds_the_best_connected_become_focal_firms():
+    rng = np.random.default_rng(1)
+    n = 60
+    src = np.r_[np.zeros(30, int), rng.integers(1, n, 40)]
+    dst = np.r_[np.arange(1, 31), rng.integers(1, n, 40)]
+    keep = src != dst
+    net = ClusterNetwork(ids=[f"f{i}" for i in range(n)], src=src[keep], dst=dst[keep],
+                         weight=np.ones(keep.sum()), source="hand")
+    actors, _, _ = state_from_network(net, short(**{"population.focal_share": 0.05}), rng)
+    assert actors.kind[0] == FOCAL and (actors.kind == FOCAL).sum() == 3
+
+
+def test_external_ties_become_pipelines_and_weights_strengths():
+    net = read_network(f"{DATA}/edges.csv")
+    attrs = pd.DataFrame({"id": net.ids, "external_ties": [3, 0, 1, 0, 0, 0]})
+    net.attributes = attrs
+    sc = short(**{"population.externals": 10})
+    actors, ties, _ = state_from_network(net, sc, np.random.default_rng(2))
+    assert (actors.kind == EXTERNAL).sum() == 10
+    pipes = ties.deg[:, PIPELINE]
+    assert pipes[0] >= 2 and pipes[1] == 0 and pipes[2] == 1  # repeats of one partner merge
+    local = ties.alive & (ties.layer != PIPELINE)
+    assert ties.w[local].max() == pytest.approx(0.9) and ties.w[local].min() >= 0.2
+    assert actors.openness[0] == pytest.approx(0.75) and actors.openness[1] == 0
+
+
+def test_policies_run_on_the_real_cluster_and_runs_repeat():
+    sc = short(steps=24, **{"data.network": f"{DATA}/edges.csv"},
+               events=[{"step": 3, "action": "start_cluster_org", "members": 1.0}])
+    sim = cl.Sim(sc)
+    res = sim.run()
+    a = sim.actors
+    assert ((a.kind == CLUSTER_ORG) & a.alive).sum() == 1
+    again = cl.run(sc)
+    pd.testing.assert_frame_equal(res.timeseries, again.timeseries)
+    assert list(res.actors["label"].iloc[:3]) == list(read_network(f"{DATA}/edges.csv").ids[:3])
+
+
+def test_scenario_data_paths_are_relative_to_the_scenario(tmp_path):
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "e.csv").write_text("source,target\na,b\nb,c\n")
+    f = tmp_path / "s.toml"
+    f.write_text('steps = 3\n[data]\nnetwork = "net/e.csv"\n[output]\nfigures = false\n')
+    sc = cl.load_scenario(f)
+    assert sc.data.network == str(tmp_path / "net" / "e.csv")
+    assert cl.Sim(sc).init().actors.n == 3
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_from_network_and_bad_files(tmp_path):
+    out = tmp_path / "o"
+    proc = cli("run", "--from-network", f"{DATA}/matrix.csv", "--attributes", f"{DATA}/attributes.csv",
+               "--steps", 6, "--out", out, "-q", "--no-figures")
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_parquet(out / "timeseries.parquet")) == 7
+    proc = cli("run", "--from-network", f"{DATA}/bad/ragged_matrix.csv", "--out", tmp_path / "x")
+    assert proc.returncode == 2 and "ragged_matrix.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "x").exists()
+    proc = cli("run", "--attributes", f"{DATA}/attributes.csv", "--out", tmp_path / "y")
+    assert proc.returncode == 2 and "--from-network" in proc.stderr
