@@ -128,7 +128,9 @@ class Sim:
         return self
 
     def _update_frontier(self) -> None:
-        column_max(self.actors.T, self.actors.E, self.actors.alive, self.tech.frontier)
+        # every actor counts, also one that exited this step after passing the frontier
+        # (an exited actor's knowledge never changes again)
+        column_max(self.actors.T, self.actors.E, np.ones(self.actors.n, bool), self.tech.frontier)
 
     def step(self) -> None:
         if not self.initialized:

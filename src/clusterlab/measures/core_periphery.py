@@ -40,8 +40,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from numba import njit
+from numba import njit, prange
 
 from ._graph import MeasureError, prepare
 
@@ -199,35 +198,75 @@ def _local_search(indptr, indices, weights, order, core, pattern, max_passes):
     return best, passes
 
 
-def _continuous(n, A, strength, max_iter, tol):
+@njit(parallel=True, cache=True)
+def _matvec(indptr, indices, weights, x, out):
+    for i in prange(indptr.shape[0] - 1):
+        acc = 0.0
+        for t in range(indptr[i], indptr[i + 1]):
+            acc += weights[t] * x[indices[t]]
+        out[i] = acc
+
+
+@njit(cache=True)
+def _minres_step(u, au, out):
+    """One damped minres step from direction u (unit norm) with au = A u.
+
+    Returns (alpha, change): the least-squares scale of u and the largest change of the
+    direction relative to its maximum; ``out`` receives the new unit direction.
+    """
+    n = u.shape[0]
+    s4 = 0.0
+    uau = 0.0
+    for i in range(n):
+        s4 += u[i] ** 4
+        uau += u[i] * au[i]
+    denom = 1.0 - s4
+    if denom <= 0.0 or uau <= 0.0:
+        return 0.0, 0.0
+    alpha = math.sqrt(uau / denom)
+    a2 = alpha * alpha
+    nrm = 0.0
+    for i in range(n):
+        c = alpha * u[i]
+        d = a2 - c * c
+        g = alpha * au[i] / d if d > 0.0 else 0.0
+        v = 0.5 * (c + g)
+        out[i] = v
+        nrm += v * v
+    if nrm <= 0.0:
+        return 0.0, 0.0
+    nrm = math.sqrt(nrm)
+    mx = 0.0
+    for i in range(n):
+        out[i] /= nrm
+        if out[i] > mx:
+            mx = out[i]
+    change = 0.0
+    for i in range(n):
+        dlt = abs(out[i] - u[i])
+        if dlt > change:
+            change = dlt
+    return alpha, change / mx
+
+
+def _continuous(indptr, indices, weights, strength, max_iter, tol):
+    n = strength.size
     c = np.sqrt(strength)
-    norm = np.linalg.norm(c)
+    norm = math.sqrt(float((c * c).sum()))
     if norm == 0:
         return np.zeros(n), True, 0
     u = c / norm
-    Au = A @ u
+    au = np.empty(n)
+    new = np.empty(n)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):
-        # least-squares scale for direction u: alpha^2 = u'Au / (1 - sum u^4)
-        denom = 1.0 - float((u ** 4).sum())
-        uau = float(u @ Au)
-        alpha = math.sqrt(max(uau, 0.0) / denom) if denom > 0 else 0.0
+        _matvec(indptr, indices, weights, u, au)
+        alpha, change = _minres_step(u, au, new)
         if alpha == 0.0:
             break
-        c = alpha * u
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g = (alpha * Au) / (alpha * alpha - c * c)
-        g = np.where(np.isfinite(g), g, 0.0)
-        c_new = 0.5 * (c + g)
-        nrm = np.linalg.norm(c_new)
-        if nrm == 0:
-            break
-        u_new = c_new / nrm
-        delta = float(np.abs(u_new - u).max()) / float(u_new.max())
-        u = u_new
-        Au = A @ u
-        if delta < tol:
+        u, new = new, u
+        if change < tol:
             converged = True
             break
     return u, converged, it
@@ -266,10 +305,10 @@ def core_periphery(net, *, pattern: str = "ignore", weighted: bool = False, max_
     p = prepare(net)
     n = p.n
     a, b, w = _adjacency(p, weighted)
-    A = sp.csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))),
-                      shape=(n, n))
+    indptr, indices, csr_w = p.und_csr
+    csr_w = np.asarray(csr_w, np.float64) if weighted else np.ones(indices.size)
     strength = np.bincount(a, weights=w, minlength=n) + np.bincount(b, weights=w, minlength=n)
-    u, converged, iters = _continuous(n, A, strength, max_iter, tol)
+    u, converged, iters = _continuous(indptr, indices, csr_w, strength, max_iter, tol)
     coreness = u / u.max() if n and u.max() > 0 else np.zeros(n)
     fit_c = _corr_continuous(a, b, w, coreness) if a.size else math.nan
 
@@ -294,11 +333,7 @@ def core_periphery(net, *, pattern: str = "ignore", weighted: bool = False, max_
         kbest = int(np.argmax(fits))
         if np.isfinite(fits[kbest]):
             core[order[:kbest]] = True
-            indptr, indices, weights = p.und_csr
-            if not weighted:
-                weights = np.ones(indices.size)
-            best, _ = _local_search(indptr, indices, np.asarray(weights, np.float64),
-                                    order.astype(np.int64), core, pat, max_passes)
+            best, _ = _local_search(indptr, indices, csr_w, order.astype(np.int64), core, pat, max_passes)
             fit_d = float(best)
     return CorePeriphery(coreness=coreness, core=core, fit_continuous=fit_c, fit_discrete=fit_d,
                          pattern=pattern, converged=converged, iterations=iters)
