@@ -22,13 +22,12 @@ from .errors import ClusterlabError
 
 def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
     """The firm table and the cluster summary of a network (see `clusterlab.measures`)."""
-    from .measures import cluster_summary, firm_table
+    from .measures import analyze as measure_all
 
     if group is not None and group not in net.attributes.columns:
         cols = ", ".join(c for c in net.attributes.columns if c != "id") or "none"
         raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {cols})")
-    firms = firm_table(net, group=group, **thresholds)
-    summary = cluster_summary(net, group=group, **thresholds)
+    firms, summary = measure_all(net, group=group, **thresholds)
     summary = {"source": net.source, "actors": net.n, "edges": net.m, "directed": net.directed,
                "reader": {k: _plain(v) for k, v in net.notes.items()}, **summary}
     return firms, summary

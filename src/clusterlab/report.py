@@ -223,8 +223,8 @@ def _aligned(firms: pd.DataFrame | None, net: ClusterNetwork, col: str) -> np.nd
 
 
 def _groups(net: ClusterNetwork, firms: pd.DataFrame | None) -> tuple[str, np.ndarray]:
-    """The column nodes are coloured by (cognitive_role, else kind, else none) and its values."""
-    for col in ("cognitive_role", "kind"):
+    """The column nodes are coloured by (gb_role or cognitive_role, else kind, else none) and its values."""
+    for col in ("gb_role", "cognitive_role", "kind"):
         for table in (firms, net.attributes):
             v = _aligned(table, net, col)
             if v is not None:
@@ -259,7 +259,7 @@ def _layout(net: ClusterNetwork, keep: np.ndarray, a: np.ndarray, b: np.ndarray)
 
 def network_figure(net: ClusterNetwork, firms: pd.DataFrame | None = None, max_nodes: int = MAX_NODES):
     """A matplotlib figure of the network: nodes coloured by role (firm table or attribute
-    column `cognitive_role`, else `kind`, else one colour), sized by total degree."""
+    column `gb_role` (Giuliani-Bell) or `cognitive_role`, else `kind`, else one colour), sized by total degree."""
     n = net.n
     keep_e = net.src != net.dst
     a0, b0 = net.src[keep_e], net.dst[keep_e]
@@ -289,7 +289,7 @@ def network_figure(net: ClusterNetwork, firms: pd.DataFrame | None = None, max_n
         alpha = float(np.clip(8 / np.sqrt(len(a)), 0.05, 0.6))
         ax.add_collection(LineCollection(seg, colors="0.45", linewidths=0.6, alpha=alpha, zorder=1))
     size = 8 + 80 * np.sqrt(deg_k / max(int(deg_k.max(initial=0)), 1))
-    fixed = KIND_COLORS if col == "kind" else ROLE_COLORS if col == "cognitive_role" else {}
+    fixed = KIND_COLORS if col == "kind" else ROLE_COLORS if col in ("gb_role", "cognitive_role") else {}
     order = list(fixed)
     names = sorted(set(group_k), key=lambda g: (order.index(g) if g in fixed else len(order), g))
     others = [g for g in names if g not in fixed]

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ._graph import prepare
+from ._graph import MeasureError, prepare
 
 __all__ = [
     "components",
@@ -74,8 +74,6 @@ def components(net, *, mode: str = "weak") -> tuple[int, int]:
     if p.n == 0:
         return 0, 0
     if mode not in ("weak", "strong"):
-        from ._graph import MeasureError
-
         raise MeasureError(f"components mode must be 'weak' or 'strong', got {mode!r}")
     g = p.graph if (p.directed and mode == "strong") else p.und_graph
     cc = g.connected_components(mode="strong" if g.is_directed() else "weak")

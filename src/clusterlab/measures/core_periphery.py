@@ -12,9 +12,11 @@ Continuous model
     Coreness ``c`` minimising ``sum_{i != j} (a_ij - c_i c_j)^2`` (Borgatti & Everett 1999,
     section 5; the "minres" fit UCINET uses). Its stationarity condition
     ``c_i = sum_j a_ij c_j / sum_{j != i} c_j^2`` is iterated from the degrees (damped
-    half-steps, the scale of ``c`` re-fitted by least squares each step) until the
-    direction of ``c`` changes less than ``tol``; like eigenvector centrality, to which it
-    is close, it concentrates on the dominant component. Returned scaled to maximum 1.
+    half-steps, the scale of ``c`` re-fitted by least squares each step) until no entry of
+    the direction of ``c`` changes by more than ``tol`` times its largest entry (default
+    1e-7, at most ``max_iter`` = 5000 iterations, each an ``O(m)`` sparse product; the
+    result says whether it converged). Like eigenvector centrality, to which it is close,
+    it concentrates on the dominant component. Returned scaled to maximum 1.
     The fit is the Pearson correlation between ``a_ij`` and ``c_i c_j`` over all pairs,
     computed in closed form in ``O(n + m)``.
 
@@ -292,7 +294,7 @@ def core_periphery_fit(net, core, *, pattern: str = "ignore", weighted: bool = F
     return float(f) if np.isfinite(f) else math.nan
 
 
-def core_periphery(net, *, pattern: str = "ignore", weighted: bool = False, max_iter: int = 1000,
+def core_periphery(net, *, pattern: str = "ignore", weighted: bool = False, max_iter: int = 5000,
                    tol: float = 1e-7, max_passes: int = 50) -> CorePeriphery:
     """Borgatti & Everett (1999) coreness per actor, a discrete core, and both fits.
 

@@ -100,8 +100,8 @@ def lock_in_indicators(net, proximity=None, *, closure_threshold: float = 0.3,
     ``closure``, ``cognitive_homogeneity`` (None without a proximity matrix),
     ``external_ties_mean``, ``external_ties_median``, ``external_share``, ``openness_source``
     (the attribute used, or None), ``risk_closure``, ``risk_homogeneity``, ``risk_openness``
-    (bool, or None when the indicator is unavailable), ``lock_in_score`` (float or None) and
-    ``lock_in_risk`` (bool).
+    (bool, or None when the indicator is unavailable), ``lock_in_score`` (float or None),
+    ``lock_in_risk`` (bool) and ``thresholds`` (closure, homogeneity, external_share).
     """
     p = prepare(net)
     attrs = p.attributes
@@ -139,5 +139,5 @@ def lock_in_indicators(net, proximity=None, *, closure_threshold: float = 0.3,
     out["lock_in_score"] = float(np.mean(avail)) if avail else None
     out["lock_in_risk"] = bool(len(avail) >= 2 and sum(avail) >= 2)
     out["thresholds"] = {"closure": closure_threshold, "homogeneity": homogeneity_threshold,
-                         "openness": openness_threshold}
+                         "external_share": openness_threshold}
     return out

@@ -1,0 +1,69 @@
+"""`clusterlab analyze` and `clusterlab compare` as a user runs them."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+DATA = "tests/data"
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], capture_output=True, text=True)
+
+
+def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
+    out = tmp_path / "an"
+    proc = cli("analyze", f"{DATA}/matrix_excel.csv", "--attributes", f"{DATA}/attributes.csv",
+               "--group", "kind", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    for f in ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml", "network.gexf"):
+        assert (out / f).stat().st_size > 0, f
+    firms = pd.read_csv(out / "firms.csv")
+    assert len(firms) == 6 and {"betweenness", "constraint", "gb_role", "gf_gatekeeper", "focal_candidate"} <= set(firms.columns)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["actors"] == 6 and 0 < summary["density"] < 1 and "lock_in" in summary
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64," in html and "https://" not in html and "Müller GmbH" in html
+    sim = tmp_path / "sim"
+    proc = cli("run", "--from-network", out, "--steps", 6, "--out", sim, "-q", "--no-figures")
+    assert proc.returncode == 0, proc.stderr
+    actors = pd.read_parquet(sim / "actors.parquet")
+    assert set(actors["label"].iloc[:6]) == set(firms["id"])
+
+
+def test_analyze_bad_input_is_one_line(tmp_path):
+    for args, words in [((f"{DATA}/bad/nonsquare_matrix.csv",), ["nonsquare_matrix.csv"]),
+                        ((f"{DATA}/edges.csv", "--attributes", f"{DATA}/bad/attr_duplicate_ids.csv"), ["attr_duplicate_ids.csv", "line"]),
+                        ((f"{DATA}/edges.csv", "--group", "colour"), ["'colour'"]),
+                        ((f"{DATA}/bad/network.xlsx",), ["network.xlsx"])]:
+        proc = cli("analyze", *args, "--out", tmp_path / "x")
+        assert proc.returncode == 2, (args, proc.stderr)
+        line = proc.stderr.strip()
+        assert "\n" not in line and line.startswith("error: ") and "Traceback" not in proc.stderr
+        assert all(w in line for w in words), line
+        assert not (tmp_path / "x").exists()
+
+
+def test_compare_two_waves(tmp_path):
+    w1 = tmp_path / "w1.csv"
+    w2 = tmp_path / "w2.csv"
+    w1.write_text("source,target\na,b\nb,c\nc,d\nd,a\na,c\n")
+    w2.write_text("source,target\na,b\nb,c\nb,d\nd,e\ne,a\nc,a\n")
+    prox = tmp_path / "cog.csv"
+    labels = ["a", "b", "c", "d", "e"]
+    rows = [",".join([""] + labels)] + [",".join([x] + ["0.5"] * 5) for x in labels]
+    prox.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "cmp"
+    proc = cli("compare", w1, w2, "--proximity", f"cognitive={prox}", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    ties = pd.read_csv(out / "ties.csv")
+    counts = ties["status"].value_counts().to_dict()
+    # among the stayers a-d (directed): a>b, b>c persist; b>d, c>a are new; c>d, d>a, a>c end
+    assert counts == {"persisted": 2, "created": 2, "dissolved": 3}
+    actors = pd.read_csv(out / "actors.csv")
+    assert set(actors.loc[actors["status"] == "entry", "id"]) == {"e"}
+    assert (out / "coefficients.csv").exists() and (out / "report.html").exists()
+    proc = cli("compare", w1, w2, "--proximity", "cognitive", "--out", tmp_path / "bad")
+    assert proc.returncode == 2 and "NAME=MATRIX" in proc.stderr
