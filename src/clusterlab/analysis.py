@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 
 from .data import ClusterNetwork
 from .errors import ClusterlabError
+from .outdir import staged
 
 
 def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
@@ -51,12 +50,7 @@ def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, su
     from .report import write_report
 
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ClusterlabError(f"{out}: exists and is not a folder")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    try:
+    with staged(out) as tmp:
         firms.to_csv(tmp / "firms.csv", index=False)
         firms.to_parquet(tmp / "firms.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(_plain(summary), indent=2) + "\n", encoding="utf-8")
@@ -64,12 +58,4 @@ def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, su
                      title=f"clusterlab analysis: {Path(net.source).name or 'network'}")
         write_graphml(net, tmp / "network.graphml", node_columns=firms)
         write_gexf(net, tmp / "network.gexf", node_columns=firms)
-        out.mkdir(exist_ok=True)
-        for item in tmp.iterdir():
-            target = out / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            item.replace(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return out

@@ -58,10 +58,7 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
-import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -403,18 +400,10 @@ class CompareResult:
     def write(self, out, report: bool = True) -> Path:
         """Write into folder `out` (created; files of the same names replaced, all or nothing):
         actors.csv, ties.csv, coefficients.csv, summary.json and (report=True) report.html."""
-        from .results import _move_into
+        from .outdir import staged
 
         out = Path(out)
-        if out.exists() and not out.is_dir():
-            raise ClusterlabError(f"{out}: exists and is not a folder")
-        parent = out.resolve().parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-        except OSError as exc:
-            raise ClusterlabError(f"{out}: cannot create output folder ({exc.strerror})") from None
-        try:
+        with staged(out) as tmp:
             self.actors.to_csv(tmp / "actors.csv", index=False)
             self.ties.to_csv(tmp / "ties.csv", index=False)
             self.coefficients.to_csv(tmp / "coefficients.csv", index=False)
@@ -423,12 +412,6 @@ class CompareResult:
                 from .report import write_compare_report
 
                 write_compare_report(tmp / "report.html", self)
-            mask = os.umask(0o022)
-            os.umask(mask)
-            os.chmod(tmp, 0o777 & ~mask)  # an ordinary new folder (mkdtemp makes it private)
-            _move_into(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         return out
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .network import connect
-from .state import CLUSTER_ORG, SME, UNIVERSITY
+from .state import CLUSTER_ORG, UNIVERSITY
 
 
 def _centre(sim) -> tuple[float, float]:

@@ -7,16 +7,13 @@ which then replaces the target's files, so a failed run leaves no half-written o
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import ClusterlabError
+from .outdir import staged
 
 
 @dataclass
@@ -97,15 +94,7 @@ class Results:
         opts = self.scenario.output
         figures = opts.figures if figures is None else figures
         csv = opts.csv if csv is None else csv
-        if out.exists() and not out.is_dir():
-            raise ClusterlabError(f"{out}: exists and is not a folder")
-        parent = out.resolve().parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-        except OSError as exc:
-            raise ClusterlabError(f"{out}: cannot create output folder ({exc.strerror})") from None
-        try:
+        with staged(out) as tmp:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
             if self.events is not None:
@@ -129,19 +118,4 @@ class Results:
                 write_figures(self.timeseries, self.network, tmp / "figures", events=marks,
                               steps_per_year=self.scenario.steps_per_year,
                               max_nodes=opts.network_figure_max_nodes)
-            _move_into(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
         return out
-
-
-def _move_into(tmp: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(tmp, out)
-        tmp.mkdir()  # so the caller's cleanup has something to remove
-        return
-    for item in tmp.iterdir():
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(item, target)

@@ -14,7 +14,6 @@ Reciprocal exchange builds trust; one-sided taking erodes it; long, trusting rel
 from __future__ import annotations
 
 import numba as nb
-import numpy as np
 
 from ..params import Field, MechanismParams
 from .base import Mechanism
