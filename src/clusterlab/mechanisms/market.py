@@ -241,15 +241,13 @@ class Market(Mechanism):
 
     def _pipeline_cost(self, sim) -> float:
         """Yearly cost of one pipeline net of the policy subsidy: the openness module's
-        `pipeline_cost` (per step) and `subsidy` when it has them, else PIPELINE_COST."""
-        cost, subsidy = PIPELINE_COST, 0.0
+        `pipeline_cost` (per step) and `subsidy` (validated to [0, 1]); PIPELINE_COST and no
+        subsidy in a custom mechanism list without openness."""
         try:
             op = sim.mechanism_by_name("openness").pars
-            cost = float(getattr(op, "pipeline_cost", cost))
-            subsidy = float(getattr(op, "subsidy", 0.0))
         except KeyError:
-            pass
-        return cost * sim.scenario.steps_per_year * (1.0 - min(1.0, max(0.0, subsidy)))
+            return PIPELINE_COST * sim.scenario.steps_per_year
+        return op.pipeline_cost * sim.scenario.steps_per_year * (1.0 - op.subsidy)
 
     def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
         a = sim.actors
