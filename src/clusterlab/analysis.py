@@ -8,15 +8,13 @@ Gephi, with the measures as node attributes). Writing is all-or-nothing.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .data import ClusterNetwork
 from .errors import ClusterlabError
-from .outdir import staged
+from .outdir import json_safe, staged
 
 
 def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
@@ -28,21 +26,8 @@ def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tupl
         raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {cols})")
     firms, summary = measure_all(net, group=group, **thresholds)
     summary = {"source": net.source, "actors": net.n, "edges": net.m, "directed": net.directed,
-               "reader": {k: _plain(v) for k, v in net.notes.items()}, **summary}
+               "reader": {k: json_safe(v) for k, v in net.notes.items()}, **summary}
     return firms, summary
-
-
-def _plain(v):
-    """JSON-safe values: numpy scalars to Python, NaN/inf to None."""
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
 
 
 def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict) -> Path:
@@ -53,7 +38,7 @@ def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, su
     with staged(out) as tmp:
         firms.to_csv(tmp / "firms.csv", index=False)
         firms.to_parquet(tmp / "firms.parquet", index=False)
-        (tmp / "summary.json").write_text(json.dumps(_plain(summary), indent=2) + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(json.dumps(json_safe(summary), indent=2) + "\n", encoding="utf-8")
         write_report(tmp / "report.html", net, firms, summary,
                      title=f"clusterlab analysis: {Path(net.source).name or 'network'}")
         write_graphml(net, tmp / "network.graphml", node_columns=firms)

@@ -71,6 +71,7 @@ from scipy.stats import norm
 
 from .data import ClusterNetwork
 from .errors import ClusterlabError
+from .outdir import json_safe
 
 __all__ = ["CompareError", "CompareResult", "LogitResult", "compare", "evolution_parameters",
            "logit", "read_proximity", "geographic_proximity", "STATUSES"]
@@ -383,8 +384,8 @@ class CompareResult:
 
     def summary(self) -> dict:
         """Everything but the long lists, JSON-ready (no NaN)."""
-        coefs = [{k: _json(v) for k, v in r.items()} for r in self.coefficients.to_dict("records")]
-        return _json({
+        coefs = [{k: json_safe(v) for k, v in r.items()} for r in self.coefficients.to_dict("records")]
+        return json_safe({
             "wave1": self.sources[0], "wave2": self.sources[1], "directed": self.directed,
             "actors": {"wave1": len(self.stayers) + len(self.exits),
                        "wave2": len(self.stayers) + len(self.entries),
@@ -413,23 +414,6 @@ class CompareResult:
 
                 write_compare_report(tmp / "report.html", self)
         return out
-
-
-def _json(v):
-    if isinstance(v, dict):
-        return {str(k): _json(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_json(x) for x in v]
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return v if math.isfinite(v) else None
-    if isinstance(v, np.ndarray):
-        return _json(v.tolist())
-    return v
 
 
 def _labels(net: ClusterNetwork, which: str) -> np.ndarray:

@@ -28,13 +28,30 @@ def mean_levels(T, E, out):
 
 
 @nb.njit(cache=True)
-def column_max(T, E, alive, out):
+def column_max(T, E, out):
+    """out[d] = max(out[d], max over all actors of T[i, d] + E[i, d])."""
     for i in range(T.shape[0]):
-        if alive[i]:
-            for d in range(T.shape[1]):
-                v = T[i, d] + E[i, d]
-                if v > out[d]:
-                    out[d] = v
+        for d in range(T.shape[1]):
+            v = T[i, d] + E[i, d]
+            if v > out[d]:
+                out[d] = v
+
+
+@nb.njit(cache=True)
+def blau(row):
+    """Blau (Gini-Simpson) diversity of a knowledge row over domains, normalised to [0, 1]
+    (0 = all in one domain, 1 = even)."""
+    D = len(row)
+    tot = 0.0
+    for d in range(D):
+        tot += row[d]
+    if tot <= 0.0 or D < 2:
+        return 0.0
+    s = 0.0
+    for d in range(D):
+        p = row[d] / tot
+        s += p * p
+    return (1.0 - s) / (1.0 - 1.0 / D)
 
 
 @nb.njit(cache=True, inline="always")

@@ -10,6 +10,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
+from .knowledge import blau
 from .proximity import cognitive
 from .results import Results
 from .state import CHANNELS, EXTERNAL, KINDS, LAYERS, PIPELINE, SME
@@ -42,16 +43,6 @@ def gini(x: np.ndarray) -> float:
     if n == 0 or s <= 0:
         return 0.0
     return max(0.0, float(2.0 * np.dot(np.arange(1, n + 1), x) / (n * s) - (n + 1) / n))
-
-
-def blau_diversity(totals: np.ndarray) -> float:
-    """Blau (Gini-Simpson) index of a knowledge vector over domains, normalised to [0, 1]."""
-    s = float(totals.sum())
-    D = len(totals)
-    if s <= 0 or D < 2:
-        return 0.0
-    p = totals / s
-    return float((1.0 - np.dot(p, p)) / (1.0 - 1.0 / D))
 
 
 @nb.njit(parallel=True, cache=True)
@@ -244,7 +235,7 @@ class Recorder:
             "frontier": frontier,
             "frontier_gap": max(0.0, 1.0 - mean / frontier) if frontier > 0 else 0.0,
             "diversity": variety,
-            "domain_diversity": blau_diversity(s[6:6 + D]),
+            "domain_diversity": float(blau(s[6:6 + D])),
             "tacit_mean": s[3] / nf if nf else 0.0,
             "explicit_mean": s[4] / nf if nf else 0.0,
             "absorptive_mean": s[5] / nf if nf else 0.0,
@@ -327,4 +318,4 @@ class Recorder:
                        seconds=sim.seconds, events=sim.policies.table())
 
 
-__all__ = ["Recorder", "COLUMNS", "gini", "blau_diversity"]
+__all__ = ["Recorder", "COLUMNS", "gini"]

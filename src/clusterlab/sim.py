@@ -130,7 +130,7 @@ class Sim:
     def _update_frontier(self) -> None:
         # every actor counts, also one that exited this step after passing the frontier
         # (an exited actor's knowledge never changes again)
-        column_max(self.actors.T, self.actors.E, np.ones(self.actors.n, bool), self.tech.frontier)
+        column_max(self.actors.T, self.actors.E, self.tech.frontier)
 
     def step(self) -> None:
         if not self.initialized:

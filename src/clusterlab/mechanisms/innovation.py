@@ -28,6 +28,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..knowledge import blau
 from ..params import Field, MechanismParams
 from ..state import CHANNELS, INSTITUTE, SME, UNIVERSITY
 from .base import Mechanism
@@ -35,22 +36,6 @@ from .base import Mechanism
 # columns of the per-chunk stats after the channels (NC = number of channels):
 # attribution internal, incremental count, radical count, knowledge created
 INTERNAL, N_INC, N_RAD, CREATED = 0, 1, 2, 3
-
-
-@nb.njit(cache=True)
-def blau(row):
-    """Blau (Gini-Simpson) diversity of a knowledge row, normalised to [0, 1]."""
-    D = len(row)
-    tot = 0.0
-    for d in range(D):
-        tot += row[d]
-    if tot <= 0.0 or D < 2:
-        return 0.0
-    s = 0.0
-    for d in range(D):
-        p = row[d] / tot
-        s += p * p
-    return (1.0 - s) / (1.0 - 1.0 / D)
 
 
 @nb.njit(parallel=True, cache=True)
