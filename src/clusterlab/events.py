@@ -37,7 +37,7 @@ class FundUniversity(_Event):
 
     action: Literal["fund_university"]
     ties: int = Field(20, ge=0, description="firms it starts to work with (multi-angle ties)")
-    level: float = Field(0.7, ge=0, description="its knowledge per domain (frontier = 1)")
+    level: float = Field(0.7, ge=0, description="its knowledge level (as knowledge.institution_level: mean knowledge per core domain, frontier = 1)")
 
 
 class SubsidisePipelines(_Event):

@@ -31,7 +31,7 @@ import numpy as np
 
 from .data import ClusterNetwork, DataError
 from .network import tie_attributes
-from .population import make_actors
+from .population import draw_knowledge, draw_traits, make_technology, place
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
 
 if TYPE_CHECKING:
@@ -90,41 +90,22 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         if n_focal:
             kind[np.argsort(-deg, kind="stable")[:n_focal]] = FOCAL
     firm = kind <= SME
-
-    # a generated population of the same composition supplies the defaults
-    counts = {k: int((kind == i).sum()) for i, k in enumerate(KINDS)}
-    n_ext_extra = sc.population.externals if "external_ties" in attr.columns else 0
-    proto_sc = sc.set(**{
-        "population.firms": max(1, counts["focal"] + counts["sme"]),
-        "population.focal_share": counts["focal"] / max(1, counts["focal"] + counts["sme"]),
-        "population.universities": counts["university"], "population.institutes": counts["institute"],
-        "population.intermediaries": counts["intermediary"], "population.agencies": counts["agency"],
-        "population.cluster_orgs": counts["cluster_org"],
-        "population.externals": counts["external"] + n_ext_extra,
-    })
-    proto, tech = make_actors(proto_sc, rng)
-    # match each data actor to a generated actor of its kind (in order)
-    pick = np.empty(n, np.int64)
-    for i, _name in enumerate(KINDS):
-        mine = np.flatnonzero(kind == i)
-        pool = np.flatnonzero(proto.kind == i)
-        pick[mine] = pool[: len(mine)]
-    if firm.any() and counts["focal"] + counts["sme"] == 0:
-        raise DataError(f"{net.source}: no firms")
-
+    pop, know = sc.population, sc.knowledge
+    L = pop.stages
     stage = _numeric(attr, "stage", n)
-    L = sc.population.stages
     drawn = rng.integers(0, L, n)
     stage = np.where(np.isnan(stage), drawn, np.clip(stage, 0, L - 1)).astype(np.int8)
     stage[~firm] = -1
     xy = np.column_stack([_numeric(attr, "x", n), _numeric(attr, "y", n)])
     if np.isnan(xy).any():
-        lay = _layout(net, sc.population.region_km, rng)
+        lay = _layout(net, pop.region_km, rng)
         xy = np.where(np.isnan(xy), lay, xy)
-    size = _numeric(attr, "size", n)
-    rd = _numeric(attr, "rd", n)
+    traits = draw_traits(kind, pop, rng)  # defaults for what the data do not say
+    for name in ("size", "rd"):
+        given = _numeric(attr, name, n)
+        traits[name] = np.where(np.isnan(given), traits[name], given).astype(np.float32)
     ext = _numeric(attr, "external_ties", n)
-    openness = np.where(np.isnan(ext), proto.openness[pick], ext / (np.nan_to_num(ext) + 1.0))
+    traits["openness"] = np.where(np.isnan(ext), traits["openness"], ext / (np.nan_to_num(ext) + 1.0)).astype(np.float32)
     group = np.arange(n, dtype=np.int32)
     if "ownership" in attr.columns:
         owner = attr["ownership"].astype("string").fillna("").to_numpy()
@@ -132,18 +113,11 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         for i, o in enumerate(owner):
             if o:
                 group[i] = firstof.setdefault(o, i)
-
-    # core profiles follow the data's stages (regenerate for firms whose stage differs)
-    T, E = proto.T[pick].copy(), proto.E[pick].copy()
-    actors = Actors(
-        kind=kind, stage=stage, x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),
-        culture=np.zeros(n, np.int16), group=group,
-        size=np.where(np.isnan(size), proto.size[pick], size).astype(np.float32),
-        rd=np.where(np.isnan(rd), proto.rd[pick], rd).astype(np.float32),
-        openness=openness.astype(np.float32), sharing=proto.sharing[pick].copy(),
-        reciprocity=proto.reciprocity[pick].copy(), T=T, E=E,
-    )
+    T, E = draw_knowledge(kind, stage, L, know, rng)  # core profiles follow the data's stages
+    actors = Actors(kind=kind, stage=stage, x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),
+                    culture=np.zeros(n, np.int16), group=group, T=T, E=E, **traits)
     actors.external_origin[kind == EXTERNAL] = 1.0
+    tech = make_technology(know, rng)
 
     # ties from the survey
     a, b, w = net.undirected_edges()
@@ -153,14 +127,15 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         given = _edge_layers(net, a, b)
         layer = np.where(given >= 0, given, layer).astype(np.int8)
     # pipelines for firms that report external ties
+    n_ext_extra = pop.externals if "external_ties" in attr.columns else 0
     if n_ext_extra:
-        ext_ids = np.flatnonzero(proto.kind == EXTERNAL)[counts["external"]:]
+        kind_ext = np.full(n_ext_extra, EXTERNAL, np.int8)
+        x, y, culture = place(kind_ext, pop, rng)
+        T, E = draw_knowledge(kind_ext, np.full(n_ext_extra, -1, np.int8), L, know, rng)
         first_new = actors.n
-        actors.append(len(ext_ids), kind=EXTERNAL, stage=-1, x=proto.x[ext_ids], y=proto.y[ext_ids],
-                      culture=1, size=proto.size[ext_ids], rd=proto.rd[ext_ids], openness=1.0,
-                      sharing=proto.sharing[ext_ids], reciprocity=proto.reciprocity[ext_ids],
-                      T=proto.T[ext_ids], E=proto.E[ext_ids], external_origin=1.0)
-        actors.group[first_new:] = np.arange(first_new, actors.n, dtype=np.int32)
+        ext_ids = actors.append(n_ext_extra, kind=EXTERNAL, stage=-1, x=x, y=y, culture=culture,
+                                T=T, E=E, external_origin=1.0, **draw_traits(kind_ext, pop, rng))
+        actors.group[ext_ids] = ext_ids
         k = np.nan_to_num(ext).astype(np.int64)
         src = np.repeat(np.arange(n), k)
         dst = first_new + rng.integers(0, len(ext_ids), len(src))

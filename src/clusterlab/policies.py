@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .network import connect
+from .population import draw_knowledge, draw_traits
 from .state import CLUSTER_ORG, UNIVERSITY
 
 
@@ -19,16 +20,18 @@ def _centre(sim) -> tuple[float, float]:
     return float(a.x[firm].mean()), float(a.y[firm].mean())
 
 
-def _new_institution(sim, kind: int, level: float, rng) -> int:
-    """Append one institution at the cluster's centre with a broad knowledge profile."""
+def _new_institution(sim, kind: int, rng, level: float | None = None) -> int:
+    """Append one institution at the cluster's centre, drawn as the population draws its
+    kind (`level`: its knowledge per domain instead of the scenario's institution level)."""
     a = sim.actors
     x, y = _centre(sim)
-    D = a.domains
-    K = level * rng.dirichlet(np.full(D, 0.7)) * D / 2
-    K = np.minimum(K, sim.tech.frontier)
-    (i,) = a.append(1, kind=kind, stage=-1, x=x, y=y, culture=0, group=a.n, size=100.0,
-                    rd=0.5 if kind == UNIVERSITY else 0.02, openness=0.5, sharing=0.5,
-                    reciprocity=1.0, T=(0.5 * K)[None, :], E=(0.5 * K)[None, :], born=sim.t)
+    know = sim.scenario.knowledge
+    if level is not None:
+        know = know.model_copy(update={"institution_level": level})
+    kinds = np.array([kind], np.int8)
+    T, E = draw_knowledge(kinds, np.array([-1], np.int8), sim.scenario.population.stages, know, rng)
+    (i,) = a.append(1, kind=kind, stage=-1, x=x, y=y, culture=0, group=a.n, T=T, E=E, born=sim.t,
+                    **draw_traits(kinds, sim.scenario.population, rng))
     a.group[i] = i
     sim.ties.grow_actors(a.n)
     return int(i)
@@ -36,7 +39,7 @@ def _new_institution(sim, kind: int, level: float, rng) -> int:
 
 def start_cluster_org(sim, ev) -> str:
     rng = sim.rng("events")
-    i = _new_institution(sim, CLUSTER_ORG, 0.3 * sim.scenario.knowledge.institution_level, rng)
+    i = _new_institution(sim, CLUSTER_ORG, rng)
     firms = np.flatnonzero(sim.actors.is_firm)
     members = firms[rng.random(len(firms)) < ev.members]
     made = connect(sim, members, np.full(len(members), i), rng)
@@ -53,7 +56,7 @@ def close_cluster_org(sim, ev) -> str:
 
 def fund_university(sim, ev) -> str:
     rng = sim.rng("events")
-    i = _new_institution(sim, UNIVERSITY, ev.level, rng)
+    i = _new_institution(sim, UNIVERSITY, rng, level=ev.level)
     a = sim.actors
     firms = np.flatnonzero(a.is_firm)
     near = firms[np.argsort(np.hypot(a.x[firms] - a.x[i], a.y[firms] - a.y[i]), kind="stable")]

@@ -12,7 +12,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
+    from .scenario import Knowledge, Population
 from .spatial import morton_order
 from .state import (AGENCY, CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, INTERMEDIARY, SME,
                     UNIVERSITY, Actors, Technology)
@@ -27,7 +27,9 @@ _INSTITUTION = {
 }
 
 
-def _beta_mean(rng, mean: float, n: int, conc: float = 4.0) -> np.ndarray:
+def beta_mean(rng: np.random.Generator, mean: float, n: int, conc: float = 4.0) -> np.ndarray:
+    """n Beta draws with the given mean and concentration a + b = conc (shares such as R&D
+    intensity and openness: skewed, in [0, 1])."""
     mean = float(np.clip(mean, 1e-4, 1 - 1e-4))
     return rng.beta(conc * mean, conc * (1 - mean), n)
 
@@ -47,121 +49,160 @@ def core_profile(stages: int, domains: int) -> np.ndarray:
     return w / w.max(axis=1, keepdims=True)
 
 
-def make_actors(sc: Scenario, rng: np.random.Generator) -> tuple[Actors, Technology]:
-    p, k = sc.population, sc.knowledge
-    D = k.domains
-    n_focal = int(round(p.focal_share * p.firms))
-    kinds = ([FOCAL] * n_focal + [SME] * (p.firms - n_focal)
-             + [UNIVERSITY] * p.universities + [INSTITUTE] * p.institutes
-             + [INTERMEDIARY] * p.intermediaries + [AGENCY] * p.agencies
-             + [CLUSTER_ORG] * p.cluster_orgs)
-    kind_local = np.array(kinds, np.int8)
-    n_local = len(kind_local)
-    n = n_local + p.externals
-    kind = np.concatenate([kind_local, np.full(p.externals, EXTERNAL, np.int8)])
-    firm = kind <= SME
-    focal = kind == FOCAL
-    sme = kind == SME
-    external = kind == EXTERNAL
+def kinds_of(pop: Population) -> np.ndarray:
+    """The kind of every actor of a generated cluster: firms (focal first), institutions,
+    externals, in the counts of the population table."""
+    n_focal = int(round(pop.focal_share * pop.firms))
+    counts = [(FOCAL, n_focal), (SME, pop.firms - n_focal), (UNIVERSITY, pop.universities),
+              (INSTITUTE, pop.institutes), (INTERMEDIARY, pop.intermediaries), (AGENCY, pop.agencies),
+              (CLUSTER_ORG, pop.cluster_orgs), (EXTERNAL, pop.externals)]
+    return np.concatenate([np.full(k, kd, np.int8) for kd, k in counts])
 
-    # positions: towns, firms around them, some scattered; externals far away
-    R = p.region_km
-    towns = rng.uniform(0.15 * R, 0.85 * R, size=(p.centres, 2))
-    town = rng.integers(0, p.centres, n)
-    x = towns[town, 0] + rng.normal(0, p.centre_spread_km, n)
-    y = towns[town, 1] + rng.normal(0, p.centre_spread_km, n)
-    scattered = (rng.random(n) < p.scattered_share) & firm
-    x[scattered] = rng.uniform(0, R, scattered.sum())
-    y[scattered] = rng.uniform(0, R, scattered.sum())
-    x, y = np.clip(x, 0, R), np.clip(y, 0, R)
-    lo, hi = p.external_km
-    ang = rng.uniform(0, 2 * np.pi, p.externals)
-    dist = rng.uniform(lo, hi, p.externals)
-    x[external] = R / 2 + dist * np.cos(ang)
-    y[external] = R / 2 + dist * np.sin(ang)
 
-    # culture follows the town, with some mixing; externals are foreign
-    culture = np.where(rng.random(n) < 0.8, town % p.culture_groups,
-                       rng.integers(0, p.culture_groups, n)).astype(np.int16)
-    culture[external] = p.culture_groups
+def draw_stages(kind: np.ndarray, stages: int, rng: np.random.Generator) -> np.ndarray:
+    """Value-chain stage of each actor: focal firms downstream (they assemble and sell), SMEs
+    anywhere, -1 for actors that are not firms."""
+    stage = np.full(len(kind), -1, np.int8)
+    sme, focal = kind == SME, kind == FOCAL
+    stage[sme] = rng.integers(0, stages, int(sme.sum()))
+    stage[focal] = rng.integers(stages // 2, stages, int(focal.sum())) if stages > 1 else 0
+    return stage
 
-    # stage: focal firms downstream (they assemble and sell), SMEs anywhere
-    stage = np.full(n, -1, np.int8)
-    stage[sme] = rng.integers(0, p.stages, sme.sum())
-    stage[focal] = rng.integers(p.stages // 2, p.stages, focal.sum()) if p.stages > 1 else 0
 
+def draw_traits(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Size, R&D intensity, openness, internal sharing and reciprocity of actors of the given
+    kinds (float32 arrays): SMEs and focal firms from the population table, institutions from
+    fixed profiles, externals large and open; a share of firms are free riders."""
+    n = len(kind)
+    firm, focal, sme, external = kind <= SME, kind == FOCAL, kind == SME, kind == EXTERNAL
     size = np.full(n, 100.0)
-    size[sme] = p.sme_size * rng.lognormal(0, 0.8, sme.sum())
-    size[focal] = p.focal_size * rng.lognormal(0, 0.5, focal.sum())
+    size[sme] = pop.sme_size * rng.lognormal(0, 0.8, int(sme.sum()))
+    size[focal] = pop.focal_size * rng.lognormal(0, 0.5, int(focal.sum()))
     size[external] = 1000.0
-
     rd = np.zeros(n)
     openness = np.ones(n)
+    rd[sme] = beta_mean(rng, pop.sme_rd, int(sme.sum()))
+    rd[focal] = beta_mean(rng, pop.focal_rd, int(focal.sum()))
+    openness[sme] = beta_mean(rng, pop.sme_openness, int(sme.sum()))
+    openness[focal] = beta_mean(rng, pop.focal_openness, int(focal.sum()))
+    for kd, (_lv, r, o, _tf) in _INSTITUTION.items():
+        m = kind == kd
+        rd[m], openness[m] = r, o
+    rd[external] = 0.1
+    sharing = beta_mean(rng, 0.5, n)
+    sharing[focal] = beta_mean(rng, 0.65, int(focal.sum()))
+    reciprocity = np.ones(n)
+    reciprocity[firm] = rng.uniform(0.6, 1.0, int(firm.sum()))
+    reciprocity[firm & (rng.random(n) < pop.free_rider_share)] = 0.05
+    reciprocity[external] = 0.8
+    f32 = lambda v: v.astype(np.float32)  # noqa: E731
+    return {"size": f32(size), "rd": f32(rd), "openness": f32(openness), "sharing": f32(sharing),
+            "reciprocity": f32(reciprocity)}
+
+
+def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowledge,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Tacit and explicit knowledge (float32, actors x domains, frontier = 1): firms
+    specialised in their stage's core domains, institutions broad, externals specialised in
+    one or two domains; levels by kind from the knowledge table, lognormal between actors."""
+    n, D = len(kind), know.domains
+    firm, external = kind <= SME, kind == EXTERNAL
     level = np.zeros(n)
     tacit_factor = np.ones(n)
-    rd[sme] = _beta_mean(rng, p.sme_rd, sme.sum())
-    rd[focal] = _beta_mean(rng, p.focal_rd, focal.sum())
-    openness[sme] = _beta_mean(rng, p.sme_openness, sme.sum())
-    openness[focal] = _beta_mean(rng, p.focal_openness, focal.sum())
-    level[sme] = k.sme_level
-    level[focal] = k.focal_level
-    for kd, (lv, r, o, tf) in _INSTITUTION.items():
+    level[kind == SME] = know.sme_level
+    level[kind == FOCAL] = know.focal_level
+    for kd, (lv, _r, _o, tf) in _INSTITUTION.items():
         m = kind == kd
-        level[m], rd[m], openness[m], tacit_factor[m] = lv * k.institution_level, r, o, tf
-    rd[external] = 0.1
-    level[external] = k.external_level
+        level[m], tacit_factor[m] = lv * know.institution_level, tf
+    level[external] = know.external_level
     tacit_factor[external] = 0.8
-
-    sharing = _beta_mean(rng, 0.5, n)
-    sharing[focal] = _beta_mean(rng, 0.65, focal.sum())
-    reciprocity = np.ones(n)
-    reciprocity[firm] = rng.uniform(0.6, 1.0, firm.sum())
-    free = firm & (rng.random(n) < p.free_rider_share)
-    reciprocity[free] = 0.05
-    reciprocity[external] = 0.8
-
-    # business groups: each actor its own, some SMEs belong to a focal firm's group
-    group = np.arange(n, dtype=np.int32)
-    focal_ids = np.flatnonzero(focal)
-    if len(focal_ids):
-        sub = sme & (rng.random(n) < p.subsidiary_share)
-        group[sub] = rng.choice(focal_ids, sub.sum())
-
-    # knowledge profiles: firms by stage, institutions broad, externals specialised
-    prof = np.empty((n, D))
-    core = core_profile(p.stages, D)
+    prof = np.zeros((n, D))
     noise = rng.random((n, D))
     fs = np.flatnonzero(firm)
-    prof[fs] = k.specialisation * core[stage[fs]] + (1 - k.specialisation) * noise[fs]
+    core = core_profile(stages, D)
+    prof[fs] = know.specialisation * core[np.clip(stage[fs], 0, stages - 1)] + (1 - know.specialisation) * noise[fs]
     inst = ~firm & ~external
-    prof[inst] = rng.dirichlet(np.full(D, 0.7), inst.sum()) * D / 2 if inst.any() else 0
+    if inst.any():
+        prof[inst] = rng.dirichlet(np.full(D, 0.7), int(inst.sum())) * D / 2
     ext = np.flatnonzero(external)
     prof[ext] = 0.2 * noise[ext]
     prof[ext, rng.integers(0, D, len(ext))] = 1.0
     prof[ext, rng.integers(0, D, len(ext))] = 1.0
     prof = np.clip(prof, 0, 1.5)
-    K = np.minimum(prof * (level * rng.lognormal(0, 0.3, n))[:, None], 1.0)  # frontier = 1
-    tacit = np.clip(k.tacit_share * tacit_factor, 0, 1)[:, None]
-    T = (K * tacit).astype(np.float32)
-    E = (K * (1 - tacit)).astype(np.float32)
+    K = np.minimum(prof * (level * rng.lognormal(0, 0.3, n))[:, None], 1.0)
+    tacit = np.clip(know.tacit_share * tacit_factor, 0, 1)[:, None]
+    return (K * tacit).astype(np.float32), (K * (1 - tacit)).astype(np.float32)
+
+
+def place(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions (km) and culture groups: actors gather around a few towns (culture follows
+    the town, with some mixing), a share of firms is scattered over the region, externals
+    lie `external_km` from its centre in a random direction (a culture of their own)."""
+    n = len(kind)
+    firm, external = kind <= SME, kind == EXTERNAL
+    R = pop.region_km
+    towns = rng.uniform(0.15 * R, 0.85 * R, size=(pop.centres, 2))
+    town = rng.integers(0, pop.centres, n)
+    x = towns[town, 0] + rng.normal(0, pop.centre_spread_km, n)
+    y = towns[town, 1] + rng.normal(0, pop.centre_spread_km, n)
+    scattered = (rng.random(n) < pop.scattered_share) & firm
+    x[scattered] = rng.uniform(0, R, int(scattered.sum()))
+    y[scattered] = rng.uniform(0, R, int(scattered.sum()))
+    x, y = np.clip(x, 0, R), np.clip(y, 0, R)
+    lo, hi = pop.external_km
+    k = int(external.sum())
+    ang = rng.uniform(0, 2 * np.pi, k)
+    dist = rng.uniform(lo, hi, k)
+    x[external] = R / 2 + dist * np.cos(ang)
+    y[external] = R / 2 + dist * np.sin(ang)
+    culture = np.where(rng.random(n) < 0.8, town % pop.culture_groups,
+                       rng.integers(0, pop.culture_groups, n)).astype(np.int16)
+    culture[external] = pop.culture_groups
+    return x, y, culture
+
+
+def business_groups(kind: np.ndarray, subsidiary_share: float, rng: np.random.Generator) -> np.ndarray:
+    """Business group of each actor (organisational proximity): its own, except a share of
+    SMEs that belong to a focal firm's group."""
+    group = np.arange(len(kind), dtype=np.int32)
+    focal_ids = np.flatnonzero(kind == FOCAL)
+    if len(focal_ids):
+        sub = (kind == SME) & (rng.random(len(kind)) < subsidiary_share)
+        group[sub] = rng.choice(focal_ids, int(sub.sum()))
+    return group
+
+
+def make_actors(pop: Population, know: Knowledge, rng: np.random.Generator) -> tuple[Actors, Technology]:
+    """The actors of a generated cluster and its technology regime (frontier 1 in every
+    domain, market relevance drawn from a Dirichlet)."""
+    kind = kinds_of(pop)
+    n = len(kind)
+    x, y, culture = place(kind, pop, rng)
+    stage = draw_stages(kind, pop.stages, rng)
+    traits = draw_traits(kind, pop, rng)
+    group = business_groups(kind, pop.subsidiary_share, rng)
+    T, E = draw_knowledge(kind, stage, pop.stages, know, rng)
 
     # number cluster actors along a Z-order curve; externals last, by angle
-    order = np.concatenate([morton_order(x[:n_local], y[:n_local]),
-                            n_local + np.argsort(np.arctan2(y[n_local:] - R / 2, x[n_local:] - R / 2),
-                                                 kind="stable")]).astype(np.int64)
+    local = np.flatnonzero(kind != EXTERNAL)
+    ext = np.flatnonzero(kind == EXTERNAL)
+    R = pop.region_km
+    order = np.concatenate([local[morton_order(x[local], y[local])],
+                            ext[np.argsort(np.arctan2(y[ext] - R / 2, x[ext] - R / 2), kind="stable")]])
     inv = np.empty(n, np.int64)
     inv[order] = np.arange(n)
-    group = inv[group[order]].astype(np.int32)
-
     actors = Actors(
         kind=kind[order], stage=stage[order], x=x[order].astype(np.float32),
-        y=y[order].astype(np.float32), culture=culture[order], group=group,
-        size=size[order].astype(np.float32), rd=rd[order].astype(np.float32),
-        openness=openness[order].astype(np.float32), sharing=sharing[order].astype(np.float32),
-        reciprocity=reciprocity[order].astype(np.float32),
+        y=y[order].astype(np.float32), culture=culture[order], group=inv[group[order]].astype(np.int32),
         T=np.ascontiguousarray(T[order]), E=np.ascontiguousarray(E[order]),
+        **{k: v[order] for k, v in traits.items()},
     )
     actors.external_origin[actors.kind == EXTERNAL] = 1.0
-    relevance = rng.dirichlet(np.full(D, k.relevance_concentration)).astype(np.float32)
-    tech = Technology(frontier=np.ones(D, np.float32), relevance=relevance)
-    return actors, tech
+    return actors, make_technology(know, rng)
+
+
+def make_technology(know: Knowledge, rng: np.random.Generator) -> Technology:
+    """The technology regime at the start: frontier 1 in every domain, market relevance
+    drawn from a Dirichlet of concentration `relevance_concentration`."""
+    relevance = rng.dirichlet(np.full(know.domains, know.relevance_concentration)).astype(np.float32)
+    return Technology(frontier=np.ones(know.domains, np.float32), relevance=relevance)

@@ -15,6 +15,7 @@ with any number of threads (parallel sums are taken over a fixed number of chunk
 from __future__ import annotations
 
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -31,10 +32,13 @@ from .results import Results
 from .scenario import Scenario, default_scenario
 from .state import EXTERNAL, Actors, Technology, Ties
 
-# Named random streams. Append new names at the end: existing streams keep their seeds.
-STREAMS = ("population", "network", "interaction", "spillover", "innovation", "record",
-           "evolution", "openness", "technology", "market", "labour", "projects",
-           "cluster_org", "events", "focal")
+
+def stream(seed: int, name: str) -> np.random.Generator:
+    """The random stream `name` of a run seeded `seed`: a PCG64 generator whose seed sequence
+    is keyed by the seed and a stable hash (CRC-32) of the name, so a stream depends on
+    nothing but these two (adding or removing a mechanism never moves another's draws)."""
+    key = zlib.crc32(name.encode("utf-8"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
 
 
 SMALL_MODEL = 50_000  # actors + ties below which a step runs on one thread
@@ -56,8 +60,7 @@ class Sim:
         self.initialized = False
         self.stats: dict[str, float] = defaultdict(float)
         self._cache: dict[str, np.ndarray] = {}
-        children = np.random.SeedSequence(self.scenario.seed).spawn(len(STREAMS))
-        self._rngs = {name: np.random.Generator(np.random.PCG64(ss)) for name, ss in zip(STREAMS, children)}
+        self._rngs: dict[str, np.random.Generator] = {}
         self.recorder = Recorder()
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
         self.policies = Policies(self.scenario.events)
@@ -66,7 +69,9 @@ class Sim:
 
     # -- state access used by mechanisms ------------------------------------------------
     def rng(self, name: str) -> np.random.Generator:
-        """The random stream `name` (one of STREAMS)."""
+        """The random stream `name` (any name; created on first use, see `stream`)."""
+        if name not in self._rngs:
+            self._rngs[name] = stream(self.scenario.seed, name)
         return self._rngs[name]
 
     def mechanism(self, cls: type[Mechanism]) -> Mechanism:
@@ -112,7 +117,7 @@ class Sim:
             actors, ties, tech = state_from_network(net, sc, self.rng("population"))
             self.labels = np.array([str(i) for i in net.ids], dtype=object)
         elif actors is None:
-            actors, tech0 = make_actors(sc, self.rng("population"))
+            actors, tech0 = make_actors(sc.population, sc.knowledge, self.rng("population"))
             tech = tech if tech is not None else tech0
         if tech is None:
             D = actors.domains

@@ -63,6 +63,7 @@ import numpy as np
 
 from ..network import connect, has_tie
 from ..params import Field, MechanismParams
+from ..proximity import cognitive
 from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME
 from .base import Mechanism
 
@@ -189,11 +190,7 @@ class ClusterOrganisation(Mechanism):
             pick = np.concatenate([pick, rng.choice(rest, min(k - len(pick), len(rest)), replace=False)])
         C = self.pars.pipeline_candidates
         cand = ext[rng.integers(0, len(ext), (len(pick), C))]
-        Ks = (a.T[pick] + a.E[pick]).astype(np.float64)
-        Kc = (a.T[cand] + a.E[cand]).astype(np.float64)
-        dot = np.einsum("kd,kcd->kc", Ks, Kc)
-        norm = np.linalg.norm(Ks, axis=1)[:, None] * np.linalg.norm(Kc, axis=2)
-        cos = np.where(norm > 0, dot / np.where(norm > 0, norm, 1.0), 0.0)
+        cos = cognitive(a, np.repeat(pick, C), cand.ravel()).reshape(cand.shape).astype(np.float64)
         tied = has_tie(ties.start, ties.count, ties.nbr, np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
         cos[tied] = -np.inf
         best = np.argmax(cos, axis=1)

@@ -82,6 +82,7 @@ import numpy as np
 
 from ..network import connect
 from ..params import Field, MechanismParams
+from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
 from .base import Mechanism
 
@@ -164,12 +165,6 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
                 if u2 < h:
                     event[i] = SPAWN
                     sums[c, S_SPAWN] += 1.0
-
-
-def _beta_mean(rng: np.random.Generator, mean: float, n: int, conc: float = 4.0) -> np.ndarray:
-    """Beta draws with a given mean (as the population draws SME R&D and openness)."""
-    mean = float(np.clip(mean, 1e-4, 1 - 1e-4))
-    return rng.beta(conc * mean, conc * (1 - mean), n)
 
 
 class Market(Mechanism):
@@ -314,17 +309,15 @@ class Market(Mechanism):
         xp, yp = a.x[parents].astype(np.float64), a.y[parents].astype(np.float64)
         x = np.clip(xp + rng.normal(0, p.spinoff_km, K), np.minimum(0, xp), np.maximum(R, xp))
         y = np.clip(yp + rng.normal(0, p.spinoff_km, K), np.minimum(0, yp), np.maximum(R, yp))
-        size = np.maximum(1.0, p.spinoff_size * rng.lognormal(0, 0.5, K))
-        normal = np.maximum(size, pop.sme_size * rng.lognormal(0, 0.8, K))  # like the SMEs
-        reciprocity = rng.uniform(0.6, 1.0, K)
-        reciprocity[rng.random(K) < pop.free_rider_share] = 0.05
+        traits = draw_traits(np.full(K, SME, np.int8), pop, rng)  # R&D, openness, ... as SMEs
+        normal = traits.pop("size")  # the size it grows to, as an SME's
+        size = np.maximum(1.0, p.spinoff_size * rng.lognormal(0, 0.5, K)).astype(np.float32)
+        normal = np.maximum(size, normal)
         ids = a.append(
             K, kind=SME, stage=a.stage[parents], x=x, y=y, culture=a.culture[parents],
-            group=0, size=size, rd=_beta_mean(rng, pop.sme_rd, K),
-            openness=_beta_mean(rng, pop.sme_openness, K), sharing=_beta_mean(rng, 0.5, K),
-            reciprocity=reciprocity, T=p.spinoff_inherit * a.T[parents],
+            group=0, size=size, T=p.spinoff_inherit * a.T[parents],
             E=p.spinoff_inherit * a.E[parents], absorptive=a.absorptive[parents], born=sim.t,
-            external_origin=a.external_origin[parents], via_focal=a.via_focal[parents],
+            external_origin=a.external_origin[parents], via_focal=a.via_focal[parents], **traits,
         )
         a.group[ids] = ids
         sim.ties.grow_actors(a.n)
