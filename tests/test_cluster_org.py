@@ -1,7 +1,6 @@
 """The cluster organisation (seed 003): each budgeted activity on hand-built members, and
 in a run the start, closing, budget and switch of the organisation (proposition P10)."""
 
-from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -87,7 +86,7 @@ def test_market_information_raises_knowledge_in_the_most_relevant_domains():
     sim.tech.relevance[:] = [0.1, 0.1, 0.7, 0.1]
     E0 = sim.actors.E.copy()
     sim.step()
-    p = sim.mechanism_by_name("cluster_org").pars
+    p = sim.mechanism("cluster_org").pars
     gain = sim.actors.E - E0
     assert np.allclose(gain[2:6, 2], p.info_rate * 0.5 * (0.8 - 0.2), rtol=1e-4)  # A = 0.5 (fixed)
     assert gain[1, 2] == 0
@@ -113,16 +112,17 @@ def test_collaborative_rnd_starts_projects_with_members():
     t = ties(n, [0] * 6, list(range(1, 7)), layer=MULTI_ANGLE)
     sim = sim_with(only("cluster_org", "projects", **spend("rnd", 1)), act, t)
     sim.step()
-    proj = sim.mechanism_by_name("projects")
-    assert sim.stats["cluster_org_projects"] == 1 and sim.stats["projects_started_by_cluster_org"] == 1
+    proj = sim.projects
+    assert sim.stats["cluster_org_projects"] == 1 and sim.results().timeseries["projects_started"].iloc[-1] == 1
     assert proj.running == 1 and proj.leader[0] == 0 and proj.by_org[0]
     m = proj.members(0)
-    assert 2 <= len(m) <= proj.pars.size and np.all((m >= 1) & (m <= 6))  # members only, not the organisation
+    size = sim.mechanism("projects").pars.size
+    assert 2 <= len(m) <= size and np.all((m >= 1) & (m <= 6))  # members only, not the organisation
     # without the projects module the organisation cannot start any
     act, n = org_with_members(6, others=3)
     off = sim_with(only("cluster_org", **spend("rnd", 1)), act, ties(n, [0] * 6, list(range(1, 7)), layer=MULTI_ANGLE))
     off.step()
-    assert off.stats["cluster_org_projects"] == 0 and off.mechanism_by_name("projects").running == 0
+    assert off.stats["cluster_org_projects"] == 0 and off.projects.running == 0
 
 
 def test_fractional_units_are_carried_over():
@@ -147,15 +147,10 @@ def test_shares_are_scaled_only_when_they_exceed_the_budget():
 # --- in a run ---------------------------------------------------------------------------
 
 def collect(sc, keys=("cluster_org_actions",)):
-    """Per-step values of sim.stats keys (not all are recorded columns)."""
+    """Per-step values (steps 1..) of time-series columns, and the Sim."""
     sim = cl.Sim(sc)
-    sim.init()
-    out = defaultdict(list)
-    for _ in range(sc.steps):
-        sim.step()
-        for k in keys:
-            out[k].append(sim.stats.get(k, 0.0))
-    return {k: np.array(v) for k, v in out.items()}, sim
+    ts = sim.run().timeseries
+    return {k: ts[k].to_numpy()[1:] for k in keys}, sim
 
 
 def test_starting_a_cluster_org_raises_sme_internationalisation_and_knowledge():
@@ -200,7 +195,7 @@ def test_closing_the_cluster_org_stops_its_actions():
     acts = stats["cluster_org_actions"]
     assert acts[:23].sum() > 50 and acts[23:].sum() == 0  # step 24 is index 23
     # its running projects go on without it
-    proj = sim.mechanism_by_name("projects")
+    proj = sim.projects
     assert proj.by_org.any() and not sim.actors.alive[proj.leader[proj.by_org]].any()
 
 
@@ -211,7 +206,7 @@ def test_cutting_support_cuts_the_budget():
 
 
 def test_switching_the_cluster_org_off_zeroes_its_counters():
-    keys = ("cluster_org_actions", "cluster_org_pipelines", "cluster_org_projects", "projects_started_by_cluster_org")
+    keys = ("cluster_org_actions", "cluster_org_pipelines", "cluster_org_projects")
     on, _ = collect(small(steps=24), keys)
     off, _ = collect(small(steps=24, mechanisms__cluster_org__enabled=False), keys)
     assert all(on[k].sum() > 0 for k in keys)

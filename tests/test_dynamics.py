@@ -58,13 +58,13 @@ def openness_after(**changes):
 
 
 def test_costly_pipelines_turn_the_cluster_inward():
-    cheap = openness_after(**{"mechanisms.openness.pipeline_cost": 0.0})
-    dear = openness_after(**{"mechanisms.openness.pipeline_cost": 0.2})
+    cheap = openness_after(**{"network.pipeline_cost": 0.0})
+    dear = openness_after(**{"network.pipeline_cost": 0.2})
     assert dear[0] < cheap[0] and dear[1] < cheap[1]
 
 
 def test_subsidy_keeps_pipelines_open():
-    dear = {"mechanisms.openness.pipeline_cost": 0.2}
+    dear = {"network.pipeline_cost": 0.2}
     none = openness_after(**dear)
     paid = openness_after(**dear, events=[{"step": 1, "action": "subsidise_pipelines", "share": 1.0}])
     assert paid[0] > none[0] and paid[1] > none[1]
@@ -110,7 +110,7 @@ def test_shift_hurts_a_closed_cluster_more_than_an_open_one():
     shift = [{"step": 24, "action": "technology_shift", "domains": 2, "share": 0.6, "jump": 0.5}]
     # pipelines free in both arms: this is about what they bring, not what they cost
     common = {"steps": 96, "events": shift, "mechanisms.openness.enabled": False,
-              "mechanisms.openness.pipeline_cost": 0.0}
+              "network.pipeline_cost": 0.0}
     def gap(**kw):  # mean over replications: a single seed is noise-prone
         return np.mean([cl.run(small(seed=s, **common, **kw)).final()["frontier_gap"] for s in range(4)])
     closed = gap(**{"mechanisms.transfer.pipeline": False})
@@ -139,8 +139,8 @@ def test_policy_events_change_state_and_parameters():
     assert len(co) == 1 and sim.ties.deg[co[0]].sum() > 10
     uni = np.flatnonzero(a.kind == UNIVERSITY)[-1]
     assert a.born[uni] == 6 and sim.ties.deg[uni].sum() == 10
-    assert sim.mechanism_by_name("trust").pars.gain == 0.2
+    assert sim.mechanism("trust").pars.gain == 0.2
     assert sc.mechanisms.trust.gain != 0.2  # the scenario itself is untouched
-    budget = sim.mechanism_by_name("cluster_org").pars.budget
+    budget = sim.mechanism("cluster_org").pars.budget
     assert budget == pytest.approx(0.5 * sc.mechanisms.cluster_org.budget)
-    assert list(sim.policies.table()["step"]) == [2, 4, 6, 8, 9]
+    assert list(sim.schedule.table()["step"]) == [2, 4, 6, 8, 9]

@@ -22,8 +22,7 @@ def test_higher_competitiveness_more_revenue_and_capital():
     assert np.allclose(cap0, cap0[0]) and cap0[0] > 0  # same size: same starting capital
     for _ in range(6):
         sim.step()
-    m = sim.mechanism_by_name("market")
-    rev, cap = m.revenue[:3], sim.actors.capital
+    rev, cap = sim.actors.revenue[:3], sim.actors.capital
     assert rev[0] < rev[1] < rev[2]
     assert cap[0] < cap[1] <= cap[2]
     assert cap[0] < cap0[0]  # the weakest firm loses money
@@ -33,7 +32,7 @@ def test_downstream_stages_earn_more_per_employee():
     act = actors(2, stage=[0, 3], **levels(0.4, 0.4))
     sim = sim_with(only("market", **QUIET), act, ties(2, [], []))
     sim.step()
-    rev = sim.mechanism_by_name("market").revenue
+    rev = sim.actors.revenue
     assert rev[1] > rev[0] > 0
 
 
@@ -136,7 +135,7 @@ def test_spinoffs_grow_toward_a_normal_size():
     sim = sim_with(sc, act, ties(3, [], []))
     sim.step()
     size0 = float(sim.actors.size[3])
-    sc_rate = sim.mechanism_by_name("market").pars
+    sc_rate = sim.mechanism("market").pars
     sc_rate.spinoff_rate = 0.0
     for _ in range(24):
         sim.step()

@@ -44,7 +44,7 @@ def test_strength_grows_on_used_ties_and_decays_on_unused():
         actors(n), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.5),
         Technology(frontier=np.ones(4, np.float32), relevance=np.full(4, 0.25, np.float32)))
     used = np.arange(sim.ties.m) % 2 == 0
-    p = sim.mechanism_by_name("network_evolution").pars
+    p = sim.mechanism("network_evolution").pars
     w = sim.ties.w.astype(np.float64).copy()
     d = 1 - (1 - p.decay) ** (1 / sim.scenario.steps_per_year)
     for _ in range(24):
@@ -291,11 +291,11 @@ def test_runs_are_reproducible():
 
 
 def test_cosine_kernel_matches_its_definition():
-    from clusterlab.mechanisms.network_evolution import _dot_pairs
+    from clusterlab.knowledge import dot_pairs
     rng = np.random.default_rng(2)
     P = rng.random((500, 8)).astype(np.float32)
     P /= np.linalg.norm(P, axis=1, keepdims=True)
     a, b = rng.integers(0, 500, 5000), rng.integers(0, 500, 5000)
     out = np.empty(5000)
-    _dot_pairs(P, a, b, out)
+    dot_pairs(P, a, b, out)
     assert np.allclose(out, (P[a] * P[b]).sum(axis=1), atol=1e-5)

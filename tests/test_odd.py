@@ -17,7 +17,9 @@ from pydantic import BaseModel
 
 import clusterlab as cl
 from clusterlab.mechanisms import MECHANISMS
-from clusterlab.recorder import COLUMNS
+from clusterlab.recorder import columns
+
+COLUMNS = columns(MECHANISMS)
 
 ODD = Path(__file__).parents[1] / "docs" / "odd.md"
 TESTS = Path(__file__).parent

@@ -1,14 +1,12 @@
 """Joint projects (collective innovation): who joins, what makes them succeed, what success
 does, and the module's switch and defaults."""
 
-from collections import defaultdict
 
 import numpy as np
 import pytest
 from builders import actors, only, sim_with, small, ties
 
 import clusterlab as cl
-from clusterlab.network import has_tie
 from clusterlab.state import EXTERNAL, FOCAL, PROJECTS, SME, UNIVERSITY
 
 ALWAYS = 1e6  # lead_rate that makes every focal firm start a project every step
@@ -31,7 +29,7 @@ def first_round_success(E_members, trust, groups=400, **pars):
     sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=1, **pars)
     sim = sim_with(sc, *stars(groups, E_members, trust))
     sim.step()
-    assert sim.stats["projects_started"] == groups
+    assert sim.recorder.rows[-1]["projects_started"] == groups
     sim.step()
     done = sim.stats["projects_succeeded"] + sim.stats["projects_failed"]
     assert done == groups
@@ -75,8 +73,8 @@ def triangle(a0):
               projects__a_div=0.0, projects__a_trust=0.0)
     sim = sim_with(sc, act, ties(3, [0, 0], [1, 2], trust=0.5))
     sim.step()
-    sim.mechanism_by_name("projects").pars.lead_rate = 0.0  # only the one project
-    assert sim.stats["projects_started"] == 1
+    sim.mechanism("projects").pars.lead_rate = 0.0  # only the one project
+    assert sim.recorder.rows[-1]["projects_started"] == 1
     K0 = sim.actors.T + sim.actors.E
     trust0 = sim.ties.trust[:2].copy()
     for _ in range(3):
@@ -86,7 +84,7 @@ def triangle(a0):
 
 def test_success_raises_every_members_knowledge_and_ties_them():
     sim, K0, trust0 = triangle(a0=30.0)
-    a, p = sim.actors, sim.mechanism_by_name("projects").pars
+    a, p = sim.actors, sim.mechanism("projects").pars
     assert sim.stats["projects_succeeded"] == 1
     K1 = a.T + a.E
     gain = K1 - K0
@@ -104,9 +102,9 @@ def test_success_raises_every_members_knowledge_and_ties_them():
     assert sim.stats["flow_projects"] == pytest.approx(gain.sum(), rel=1e-4)
     assert sim.stats["seci_combination"] == pytest.approx(gain.sum(), rel=1e-4)
     # collaboration creates the missing tie and raises trust on the existing ones
-    assert has_tie(sim.ties.start, sim.ties.count, sim.ties.nbr, np.array([1]), np.array([2]))[0]
+    assert sim.ties.has([1], [2])[0]
     assert np.all(sim.ties.trust[:2] > trust0)
-    assert sim.mechanism_by_name("projects").running == 0
+    assert sim.projects.running == 0
 
 
 def test_failure_leaves_knowledge_and_lowers_trust():
@@ -114,7 +112,7 @@ def test_failure_leaves_knowledge_and_lowers_trust():
     assert sim.stats["projects_failed"] == 1 and sim.stats["projects_succeeded"] == 0
     assert np.allclose(sim.actors.T + sim.actors.E, K0)
     assert sim.stats["flow_projects"] == 0
-    assert not has_tie(sim.ties.start, sim.ties.count, sim.ties.nbr, np.array([1]), np.array([2]))[0]
+    assert not sim.ties.has([1], [2])[0]
     assert np.all(sim.ties.trust[:2] < trust0)
 
 
@@ -124,7 +122,7 @@ def test_members_that_exit_drop_out():
     sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=2, projects__a0=30.0)
     sim = sim_with(sc, act, ties(3, [0, 0], [1, 2]))
     sim.step()
-    sim.mechanism_by_name("projects").pars.lead_rate = 0.0
+    sim.mechanism("projects").pars.lead_rate = 0.0
     sim.actors.alive[1] = False  # exits during the project
     E1 = sim.actors.E[1].copy()
     K0 = sim.actors.E.sum(axis=1)
@@ -142,7 +140,7 @@ def test_partners_are_local_and_known():
     act = actors(n, E=np.full((n, 4), 0.3), T=np.zeros((n, 4)), kind=kind)
     sc = only("projects", projects__lead_rate=ALWAYS, projects__size=3)
     sim = sim_with(sc, act, ties(n, [0] * 7, list(range(1, 8)), trust=[0.9, 0.9, 0.9, 0.0, 0.0, 0.0, 0.9]))
-    proj = sim.mechanism_by_name("projects")
+    proj = sim.projects
     seen = set()
     for _ in range(30):
         sim.step()
@@ -155,14 +153,10 @@ def test_partners_are_local_and_known():
 
 
 def collect(sc, keys):
+    """Totals over the run of time-series columns, and the Sim."""
     sim = cl.Sim(sc)
-    sim.init()
-    tot = defaultdict(float)
-    for _ in range(sc.steps):
-        sim.step()
-        for k in keys:
-            tot[k] += sim.stats.get(k, 0.0)
-    return tot, sim
+    ts = sim.run().timeseries
+    return {k: float(ts[k].sum()) for k in keys}, sim
 
 
 def test_default_cluster_runs_a_few_projects_a_year_with_moderate_success():
@@ -205,7 +199,7 @@ def test_research_organisations_are_preferred_partners():
         sc = only("projects", projects__lead_rate=ALWAYS, projects__size=1, projects__institution_weight=weight)
         sim = sim_with(sc, act, ties(groups * k, lead, part))
         sim.step()
-        proj = sim.mechanism_by_name("projects")
+        proj = sim.projects
         partners = proj.mem[proj.moff[:-1] + 1]
         return float((sim.actors.kind[partners] == UNIVERSITY).mean())
 

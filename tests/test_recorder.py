@@ -7,10 +7,10 @@ from builders import small, ties
 
 import clusterlab as cl
 from clusterlab.measures import constraint, csr_from_edges
-from clusterlab.recorder import constraint_incidence, gini
+from clusterlab.recorder import gini
 
 
-def test_constraint_from_the_incidence_index_matches_networkx():
+def test_constraint_from_the_partial_csr_of_the_ties_matches_networkx():
     G = nx.gnm_random_graph(80, 300, seed=5)
     G.add_edges_from((0, k) for k in range(1, 60))  # a hub
     rng = np.random.default_rng(1)
@@ -22,12 +22,16 @@ def test_constraint_from_the_incidence_index_matches_networkx():
     t.remove([0, 5, 17])  # removed ties must drop out too
     for s in (0, 5, 17):
         G.remove_edge(int(t.a[s]), int(t.b[s]))
-    nodes = np.arange(80)
-    got = constraint_incidence(t.start, t.count, t.nbr, t.tid, t.w, nodes, 80)
+    nodes = np.array([0, 3, 7, 40, 79])
+    # the rows the recorder builds: the sample's and its partners', the others empty
+    indptr, indices, weights = t.csr(np.concatenate([nodes, t.neighbours(nodes)]))
+    got = constraint(indptr, indices, weights, nodes)
     ref = nx.constraint(G, weight="weight")
     assert np.allclose(got, [ref[i] for i in nodes], atol=1e-5)
     indptr, indices, weights = csr_from_edges(80, t.a[t.alive], t.b[t.alive], t.w[t.alive])
-    assert np.allclose(got, constraint(indptr, indices, weights), atol=1e-5)
+    full = t.csr()  # every row: the same CSR as built from the edge list
+    assert np.array_equal(full[0], indptr) and np.array_equal(full[1], indices)
+    assert np.allclose(full[2], weights)
 
 
 def test_gini():

@@ -28,7 +28,53 @@ def _quote(path: Path) -> str:
     return json.dumps(str(path))
 
 
-def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], sets: list[str]):
+def load_mechanism(spec: str):
+    """The Mechanism class named by `FILE.py:Class` (a Python file) or `module:Class` (an
+    importable module); ClusterlabError naming the spec when it cannot be loaded."""
+    import importlib
+    import importlib.util
+
+    from .mechanism import Mechanism
+
+    where, sep, name = spec.rpartition(":")
+    if not sep or not where or not name:
+        raise ClusterlabError(f"--mechanism {spec!r}: expected FILE.py:Class or module:Class")
+    try:
+        if where.endswith(".py"):
+            path = Path(where)
+            if not path.is_file():
+                raise ClusterlabError(f"--mechanism {spec!r}: no such file {where}")
+            mod_name = f"clusterlab_user_{path.stem}"
+            loader = importlib.util.spec_from_file_location(mod_name, path)
+            module = importlib.util.module_from_spec(loader)
+            sys.modules[mod_name] = module
+            loader.loader.exec_module(module)
+        else:
+            module = importlib.import_module(where)
+    except ClusterlabError:
+        raise
+    except Exception as exc:  # the user's code failed to import: say where, no traceback
+        raise ClusterlabError(f"--mechanism {spec!r}: cannot import {where}: {type(exc).__name__}: {exc}") from None
+    cls = getattr(module, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Mechanism) and cls.name):
+        raise ClusterlabError(f"--mechanism {spec!r}: {where} has no Mechanism class {name!r} with a name")
+    return cls
+
+
+def _loop(specs: list[str]):
+    """The built-in loop with the user's mechanisms placed in it (None: the built-in loop)."""
+    if not specs:
+        return None
+    from .mechanisms import with_mechanisms
+
+    try:
+        return with_mechanisms(*(load_mechanism(s) for s in specs))
+    except ValueError as exc:
+        raise ClusterlabError(f"--mechanism: {exc}") from None
+
+
+def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], sets: list[str],
+              mechanisms: list[str] = ()):
     from .scenario import load_scenario, parse_override
 
     overrides = dict(parse_override(s) for s in sets)
@@ -36,11 +82,13 @@ def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], se
         overrides["seed"] = seed
     if steps is not None:
         overrides["steps"] = steps
-    return load_scenario(path, overrides)
+    return load_scenario(path, overrides, mechanisms=_loop(list(mechanisms)))
 
 
 SetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",
                                            help="change one key, e.g. --set mechanisms.trust.enabled=false")]
+MechOpt = Annotated[list[str], typer.Option("--mechanism", "-m", metavar="FILE.py:Class",
+                                            help="add a mechanism of your own to the loop (after the one its `after` names, else at the end)")]
 
 
 @app.command()
@@ -50,6 +98,7 @@ def run(
     seed: Annotated[Optional[int], typer.Option(help="override the scenario's seed")] = None,
     steps: Annotated[Optional[int], typer.Option(help="override the number of steps")] = None,
     sets: SetOpt = [],
+    mechanisms: MechOpt = [],
     figures: Annotated[Optional[bool], typer.Option("--figures/--no-figures", help="write figures (default: scenario's output.figures)")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="also write CSV tables")] = False,
     from_network: Annotated[Optional[str], typer.Option("--from-network", metavar="DIR_OR_FILE",
@@ -66,7 +115,7 @@ def run(
             sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
-        sc = _scenario(scenario, seed, steps, sets)
+        sc = _scenario(scenario, seed, steps, sets, mechanisms)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
@@ -108,21 +157,27 @@ def _print_summary(results, out: Path) -> None:
 
 
 @app.command("default-scenario")
-def default_scenario_cmd() -> None:
+def default_scenario_cmd(mechanisms: MechOpt = []) -> None:
     """Print the built-in default scenario as commented TOML (redirect it to a file to edit it)."""
     from .scenario import default_scenario
 
-    sys.stdout.write(default_scenario().to_toml())
+    try:
+        sc = default_scenario(_loop(mechanisms))
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(sc.to_toml())
 
 
 @app.command()
 def validate(
     scenario: Annotated[str, typer.Argument(help="scenario TOML file")],
     sets: SetOpt = [],
+    mechanisms: MechOpt = [],
 ) -> None:
     """Check a scenario file without running it."""
     try:
-        sc = _scenario(scenario, None, None, sets)
+        sc = _scenario(scenario, None, None, sets, mechanisms)
     except ClusterlabError as exc:
         _fail(str(exc))
         return

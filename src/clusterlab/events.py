@@ -1,35 +1,61 @@
-"""Scheduled events of a scenario: policies and shocks (`[[events]]` tables).
+"""Scheduled events of a scenario: policies and shocks (`[[events]]` tables), and what they do.
 
-Each event has a `step` (it applies at the start of that step; step 0 at set-up) and an
-`action` with its own keys. Unknown actions, unknown keys and bad values are validation
-errors naming `events.<i>.<key>`. What each action does is in `clusterlab.policies`.
+Each event has a `step` (it applies at the start of that step, before the mechanisms; step
+0 at set-up) and an `action` with its own keys. Unknown actions, unknown keys and bad values
+are validation errors naming `events.<i>.<key>`. Each event class carries what it does
+(`apply(sim) -> str`, a one-line description for `events.parquet`): events change the
+state, or parameters only through `sim.set(key, value)`, the path of a `set` event (Wang
+2013 and Andreeva n.d. for the policies; Oxborrow 2012 for the shocks).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union, get_args
 
+import numpy as np
+import pandas as pd
 from pydantic import Field
 
+from .mechanism import SimView
 from .params import Params
+from .population import draw_knowledge, draw_traits
+from .state import CLUSTER_ORG, UNIVERSITY
 
 
 class _Event(Params):
     step: int = Field(ge=0, description="step at whose start the event applies (0 = at set-up)")
     note: str = Field("", description="free text shown in events.parquet and on figures")
 
+    def apply(self, sim: SimView) -> str:  # pragma: no cover - every action overrides it
+        raise NotImplementedError
+
 
 class StartClusterOrg(_Event):
-    """Start a cluster organisation (seed 003) with the given share of firms as members."""
+    """Start a cluster organisation (Andreeva n.d.) with the given share of firms as members."""
 
     action: Literal["start_cluster_org"]
     members: float = Field(0.3, ge=0, le=1, description="share of firms that join")
+
+    def apply(self, sim: SimView) -> str:
+        rng = sim.rng("events")
+        i = _new_institution(sim, CLUSTER_ORG, rng)
+        firms = np.flatnonzero(sim.actors.is_firm)
+        members = firms[rng.random(len(firms)) < self.members]
+        made = sim.connect(members, np.full(len(members), i), rng)
+        return f"cluster organisation {i} starts with {len(made)} member firms"
 
 
 class CloseClusterOrg(_Event):
     """Close every cluster organisation: its ties end."""
 
     action: Literal["close_cluster_org"]
+
+    def apply(self, sim: SimView) -> str:
+        a = sim.actors
+        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
+        removed = sim.ties.remove_actor_ties(orgs)
+        a.alive[orgs] = False
+        return f"{len(orgs)} cluster organisation(s) closed, {removed} ties ended"
 
 
 class FundUniversity(_Event):
@@ -39,58 +65,143 @@ class FundUniversity(_Event):
     ties: int = Field(20, ge=0, description="firms it starts to work with (multi-angle ties)")
     level: float = Field(0.7, ge=0, description="its knowledge level (as knowledge.institution_level: mean knowledge per core domain, frontier = 1)")
 
+    def apply(self, sim: SimView) -> str:
+        rng = sim.rng("events")
+        i = _new_institution(sim, UNIVERSITY, rng, level=self.level)
+        a = sim.actors
+        firms = np.flatnonzero(a.is_firm)
+        near = firms[np.argsort(np.hypot(a.x[firms] - a.x[i], a.y[firms] - a.y[i]), kind="stable")]
+        made = sim.connect(near[:self.ties], np.full(min(self.ties, len(near)), i), rng)
+        return f"university {i} founded, working with {len(made)} firms"
+
 
 class SubsidisePipelines(_Event):
-    """Pay a share of the cost of firms' global pipelines."""
+    """Pay a share of the cost of firms' global pipelines (`network.pipeline_subsidy`)."""
 
     action: Literal["subsidise_pipelines"]
     share: float = Field(0.5, ge=0, le=1, description="share of pipeline cost paid by policy")
 
+    def apply(self, sim: SimView) -> str:
+        sim.set("network.pipeline_subsidy", self.share)
+        return f"policy pays {self.share:.0%} of pipeline costs"
+
 
 class CutSupport(_Event):
     """Withdraw policy support: cluster-organisation budgets, pipeline subsidies and
-    university research funding fall by `share` (seed 004)."""
+    university research funding fall by `share` (Oxborrow 2012)."""
 
     action: Literal["cut_support"]
     share: float = Field(1.0, ge=0, le=1, description="share of support withdrawn")
 
+    KEYS: ClassVar[tuple[str, ...]] = ("mechanisms.cluster_org.budget", "network.pipeline_subsidy",
+                                       "mechanisms.innovation.research_rate")
+
+    def apply(self, sim: SimView) -> str:
+        cut = []
+        for key in self.KEYS:
+            value = sim.get(key)
+            if value is not None:  # a key of a mechanism this scenario lacks is skipped
+                sim.set(key, value * (1.0 - self.share))
+                cut.append(key)
+        return f"support cut by {self.share:.0%}: {', '.join(cut) or 'nothing to cut'}"
+
 
 class TechnologyShift(_Event):
     """A technology trajectory shift: market relevance moves to the domains the cluster
-    knows least, and the frontier leaps there (seed 002, lock-in; Boschma 2005)."""
+    knows least, and the frontier leaps there (Wang 2013, lock-in; Boschma 2005)."""
 
     action: Literal["technology_shift"]
     domains: int = Field(2, ge=1, description="domains that become relevant")
     share: float = Field(0.5, ge=0, le=1, description="share of market relevance moved to them")
     jump: float = Field(0.5, ge=0, description="frontier rise in those domains (x frontier)")
 
+    def apply(self, sim: SimView) -> str:
+        a = sim.actors
+        firm = a.is_firm
+        held = (a.T[firm] + a.E[firm]).sum(axis=0, dtype=np.float64)
+        domains = sim.tech.shift(held, self.domains, self.share, self.jump)
+        return f"technology shift: relevance moves to domains {domains}"
+
 
 class Recession(_Event):
-    """Demand falls for a while (seed 004)."""
+    """Demand falls for a while (Oxborrow 2012)."""
 
     action: Literal["recession"]
     demand: float = Field(0.7, ge=0, le=1, description="demand level during the recession (normal = 1)")
     years: float = Field(2.0, gt=0, description="how long it lasts")
 
+    def apply(self, sim: SimView) -> str:
+        until = sim.t + int(round(self.years * sim.scenario.steps_per_year))
+        sim.tech.start_recession(self.demand, until)
+        return f"recession: demand {self.demand:.0%} until step {until}"
+
 
 class GlobalCompetition(_Event):
-    """Global competition raises the competitiveness firms need (seed 004)."""
+    """Global competition raises the competitiveness firms need (Oxborrow 2012)."""
 
     action: Literal["global_competition"]
     bar: float = Field(0.1, ge=0, description="added competitiveness required to keep revenue")
 
+    def apply(self, sim: SimView) -> str:
+        sim.tech.bar += self.bar
+        return f"global competition: competitiveness bar raised to {sim.tech.bar:.2f}"
+
 
 class SetParameter(_Event):
-    """Set any scenario key from this step on, e.g. key = "mechanisms.openness.pipeline_cost"."""
+    """Set a parameter read during the run from this step on: any `mechanisms.<name>.<key>`
+    or a live shared key, e.g. key = "network.pipeline_cost"."""
 
     action: Literal["set"]
-    key: str = Field(description="dotted scenario key under mechanisms")
+    key: str = Field(description="dotted scenario key: mechanisms.<mechanism>.<parameter>, or a live shared key")
     value: float | bool | int | str = Field(description="its new value")
 
+    def apply(self, sim: SimView) -> str:
+        sim.set(self.key, self.value)
+        return f"{self.key} = {self.value!r}"
 
-Event = Annotated[Union[StartClusterOrg, CloseClusterOrg, FundUniversity, SubsidisePipelines,
-                        CutSupport, TechnologyShift, Recession, GlobalCompetition, SetParameter],
-                  Field(discriminator="action")]
 
-ACTIONS = ("start_cluster_org", "close_cluster_org", "fund_university", "subsidise_pipelines",
-           "cut_support", "technology_shift", "recession", "global_competition", "set")
+EVENT_TYPES = (StartClusterOrg, CloseClusterOrg, FundUniversity, SubsidisePipelines, CutSupport,
+               TechnologyShift, Recession, GlobalCompetition, SetParameter)
+Event = Annotated[Union[EVENT_TYPES], Field(discriminator="action")]
+ACTIONS = tuple(get_args(cls.model_fields["action"].annotation)[0] for cls in EVENT_TYPES)
+
+
+def _new_institution(sim: SimView, kind: int, rng: np.random.Generator, level: float | None = None) -> int:
+    """Append one institution at the firms' mean position, drawn as the population draws its
+    kind (`level`: its knowledge level instead of the scenario's institution level)."""
+    a = sim.actors
+    firm = a.is_firm
+    x, y = float(a.x[firm].mean()), float(a.y[firm].mean())
+    know = sim.scenario.knowledge
+    if level is not None:
+        know = know.model_copy(update={"institution_level": level})
+    kinds = np.array([kind], np.int8)
+    T, E = draw_knowledge(kinds, np.array([-1], np.int8), sim.scenario.population.stages, know, rng)
+    (i,) = a.append(1, kind=kind, stage=-1, x=x, y=y, culture=0, group=a.n, T=T, E=E, born=sim.t,
+                    **draw_traits(kinds, sim.scenario.population, rng))
+    a.group[i] = i
+    sim.ties.grow_actors(a.n)
+    return int(i)
+
+
+class Schedule:
+    """A scenario's events in step order (file order within a step), applied when due, with
+    the log of what they did; a running recession ends here when it is due."""
+
+    def __init__(self, events):
+        self.events = sorted(events, key=lambda e: e.step)  # stable
+        self.log: list[dict] = []
+
+    def apply_due(self, sim: SimView) -> None:
+        for ev in self.events:
+            if ev.step == sim.t:
+                detail = ev.apply(sim)
+                self.log.append({"step": sim.t, "year": sim.t / sim.scenario.steps_per_year,
+                                 "action": ev.action, "note": ev.note, "detail": detail})
+        sim.tech.end_recession(sim.t)
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.log, columns=["step", "year", "action", "note", "detail"])
+
+
+__all__ = ["Event", "ACTIONS", "EVENT_TYPES", "Schedule"] + [cls.__name__ for cls in EVENT_TYPES]

@@ -122,7 +122,7 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     # ties from the survey
     a, b, w = net.undirected_edges()
     strength = 0.2 + 0.7 * w / w.max() if len(w) else w
-    layer, _, trust, dist = tie_attributes(sc, actors, a, b, rng)
+    layer, _, trust, dist = tie_attributes(sc.network, actors, a, b, rng)
     if net.layer is not None:
         given = _edge_layers(net, a, b)
         layer = np.where(given >= 0, given, layer).astype(np.int8)
@@ -141,7 +141,7 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         dst = first_new + rng.integers(0, len(ext_ids), len(src))
         key = np.unique(np.minimum(src, dst) * actors.n + np.maximum(src, dst))
         pa, pb = key // actors.n, key % actors.n
-        pl, pw, pt, pd_ = tie_attributes(sc, actors, pa, pb, rng)
+        pl, pw, pt, pd_ = tie_attributes(sc.network, actors, pa, pb, rng)
         a, b = np.concatenate([a, pa]), np.concatenate([b, pb])
         strength = np.concatenate([strength, pw])
         layer, trust, dist = np.concatenate([layer, pl]), np.concatenate([trust, pt]), np.concatenate([dist, pd_])

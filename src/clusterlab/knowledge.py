@@ -1,4 +1,10 @@
-"""Per-actor knowledge helpers used across mechanisms and the recorder (Numba kernels)."""
+"""Knowledge kernels shared by mechanisms and the recorder (Numba).
+
+Knowledge is two float32 actors x domains arrays, tacit T and explicit E; an actor's
+profile is T + E. Here: profiles and levels, the cosine of profiles (cognitive proximity,
+Nooteboom 2000), understandability across cognitive distance, the Blau index, and the
+knowledge-origin tracer's parts.
+"""
 
 import numba as nb
 import numpy as np
@@ -85,3 +91,51 @@ def update_origin(T, E, inflow, inflow_ext, inflow_via, alive, is_external, ext,
         before = max(K - got, 0.0)
         ext[i] = min(1.0, (ext[i] * before + inflow_ext[i]) / K)
         via[i] = min(ext[i], (via[i] * before + inflow_via[i]) / K)
+
+
+@nb.njit(cache=True, inline="always")
+def understandability(delta, absorptive, scale):
+    """u(delta, A) = exp(-delta / (scale * A)): how much of a partner's knowledge an actor of
+    absorptive capacity A understands across cognitive distance delta (Nooteboom 2000;
+    Cohen & Levinthal 1990: capacity widens the range)."""
+    return np.exp(-delta / (scale * absorptive))
+
+
+@nb.njit(parallel=True, cache=True)
+def add_inplace(X, dX):
+    """X += dX for actors x domains arrays, in parallel."""
+    for i in nb.prange(X.shape[0]):
+        for d in range(X.shape[1]):
+            X[i, d] += dX[i, d]
+
+
+@nb.njit(parallel=True, cache=True)
+def cosine_pairs(T, E, a, b, out):
+    """out[k] = cosine of the profiles T + E of a[k] and b[k] (0 where one is empty)."""
+    D = T.shape[1]
+    for t in nb.prange(len(a)):
+        i = a[t]
+        j = b[t]
+        dot = 0.0
+        ni = 0.0
+        nj = 0.0
+        for d in range(D):
+            vi = T[i, d] + E[i, d]
+            vj = T[j, d] + E[j, d]
+            dot += vi * vj
+            ni += vi * vi
+            nj += vj * vj
+        out[t] = dot / np.sqrt(ni * nj) if ni > 0.0 and nj > 0.0 else 0.0
+
+
+@nb.njit(parallel=True, cache=True)
+def dot_pairs(P, a, b, out):
+    """out[k] = P[a[k]] . P[b[k]] clipped to [0, 1]: the cosine of unit profiles P."""
+    D = P.shape[1]
+    for k in nb.prange(len(a)):
+        i = a[k]
+        j = b[k]
+        s = 0.0
+        for d in range(D):
+            s += P[i, d] * P[j, d]
+        out[k] = min(1.0, max(0.0, s))

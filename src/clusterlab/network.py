@@ -11,10 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .scenario import Scenario
+from .params import Network
 from .spatial import Grid
 from .state import (CLUSTER_ORG, EXTERNAL, FOCAL, HORIZONTAL, INSTITUTE, MULTI_ANGLE,
                     PIPELINE, SME, UNIVERSITY, VERTICAL, Actors, Ties)
@@ -35,8 +32,9 @@ def _stubs(rng, ids: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
     return np.repeat(ids, counts)
 
 
-def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
-    net = sc.network
+def make_ties(net: Network, stages: int, steps_per_year: int, actors: Actors,
+              rng: np.random.Generator) -> Ties:
+    """The starting network of a generated cluster (see the module docstring)."""
     n = actors.n
     kind, stage = actors.kind, actors.stage
     x, y = actors.x.astype(np.float64), actors.y.astype(np.float64)
@@ -52,12 +50,12 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
     by_stage = Grid(x, y, np.where(kind <= SME, stage, -1).astype(np.int64), net.tie_km)
     src = _stubs(rng, firm, net.horizontal_degree / 2)
     add(src, by_stage.pick_near(rng, x[src], y[src], stage[src].astype(np.int64), net.tie_km))
-    if sc.population.stages > 1:
+    if stages > 1:
         boost = np.where(kind[firm] == FOCAL, net.focal_vertical_boost, 1.0)
         src = _stubs(rng, firm, boost * net.vertical_degree / 2)
         up = rng.random(len(src)) < 0.5
         target = stage[src].astype(np.int64) + np.where(up, 1, -1)
-        target = np.where(target < 0, 1, np.where(target >= sc.population.stages, sc.population.stages - 2, target))
+        target = np.where(target < 0, 1, np.where(target >= stages, stages - 2, target))
         add(src, by_stage.pick_near(rng, x[src], y[src], target, net.tie_km))
 
     # multi-angle: firms and institutions (cluster organisations by membership below)
@@ -83,7 +81,7 @@ def make_ties(sc: Scenario, actors: Actors, rng: np.random.Generator) -> Ties:
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     key = np.unique(lo[lo != hi] * n + hi[lo != hi])
     a, b = (key // n).astype(np.int32), (key % n).astype(np.int32)
-    return ties_between(sc, actors, a, b, rng)
+    return ties_between(net, steps_per_year, actors, a, b, rng)
 
 
 def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
@@ -118,9 +116,8 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
     return out
 
 
-def tie_attributes(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
+def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
     """Layer (from the ends), initial strength, trust and length of new ties a-b."""
-    net = sc.network
     layer = layer_of(actors.kind, actors.stage, a, b)
     mean_w = np.array([net.strength_horizontal, net.strength_vertical,
                        net.strength_multi_angle, net.strength_pipeline])[layer]
@@ -133,18 +130,18 @@ def tie_attributes(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray, r
     return layer, w, trust, dist
 
 
-def ties_between(sc: Scenario, actors: Actors, a: np.ndarray, b: np.ndarray,
+def ties_between(net: Network, steps_per_year: int, actors: Actors, a: np.ndarray, b: np.ndarray,
                  rng: np.random.Generator) -> Ties:
-    """The initial ties for given pairs (a < b), with ages drawn up to network.max_age_years."""
-    layer, w, trust, dist = tie_attributes(sc, actors, a, b, rng)
-    born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
+    """The starting ties for given pairs (a < b), with ages drawn up to network.max_age_years."""
+    layer, w, trust, dist = tie_attributes(net, actors, a, b, rng)
+    born = -rng.integers(0, int(net.max_age_years * steps_per_year) + 1, len(a))
     return Ties.from_edges(actors.n, a, b, layer, w, trust, dist, born)
 
 
-def connect(sim, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
-    """Add ties a-b during a run (born now); self-pairs, repeated pairs, pairs that are
+def connect(actors: Actors, ties: Ties, net: Network, now: int, a, b, rng: np.random.Generator,
+            w=None, trust=None) -> np.ndarray:
+    """Add ties a-b during a run (born `now`); self-pairs, repeated pairs, pairs that are
     already tied and pairs with a dead end are dropped. Returns the new tie slots."""
-    actors, ties = sim.actors, sim.ties
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     keep = (lo != hi) & actors.alive[lo] & actors.alive[hi]
@@ -154,26 +151,11 @@ def connect(sim, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarr
     _, first = np.unique(lo * actors.n + hi, return_index=True)
     first = np.sort(first)  # keep the callers' order: deterministic and meaningful
     lo, hi = lo[first], hi[first]
-    new = ~has_tie(ties.start, ties.count, ties.nbr, lo, hi)
+    new = ~ties.has(lo, hi)
     lo, hi = lo[new], hi[new]
     if len(lo) == 0:
         return np.zeros(0, np.int32)
-    layer, w0, trust0, dist = tie_attributes(sim.scenario, actors, lo, hi, rng)
+    layer, w0, trust0, dist = tie_attributes(net, actors, lo, hi, rng)
     w = w0 if w is None else np.broadcast_to(w, lo.shape)
     trust = trust0 if trust is None else np.broadcast_to(trust, lo.shape)
-    return ties.add(lo, hi, layer, w, trust, dist, sim.t)
-
-
-@nb.njit(cache=True)
-def has_tie(start, count, nbr, a, b):
-    """Whether each pair a[k]-b[k] is tied (scans the shorter incidence list)."""
-    out = np.zeros(len(a), np.bool_)
-    for k in range(len(a)):
-        i, j = a[k], b[k]
-        if count[j] < count[i]:
-            i, j = j, i
-        for p in range(start[i], start[i] + count[i]):
-            if nbr[p] == j:
-                out[k] = True
-                break
-    return out
+    return ties.add(lo, hi, layer, w, trust, dist, now)

@@ -1,9 +1,21 @@
-"""Base class of every parameter table: unknown keys are errors, assignments validated."""
+"""Parameter tables: the strict base every table uses, and the scenario's own tables.
 
-from pydantic import BaseModel, ConfigDict, Field
+Every table refuses unknown keys and validates every assignment. Each key carries its
+default, its range and a one-line description (the comment in `clusterlab
+default-scenario`). Mechanism tables live with their mechanism. Keys marked live (`LIVE`)
+are read during the run and may be changed by `set` events; the others shape the start.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LIVE = {"live": True}  # json_schema_extra of a key that `set` events may change
 
 
 class Params(BaseModel):
+    """Base class of every parameter table: unknown keys are errors, assignments validated."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
@@ -13,4 +25,104 @@ class MechanismParams(Params):
     enabled: bool = Field(True, description="switch the mechanism on or off")
 
 
-__all__ = ["Params", "MechanismParams", "Field"]
+def is_live(model: type[BaseModel], key: str) -> bool:
+    """Whether `key` of table `model` is read during a run (mechanism keys always are)."""
+    if issubclass(model, MechanismParams):
+        return key in model.model_fields
+    info = model.model_fields.get(key)
+    return bool(info is not None and isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("live"))
+
+
+class Population(Params):
+    """Who is in the cluster (Wang 2013, Fig. 1: core, assistant and supplementary parts)."""
+
+    firms: int = Field(200, ge=1, le=50_000_000, description="cluster firms, focal firms included")
+    focal_share: float = Field(0.05, ge=0, le=1, description="share of firms that are focal firms")
+    stages: int = Field(4, ge=1, le=50, description="value-chain stages (supplier -> final producer)")
+    universities: int = Field(2, ge=0, description="local universities")
+    institutes: int = Field(3, ge=0, description="public research institutes")
+    intermediaries: int = Field(3, ge=0, description="consultants, brokers, knowledge agencies")
+    agencies: int = Field(3, ge=0, description="local government / public service agencies")
+    cluster_orgs: int = Field(1, ge=0, description="cluster organisations (Andreeva n.d.)")
+    externals: int = Field(50, ge=0, description="external partners: the far ends of global pipelines")
+    region_km: float = Field(40.0, gt=0, description="side of the square region the cluster lies in (km)")
+    centres: int = Field(3, ge=1, description="towns the firms concentrate around")
+    centre_spread_km: float = Field(4.0, gt=0, description="spread of firms around their town (km)")
+    scattered_share: float = Field(0.2, ge=0, le=1, description="share of firms scattered uniformly over the region")
+    external_km: tuple[float, float] = Field((500.0, 5000.0), description="min and max distance of external partners (km)")
+    culture_groups: int = Field(3, ge=1, description="local culture groups (cultural proximity)")
+    subsidiary_share: float = Field(0.05, ge=0, le=1, description="share of SMEs in a focal firm's business group")
+    sme_size: float = Field(25.0, gt=0, description="median SME employees (lognormal)")
+    focal_size: float = Field(800.0, gt=0, description="median focal-firm employees (lognormal)")
+    sme_rd: float = Field(0.02, ge=0, le=1, description="mean SME R&D intensity (share of revenue)")
+    focal_rd: float = Field(0.08, ge=0, le=1, description="mean focal-firm R&D intensity")
+    sme_openness: float = Field(0.2, ge=0, le=1, description="mean SME openness (propensity for extra-local ties)")
+    focal_openness: float = Field(0.8, ge=0, le=1, description="mean focal-firm openness")
+    free_rider_share: float = Field(0.1, ge=0, le=1, description="share of firms that take knowledge without giving")
+
+    @model_validator(mode="after")
+    def _check(self) -> Population:
+        lo, hi = self.external_km
+        if not 0 <= lo <= hi:
+            raise ValueError("external_km must be [min, max] with 0 <= min <= max")
+        return self
+
+
+class Knowledge(Params):
+    """Knowledge over technology domains, tacit and explicit (Wang & Wang 2012; Wang 2013)."""
+
+    domains: int = Field(8, ge=1, le=256, description="technology domains D")
+    tacit_share: float = Field(0.6, ge=0, le=1, description="initial share of knowledge that is tacit")
+    relevance_concentration: float = Field(4.0, gt=0, description="Dirichlet concentration of market relevance over domains (large = even)")
+    specialisation: float = Field(0.7, ge=0, le=1, description="share of a firm's knowledge in its stage's core domains")
+    sme_level: float = Field(0.25, ge=0, description="mean initial SME knowledge per core domain (frontier = 1)")
+    focal_level: float = Field(0.55, ge=0, description="mean initial focal-firm knowledge per core domain")
+    institution_level: float = Field(0.6, ge=0, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
+    external_level: float = Field(0.85, ge=0, description="mean initial knowledge of external partners per core domain")
+    cognitive_scale: float = Field(0.6, gt=0, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
+    inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by innovation attribution and openness)")
+
+
+class Network(Params):
+    """The multiplex network: how it starts, and what pipelines cost."""
+
+    horizontal_degree: float = Field(4.0, ge=0, description="mean horizontal ties per firm (same stage, competitors)")
+    vertical_degree: float = Field(4.0, ge=0, description="mean vertical ties per firm (adjacent stages)")
+    focal_vertical_boost: float = Field(4.0, ge=1, description="focal firms draw this many times more vertical ties")
+    multi_angle_degree: float = Field(1.0, ge=0, description="mean ties per firm to universities, institutes, intermediaries and agencies")
+    cluster_org_members: float = Field(0.3, ge=0, le=1, description="share of firms tied to each cluster organisation")
+    sme_pipelines: float = Field(2.5, ge=0, description="expected pipelines of an SME per unit of openness")
+    focal_pipelines: float = Field(8.0, ge=0, description="expected pipelines of a focal firm per unit of openness")
+    institution_pipelines: float = Field(2.0, ge=0, description="expected pipelines of a university or institute")
+    tie_km: float = Field(6.0, gt=0, description="distance scale of local tie formation (km)")
+    strength_horizontal: float = Field(0.3, gt=0, lt=1, description="mean initial strength of horizontal ties")
+    strength_vertical: float = Field(0.6, gt=0, lt=1, description="mean initial strength of vertical ties")
+    strength_multi_angle: float = Field(0.4, gt=0, lt=1, description="mean initial strength of multi-angle ties")
+    strength_pipeline: float = Field(0.3, gt=0, lt=1, description="mean initial strength of pipelines")
+    trust_local: float = Field(0.5, ge=0, le=1, description="mean initial trust of local ties")
+    trust_pipeline: float = Field(0.3, ge=0, le=1, description="mean initial trust of pipelines")
+    trust_culture_bonus: float = Field(0.1, ge=0, le=1, description="extra initial trust within a culture group")
+    max_age_years: float = Field(10.0, ge=0, description="initial tie ages are uniform on [0, this] years")
+    pipeline_cost: float = Field(0.02, ge=0, json_schema_extra=LIVE, description="cost of one pipeline per step (revenue units; charged by market, weighed by openness)")
+    pipeline_subsidy: float = Field(0.0, ge=0, le=1, json_schema_extra=LIVE, description="share of pipeline costs paid by policy")
+
+
+class Data(Params):
+    """Start from a real cluster instead of a generated one (docs/odd.md, section 5.3)."""
+
+    network: str = Field("", description="network file (edge list, matrix, GraphML, GEXF, Pajek) or an `analyze` output folder; empty: generate the cluster")
+    attributes: str = Field("", description="attributes file for the network's actors (optional)")
+
+
+class Output(Params):
+    """What a run writes."""
+
+    snapshots: list[int] = Field(default_factory=list, description="steps at which per-actor state is recorded (the final step always is)")
+    figures: bool = Field(True, description="write figures/*.png")
+    csv: bool = Field(False, description="also write the tables as CSV")
+    network_figure_max_nodes: int = Field(3000, ge=10, description="largest network drawn in full; bigger ones are subsampled")
+    constraint_sample: int = Field(2000, ge=10, description="above this many firms, mean constraint is estimated on a fixed sample of this size")
+
+
+__all__ = ["Params", "MechanismParams", "Field", "LIVE", "is_live", "Population", "Knowledge",
+           "Network", "Data", "Output"]

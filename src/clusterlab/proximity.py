@@ -1,5 +1,5 @@
 """The five proximities of a tie (Boschma 2005, "Proximity and innovation: a critical
-assessment", Regional Studies 39(1); seed 002).
+assessment", Regional Studies 39(1); Wang 2013 adds cultural proximity).
 
 Each function takes the actors and tie end arrays `a`, `b` and returns one value per tie in
 [0, 1] (1 = closest), except `geographic_km` which returns kilometres. All are O(E); none
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .knowledge import cosine_pairs
 from .state import EXTERNAL, VERTICAL, Actors, Ties
 
 
@@ -28,26 +29,8 @@ def cognitive(actors: Actors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity of the ends' knowledge profiles (T + E over domains), Nooteboom's
     cognitive proximity; 1 - cognitive is the cognitive distance used in transfer."""
     out = np.empty(len(a), np.float32)
-    _cosine(actors.T, actors.E, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
+    cosine_pairs(actors.T, actors.E, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
     return out
-
-
-@nb.njit(parallel=True, cache=True)
-def _cosine(T, E, a, b, out):
-    D = T.shape[1]
-    for t in nb.prange(len(a)):
-        i = a[t]
-        j = b[t]
-        dot = 0.0
-        ni = 0.0
-        nj = 0.0
-        for d in range(D):
-            vi = T[i, d] + E[i, d]
-            vj = T[j, d] + E[j, d]
-            dot += vi * vj
-            ni += vi * vi
-            nj += vj * vj
-        out[t] = dot / np.sqrt(ni * nj) if ni > 0.0 and nj > 0.0 else 0.0
 
 
 def organisational(actors: Actors, ties: Ties, now: int, years: float, steps_per_year: int,

@@ -1,7 +1,14 @@
-"""Record the cluster's indicators every step and actor snapshots (MODEL.md section 5).
+"""Record the cluster's indicators every step and actor snapshots (docs/odd.md, 7.18).
 
-Cluster indicators are over the cluster's firms (focal firms and SMEs, alive); see
-`docs/odd.md` for the definition of every column. Row 0 is the initial state.
+Time-series columns come from three places, declared once each:
+- `CORE`: what the recorder computes from the state (knowledge, network structure, ...);
+- `SHARED`: learning flows by channel and form and the SECI flows, which several
+  mechanisms add to (`sim.stats`);
+- each mechanism's `records` (what it counts, in `sim.stats`), in loop order.
+`Stats` refuses a key nobody declared, so no statistic is dropped silently. Cluster
+indicators are over the cluster's firms (focal firms and SMEs, alive). Row 0 is the
+initial state. Actor snapshots hold the built-in actor fields and every declared state
+that is recorded.
 """
 
 from __future__ import annotations
@@ -11,26 +18,89 @@ import numpy as np
 import pandas as pd
 
 from .knowledge import blau
+from .measures.structural_holes import constraint
 from .proximity import cognitive
 from .results import Results
 from .state import CHANNELS, EXTERNAL, KINDS, LAYERS, PIPELINE, SME
 
 N_CHUNKS = 256
-FLOW_COLUMNS = [f"flow_{c}" for c in CHANNELS] + ["flow_tacit", "flow_explicit"]
-SECI_COLUMNS = ["seci_socialization", "seci_externalization", "seci_combination", "seci_internalization"]
-INNOV_COLUMNS = [f"innov_from_{c}" for c in CHANNELS] + ["innov_from_internal"]
-COLUMNS = (["step", "year", "knowledge_mean", "knowledge_sd", "knowledge_gini", "frontier",
-            "frontier_gap", "diversity", "domain_diversity", "tacit_mean", "explicit_mean", "absorptive_mean",
-            "innovations_incremental", "innovations_radical", "sme_innovating_share"]
-           + FLOW_COLUMNS + SECI_COLUMNS
-           + ["trust_mean", "tie_strength_mean", "density", "external_share", "constraint_mean",
-              "active_ties", "ties"] + INNOV_COLUMNS
-           + ["firms", "entries", "exits", "sme_international_share", "projects_started",
-              "projects_succeeded", "projects_failed", "cluster_org_actions", "ties_created", "ties_dissolved", "ties_created_closure",
-              "ties_created_proximity", "ties_created_brokerage", "mean_cognitive_proximity",
-              "external_inflow_share", "gatekeeper_share", "openness_mean", "demand",
-              "competitiveness_bar", "pipelines_opened", "pipelines_dropped", "trainings",
-              "labour_moves", "projects_started_under_pressure"])
+CORE = {
+    "step": "step number (0 = initial state)",
+    "year": "step / steps_per_year",
+    "knowledge_mean": "mean relevance-weighted knowledge of firms",
+    "knowledge_sd": "its standard deviation over firms",
+    "knowledge_gini": "Gini coefficient of firms' relevance-weighted knowledge",
+    "frontier": "relevance-weighted global frontier",
+    "frontier_gap": "1 - knowledge_mean / frontier",
+    "diversity": "variety of firms' knowledge profiles (mean cosine distance to their centroid)",
+    "domain_diversity": "Blau index of the cluster's knowledge over domains",
+    "tacit_mean": "mean tacit knowledge per domain of firms",
+    "explicit_mean": "mean explicit knowledge per domain of firms",
+    "absorptive_mean": "mean absorptive capacity of firms",
+    "sme_innovating_share": "share of SMEs that innovated within the last year",
+    "trust_mean": "mean trust over alive ties",
+    "tie_strength_mean": "mean strength over alive ties",
+    "density": "density of the local (non-pipeline) network",
+    "external_share": "share of firms with a pipeline",
+    "constraint_mean": "mean Burt constraint of firms",
+    "ties": "alive ties",
+    "firms": "alive firms",
+    "sme_international_share": "share of SMEs with a pipeline",
+    "ties_created": "ties added this step",
+    "ties_dissolved": "ties removed this step",
+    "mean_cognitive_proximity": "mean cognitive proximity over local ties",
+    "external_inflow_share": "share of this step's inflow that came over pipelines",
+    "gatekeeper_share": "share of SMEs' external knowledge that came through focal firms",
+    "openness_mean": "mean openness of firms",
+    "demand": "market demand (1 = normal)",
+    "competitiveness_bar": "competitiveness bar raised by global competition",
+    "projects_started": "joint projects started this step",
+    "projects_running": "joint projects running at the end of the step",
+}
+SHARED = {
+    **{f"flow_{c}": f"knowledge gained this step through channel {c}" for c in CHANNELS},
+    "flow_tacit": "tacit knowledge gained this step",
+    "flow_explicit": "explicit knowledge gained this step",
+    "seci_socialization": "tacit knowledge moved between actors",
+    "seci_externalization": "tacit knowledge codified",
+    "seci_combination": "explicit knowledge combined or created",
+    "seci_internalization": "explicit knowledge internalised",
+}
+
+
+class Stats(dict):
+    """One step's statistics: every declared column starts at 0; any other key is refused,
+    so a statistic cannot be computed and then dropped silently."""
+
+    def __init__(self, columns):
+        super().__init__(dict.fromkeys(columns, 0.0))
+
+    def __missing__(self, key):
+        raise KeyError(f"statistic {key!r} is not a declared column: add it to the `records` "
+                       f"of the mechanism that writes it")
+
+    def __setitem__(self, key, value) -> None:
+        if key not in self:
+            self.__missing__(key)
+        super().__setitem__(key, value)
+
+
+def stat_columns(mechanisms) -> list[str]:
+    """The columns mechanisms write: the shared flows, then each mechanism's records."""
+    out = list(SHARED)
+    for m in mechanisms:
+        for col in m.records:
+            if col in out or col in CORE:
+                raise ValueError(f"mechanism {m.name!r} records column {col!r}, which is already declared")
+            out.append(col)
+    return out
+
+
+def columns(mechanisms) -> list[str]:
+    """Every time-series column of a run with these mechanisms, in order."""
+    return list(CORE) + stat_columns(mechanisms)
+
+
 COGNITIVE_SAMPLE = 50_000  # tie slots; above this, mean cognitive proximity is taken on a sample
 BIG_NETWORK = 100_000  # tie slots; above this, constraint is recomputed at most once a year
 
@@ -101,67 +171,18 @@ def _tie_means(alive, trust, w):
     return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
 
 
-def constraint_incidence(start, count, nbr, tid, w, nodes, n, scratch=None):
-    """Burt's (1992) constraint of `nodes`, read from the incidence index (unsorted lists of
-    live ties; weights w per tie), with p_ij = w_ij / sum_k w_ik. NaN for isolated nodes.
-    Cost per node: the sum of its neighbours' degrees. `scratch` (4 x 2 x n zeros, returned
-    to zeros after the call) may be passed in to avoid allocating it."""
-    if scratch is None or scratch.shape[2] < n:
-        scratch = np.zeros((4, 2, n))
-    return _constraint(start, count, nbr, tid, w, np.asarray(nodes, np.int64), scratch)
-
-
-@nb.njit(parallel=True, cache=True)
-def _constraint(start, count, nbr, tid, w, nodes, scratch):
-    out = np.full(len(nodes), np.nan)
-    n_chunks = scratch.shape[0]
-    size = (len(nodes) + n_chunks - 1) // n_chunks
-    for c in nb.prange(n_chunks):
-        p = scratch[c, 0]
-        ind = scratch[c, 1]
-        for k in range(c * size, min(len(nodes), (c + 1) * size)):
-            i = nodes[k]
-            tot = 0.0
-            for e in range(start[i], start[i] + count[i]):
-                tot += w[tid[e]]
-            if count[i] == 0 or tot <= 0.0:
-                continue
-            for e in range(start[i], start[i] + count[i]):
-                p[nbr[e]] += w[tid[e]] / tot
-            for e in range(start[i], start[i] + count[i]):
-                q = nbr[e]
-                pq = p[q]
-                tq = 0.0
-                for f in range(start[q], start[q] + count[q]):
-                    tq += w[tid[f]]
-                if tq <= 0.0:
-                    continue
-                for f in range(start[q], start[q] + count[q]):
-                    j = nbr[f]
-                    if j != i and p[j] > 0.0:
-                        ind[j] += pq * w[tid[f]] / tq
-            ci = 0.0
-            for e in range(start[i], start[i] + count[i]):
-                j = nbr[e]
-                if p[j] > 0.0:
-                    ci += (p[j] + ind[j]) ** 2
-                    p[j] = 0.0
-                    ind[j] = 0.0
-            out[k] = ci
-    return out
-
-
 class Recorder:
     """Collects one row of indicators per step and per-actor snapshots."""
 
     def init(self, sim) -> None:
+        self.columns = columns(sim.mechanisms)
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
         self._version = -1
         self._when = 0
-        self._scratch = None
         self._added = sim.ties.n_added
         self._removed = sim.ties.n_removed
+        self._started = sim.projects.n_started
         a = sim.actors
         firms = np.flatnonzero(a.kind <= SME)
         n_sample = sim.scenario.output.constraint_sample
@@ -182,10 +203,10 @@ class Recorder:
         firms = np.flatnonzero(a.is_firm)
         n_sample = sim.scenario.output.constraint_sample
         sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]
-        if self._scratch is None or self._scratch.shape[2] < a.n:
-            self._scratch = np.zeros((4, 2, int(a.n * 1.25) + 16))
-        c = constraint_incidence(ties.start, ties.count, ties.nbr, ties.tid, ties.w,
-                                 sample, a.n, self._scratch) if len(sample) else np.zeros(0)
+        c = np.zeros(0)
+        if len(sample):  # the rows constraint reads: the sample's and its partners'
+            indptr, indices, w = ties.csr(np.concatenate([sample, ties.neighbours(sample)]))
+            c = constraint(indptr, indices, w, sample)
         self._constraint = float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
 
     @staticmethod
@@ -247,23 +268,25 @@ class Recorder:
             "constraint_mean": self._constraint,
             "ties": n_ties,
         }
-        inflow = sum(float(st.get(f"flow_{c}", 0.0)) for c in CHANNELS)
+        inflow = sum(float(st[f"flow_{c}"]) for c in CHANNELS)
         row.update({
             "firms": int(nf),
             "sme_international_share": sme_pipes / n_sme if n_sme else 0.0,
             "ties_created": ties.n_added - self._added,
             "ties_dissolved": ties.n_removed - self._removed,
             "mean_cognitive_proximity": self._cognitive_proximity(sim),
-            "external_inflow_share": float(st.get("flow_pipeline", 0.0)) / inflow if inflow > 0 else 0.0,
+            "external_inflow_share": float(st["flow_pipeline"]) / inflow if inflow > 0 else 0.0,
             "gatekeeper_share": via_k / ext_k if ext_k > 0 else 0.0,
             "openness_mean": float(a.openness[firms].mean()) if nf else 0.0,
             "demand": sim.tech.demand,
             "competitiveness_bar": sim.tech.bar,
+            "projects_started": sim.projects.n_started - self._started,
+            "projects_running": sim.projects.running,
         })
         self._added, self._removed = ties.n_added, ties.n_removed
-        for col in COLUMNS:
-            if col not in row:
-                row[col] = float(st.get(col, 0.0))
+        self._started = sim.projects.n_started
+        for col, value in st.items():
+            row[col] = float(value)
         self.rows.append(row)
         if sim.t in self._snap_steps:
             self.snapshots.append(self.snapshot(sim, kw))
@@ -296,26 +319,29 @@ class Recorder:
             df.insert(2, "label", labels)
         df["sharing"] = a.sharing
         df["born"] = a.born
-        df["capital"] = a.capital
         df["external_origin"] = a.external_origin
         df["via_focal"] = a.via_focal
         df["innovations_incremental"] = a.innov_incremental
         df["innovations_radical"] = a.innov_radical
         df["alive"] = a.alive
+        for m in sim.mechanisms:  # the states mechanisms declared to be recorded
+            for s in m.states:
+                if s.record and not s.per_domain:
+                    df[s.name] = getattr(a, s.name)
         return df
 
     def results(self, sim) -> Results:
         snaps = list(self.snapshots)
         if not snaps or snaps[-1]["step"].iat[0] != sim.t:
             snaps.append(self.snapshot(sim))
-        ts = pd.DataFrame(self.rows, columns=COLUMNS)
+        ts = pd.DataFrame(self.rows, columns=self.columns)
         a, ties = sim.actors, sim.ties
         live = ties.alive
         network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind],
                    "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
-        return Results(scenario=sim.scenario, timeseries=ts,
+        return Results(scenario=sim.given, timeseries=ts,
                        actors=pd.concat(snaps, ignore_index=True), network=network,
-                       seconds=sim.seconds, events=sim.policies.table())
+                       seconds=sim.seconds, events=sim.schedule.table())
 
 
-__all__ = ["Recorder", "COLUMNS", "gini"]
+__all__ = ["Recorder", "Stats", "CORE", "SHARED", "columns", "stat_columns", "gini"]

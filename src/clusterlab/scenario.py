@@ -1,114 +1,59 @@
-"""Scenarios: every key of a run, validated (MODEL.md section 4).
+"""Scenarios: every key of a run, validated (docs/odd.md, sections 6 and 9).
 
 A scenario is a tree of pydantic models. Each key carries its default, its range and a
 one-line description; the description becomes the comment in `clusterlab default-scenario`.
-Mechanism parameters live with their mechanism (``clusterlab.mechanisms.*``); this module
-collects them under ``[mechanisms]``.
+The scenario's own tables are in `clusterlab.params`; each mechanism's parameters live with
+the mechanism and are collected under ``[mechanisms]``, one table per mechanism of the
+scenario's loop. A scenario type is made for a list of mechanism classes
+(`scenario_type`), so a user's mechanism is configured exactly like a built-in one.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, create_model, model_validator
 
 from .errors import ScenarioError
-from .events import Event
-from .mechanisms import MECHANISMS, MechanismsConfig
-from .params import Params as Strict
+from .events import ACTIONS, Event
+from .mechanism import Mechanism
+from .mechanisms import MECHANISMS
+from .params import Data, Knowledge, Network, Output, Params, Population, is_live
+
+SHARED_TABLES = ("population", "knowledge", "network", "data", "output")
 
 
-class Population(Strict):
-    """Who is in the cluster (seed 002, Fig. 1: core, assistant and supplementary parts)."""
-
-    firms: int = Field(200, ge=1, le=50_000_000, description="cluster firms, focal firms included")
-    focal_share: float = Field(0.05, ge=0, le=1, description="share of firms that are focal firms")
-    stages: int = Field(4, ge=1, le=50, description="value-chain stages (supplier -> final producer)")
-    universities: int = Field(2, ge=0, description="local universities")
-    institutes: int = Field(3, ge=0, description="public research institutes")
-    intermediaries: int = Field(3, ge=0, description="consultants, brokers, knowledge agencies")
-    agencies: int = Field(3, ge=0, description="local government / public service agencies")
-    cluster_orgs: int = Field(1, ge=0, description="cluster organisations (seed 003)")
-    externals: int = Field(50, ge=0, description="external partners: the far ends of global pipelines")
-    region_km: float = Field(40.0, gt=0, description="side of the square region the cluster lies in (km)")
-    centres: int = Field(3, ge=1, description="towns the firms concentrate around")
-    centre_spread_km: float = Field(4.0, gt=0, description="spread of firms around their town (km)")
-    scattered_share: float = Field(0.2, ge=0, le=1, description="share of firms scattered uniformly over the region")
-    external_km: tuple[float, float] = Field((500.0, 5000.0), description="min and max distance of external partners (km)")
-    culture_groups: int = Field(3, ge=1, description="local culture groups (cultural proximity)")
-    subsidiary_share: float = Field(0.05, ge=0, le=1, description="share of SMEs in a focal firm's business group")
-    sme_size: float = Field(25.0, gt=0, description="median SME employees (lognormal)")
-    focal_size: float = Field(800.0, gt=0, description="median focal-firm employees (lognormal)")
-    sme_rd: float = Field(0.02, ge=0, le=1, description="mean SME R&D intensity (share of revenue)")
-    focal_rd: float = Field(0.08, ge=0, le=1, description="mean focal-firm R&D intensity")
-    sme_openness: float = Field(0.2, ge=0, le=1, description="mean SME openness (propensity for extra-local ties)")
-    focal_openness: float = Field(0.8, ge=0, le=1, description="mean focal-firm openness")
-    free_rider_share: float = Field(0.1, ge=0, le=1, description="share of firms that take knowledge without giving")
-
-    @model_validator(mode="after")
-    def _check(self) -> Population:
-        lo, hi = self.external_km
-        if not 0 <= lo <= hi:
-            raise ValueError("external_km must be [min, max] with 0 <= min <= max")
-        return self
+def _check_classes(classes: tuple) -> None:
+    names = []
+    for cls in classes:
+        if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
+            raise TypeError(f"not a Mechanism class: {cls!r}")
+        if not cls.name.isidentifier() or cls.name != cls.name.lower():
+            raise ValueError(f"mechanism {cls.__name__}: name {cls.name!r} must be a lower-case identifier")
+        names.append(cls.name)
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"two mechanisms share the name {dup[0]!r}")
 
 
-class Knowledge(Strict):
-    """Knowledge over technology domains, tacit and explicit (seeds 000, 002)."""
-
-    domains: int = Field(8, ge=1, le=256, description="technology domains D")
-    tacit_share: float = Field(0.6, ge=0, le=1, description="initial share of knowledge that is tacit")
-    relevance_concentration: float = Field(4.0, gt=0, description="Dirichlet concentration of market relevance over domains (large = even)")
-    specialisation: float = Field(0.7, ge=0, le=1, description="share of a firm's knowledge in its stage's core domains")
-    sme_level: float = Field(0.25, ge=0, description="mean initial SME knowledge per core domain (frontier = 1)")
-    focal_level: float = Field(0.55, ge=0, description="mean initial focal-firm knowledge per core domain")
-    institution_level: float = Field(0.6, ge=0, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
-    external_level: float = Field(0.85, ge=0, description="mean initial knowledge of external partners per core domain")
+@functools.lru_cache(maxsize=None)
+def mechanisms_table(classes: tuple[type[Mechanism], ...]) -> type[Params]:
+    """The `[mechanisms]` table for these mechanism classes: one sub-table each, by name."""
+    _check_classes(classes)
+    fields = {cls.name: (cls.Params, Field(default_factory=cls.Params)) for cls in classes}
+    return create_model("MechanismsConfig", __base__=Params,
+                        __doc__="One table per mechanism, each with `enabled` and its parameters.", **fields)
 
 
-class Network(Strict):
-    """The multiplex network at the start (MODEL.md section 2)."""
-
-    horizontal_degree: float = Field(4.0, ge=0, description="mean horizontal ties per firm (same stage, competitors)")
-    vertical_degree: float = Field(4.0, ge=0, description="mean vertical ties per firm (adjacent stages)")
-    focal_vertical_boost: float = Field(4.0, ge=1, description="focal firms draw this many times more vertical ties")
-    multi_angle_degree: float = Field(1.0, ge=0, description="mean ties per firm to universities, institutes, intermediaries and agencies")
-    cluster_org_members: float = Field(0.3, ge=0, le=1, description="share of firms tied to each cluster organisation")
-    sme_pipelines: float = Field(2.5, ge=0, description="expected pipelines of an SME per unit of openness")
-    focal_pipelines: float = Field(8.0, ge=0, description="expected pipelines of a focal firm per unit of openness")
-    institution_pipelines: float = Field(2.0, ge=0, description="expected pipelines of a university or institute")
-    tie_km: float = Field(6.0, gt=0, description="distance scale of local tie formation (km)")
-    strength_horizontal: float = Field(0.3, gt=0, lt=1, description="mean initial strength of horizontal ties")
-    strength_vertical: float = Field(0.6, gt=0, lt=1, description="mean initial strength of vertical ties")
-    strength_multi_angle: float = Field(0.4, gt=0, lt=1, description="mean initial strength of multi-angle ties")
-    strength_pipeline: float = Field(0.3, gt=0, lt=1, description="mean initial strength of pipelines")
-    trust_local: float = Field(0.5, ge=0, le=1, description="mean initial trust of local ties")
-    trust_pipeline: float = Field(0.3, ge=0, le=1, description="mean initial trust of pipelines")
-    trust_culture_bonus: float = Field(0.1, ge=0, le=1, description="extra initial trust within a culture group")
-    max_age_years: float = Field(10.0, ge=0, description="initial tie ages are uniform on [0, this] years")
-
-
-class Data(Strict):
-    """Start from a real cluster instead of a generated one (docs/odd.md, section 5.3)."""
-
-    network: str = Field("", description="network file (edge list, matrix, GraphML, GEXF, Pajek) or an `analyze` output folder; empty: generate the cluster")
-    attributes: str = Field("", description="attributes file for the network's actors (optional)")
-
-
-class Output(Strict):
-    """What a run writes."""
-
-    snapshots: list[int] = Field(default_factory=list, description="steps at which per-actor state is recorded (the final step always is)")
-    figures: bool = Field(True, description="write figures/*.png")
-    csv: bool = Field(False, description="also write the tables as CSV")
-    network_figure_max_nodes: int = Field(3000, ge=10, description="largest network drawn in full; bigger ones are subsampled")
-    constraint_sample: int = Field(2000, ge=10, description="above this many firms, mean constraint is estimated on a fixed sample of this size")
-
-
-class Scenario(Strict):
+class Scenario(Params):
     """A whole run: population, network, knowledge, mechanisms, horizon, seed, output."""
+
+    mechanism_classes: ClassVar[tuple[type[Mechanism], ...]] = MECHANISMS
 
     name: str = Field("default", description="name of the scenario")
     seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of every random draw")
@@ -118,7 +63,7 @@ class Scenario(Strict):
     knowledge: Knowledge = Field(default_factory=Knowledge)
     network: Network = Field(default_factory=Network)
     data: Data = Field(default_factory=Data)
-    mechanisms: MechanismsConfig = Field(default_factory=MechanismsConfig)
+    mechanisms: mechanisms_table(MECHANISMS) = Field(default_factory=mechanisms_table(MECHANISMS))
     output: Output = Field(default_factory=Output)
     events: list[Event] = Field(default_factory=list, description="scheduled policies and shocks ([[events]] tables)")
 
@@ -131,7 +76,10 @@ class Scenario(Strict):
             if ev.step > self.steps:
                 raise ValueError(f"events.{i}.step: {ev.step} is after the last step ({self.steps})")
             if ev.action == "set":
-                _check_set(self, i, ev.key, ev.value)
+                try:
+                    check_live(type(self), ev.key, ev.value)
+                except ScenarioError as exc:
+                    raise ValueError(f"events.{i}.{exc}") from None
         return self
 
     # -- conveniences for code -------------------------------------------------------
@@ -144,7 +92,20 @@ class Scenario(Strict):
         data = self.model_dump()
         for key, value in changes.items():
             _assign(data, key.replace("__", "."), value)
-        return validate(data, source="<code>")
+        return validate(data, source="<code>", mechanisms=type(self).mechanism_classes)
+
+    def for_mechanisms(self, classes: Iterable[type[Mechanism]]) -> Scenario:
+        """This scenario with a table for each of these mechanism classes: missing tables
+        take their defaults, a table of a class replaced by another of the same name is
+        validated against the new class. Returns self when nothing is missing."""
+        classes = tuple(classes)
+        _check_classes(classes)
+        have = type(self).mechanism_classes
+        if all(cls in have for cls in classes):
+            return self
+        given = {cls.name: cls for cls in classes}
+        merged = tuple(given.pop(cls.name, cls) for cls in have) + tuple(given.values())
+        return validate(self.model_dump(), source="<code>", mechanisms=merged)
 
     def to_toml(self) -> str:
         """The scenario as a commented TOML file that `validate` reads back unchanged."""
@@ -153,18 +114,50 @@ class Scenario(Strict):
         return dump_scenario(self)
 
 
-def _check_set(sc: Scenario, i: int, key: str, value: Any) -> None:
-    """A `set` event must name an existing mechanism key and a valid value for it."""
+def live_keys(kind: type[Scenario]) -> list[str]:
+    """The keys `set` events may change: every mechanism key and the shared keys marked live."""
+    keys = [f"{t}.{k}" for t in SHARED_TABLES for k in kind.model_fields[t].annotation.model_fields
+            if is_live(kind.model_fields[t].annotation, k)]
+    table = kind.model_fields["mechanisms"].annotation
+    for name, info in table.model_fields.items():
+        keys += [f"mechanisms.{name}.{k}" for k in info.annotation.model_fields]
+    return keys
+
+
+def check_live(kind: type[Scenario], key: str, value: Any) -> None:
+    """Raise ScenarioError ("key: ..." or "value: ...") unless `key` is a live key of this
+    scenario type (see `live_keys`) and `value` is valid for it."""
     parts = key.split(".")
-    if len(parts) != 3 or parts[0] != "mechanisms":
-        raise ValueError(f"events.{i}.key: expected 'mechanisms.<mechanism>.<parameter>', got {key!r}")
-    table = getattr(sc.mechanisms, parts[1], None)
-    if table is None or parts[2] not in type(table).model_fields:
-        raise ValueError(f"events.{i}.key: unknown key {key!r}")
+    model = None
+    if len(parts) == 3 and parts[0] == "mechanisms":
+        info = kind.model_fields["mechanisms"].annotation.model_fields.get(parts[1])
+        model = info.annotation if info is not None else None
+    elif len(parts) == 2 and parts[0] in SHARED_TABLES:
+        model = kind.model_fields[parts[0]].annotation
+    if model is None or not is_live(model, parts[-1]):
+        keys = live_keys(kind)
+        near = difflib.get_close_matches(key, keys, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        shared = ", ".join(k for k in keys if not k.startswith("mechanisms."))
+        raise ScenarioError(f"key: {key!r} is not a key that can change during a run{hint}; expected "
+                            f"'mechanisms.<mechanism>.<parameter>' or one of {shared}")
     try:
-        table.model_copy().__setattr__(parts[2], value)
+        setattr(model(), parts[-1], value)  # validated on assignment
     except ValidationError as exc:
-        raise ValueError(f"events.{i}.value: {exc.errors()[0]['msg'].lower()} for {key}, got {value!r}") from None
+        raise ScenarioError(f"value: {exc.errors()[0]['msg'].lower()} for {key}, got {value!r}") from None
+
+
+@functools.lru_cache(maxsize=None)
+def scenario_type(classes: tuple[type[Mechanism], ...]) -> type[Scenario]:
+    """The Scenario model whose `[mechanisms]` table has one sub-table per class (in order)."""
+    classes = tuple(classes)
+    if classes == MECHANISMS:
+        return Scenario
+    table = mechanisms_table(classes)
+    kind = create_model("Scenario", __base__=Scenario, __doc__=Scenario.__doc__,
+                        mechanisms=(table, Field(default_factory=table)))
+    kind.mechanism_classes = classes
+    return kind
 
 
 def _assign(data: dict, dotted: str, value: Any) -> None:
@@ -180,8 +173,6 @@ def _assign(data: dict, dotted: str, value: Any) -> None:
 
 
 def _describe(err: dict) -> str:
-    from .events import ACTIONS
-
     parts = [str(p) for p in err["loc"] if not str(p).startswith("function-after")]
     # a union member's tag (the event's action) is not a key the user wrote
     parts = [p for k, p in enumerate(parts) if not (p in ACTIONS and k and parts[k - 1].isdigit())]
@@ -189,6 +180,9 @@ def _describe(err: dict) -> str:
     kind = err["type"]
     got = err.get("input")
     if kind == "extra_forbidden":
+        if len(parts) == 2 and parts[0] == "mechanisms":
+            return (f"unknown key '{loc}' (no mechanism of that name; for a mechanism of your own, "
+                    f"pass its class: load_scenario(..., mechanisms=[...]) or clusterlab run --mechanism FILE.py:Class)")
         return f"unknown key '{loc}'"
     if kind == "missing":
         return f"key '{loc}' is required"
@@ -206,10 +200,13 @@ def _describe(err: dict) -> str:
     return f"key '{loc}': {msg[0].lower() + msg[1:]}, got {got!r}"
 
 
-def validate(data: dict, source: str = "<scenario>") -> Scenario:
-    """Validate a nested dict into a Scenario; raise ScenarioError naming source and key."""
+def validate(data: dict, source: str = "<scenario>",
+             mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:
+    """Validate a nested dict into a Scenario (with a `[mechanisms]` table for the given
+    mechanism classes; default the built-in loop); raise ScenarioError naming source and key."""
+    kind = Scenario if mechanisms is None else scenario_type(tuple(mechanisms))
     try:
-        return Scenario.model_validate(data)
+        return kind.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         more = len(exc.errors()) - 1
@@ -217,9 +214,10 @@ def validate(data: dict, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(f"{source}: {_describe(first)}{tail}") from None
 
 
-def default_scenario() -> Scenario:
-    """The built-in default: ~200 firms over 4 stages, 12 institutions, 50 externals, 20 years."""
-    return Scenario()
+def default_scenario(mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:
+    """The built-in default: ~200 firms over 4 stages, 12 institutions, 50 externals, 20
+    years (with a default table for each of `mechanisms`, default the built-in loop)."""
+    return validate({}, source="<default scenario>", mechanisms=mechanisms)
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -235,8 +233,11 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read a scenario TOML file (or the default when path is None) and apply dotted overrides."""
+def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
+                  mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:
+    """Read a scenario TOML file (or the default when path is None) and apply dotted
+    overrides; `mechanisms` (default: the built-in loop) are the mechanism classes whose
+    tables the file may set."""
     if path is None:
         data: dict = {}
         source = "<default scenario>"
@@ -262,7 +263,7 @@ def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | No
                 value = table.get(key)
                 if isinstance(value, str) and value and not Path(value).is_absolute():
                     table[key] = str((Path(path).parent / value).resolve())
-    scenario = validate(data, source=source)
+    scenario = validate(data, source=source, mechanisms=mechanisms)
     if overrides:
         data = scenario.model_dump()
         for key, value in overrides.items():
@@ -270,8 +271,9 @@ def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | No
                 _assign(data, key, value)
             except ScenarioError as exc:
                 raise ScenarioError(str(exc).replace("<code>", f"{source} (override)")) from None
-        scenario = validate(data, source=f"{source} (override)")
+        scenario = validate(data, source=f"{source} (override)", mechanisms=mechanisms)
     return scenario
 
-__all__ = ["Scenario", "Population", "Knowledge", "Network", "Output", "MECHANISMS",
+
+__all__ = ["Scenario", "scenario_type", "mechanisms_table", "live_keys", "check_live",
            "default_scenario", "load_scenario", "validate", "parse_override"]

@@ -1,15 +1,18 @@
-"""The simulation: a scenario, its state arrays and a list of mechanism modules.
+"""The simulation: a scenario, its state arrays and a list of mechanisms.
 
-    sim = Sim(scenario)        # or Sim() for the built-in default
-    results = sim.run()        # Results with .timeseries and .actors DataFrames
+    sim = Sim(scenario)                  # or Sim() for the built-in default
+    results = sim.run()                  # Results with .timeseries and .actors DataFrames
+    Sim(scenario, mechanisms=[*MECHANISMS, Mine])   # a mechanism of your own, or a subset
 
-One step (the order of mechanisms is defined in `clusterlab.mechanisms`):
-    t += 1; clear this step's flows; apply the events due; take knowledge profiles; for each
-    mechanism: step (or off); update the frontier, the inflow memory and the
-    knowledge-origin tracer; record.
-Every random draw comes from a named stream spawned from the scenario seed
-(`numpy.random.SeedSequence(seed).spawn`), so a run is reproducible on any machine and
-with any number of threads (parallel sums are taken over a fixed number of chunks).
+One step:
+    t += 1; this step's statistics start at 0; bookkeeping.begin_step (inflows cleared);
+    the events due apply (policies and shocks; a recession that is due ends); knowledge
+    profiles are taken; each mechanism, in list order (`clusterlab.mechanisms`): `step` if
+    enabled, else `off`; bookkeeping.end_step (frontier, smoothed inflow, knowledge-origin
+    tracer); the recorder writes the step's row.
+Every random draw comes from a stream named by its user (`Sim.rng`), seeded by the scenario
+seed and the name only, so a run is reproducible on any machine and with any number of
+threads (parallel sums are taken over a fixed number of chunks).
 """
 
 from __future__ import annotations
@@ -18,19 +21,24 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numba as nb
 import numpy as np
 
-from .mechanisms import MECHANISMS, Mechanism
-from .knowledge import column_max, mean_levels, unit_profiles, update_origin
-from .policies import Policies
-from .network import make_ties
+from . import bookkeeping
+from .events import Schedule
+from .joint_projects import JointProjects
+from .knowledge import mean_levels, unit_profiles
+from .mechanism import Mechanism
+from .network import connect, make_ties
 from .population import make_actors
-from .recorder import Recorder
+from .recorder import Recorder, Stats, stat_columns
 from .results import Results
-from .scenario import Scenario, default_scenario
-from .state import EXTERNAL, Actors, Technology, Ties
+from .scenario import Scenario, check_live, default_scenario
+from .state import Actors, Technology, Ties
+
+SMALL_MODEL = 50_000  # actors + ties below which a step runs on one thread
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
@@ -41,50 +49,50 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
 
 
-SMALL_MODEL = 50_000  # actors + ties below which a step runs on one thread
-
-
 class Sim:
-    """A cluster simulation. Pass `mechanisms` to replace the default list (e.g. to add your
-    own module); each module's parameters come from the scenario's ``[mechanisms.<name>]``."""
+    """A cluster simulation.
+
+    `mechanisms` (default: the scenario's, i.e. the built-in loop) is a list of mechanism
+    classes or instances, run in that order. A class missing from the scenario gets its
+    default `[mechanisms.<name>]` table; an instance brings its own parameters. Either way
+    the parameters in force are `sim.scenario.mechanisms.<name>` (the mechanism's `pars`),
+    which `set` events change; `sim.given` is the scenario as given, as the results record it.
+    """
 
     def __init__(self, scenario: Scenario | None = None,
-                 mechanisms: Iterable[Mechanism] | None = None):
-        self.scenario = scenario if scenario is not None else default_scenario()
-        if mechanisms is None:
-            # each Sim owns a copy of the parameters: policies change them during a run
-            mechanisms = [cls(getattr(self.scenario.mechanisms, cls.name).model_copy(deep=True))
-                          for cls in MECHANISMS]
-        self.mechanisms = list(mechanisms)
+                 mechanisms: Iterable[Mechanism | type[Mechanism]] | None = None):
+        sc = scenario if scenario is not None else default_scenario()
+        items = list(type(sc).mechanism_classes if mechanisms is None else mechanisms)
+        classes = [m if isinstance(m, type) else type(m) for m in items]
+        sc = sc.for_mechanisms(classes)
+        own = {type(m).name: m.pars.model_dump() for m in items if not isinstance(m, type)}
+        if own:  # an instance's parameters become the scenario's table
+            sc = sc.set(**{f"mechanisms.{name}": pars for name, pars in own.items()})
+        self.given = sc
+        self.scenario = sc.model_copy(deep=True)  # parameters in force (set events change them)
+        self.mechanisms: list[Mechanism] = []
+        for m in items:
+            m = m() if isinstance(m, type) else m
+            m.pars = getattr(self.scenario.mechanisms, m.name)
+            self.mechanisms.append(m)
         self.t = 0
         self.initialized = False
-        self.stats: dict[str, float] = defaultdict(float)
+        self._stat_columns = stat_columns(self.mechanisms)
+        self.stats = Stats(self._stat_columns)
         self._cache: dict[str, np.ndarray] = {}
         self._rngs: dict[str, np.random.Generator] = {}
         self.recorder = Recorder()
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
-        self.policies = Policies(self.scenario.events)
+        self.schedule = Schedule(self.scenario.events)
         self.seconds = 0.0
         self.timings: dict[str, float] = defaultdict(float)  # seconds per mechanism
 
-    # -- state access used by mechanisms ------------------------------------------------
+    # -- what mechanisms use (clusterlab.mechanism.SimView) -----------------------------
     def rng(self, name: str) -> np.random.Generator:
         """The random stream `name` (any name; created on first use, see `stream`)."""
         if name not in self._rngs:
             self._rngs[name] = stream(self.scenario.seed, name)
         return self._rngs[name]
-
-    def mechanism(self, cls: type[Mechanism]) -> Mechanism:
-        for m in self.mechanisms:
-            if isinstance(m, cls):
-                return m
-        raise KeyError(cls.__name__)
-
-    def mechanism_by_name(self, name: str) -> Mechanism:
-        for m in self.mechanisms:
-            if m.name == name:
-                return m
-        raise KeyError(name)
 
     def profiles(self) -> np.ndarray:
         """Unit-length knowledge profiles (T + E) of all actors, as at the start of the step."""
@@ -102,6 +110,36 @@ class Sim:
             out /= max(float(self.tech.frontier.mean()), 1e-12)
             self._cache["level"] = out
         return self._cache["level"]
+
+    def connect(self, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
+        """Tie the pairs a-b now (`network.connect`); return the new tie slots."""
+        return connect(self.actors, self.ties, self.scenario.network, self.t, a, b, rng, w, trust)
+
+    def get(self, key: str) -> Any:
+        """The value in force of a dotted scenario key, or None if the scenario has no such key."""
+        node: Any = self.scenario
+        for part in key.split("."):
+            if not hasattr(node, part):
+                return None
+            node = getattr(node, part)
+        return node
+
+    def set(self, key: str, value: Any) -> None:
+        """Change a live parameter from now on: `mechanisms.<name>.<key>` or a shared key
+        marked live. The one path by which events change parameters."""
+        check_live(type(self.scenario), key, value)
+        *path, last = key.split(".")
+        node: Any = self.scenario
+        for part in path:
+            node = getattr(node, part)
+        setattr(node, last, value)
+
+    def mechanism(self, key: str | type[Mechanism]) -> Mechanism:
+        """The running mechanism of this name (or class)."""
+        for m in self.mechanisms:
+            if m.name == key or (isinstance(key, type) and isinstance(m, key)):
+                return m
+        raise KeyError(key)
 
     # -- the loop ----------------------------------------------------------------------
     def init(self, actors: Actors | None = None, ties: Ties | None = None,
@@ -123,19 +161,20 @@ class Sim:
             D = actors.domains
             tech = Technology(frontier=np.ones(D, np.float32), relevance=np.full(D, 1.0 / D, np.float32))
         self.actors, self.tech = actors, tech
-        self.ties = ties if ties is not None else make_ties(sc, self.actors, self.rng("network"))
+        if ties is None:
+            ties = make_ties(sc.network, sc.population.stages, sc.steps_per_year, actors, self.rng("network"))
+        self.ties = ties
+        self.projects = JointProjects(actors.domains)
+        for m in self.mechanisms:
+            for s in m.states:
+                actors.add_state(s.name, s.dtype, s.default, s.per_domain)
         for m in self.mechanisms:
             m.init(self)
-        self.policies.apply_due(self)  # events at step 0
-        self._update_frontier()
+        self.schedule.apply_due(self)  # events at step 0
+        bookkeeping.update_frontier(self)
         self.recorder.init(self)
         self.initialized = True
         return self
-
-    def _update_frontier(self) -> None:
-        # every actor counts, also one that exited this step after passing the frontier
-        # (an exited actor's knowledge never changes again)
-        column_max(self.actors.T, self.actors.E, self.tech.frontier)
 
     def step(self) -> None:
         if not self.initialized:
@@ -153,13 +192,10 @@ class Sim:
 
     def _step(self) -> None:
         self.t += 1
-        self.stats = defaultdict(float)
+        self.stats = Stats(self._stat_columns)
         self._cache.clear()
-        a = self.actors
-        a.inflow[:] = 0.0
-        a.inflow_external[:] = 0.0
-        a.inflow_via_focal[:] = 0.0
-        self.policies.apply_due(self)
+        bookkeeping.begin_step(self)
+        self.schedule.apply_due(self)
         self.profiles()  # knowledge profiles as at the start of the step, for every mechanism
         clock = time.perf_counter
         for m in self.mechanisms:
@@ -170,12 +206,7 @@ class Sim:
                 m.off(self)
             self.timings[m.name] += clock() - t0
         t0 = clock()
-        self._update_frontier()
-        memory = self.scenario.mechanisms.innovation.attribution_memory
-        a.recent *= np.float32(memory)  # smoothed inflow by channel (attribution, openness)
-        a.recent += a.inflow
-        update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
-                      a.kind == EXTERNAL, a.external_origin, a.via_focal)
+        bookkeeping.end_step(self)
         self.recorder.record(self)
         self.timings["record"] += clock() - t0
 
@@ -202,3 +233,6 @@ def run(scenario: Scenario | None = None, **changes) -> Results:
     if changes:
         sc = sc.set(**changes)
     return Sim(sc).run()
+
+
+__all__ = ["Sim", "run", "stream"]

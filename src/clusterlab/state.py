@@ -31,7 +31,23 @@ CHANNELS = LAYERS + ("spillover", "labour", "projects")
 SPILLOVER, LABOUR, PROJECTS = 4, 5, 6
 
 
+def capacity(n: int, cap: int | None = None) -> int:
+    """Room to allocate for n items when the current capacity `cap` (default n) is too
+    small: at least n, and 25% more than `cap` plus 64, so that growing one item at a time
+    costs amortised O(1). One policy for every growing array."""
+    return max(n, int((n if cap is None else cap) * 1.25) + 64)
+
+
+def grown(buf: np.ndarray | None, n: int, dtype=np.float32, tail: tuple = ()) -> np.ndarray:
+    """`buf` if it holds at least n rows, else a new zeroed buffer of `capacity(n)` rows
+    (contents not kept: for scratch space)."""
+    if buf is None or len(buf) < n:
+        return np.zeros((capacity(n),) + tuple(tail), dtype)
+    return buf
+
+
 def _grow(buf: np.ndarray, n: int, cap: int) -> np.ndarray:
+    """A copy of buf's first n rows in a zeroed buffer of cap rows."""
     out = np.zeros((cap,) + buf.shape[1:], buf.dtype)
     out[:n] = buf[:n]
     return out
@@ -39,6 +55,11 @@ def _grow(buf: np.ndarray, n: int, cap: int) -> np.ndarray:
 
 @dataclass
 class Actors:
+    """Every actor's state, one array per field (length N, or N x D for knowledge).
+
+    Mechanisms declare further per-actor arrays (`add_state`); all are grown together when
+    actors are appended, entrants taking each field's default."""
+
     kind: np.ndarray  # int8
     stage: np.ndarray  # int8, -1 for non-firms
     x: np.ndarray  # float32 km
@@ -60,7 +81,6 @@ class Actors:
     last_innovation: np.ndarray = field(default=None)  # int32 step, -10**6 if never
     inflow: np.ndarray = field(default=None)  # float32 N x channels, this step's inflow
     recent: np.ndarray = field(default=None)  # float32 N x channels, smoothed inflow
-    capital: np.ndarray = field(default=None)  # float32 financial buffer (market)
     external_origin: np.ndarray = field(default=None)  # float32 share of knowledge of external origin
     via_focal: np.ndarray = field(default=None)  # float32 share of knowledge of external origin that came through a focal firm
     inflow_external: np.ndarray = field(default=None)  # float32 this step's inflow of external origin
@@ -78,7 +98,9 @@ class Actors:
                          "innov_incremental": np.int32, "innov_radical": np.int32}.get(f.name, np.float32)
                 setattr(self, f.name, np.full(shape, self.DEFAULTS.get(f.name, 0), dtype))
         self._buf = {f.name: getattr(self, f.name) for f in fields(self)}
+        self._default = {name: self.DEFAULTS.get(name, 0) for name in self._buf}
         self._cap = n
+        self.declared: dict[str, tuple] = {}  # states added by mechanisms: name -> (dtype, default, per_domain)
 
     @property
     def n(self) -> int:
@@ -96,21 +118,39 @@ class Actors:
     def is_local(self) -> np.ndarray:
         return self.kind != EXTERNAL
 
+    def add_state(self, name: str, dtype=np.float32, default: float = 0.0, per_domain: bool = False) -> np.ndarray:
+        """Declare a per-actor array `name` (shape N, or N x D with `per_domain`) filled with
+        `default`, kept as `actors.<name>` and grown with the actors; return it. Declaring
+        the same state again returns it; a different declaration of a taken name is an error."""
+        spec = (np.dtype(dtype), default, per_domain)
+        if name in self.declared:
+            if self.declared[name] != spec:
+                raise ValueError(f"actor state {name!r} is declared twice, differently: {self.declared[name]} and {spec}")
+            return getattr(self, name)
+        if name in self._buf or hasattr(type(self), name):
+            raise ValueError(f"actor state {name!r} clashes with a built-in actor field")
+        tail = (self.domains,) if per_domain else ()
+        self._buf[name] = np.full((self._cap,) + tail, default, spec[0])
+        self._default[name] = default
+        self.declared[name] = spec
+        setattr(self, name, self._buf[name][:self.n])
+        return getattr(self, name)
+
     def append(self, count: int, **values) -> np.ndarray:
         """Add `count` actors with the given attribute arrays (others take defaults); return
         their ids. Arrays keep spare capacity, so appending is amortised O(count)."""
         n = self.n
         new_n = n + count
         if new_n > self._cap:
-            self._cap = max(new_n, int(self._cap * 1.25) + 64)
+            self._cap = capacity(new_n, self._cap)
             self._buf = {k: _grow(v, n, self._cap) for k, v in self._buf.items()}
         ids = np.arange(n, new_n)
-        for f in fields(self):
-            view = self._buf[f.name][:new_n]
-            view[n:] = self.DEFAULTS.get(f.name, 0)
-            if f.name in values:
-                view[n:] = values[f.name]
-            setattr(self, f.name, view)
+        for name, buf in self._buf.items():
+            view = buf[:new_n]
+            view[n:] = self._default[name]
+            if name in values:
+                view[n:] = values[name]
+            setattr(self, name, view)
         return ids
 
 
@@ -198,7 +238,7 @@ class Ties:
         if n <= old:
             return
         if n > len(self._start_buf):
-            cap = max(n, int(len(self._start_buf) * 1.25) + 64)
+            cap = capacity(n, len(self._start_buf))
             self._start_buf = _grow(self._start_buf, old, cap)
             self._count_buf = _grow(self._count_buf, old, cap)
             self._cap_buf = _grow(self._cap_buf, old, cap)
@@ -224,7 +264,7 @@ class Ties:
         if k > reuse:
             m = self.m
             need = k - reuse
-            cap = max(m + need, int(m * 1.25) + 64)
+            cap = capacity(m + need, m)
             for name in self.EDGE_FIELDS:
                 setattr(self, name, _grow(getattr(self, name), m, cap))
             spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
@@ -246,7 +286,7 @@ class Ties:
             new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())
             if self.pool_end + need > len(self.nbr):
-                size = max(self.pool_end + need, int(len(self.nbr) * 1.25) + 64)
+                size = capacity(self.pool_end + need, len(self.nbr))
                 self.nbr = _grow(self.nbr, self.pool_end, size)
                 self.tid = _grow(self.tid, self.pool_end, size)
             self.pool_end = _relocate(over, new_cap, self.start, self.count, self.cap,
@@ -274,7 +314,7 @@ class Ties:
     def _scratch(self, n: int) -> np.ndarray:
         """A zeroed int32 array of length >= n for tallies (returned to zeros after use)."""
         if getattr(self, "_tally_buf", None) is None or len(self._tally_buf) < n:
-            self._tally_buf = np.zeros(int(n * 1.25) + 64, np.int32)
+            self._tally_buf = np.zeros(capacity(n), np.int32)
         return self._tally_buf
 
     def remove_actor_ties(self, ids) -> int:
@@ -282,7 +322,7 @@ class Ties:
         ids = np.asarray(ids, np.int64)
         if len(ids) == 0:
             return 0
-        slots = _gather_ties(ids, self.start, self.count, self.tid)
+        slots = _gather(ids, self.start, self.count, self.tid)
         before = self.n_removed
         self.remove(slots)
         return self.n_removed - before
@@ -292,6 +332,23 @@ class Ties:
             self.free = _grow(self.free, self.n_free, max(self.n_free + len(slots), 2 * len(self.free)))
         self.free[self.n_free:self.n_free + len(slots)] = slots
         self.n_free += len(slots)
+
+    def has(self, a, b) -> np.ndarray:
+        """Whether each pair a[k]-b[k] is tied (bool array)."""
+        return _has_tie(self.start, self.count, self.nbr, self.tid,
+                        np.asarray(a, np.int64), np.asarray(b, np.int64))
+
+    def neighbours(self, ids) -> np.ndarray:
+        """The partners of the given actors over live ties, concatenated (with repeats)."""
+        return _gather(np.asarray(ids, np.int64), self.start, self.count, self.nbr)
+
+    def csr(self, rows=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The live network as a symmetric CSR adjacency (indptr, indices sorted within each
+        row, strength weights): every actor's row, or only the rows of `rows` (the others left
+        empty), which is all an ego measure of those actors and their partners reads."""
+        n = len(self.count)
+        rows = np.arange(n, dtype=np.int64) if rows is None else np.unique(np.asarray(rows, np.int64))
+        return _csr_rows(rows, n, self.start, self.count, self.nbr, self.tid, self.w)
 
     def ties_of(self, i: int) -> np.ndarray:
         """Slot ids of actor i's live ties."""
@@ -365,7 +422,46 @@ def _kill(slots, alive, active, moved, a, b, layer, deg):
 
 
 @nb.njit(cache=True)
-def _gather_ties(ids, start, count, tid):
+def tie_slot(start, count, nbr, tid, i, j):
+    """Slot of the live tie i-j in the incidence index, or -1 (scans the shorter list)."""
+    if count[j] < count[i]:
+        i, j = j, i
+    for p in range(start[i], start[i] + count[i]):
+        if nbr[p] == j:
+            return tid[p]
+    return -1
+
+
+@nb.njit(cache=True)
+def _has_tie(start, count, nbr, tid, a, b):
+    """Whether each pair a[k]-b[k] is tied."""
+    out = np.zeros(len(a), np.bool_)
+    for k in range(len(a)):
+        out[k] = tie_slot(start, count, nbr, tid, a[k], b[k]) >= 0
+    return out
+
+
+@nb.njit(cache=True)
+def _csr_rows(rows, n, start, count, nbr, tid, w):
+    indptr = np.zeros(n + 1, np.int64)
+    for i in rows:
+        indptr[i + 1] = count[i]
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    indices = np.empty(indptr[n], np.int32)
+    weights = np.empty(indptr[n], np.float32)
+    for i in rows:
+        s = start[i]
+        order = np.argsort(nbr[s:s + count[i]])
+        for k in range(count[i]):
+            indices[indptr[i] + k] = nbr[s + order[k]]
+            weights[indptr[i] + k] = w[tid[s + order[k]]]
+    return indptr, indices, weights
+
+
+@nb.njit(cache=True)
+def _gather(ids, start, count, pool):
+    """The incidence entries (`tid` or `nbr`) of the given actors, concatenated."""
     n = 0
     for i in ids:
         n += count[i]
@@ -373,7 +469,7 @@ def _gather_ties(ids, start, count, tid):
     n = 0
     for i in ids:
         for p in range(start[i], start[i] + count[i]):
-            out[n] = tid[p]
+            out[n] = pool[p]
             n += 1
     return out
 
@@ -405,6 +501,29 @@ class Technology:
     relevance: np.ndarray  # float32 D, market relevance, sums to 1
     demand: float = 1.0  # market demand level (recession < 1)
     bar: float = 0.0  # extra competitiveness required by global competition
+    recession_until: int = -1  # step at which the running recession ends (-1: none)
 
     def frontier_level(self) -> float:
         return float(np.dot(self.relevance, self.frontier))
+
+    def shift(self, held: np.ndarray, k: int, share: float, jump: float) -> list[int]:
+        """A trajectory shift: move `share` of market relevance to the k domains with the
+        least knowledge `held` (per domain), which the frontier there rises by `jump`;
+        return those domains."""
+        k = min(k, len(held))
+        new = np.argsort(held, kind="stable")[:k]
+        target = np.zeros_like(self.relevance)
+        target[new] = 1.0 / k
+        self.relevance[:] = ((1 - share) * self.relevance + share * target).astype(np.float32)
+        self.frontier[new] *= np.float32(1.0 + jump)
+        return [int(d) for d in new]
+
+    def start_recession(self, demand: float, until: int) -> None:
+        self.demand = demand
+        self.recession_until = until
+
+    def end_recession(self, now: int) -> None:
+        """End the running recession if it is due."""
+        if self.recession_until >= 0 and now >= self.recession_until:
+            self.demand = 1.0
+            self.recession_until = -1

@@ -1,10 +1,11 @@
-"""The mechanisms of one step, in the order they run (MODEL.md section 3).
+"""The built-in mechanisms of one step, in the order they run (docs/odd.md, section 3).
 
 The loop order is written here and only here. Scheduled events (policies, shocks) apply
-first, at the start of the step; after the mechanisms the frontier is updated, the
-knowledge-origin tracer folded in and the recorder writes the step's indicators.
+first, at the start of the step; after the mechanisms comes the bookkeeping (frontier,
+smoothed inflow, knowledge-origin tracer, `clusterlab.bookkeeping`) and the recorder writes
+the step's indicators. `with_mechanisms` places a mechanism of your own in this loop.
 
- 1. technology           the global frontier grows; externals follow it; shocks end
+ 1. technology           the global frontier grows, relevance drifts; externals follow the frontier
  2. absorptive_capacity  each actor's capacity to learn
  3. interaction          which ties are active this step (strength, buzz)
  4. transfer             knowledge moves along active ties (tacit only over strong near ties)
@@ -22,9 +23,8 @@ knowledge-origin tracer folded in and the recorder writes the step's indicators.
 16. depreciation         unused knowledge decays
 """
 
-from ..params import Field, Params
+from ..mechanism import Mechanism
 from .absorptive_capacity import AbsorptiveCapacity
-from .base import Mechanism
 from .cluster_org import ClusterOrganisation
 from .depreciation import Depreciation
 from .focal_firms import FocalFirms
@@ -48,25 +48,23 @@ MECHANISMS: tuple[type[Mechanism], ...] = (
 )
 
 
-class MechanismsConfig(Params):
-    """One table per mechanism, each with `enabled` and its parameters."""
-
-    technology: TechnologyRegime.Params = Field(default_factory=TechnologyRegime.Params)
-    absorptive_capacity: AbsorptiveCapacity.Params = Field(default_factory=AbsorptiveCapacity.Params)
-    interaction: Interaction.Params = Field(default_factory=Interaction.Params)
-    transfer: Transfer.Params = Field(default_factory=Transfer.Params)
-    spillover: Spillover.Params = Field(default_factory=Spillover.Params)
-    labour: Labour.Params = Field(default_factory=Labour.Params)
-    focal_firms: FocalFirms.Params = Field(default_factory=FocalFirms.Params)
-    projects: Projects.Params = Field(default_factory=Projects.Params)
-    cluster_org: ClusterOrganisation.Params = Field(default_factory=ClusterOrganisation.Params)
-    seci: Seci.Params = Field(default_factory=Seci.Params)
-    trust: Trust.Params = Field(default_factory=Trust.Params)
-    network_evolution: NetworkEvolution.Params = Field(default_factory=NetworkEvolution.Params)
-    openness: Openness.Params = Field(default_factory=Openness.Params)
-    innovation: Innovation.Params = Field(default_factory=Innovation.Params)
-    market: Market.Params = Field(default_factory=Market.Params)
-    depreciation: Depreciation.Params = Field(default_factory=Depreciation.Params)
+def with_mechanisms(*extra: type[Mechanism], base: tuple[type[Mechanism], ...] = MECHANISMS
+                    ) -> tuple[type[Mechanism], ...]:
+    """The loop `base` with each extra mechanism placed after the mechanism its `after`
+    names (at the end when `after` is None); one of the same name replaces it in place."""
+    loop = list(base)
+    for cls in extra:
+        names = [m.name for m in loop]
+        if cls.name in names:
+            loop[names.index(cls.name)] = cls
+        elif cls.after is None:
+            loop.append(cls)
+        elif cls.after in names:
+            loop.insert(names.index(cls.after) + 1, cls)
+        else:
+            raise ValueError(f"mechanism {cls.name!r} goes after {cls.after!r}, which is not in the loop "
+                             f"({', '.join(names)})")
+    return tuple(loop)
 
 
-__all__ = ["MECHANISMS", "MechanismsConfig", "Mechanism"] + [m.__name__ for m in MECHANISMS]
+__all__ = ["MECHANISMS", "Mechanism", "with_mechanisms"] + [m.__name__ for m in MECHANISMS]

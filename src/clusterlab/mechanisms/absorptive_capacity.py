@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..params import Field, MechanismParams
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 class AbsorptiveCapacity(Mechanism):

@@ -43,8 +43,9 @@ next step, per organisation and activity. One unit is one action:
    runs earlier in the step and rebuilds `A_i` from `sharing` every step, so raising
    `sharing` (not `A_i` itself) is what persists. The effect starts the next step.
 5. **collaborative R&D** (`share_rnd`): one joint project with member firms, started by
-   `projects.Projects.start` (the organisation coordinates and is not a member; partners
-   are drawn among its neighbours like a focal firm's). Nothing happens while `projects`
+   the shared `joint_projects.JointProjects` under the `projects` mechanism's rules (the
+   organisation coordinates and is not a member; partners are drawn among its neighbours
+   like a focal firm's). Nothing happens while `projects`
    is off.
 
 Actions that find no target (no members, no SME, no untied external) are not carried over.
@@ -61,11 +62,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import connect, has_tie
 from ..params import Field, MechanismParams
 from ..proximity import cognitive
 from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 ACTIVITIES = ("international", "networking", "market_info", "infrastructure", "rnd")
 COUNTERS = ("cluster_org_pipelines", "cluster_org_introductions", "cluster_org_informed",
@@ -86,6 +86,15 @@ def _best(T, E, rows, cols):
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
+    records = {
+        "cluster_org_actions": "activity units spent by cluster organisations this step",
+        "cluster_org_pipelines": "pipelines brokered for member SMEs this step",
+        "cluster_org_introductions": "members introduced to each other this step",
+        "cluster_org_informed": "member SMEs given market information this step",
+        "cluster_org_infrastructure": "member SMEs given access to infrastructure this step",
+        "cluster_org_projects": "joint projects started by cluster organisations this step",
+        "cluster_org_knowledge": "knowledge gained from market information this step",
+    }
 
     class Params(MechanismParams):
         budget: float = Field(60.0, ge=0, description="activity units per year of each cluster organisation")
@@ -161,10 +170,10 @@ class ClusterOrganisation(Mechanism):
             done[2] += self._market_info(sim, members, smes, int(n_act[2]), rng)
             done[3] += self._infrastructure(sim, smes, int(n_act[3]), rng)
             if n_act[4]:
-                projects = sim.mechanism_by_name("projects")
-                done[4] += projects.start(sim, np.full(int(n_act[4]), org), with_leader=False, rng=rng)
+                done[4] += sim.projects.start(a, ties, sim.tech.relevance, sim.t, np.full(int(n_act[4]), org),
+                                              rng, with_leader=False)
         if new_a:
-            made = connect(sim, np.concatenate(new_a), np.concatenate(new_b), rng)
+            made = sim.connect(np.concatenate(new_a), np.concatenate(new_b), rng)
             pipe = made[ties.layer[made] == PIPELINE]
             done[0] += len(pipe)
             done[1] += len(made) - len(pipe)
@@ -191,7 +200,7 @@ class ClusterOrganisation(Mechanism):
         C = self.pars.pipeline_candidates
         cand = ext[rng.integers(0, len(ext), (len(pick), C))]
         cos = cognitive(a, np.repeat(pick, C), cand.ravel()).reshape(cand.shape).astype(np.float64)
-        tied = has_tie(ties.start, ties.count, ties.nbr, np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
+        tied = ties.has(np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
         cos[tied] = -np.inf
         best = np.argmax(cos, axis=1)
         rows = np.arange(len(pick))
@@ -207,7 +216,7 @@ class ClusterOrganisation(Mechanism):
         j = members[rng.integers(0, len(members), 4 * k)]
         ok = i != j
         i, j = i[ok], j[ok]
-        ok = ~has_tie(ties.start, ties.count, ties.nbr, i, j)
+        ok = ~ties.has(i, j)
         i, j = i[ok], j[ok]
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         _, first = np.unique(lo * sim.actors.n + hi, return_index=True)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True)
@@ -48,6 +48,7 @@ def _decay(T, E, kind, alive, rate_t, rate_e, protect, totals):
 
 class Depreciation(Mechanism):
     name = "depreciation"
+    records = {"knowledge_lost": "knowledge lost to depreciation this step"}
 
     class Params(MechanismParams):
         tacit_rate: float = Field(0.004, ge=0, le=1, description="decay of unused tacit knowledge per step")

@@ -23,7 +23,7 @@ import numpy as np
 from ..knowledge import origin_parts
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL, FOCAL, SME, VERTICAL
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True)
@@ -77,6 +77,7 @@ def _train(src, dst, T, A, kind, ext, via, rate, inflow, inflow_ext, inflow_via)
 
 class FocalFirms(Mechanism):
     name = "focal_firms"
+    records = {"trainings": "training occasions of focal firms with their SME partners this step"}
 
     class Params(MechanismParams):
         training_per_year: float = Field(1.0, ge=0, description="training occasions per vertical SME partner per year")

@@ -31,7 +31,7 @@ import numpy as np
 from ..knowledge import blau
 from ..params import Field, MechanismParams
 from ..state import CHANNELS, INSTITUTE, SME, UNIVERSITY
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 # columns of the per-chunk stats after the channels (NC = number of channels):
 # attribution internal, incremental count, radical count, knowledge created
@@ -111,6 +111,12 @@ def _innovate(kind, alive, rd, T, E, frontier, recent, inflow, u, now, mean_fron
 
 class Innovation(Mechanism):
     name = "innovation"
+    records = {
+        "innovations_incremental": "incremental innovations of firms this step",
+        "innovations_radical": "radical innovations of firms this step",
+        **{f"innov_from_{c}": f"innovations attributed to learning channel {c}" for c in CHANNELS},
+        "innov_from_internal": "innovations attributed to in-house sources",
+    }
 
     class Params(MechanismParams):
         incremental_base: float = Field(0.002, ge=0, description="incremental hazard per step of any firm")
@@ -122,7 +128,6 @@ class Innovation(Mechanism):
         radical_rd: float = Field(0.05, ge=0, description="radical hazard per unit of R&D intensity at full diversity")
         radical_size: float = Field(0.2, ge=0, description="explicit knowledge a radical innovation adds (x frontier)")
         research_rate: float = Field(0.005, ge=0, le=1, description="share of their gap to the frontier universities and institutes close per step")
-        attribution_memory: float = Field(0.9, ge=0, lt=1, description="per-step persistence of the inflow memory used for attribution")
         internal_weight: float = Field(0.01, gt=0, description="weight of in-house sources in attribution (knowledge units)")
 
     def init(self, sim) -> None:
@@ -136,7 +141,7 @@ class Innovation(Mechanism):
                   float(tech.frontier.mean()), p.incremental_base, p.incremental_rd,
                   p.incremental_knowledge, p.incremental_diversity, p.incremental_size,
                   p.radical_base, p.radical_rd, p.radical_size, p.research_rate,
-                  p.attribution_memory, p.internal_weight, a.innov_incremental,
+                  sim.scenario.knowledge.inflow_memory, p.internal_weight, a.innov_incremental,
                   a.innov_radical, a.last_innovation, self.stats)
         s = self.stats.sum(axis=0)
         NC = len(CHANNELS)

@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
@@ -36,6 +36,7 @@ def _activate(alive, w, dist, u, base, sw, bw, inv_km, now, active, last_use):
 
 class Interaction(Mechanism):
     name = "interaction"
+    records = {"active_ties": "ties active this step"}
 
     class Params(MechanismParams):
         base: float = Field(0.05, ge=0, le=1, description="activation probability of any tie")

@@ -53,8 +53,8 @@ import numpy as np
 from ..knowledge import origin_parts
 from ..params import Field, MechanismParams
 from ..spatial import Grid, rebuild_due
-from ..state import EXTERNAL, FOCAL, LABOUR, SME
-from .base import Mechanism
+from ..state import EXTERNAL, FOCAL, LABOUR, SME, grown
+from ..mechanism import Mechanism, State
 
 N_CHUNKS = 256  # fixed, so results do not depend on the number of threads
 TRIES = 4  # as Grid.pick_near
@@ -215,6 +215,7 @@ def _lose(chunk_start, src, cnt, dst, gap, T, size, f_loss):
 
 class Labour(Mechanism):
     name = "labour"
+    records = {"labour_moves": "workers who moved between cluster firms this step"}
 
     class Params(MechanismParams):
         mobility: float = Field(0.05, ge=0, le=1, description="share of employees who move to another cluster firm in a year")
@@ -224,27 +225,24 @@ class Labour(Mechanism):
         carry: float = Field(0.3, ge=0, le=1, description="share of a mover's per-head tacit knowledge advantage that is personal and moves with them")
         source_loss: float = Field(0.1, ge=0, le=1, description="share of that advantage the source loses (not brought back by the replacement)")
 
+    states = (State("labour_leavers", np.int32, 0, "scratch: workers leaving the firm this step", record=False),)
+
     def init(self, sim) -> None:
         self._build(sim)
         self.chunk_total = np.zeros(N_CHUNKS, np.int64)
         self.chunk_start = np.zeros(N_CHUNKS + 1, np.int64)
         self.bucket_start = np.zeros(N_CHUNKS + 1, np.int64)
         self.totals = np.zeros(N_CHUNKS)
-        self.leavers = np.zeros(0, np.int32)
-        self.src = np.zeros(0, np.int64)
-        self._size(sim.actors.n, 0)
+        self.src = self.cnt = self.dst = self.order = self.origin = self.snap = None
 
-    def _size(self, n: int, moves: int) -> None:
-        if len(self.leavers) < n:
-            self.leavers = np.zeros(int(n * 1.25) + 64, np.int32)
-        if len(self.src) < moves:
-            cap = int(moves * 1.25) + 64
-            self.src = np.zeros(cap, np.int64)
-            self.cnt = np.zeros(cap, np.int32)
-            self.dst = np.zeros(cap, np.int64)
-            self.order = np.zeros(cap, np.int64)
-            self.origin = np.zeros((cap, 2), np.float32)
-            self.snap = np.zeros((cap, self.domains), np.float32)
+    def _size(self, moves: int) -> None:
+        """Per-move arrays for at least `moves` moves."""
+        self.src = grown(self.src, moves, np.int64)
+        self.cnt = grown(self.cnt, moves, np.int32)
+        self.dst = grown(self.dst, moves, np.int64)
+        self.order = grown(self.order, moves, np.int64)
+        self.origin = grown(self.origin, moves, np.float32, (2,))
+        self.snap = grown(self.snap, moves, np.float32, (self.domains,))
 
     def _build(self, sim) -> None:
         a = sim.actors
@@ -263,16 +261,15 @@ class Labour(Mechanism):
         n = a.n
         if rebuild_due(sim, self.built_t, self.built_n):
             self._build(sim)
-        self._size(n, 0)
         rng = sim.rng("labour")
         u = rng.random(n, dtype=np.float32)
-        leavers = self.leavers[:n]
+        leavers = a.labour_leavers
         _leavers(a.kind, a.alive, a.size, u, p.mobility / spy, leavers, self.chunk_total)
         np.cumsum(self.chunk_total, out=self.chunk_start[1:])
         M = int(self.chunk_start[-1])
         if M == 0:
             return
-        self._size(n, M)
+        self._size(M)
         src, cnt, dst, snap = self.src[:M], self.cnt[:M], self.dst[:M], self.snap[:M]
         seeds = rng.integers(0, 2**63 - 1, size=M, dtype=np.int64)
         g = self.grid

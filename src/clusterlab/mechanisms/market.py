@@ -38,10 +38,10 @@ One pass over the firms per step does, for each firm i:
   unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy profits, so some
   capable firms fail and some weak ones survive for a while).
 - Costs per year: wages size_i (one annual wage each), R&D rd_i * R_i, and pipelines
-  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `pipeline_cost` (per step, in
-  revenue units) and `subsidy` (share paid by policy: events `subsidise_pipelines`,
-  `cut_support`) read from the openness module, so there is one knob (0.02 per step and no
-  subsidy if that module lacks them). Fixed costs are wages + pipelines.
+  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `network.pipeline_cost` (per
+  step, in revenue units) and `network.pipeline_subsidy` (share paid by policy: events
+  `subsidise_pipelines`, `cut_support`), the same keys `openness` weighs. Fixed costs are
+  wages + pipelines.
 - Capital: capital_i += (R_i - costs_i) / spy. Firms start (and spin-offs enter) with
   `capital_years` of fixed costs; capital above `capital_cap_years` of fixed costs is paid
   out to the owners (it leaves the model; `sim.stats["payout"]`).
@@ -80,18 +80,16 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import connect
 from ..params import Field, MechanismParams
 from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
-from .base import Mechanism
+from ..mechanism import Mechanism, State
 
 N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
 # per-chunk sums: firms, sum of k (for the next step's mean), revenue, profit, spin-offs, payout
 S_COUNT, S_K, S_REVENUE, S_PROFIT, S_SPAWN, S_PAYOUT = range(6)
 EXIT, SPAWN = 1, 2  # events of a firm in a step
 INV24 = 1.0 / (1 << 24)
-PIPELINE_COST = 0.02  # per step, if no openness module sets `pipeline_cost`
 SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit variance
 
 
@@ -169,6 +167,14 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
 
 class Market(Mechanism):
     name = "market"
+    records = {
+        "entries": "spin-offs that entered this step",
+        "exits": "firms that exited this step",
+        "exits_focal": "focal firms that exited this step",
+        "revenue": "revenue of all firms this step (revenue units)",
+        "profit": "profit of all firms this step (revenue units)",
+        "payout": "capital paid out to owners this step (revenue units)",
+    }
 
     class Params(MechanismParams):
         value_added: float = Field(1.15, gt=0, description="yearly value added per employee of an average firm at normal demand, in annual wages")
@@ -190,11 +196,21 @@ class Market(Mechanism):
         spinoff_ties: int = Field(3, ge=0, le=100, description="most of the parent's partners a spin-off is tied to")
         parent_tie_strength: float = Field(0.7, gt=0, le=1, description="strength of the tie between a spin-off and its parent")
 
-    # -- set-up and growth ---------------------------------------------------------------
+    states = (
+        State("capital", np.float32, 0.0, "financial buffer (revenue units)"),
+        State("revenue", np.float32, 0.0, "revenue (value added) in the last step (revenue units)"),
+        State("profit", np.float32, 0.0, "profit in the last step: revenue net of R&D, wages and pipelines (revenue units)"),
+        State("rd_target", np.float32, 0.0, "R&D intensity the firm returns to when not under financial stress", record=False),
+        State("normal_size", np.float32, 0.0, "employees a spin-off grows to", record=False),
+        State("fortune", np.float32, 0.0, "log fortune with customers, AR(1)", record=False),
+        State("market_k", np.float32, 0.0, "scratch: competitiveness this step", record=False),
+        State("market_event", np.int8, 0, "scratch: exit or spin-off this step", record=False),
+    )
+
+    # -- set-up ---------------------------------------------------------------------------
     def init(self, sim) -> None:
         a = sim.actors
         self.n = 0
-        self._alloc(a.n)
         self._track(sim)
         L = max(sim.scenario.population.stages, int(a.stage.max(initial=0)) + 1)
         self.stages = L
@@ -207,42 +223,25 @@ class Market(Mechanism):
         self.sums = np.zeros((N_CHUNKS, 6))
         self.employment = np.zeros((N_CHUNKS, L))
 
-    def _alloc(self, n: int) -> None:
-        cap = int(n * 1.25) + 64
-        old = self.n
-        grow = lambda buf, dt: np.concatenate([buf[:old], np.zeros(cap - old, dt)]) if old else np.zeros(cap, dt)  # noqa: E731
-        self.rd_target = grow(getattr(self, "rd_target", None), np.float32)
-        self.size0 = grow(getattr(self, "size0", None), np.float32)
-        self.k = np.zeros(cap, np.float32)
-        self.z = grow(getattr(self, "z", None), np.float32)
-        self.revenue = grow(getattr(self, "revenue", None), np.float32)
-        self.profit = grow(getattr(self, "profit", None), np.float32)
-        self.event = np.zeros(cap, np.int8)
-
     def _track(self, sim) -> None:
         """Targets of actors not seen yet (the initial ones, or entrants made elsewhere):
         their R&D intensity and size now; firms without capital get the starting capital."""
         a = sim.actors
-        if a.n > len(self.rd_target):
-            self._alloc(a.n)
         if a.n == self.n:
             return
         new = np.arange(self.n, a.n)
-        self.rd_target[new] = a.rd[new]
-        self.size0[new] = a.size[new]
+        a.rd_target[new] = a.rd[new]
+        a.normal_size[new] = a.size[new]
         firm = new[(a.kind[new] <= SME) & (a.capital[new] == 0)]
         a.capital[firm] = self.pars.capital_years * self._fixed_costs(sim, firm)
         self.n = a.n
 
-    def _pipeline_cost(self, sim) -> float:
-        """Yearly cost of one pipeline net of the policy subsidy: the openness module's
-        `pipeline_cost` (per step) and `subsidy` (validated to [0, 1]); PIPELINE_COST and no
-        subsidy in a custom mechanism list without openness."""
-        try:
-            op = sim.mechanism_by_name("openness").pars
-        except KeyError:
-            return PIPELINE_COST * sim.scenario.steps_per_year
-        return op.pipeline_cost * sim.scenario.steps_per_year * (1.0 - op.subsidy)
+    @staticmethod
+    def _pipeline_cost(sim) -> float:
+        """Yearly cost of one pipeline to the firm: `network.pipeline_cost` per step, net of
+        the policy's `network.pipeline_subsidy`."""
+        net = sim.scenario.network
+        return net.pipeline_cost * sim.scenario.steps_per_year * (1.0 - net.pipeline_subsidy)
 
     def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
         a = sim.actors
@@ -271,12 +270,12 @@ class Market(Mechanism):
         _account(a.T, a.E, tech.relevance.astype(np.float32), 1.0 / max(tech.frontier_level(), 1e-12),
                  a.kind, a.alive, a.stage, a.size, a.rd, a.capital, sim.ties.deg, float(tech.bar),
                  k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
-                 self.z[:n], u, keep, p.luck * np.sqrt(1.0 - keep * keep),
+                 a.fortune, u, keep, p.luck * np.sqrt(1.0 - keep * keep),
                  self._pipeline_cost(sim), 1.0 / spy, p.capital_cap_years, p.stress_years,
-                 self.rd_target[:n], p.rd_floor, 1.0 - per_year(p.rd_adjust), self.size0[:n],
+                 a.rd_target, p.rd_floor, 1.0 - per_year(p.rd_adjust), a.normal_size,
                  (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
-                 max((p.value_added - 1.0) / p.value_added, 1e-3), self.k[:n],
-                 self.revenue[:n], self.profit[:n], self.event[:n],
+                 max((p.value_added - 1.0) / p.value_added, 1e-3), a.market_k,
+                 a.revenue, a.profit, a.market_event,
                  self.sums, self.employment)
         s = self.sums.sum(axis=0)
         if s[S_COUNT] > 0:
@@ -286,8 +285,8 @@ class Market(Mechanism):
         st["revenue"] += s[S_REVENUE]
         st["profit"] += s[S_PROFIT]
         st["payout"] += s[S_PAYOUT]
-        ids = np.flatnonzero(self.event[:n])
-        ev = self.event[ids]
+        ids = np.flatnonzero(a.market_event)
+        ev = a.market_event[ids]
         # exits
         gone = ids[ev == EXIT]
         if len(gone):
@@ -331,13 +330,13 @@ class Market(Mechanism):
         slot = ties.start[parents][:, None] + np.minimum(pick, np.maximum(cnt[:, None] - 1, 0))
         src = np.concatenate([np.broadcast_to(ids[:, None], pick.shape)[has], ids])
         dst = np.concatenate([ties.nbr[slot[has]], parents])
-        made = connect(sim, src, dst, rng)
+        made = sim.connect(src, dst, rng)
         nn = np.int64(a.n)
         key = np.minimum(ids, parents).astype(np.int64) * nn + np.maximum(ids, parents)
         to_parent = np.isin(ties.a[made].astype(np.int64) * nn + ties.b[made], key)
         ties.w[made[to_parent]] = p.parent_tie_strength
         self._track(sim)  # their R&D targets
-        self.size0[ids] = normal
+        a.normal_size[ids] = normal
         a.capital[ids] = p.capital_years * self._fixed_costs(sim, ids)
         sim.stats["entries"] += K
         return ids

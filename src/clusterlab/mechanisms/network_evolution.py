@@ -68,12 +68,12 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import connect
 from ..params import Field, MechanismParams
+from ..knowledge import dot_pairs
 from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
-from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, PIPELINE, SME
-from .base import Mechanism
+from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, PIPELINE, SME, grown
+from ..mechanism import Mechanism
 
 N_CHUNKS = 256  # fixed, so results do not depend on the number of threads
 ROUTES = ("closure", "proximity", "brokerage")
@@ -123,24 +123,9 @@ def _gather(buf, counts, m):
     return out
 
 
-@nb.njit(parallel=True, cache=True)
-def _dot_pairs(P, a, b, out):
-    """Cosine of unit profiles P for pairs a[k]-b[k] (per-pair outputs: the same result on
-    any thread count)."""
-    D = P.shape[1]
-    for k in nb.prange(len(a)):
-        i = a[k]
-        j = b[k]
-        s = 0.0
-        for d in range(D):
-            s += P[i, d] * P[j, d]
-        out[k] = min(1.0, max(0.0, s))
-
-
-
-
 class NetworkEvolution(Mechanism):
     name = "network_evolution"
+    records = {f"ties_created_{route}": f"ties created this step by {route}" for route in ROUTES}
 
     class Params(MechanismParams):
         grow: float = Field(0.05, ge=0, le=1, description="share of the gap to full strength gained per step in which knowledge moved over the tie")
@@ -187,12 +172,9 @@ class NetworkEvolution(Mechanism):
         p, ties, spy = self.pars, sim.ties, sim.scenario.steps_per_year
         if rebuild_due(sim, self._grid_t, self._grid_n):
             self._build_grids(sim)
-        for route in ROUTES:
-            sim.stats[f"ties_created_{route}"] += 0.0
         rng = sim.rng("evolution")
         # 1. strength; candidates for dissolution
-        if len(self._buf) < ties.m:
-            self._buf = np.empty(int(ties.m * 1.25) + 64, np.int32)
+        self._buf = grown(self._buf, ties.m, np.int32)
         decay = 1.0 - (1.0 - p.decay) ** (1.0 / spy)
         _strength_pass(ties.alive, ties.moved, ties.born, ties.last_use, ties.layer, ties.w, sim.t,
                        self._t0, p.grow, decay, p.dissolve_below, p.idle_years * spy, self._buf, self._counts)
@@ -217,7 +199,7 @@ class NetworkEvolution(Mechanism):
         if len(P) < sim.actors.n:  # actors appended after the profiles were taken
             return cognitive(sim.actors, a, b).astype(np.float64)
         out = np.empty(len(a), np.float64)
-        _dot_pairs(P, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
+        dot_pairs(P, np.asarray(a, np.int64), np.asarray(b, np.int64), out)
         return out
 
     def _create(self, sim, rng: np.random.Generator) -> None:
@@ -248,7 +230,7 @@ class NetworkEvolution(Mechanism):
             ok = u < np.minimum(geo * (1.0 + p.cognitive_weight), 1.0)
             i, j, u, geo = i[ok], j[ok], u[ok], geo[ok]
             q = np.minimum(geo * (1.0 + p.cognitive_weight * self._cognitive(sim, i, j)), 1.0)
-            made = connect(sim, i[u < q], j[u < q], rng)
+            made = sim.connect(i[u < q], j[u < q], rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
 
     @staticmethod

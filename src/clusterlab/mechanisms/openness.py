@@ -1,4 +1,4 @@
-"""Openness strategy: pipelines cost, local imitation is free (seed 002, "The lock-in of
+"""Openness strategy: pipelines cost, local imitation is free (Wang 2013, "The lock-in of
 localized innovation network": "knowledge flows through external linkage are not automatic
 and participation is not free. So, most clustering enterprises might select an 'inward
 looking' innovation strategy"; Bathelt, Malmberg & Maskell 2004; Schmitz 1999 on free
@@ -9,7 +9,7 @@ it (a random draw per firm and step):
 
 - a firm with pipelines weighs what they brought against what they cost,
       value = value_per_knowledge * recent pipeline inflow   (smoothed, `actors.recent`)
-      cost  = pipelines * pipeline_cost * (1 - subsidy)
+      cost  = pipelines * network.pipeline_cost * (1 - network.pipeline_subsidy)
       o += adapt * (value - cost) / (value + cost)
 - a firm without pipelines cannot see what they would bring; it imitates the openness of
   its most knowledgeable local partner (o += imitation * (o_best - o)): conformism, which
@@ -17,8 +17,8 @@ it (a random draw per firm and step):
 Then the firm moves its pipelines one step toward its target, round(rate * o), with rate the
 network's `focal_pipelines` or `sme_pipelines`: it drops its weakest pipeline or opens one
 to an external partner in its own field or, with probability `explore`, in a field drawn
-by market relevance (`network.pick_externals`). The `market` charges the pipeline cost; `subsidy` is the
-share paid by policy (events `subsidise_pipelines`, `cut_support`).
+by market relevance (`network.pick_externals`). The `market` charges the same pipeline cost;
+the subsidy is the share paid by policy (events `subsidise_pipelines`, `cut_support`).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import connect, pick_externals
+from ..network import pick_externals
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True)
@@ -65,10 +65,10 @@ def _weakest_pipeline(ids, start, count, tid, layer, w):
 
 class Openness(Mechanism):
     name = "openness"
+    records = {"pipelines_opened": "pipelines opened by openness reviews this step",
+               "pipelines_dropped": "pipelines dropped by openness reviews this step"}
 
     class Params(MechanismParams):
-        pipeline_cost: float = Field(0.02, ge=0, description="cost of one pipeline per step (revenue units, see market)")
-        subsidy: float = Field(0.0, ge=0, le=1, description="share of pipeline costs paid by policy")
         value_per_knowledge: float = Field(6.0, ge=0, description="what a firm reckons a unit of pipeline inflow is worth (revenue units)")
         review_per_year: float = Field(1.0, ge=0, description="openness reviews per firm per year")
         adapt: float = Field(0.1, ge=0, le=1, description="largest change of openness in one review")
@@ -85,7 +85,8 @@ class Openness(Mechanism):
             return
         pipes = ties.deg[ids, PIPELINE].astype(np.float64)
         value = p.value_per_knowledge * a.recent[ids, PIPELINE].astype(np.float64)
-        cost = pipes * p.pipeline_cost * (1.0 - p.subsidy)
+        net = sim.scenario.network
+        cost = pipes * net.pipeline_cost * (1.0 - net.pipeline_subsidy)
         o = a.openness[ids].astype(np.float64)
         has = pipes > 0
         denom = np.where(value + cost > 0, value + cost, 1.0)
@@ -97,7 +98,6 @@ class Openness(Mechanism):
         a.openness[ids] = np.clip(o, 0.0, 1.0).astype(np.float32)
 
         # one step toward the target number of pipelines
-        net = sim.scenario.network
         rate = np.where(a.kind[ids] == FOCAL, net.focal_pipelines, net.sme_pipelines)
         target = np.round(rate * a.openness[ids])
         drop = ids[pipes > target]
@@ -106,6 +106,6 @@ class Openness(Mechanism):
         ties.remove(weakest)
         add = ids[pipes < target]
         partner = pick_externals(a, add, rng, sim.tech.relevance, p.explore)
-        made = connect(sim, add[partner >= 0], partner[partner >= 0], rng)
+        made = sim.connect(add[partner >= 0], partner[partner >= 0], rng)
         sim.stats["pipelines_dropped"] += float(len(weakest))
         sim.stats["pipelines_opened"] += float(len(made))

@@ -1,24 +1,14 @@
-"""Joint projects: collective innovation (MODEL.md section 3, "collective innovation";
-seed 000; seed 002, "The role of focal firms"; Lorenzoni & Baden-Fuller 1995 on the
-strategic centre; Sakakibara 1997 on R&D consortia; Gulati 1995 on partner choice).
+"""Joint projects: collective innovation (Wang & Wang 2012; Wang 2013, "The role of focal
+firms"; Lorenzoni & Baden-Fuller 1995 on the strategic centre; Sakakibara 1997 on R&D
+consortia; Gulati 1995 on partner choice).
 
 **Start.** Each step every alive focal firm leads a new project with probability
-``1 - exp(-lead_rate / steps_per_year)``; cluster organisations start projects through
-`Projects.start` (module `cluster_org`, its collaborative-R&D activity). The members are
-the leading focal firm (a cluster organisation coordinates but is not a member) plus up to
-`size` partners drawn without replacement from the leader's live network neighbours
-(firms and local institutions; no externals, no cluster organisations), with weight
-
-    weight_j = w_lj * trust_lj * (institution_weight if j is a university or institute)
-
-(Efraimidis-Spirakis sampling: the `size` largest ``log(u) / weight``). Partners are chosen
-among those the leader knows and trusts (Gulati 1995: alliances follow prior ties;
-Lorenzoni & Baden-Fuller 1995: the strategic centre builds on its web of partners); research
-organisations are favoured as R&D partners (seed 002, multi-angle learning: firms "focus on
-the cooperative innovation and technology development with the institutions"). A project
-needs at least two members. Its focus is the `focus_domains` domains with the largest
-``rho[d] * s[d]``, where ``s`` is the members' mean knowledge-share profile
-(``s[d] = mean_m K_m[d] / sum_d K_m[d]``): what the market wants and the team can do.
+``1 - exp(-lead_rate / steps_per_year)``. Projects are formed in the shared
+`joint_projects.JointProjects` under this mechanism's rules (`size`, `institution_weight`,
+`duration`): the leader and up to `size` trusted partners among its neighbours, research
+organisations favoured (see that module). Cluster organisations open projects there too
+(`cluster_org`, collaborative R&D). A project's focus is its `focus_domains` best-ranked
+domains (relevance x the team's knowledge profile).
 
 **End.** A project runs `duration` steps. At its end, over the members still alive, it
 succeeds with probability
@@ -35,7 +25,7 @@ succeeds with probability
   Success rises monotonically with it; Nooteboom's "too distant to understand" limit acts
   on what each member learns (absorptive capacity), not on success.
 - ``trust`` = mean trust on the live ties between members (0.5 if there are none): trust
-  lowers the "worry of unfair revenue" that blocks joint work (seed 002; Kale et al. 2000).
+  lowers the "worry of unfair revenue" that blocks joint work (Wang 2013; Kale et al. 2000).
 
 On success every alive member i gains explicit knowledge in every domain d,
 
@@ -51,21 +41,20 @@ cluster stays behind after a technology shift, P8). The gain is recorded as lear
 `projects` (``inflow[:, PROJECTS]``, ``flow_projects``, ``flow_explicit``,
 ``seci_combination``); the learned part carries the external-origin shares of the best
 member of each domain (`knowledge.origin_parts`), the created part is local. Members not
-yet tied become tied (`network.connect`: collaboration creates ties). Trust on the ties
+yet tied become tied (`sim.connect`: collaboration creates ties). Trust on the ties
 among members rises by ``trust_gain * (1 - trust)`` on success and falls by
 ``trust_loss * trust`` on failure; these ties count as used (``last_use``).
 
 **Response to shocks.** Under market pressure, pressure = (1 - demand) + competitiveness
 bar (events `recession`, `global_competition`), SMEs too lead projects, each with
 probability ``1 - exp(-pressure_rate * pressure / steps_per_year)`` per step: shocks
-stimulate collaboration (seed 004: "successive industry shocks appear to have fostered
+stimulate collaboration (Oxborrow 2012: "successive industry shocks appear to have fostered
 collaboration and innovation"; Doeringer et al. 2009), proposition P11.
 
-Members that exit drop out; a project with no member alive at its end fails. State is
-kept in arrays (leader, start, end, focus, a flat member array with offsets), never one
-Python object per project. Switched off, running projects pause and no new ones start.
-Counters: ``projects_started``, ``projects_succeeded``, ``projects_failed``,
-``projects_running``, ``projects_created`` (knowledge created), ``flow_projects``.
+Members that exit drop out; a project with no member alive at its end fails. Switched off,
+running projects pause and no new ones start. Columns: ``projects_succeeded``,
+``projects_failed``, ``projects_created`` (knowledge created), ``projects_started_under_pressure``
+(the recorder counts ``projects_started`` and ``projects_running`` from the shared state).
 """
 
 from __future__ import annotations
@@ -74,93 +63,13 @@ import numba as nb
 import numpy as np
 
 from ..knowledge import origin_parts
-from ..network import connect
 from ..params import Field, MechanismParams
-from ..state import CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, PROJECTS, SME, UNIVERSITY
-from .base import Mechanism
+from ..joint_projects import Rules
+from ..state import EXTERNAL, FOCAL, PROJECTS, SME, tie_slot
+from ..mechanism import Mechanism
 
 # per-step totals written by _finish
 N_SUCC, N_FAIL, LEARNED, CREATED = 0, 1, 2, 3
-
-
-@nb.njit(cache=True)
-def _recruit(leaders, with_leader, start, count, nbr, tid, w, trust, kind, alive, u, uoff,
-             size, inst_weight, out, nout):
-    """Members of one new project per leader: the leader (if `with_leader`) and up to `size`
-    partners among its live neighbours, weighted sampling without replacement."""
-    keys = np.empty(size)
-    ids = np.empty(size, np.int64)
-    for k in range(len(leaders)):
-        ld = leaders[k]
-        filled = 0
-        s = start[ld]
-        for p in range(count[ld]):
-            j = nbr[s + p]
-            kj = kind[j]
-            if not alive[j] or kj == EXTERNAL or kj == CLUSTER_ORG or j == ld:
-                continue
-            wt = w[tid[s + p]] * trust[tid[s + p]]
-            if kj == UNIVERSITY or kj == INSTITUTE:
-                wt *= inst_weight
-            if wt <= 0.0:
-                continue
-            key = np.log(1.0 - u[uoff[k] + p]) / wt  # larger is better
-            if filled < size:
-                q = filled
-                filled += 1
-            elif key > keys[size - 1]:
-                q = size - 1
-            else:
-                continue
-            while q > 0 and keys[q - 1] < key:  # keep keys sorted, largest first
-                keys[q] = keys[q - 1]
-                ids[q] = ids[q - 1]
-                q -= 1
-            keys[q] = key
-            ids[q] = j
-        base = k * (size + 1)
-        m = 0
-        if with_leader:
-            out[base] = ld
-            m = 1
-        for q in range(filled):
-            out[base + m] = ids[q]
-            m += 1
-        nout[k] = m
-
-
-@nb.njit(cache=True)
-def _focus(moff, mem, T, E, relevance, out):
-    """Each project's domains ranked by relevance x mean share profile of the members
-    (its focus is the first `focus_domains` of them)."""
-    D = T.shape[1]
-    s = np.empty(D)
-    for k in range(len(moff) - 1):
-        s[:] = 0.0
-        for q in range(moff[k], moff[k + 1]):
-            i = mem[q]
-            tot = 0.0
-            for d in range(D):
-                tot += T[i, d] + E[i, d]
-            if tot > 0.0:
-                for d in range(D):
-                    s[d] += (T[i, d] + E[i, d]) / tot
-        for d in range(D):
-            s[d] = -relevance[d] * (s[d] + 1e-12)
-        order = np.argsort(s, kind="mergesort")  # stable: ties go to the lower domain
-        for f in range(D):
-            out[k, f] = order[f]
-
-
-@nb.njit(cache=True)
-def _tie_slot(start, count, nbr, tid, i, j):
-    """Slot of the live tie i-j, or -1 (scans the shorter incidence list)."""
-    if count[j] < count[i]:
-        i, j = j, i
-    for p in range(start[i], start[i] + count[i]):
-        if nbr[p] == j:
-            return tid[p]
-    return -1
 
 
 @nb.njit(cache=True)
@@ -212,7 +121,7 @@ def _finish(ending, moff, mem, focus, T, E, A, alive, kind, ext, via, start, cou
         tn = 0
         for q in range(n):
             for r in range(q + 1, n):
-                t = _tie_slot(start, count, nbr, tid, m[q], m[r])
+                t = tie_slot(start, count, nbr, tid, m[q], m[r])
                 if t >= 0:
                     tsum += trust[t]
                     tn += 1
@@ -222,7 +131,7 @@ def _finish(ending, moff, mem, focus, T, E, A, alive, kind, ext, via, start, cou
         success[k] = ok
         for q in range(n):
             for r in range(q + 1, n):
-                t = _tie_slot(start, count, nbr, tid, m[q], m[r])
+                t = tie_slot(start, count, nbr, tid, m[q], m[r])
                 if t >= 0:
                     if ok:
                         trust[t] += gain * (1.0 - trust[t])
@@ -279,6 +188,12 @@ def _finish(ending, moff, mem, focus, T, E, A, alive, kind, ext, via, start, cou
 
 class Projects(Mechanism):
     name = "projects"
+    records = {
+        "projects_succeeded": "joint projects that ended successfully this step",
+        "projects_failed": "joint projects that ended without success this step",
+        "projects_created": "knowledge created by successful projects this step",
+        "projects_started_under_pressure": "joint projects started by SMEs under market pressure this step",
+    }
 
     class Params(MechanismParams):
         lead_rate: float = Field(0.3, ge=0, description="projects each focal firm starts per year")
@@ -296,107 +211,58 @@ class Projects(Mechanism):
         trust_loss: float = Field(0.1, ge=0, le=1, description="share of trust lost on ties among members after a failure")
 
     def init(self, sim) -> None:
-        D = sim.actors.domains
-        self.leader = np.zeros(0, np.int32)
-        self.begin = np.zeros(0, np.int32)
-        self.end = np.zeros(0, np.int32)
-        self.by_org = np.zeros(0, bool)
-        self.focus = np.zeros((0, D), np.int16)  # domains ranked, best first
-        self.moff = np.zeros(1, np.int64)
-        self.mem = np.zeros(0, np.int32)
         self.totals = np.zeros(4)
+        (self._open if self.pars.enabled else self.off)(sim)
 
-    @property
-    def running(self) -> int:
-        return len(self.leader)
+    def _open(self, sim) -> None:
+        """Set the formation rules of joint projects (a `set` event may have changed them)."""
+        p = self.pars
+        sim.projects.rules = Rules(size=p.size, institution_weight=p.institution_weight, duration=p.duration)
 
-    def members(self, k: int) -> np.ndarray:
-        """Member ids of running project k (alive or not)."""
-        return self.mem[self.moff[k]:self.moff[k + 1]].copy()
+    def off(self, sim) -> None:
+        sim.projects.rules = None  # running projects pause, none start
 
-    # -- starting ----------------------------------------------------------------------
-    def start(self, sim, leaders, with_leader: bool = True, rng: np.random.Generator | None = None) -> int:
-        """Start one project per leader (repeat a leader for several). Focal firms lead as
-        members (`with_leader`); a cluster organisation coordinates without being one.
-        Partners are drawn with `rng` (default: the "projects" stream). Returns how many
-        started (a project needs two members). Does nothing while the module is off."""
-        if not self.pars.enabled:
-            return 0
-        leaders = np.asarray(leaders, np.int64)
-        if len(leaders) == 0:
-            return 0
-        p, a, ties = self.pars, sim.actors, sim.ties
-        rng = sim.rng("projects") if rng is None else rng
-        cnt = ties.count[leaders].astype(np.int64)
-        uoff = np.zeros(len(leaders), np.int64)
-        np.cumsum(cnt[:-1], out=uoff[1:])
-        u = rng.random(int(cnt.sum()))
-        out = np.empty(len(leaders) * (p.size + 1), np.int64)
-        nout = np.zeros(len(leaders), np.int64)
-        _recruit(leaders, with_leader, ties.start, ties.count, ties.nbr, ties.tid, ties.w, ties.trust,
-                 a.kind, a.alive, u, uoff, p.size, p.institution_weight, out, nout)
-        ok = nout >= 2
-        if not ok.any():
-            return 0
-        leaders, nout = leaders[ok], nout[ok]
-        rows = np.flatnonzero(ok)
-        sel = (rows[:, None] * (p.size + 1) + np.arange(p.size + 1)[None, :])
-        mem = out[sel][np.arange(p.size + 1)[None, :] < nout[:, None]]
-        moff = np.zeros(len(leaders) + 1, np.int64)
-        np.cumsum(nout, out=moff[1:])
-        focus = np.zeros((len(leaders), a.domains), np.int16)
-        _focus(moff, mem, a.T, a.E, sim.tech.relevance.astype(np.float64), focus)
-        k = len(leaders)
-        self.leader = np.concatenate([self.leader, leaders.astype(np.int32)])
-        self.begin = np.concatenate([self.begin, np.full(k, sim.t, np.int32)])
-        self.end = np.concatenate([self.end, np.full(k, sim.t + p.duration, np.int32)])
-        self.by_org = np.concatenate([self.by_org, np.full(k, not with_leader)])
-        self.focus = np.concatenate([self.focus, focus])
-        self.moff = np.concatenate([self.moff, self.moff[-1] + moff[1:]])
-        self.mem = np.concatenate([self.mem, mem.astype(np.int32)])
-        sim.stats["projects_started"] += k
-        if not with_leader:
-            sim.stats["projects_started_by_cluster_org"] += k
-        return k
+    def _lead(self, sim, leaders) -> int:
+        return sim.projects.start(sim.actors, sim.ties, sim.tech.relevance, sim.t, leaders, sim.rng("projects"))
 
     # -- the step ----------------------------------------------------------------------
     def step(self, sim) -> None:
         p, a = self.pars, sim.actors
+        self._open(sim)
         self._finish(sim)
         spy = sim.scenario.steps_per_year
         if p.lead_rate > 0:
             focal = np.flatnonzero((a.kind == FOCAL) & a.alive)
             chance = 1.0 - np.exp(-p.lead_rate / spy)
-            leaders = focal[sim.rng("projects").random(len(focal)) < chance]
-            self.start(sim, leaders)
+            self._lead(sim, focal[sim.rng("projects").random(len(focal)) < chance])
         pressure = max(0.0, 1.0 - sim.tech.demand) + sim.tech.bar
         if p.pressure_rate > 0 and pressure > 0:
             smes = np.flatnonzero((a.kind == SME) & a.alive)
             chance = 1.0 - np.exp(-p.pressure_rate * pressure / spy)
             leaders = smes[sim.rng("projects").random(len(smes)) < chance]
-            sim.stats["projects_started_under_pressure"] += float(self.start(sim, leaders))
-        sim.stats["projects_running"] = float(self.running)
+            sim.stats["projects_started_under_pressure"] += float(self._lead(sim, leaders))
 
     def _finish(self, sim) -> None:
-        ending = np.flatnonzero(self.end <= sim.t)
+        book = sim.projects
+        ending = np.flatnonzero(book.end <= sim.t)
         if len(ending) == 0:
             return
         p, a, ties = self.pars, sim.actors, sim.ties
-        sizes = np.diff(self.moff)[ending]
+        sizes = np.diff(book.moff)[ending]
         n_pairs = int((sizes * (sizes - 1) // 2).sum())
         pair_a = np.empty(n_pairs, np.int64)
         pair_b = np.empty(n_pairs, np.int64)
         success = np.zeros(len(ending), bool)
         u = sim.rng("projects").random(len(ending))
         self.totals[:] = 0.0
-        npairs = _finish(ending, self.moff, self.mem, self.focus, a.T, a.E, a.absorptive, a.alive,
+        npairs = _finish(ending, book.moff, book.mem, book.focus, a.T, a.E, a.absorptive, a.alive,
                          a.kind, a.external_origin, a.via_focal, ties.start,
                          ties.count, ties.nbr, ties.tid, ties.trust, ties.last_use, sim.t,
                          p.a0, p.a_div, p.a_trust, p.learning, p.creation, p.focus_domains, p.trust_gain,
                          p.trust_loss, u, a.inflow, a.inflow_external, a.inflow_via_focal,
                          success, pair_a, pair_b, self.totals)
         if npairs:
-            connect(sim, pair_a[:npairs], pair_b[:npairs], sim.rng("projects"))
+            sim.connect(pair_a[:npairs], pair_b[:npairs], sim.rng("projects"))
         s, st = self.totals, sim.stats
         st["projects_succeeded"] += s[N_SUCC]
         st["projects_failed"] += s[N_FAIL]
@@ -404,10 +270,4 @@ class Projects(Mechanism):
         st["projects_created"] += s[CREATED]
         for key in ("flow_projects", "flow_explicit", "seci_combination"):
             st[key] += gained
-        # drop the ended projects, keeping the order of the others
-        keep = np.ones(self.running, bool)
-        keep[ending] = False
-        self.mem = self.mem[np.repeat(keep, np.diff(self.moff))]
-        self.moff = np.concatenate([[0], np.cumsum(np.diff(self.moff)[keep])]).astype(np.int64)
-        self.leader, self.begin, self.end = self.leader[keep], self.begin[keep], self.end[keep]
-        self.by_org, self.focus = self.by_org[keep], self.focus[keep]
+        book.drop(ending)

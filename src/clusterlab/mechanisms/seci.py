@@ -19,7 +19,7 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True)

@@ -21,10 +21,9 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..spatial import Grid, rebuild_due
-from ..knowledge import origin_parts
+from ..knowledge import add_inplace, origin_parts, understandability
 from ..state import EXTERNAL, FOCAL, SME, SPILLOVER
-from .base import Mechanism
-from .transfer import add_inplace, understandability
+from ..mechanism import Mechanism, State
 
 
 @nb.njit(parallel=True, cache=True)
@@ -69,6 +68,8 @@ class Spillover(Mechanism):
         radius_km: float = Field(5.0, gt=0, description="observation radius (km)")
         max_observed: int = Field(16, ge=1, le=1000, description="most firms a firm keeps under observation")
 
+    states = (State("spillover_dE", per_domain=True, record=False, description="scratch: explicit gain this step"),)
+
     def init(self, sim) -> None:
         self._observe(sim)
         self.totals = np.zeros(256)
@@ -80,7 +81,6 @@ class Spillover(Mechanism):
         grid = Grid(a.x.astype(np.float64), a.y.astype(np.float64), cls, p.radius_km)
         self.indptr, self.indices = grid.within(a.x, a.y, cls, p.radius_km, p.max_observed,
                                                 sim.rng("spillover"))
-        self.dE = np.zeros((int(a.n * 1.1) + 16, a.domains), np.float32)
         self.built_t, self.built_n = sim.t, a.n
 
     def step(self, sim) -> None:
@@ -91,13 +91,10 @@ class Spillover(Mechanism):
                 self._observe(sim)
             else:
                 self.indptr = np.concatenate([self.indptr, np.full(a.n - known, self.indptr[-1])])
-        if len(self.dE) < a.n:
-            self.dE = np.zeros((int(a.n * 1.25), a.domains), np.float32)
-        from .transfer import Transfer  # the cognitive scale is the transfer's
-        scale = sim.mechanism(Transfer).pars.cognitive_scale
+        scale = sim.scenario.knowledge.cognitive_scale
         pick = sim.rng("spillover").random(a.n)
         self.totals[:] = 0.0
-        dE = self.dE[:a.n]
+        dE = a.spillover_dE
         _spill(self.indptr, self.indices, pick, a.E, sim.profiles(), a.absorptive, a.alive,
                p.rate * p.visibility, scale, a.kind, a.external_origin, a.via_focal, dE,
                a.inflow, a.inflow_external, a.inflow_via_focal, self.totals)

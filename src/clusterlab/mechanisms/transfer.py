@@ -1,6 +1,8 @@
-"""Knowledge transfer along active ties (MODEL.md 3.2; seeds 000 and 002).
+"""Knowledge transfer along active ties (Wang & Wang 2012; Wang 2013).
 
-Receiver i closes part of its gap to holder j in every domain d (Cowan & Jonard 2004):
+Only ties marked active this step carry knowledge (`interaction` marks them; all ties
+while it is switched off). Receiver i closes part of its gap to holder j in every domain d
+(Cowan & Jonard 2004):
 
     dK_i[d] = beta_layer * A_i * u(delta_ij, A_i) * willingness_ji * w_ij * eff_ij * max(0, K_j[d] - K_i[d])
 
@@ -32,17 +34,11 @@ import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams
-from ..knowledge import origin_parts
-from ..state import EXTERNAL, FOCAL, HORIZONTAL, LAYERS, VERTICAL
-from .base import Mechanism
+from ..knowledge import add_inplace, origin_parts, understandability
+from ..mechanism import Mechanism, State
+from ..state import EXTERNAL, FOCAL, HORIZONTAL, LAYERS, VERTICAL, grown
 
 N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
-
-
-@nb.njit(cache=True, inline="always")
-def understandability(delta, absorptive, scale):
-    """u(delta, A) = exp(-delta / (scale * A)): falls with cognitive distance, widened by A."""
-    return np.exp(-delta / (scale * absorptive))
 
 
 @nb.njit(parallel=True, cache=True)
@@ -191,14 +187,6 @@ def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
             stats[c, q] = local[q]
 
 
-@nb.njit(parallel=True, cache=True)
-def add_inplace(X, dX):
-    """X += dX for N x D arrays, in parallel."""
-    for i in nb.prange(X.shape[0]):
-        for d in range(X.shape[1]):
-            X[i, d] += dX[i, d]
-
-
 class Transfer(Mechanism):
     name = "transfer"
 
@@ -211,7 +199,6 @@ class Transfer(Mechanism):
         beta_vertical: float = Field(0.06, ge=0, le=1, description="transfer rate over vertical ties")
         beta_multi_angle: float = Field(0.05, ge=0, le=1, description="transfer rate over multi-angle ties")
         beta_pipeline: float = Field(0.25, ge=0, le=1, description="transfer rate over pipelines")
-        cognitive_scale: float = Field(0.6, gt=0, description="cognitive distance understood at absorptive capacity 1 (1/e)")
         willingness_base: float = Field(0.3, ge=0, le=1, description="holder's willingness at zero trust")
         willingness_trust: float = Field(0.7, ge=0, le=1, description="added willingness at full trust")
         competitor_factor: float = Field(0.5, ge=0, le=1, description="willingness multiplier between competitors (horizontal)")
@@ -230,18 +217,16 @@ class Transfer(Mechanism):
         p = self.pars
         return np.array([getattr(p, f"beta_{L}") if getattr(p, L) else 0.0 for L in LAYERS])
 
+    states = (State("transfer_dT", per_domain=True, record=False, description="scratch: tacit gain this step"),
+              State("transfer_dE", per_domain=True, record=False, description="scratch: explicit gain this step"))
+
     def init(self, sim) -> None:
-        n, D = sim.actors.T.shape
-        n = int(n * 1.1) + 16  # room for entrants
-        self.dT = np.zeros((n, D), np.float32)
-        self.dE = np.zeros((n, D), np.float32)
         self.stats = np.zeros((N_CHUNKS, 8))
-        self.rate = np.zeros(sim.ties.m, np.float32)
+        self.rate = None  # per tie slot
 
     def step(self, sim) -> None:
         p, a, ties = self.pars, sim.actors, sim.ties
-        if len(self.dT) < a.n or len(self.rate) != ties.m:
-            self.init(sim)
+        self.rate = grown(self.rate, ties.m)
         self.stats[:] = 0.0
         ties.moved[:] = False
         _tie_rates(ties.a, ties.b, ties.active, ties.layer, ties.w, ties.trust, ties.dist, ties.born,
@@ -253,10 +238,10 @@ class Transfer(Mechanism):
         _holders(a.T, a.E, a.reciprocity, a.kind, a.external_origin, a.via_focal, H)
         learns = a.alive & (a.kind != EXTERNAL)  # externals follow the frontier (technology)
         _transfer(ties.start, ties.count, ties.nbr, ties.tid, self.rate, ties.layer, a.T, a.E, H,
-                  a.absorptive, learns, p.cognitive_scale, self.dT[:a.n], self.dE[:a.n], ties.moved,
-                  a.inflow, a.inflow_external, a.inflow_via_focal, self.stats)
-        add_inplace(a.T, self.dT[:a.n])
-        add_inplace(a.E, self.dE[:a.n])
+                  a.absorptive, learns, sim.scenario.knowledge.cognitive_scale, a.transfer_dT, a.transfer_dE,
+                  ties.moved, a.inflow, a.inflow_external, a.inflow_via_focal, self.stats)
+        add_inplace(a.T, a.transfer_dT)
+        add_inplace(a.E, a.transfer_dE)
         s = self.stats.sum(axis=0)
         for L, layer in enumerate(LAYERS):
             sim.stats[f"flow_{layer}"] += s[L] + s[4 + L]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numba as nb
 
 from ..params import Field, MechanismParams
-from .base import Mechanism
+from ..mechanism import Mechanism
 
 
 @nb.njit(parallel=True, cache=True)

@@ -1,0 +1,42 @@
+"""The model's bookkeeping around the mechanisms of a step (docs/odd.md, section 3).
+
+Not a mechanism: it cannot be switched off and owns no parameters of its own.
+
+- `begin_step`: this step's inflows (per learning channel, of external origin, via a focal
+  firm) start at zero; mechanisms add to them as knowledge moves.
+- `update_frontier`: the global frontier in each domain is at least the best knowledge any
+  actor holds there (an actor that exited this step after passing it counts too).
+- `end_step`: the frontier; each actor's smoothed inflow per channel,
+  ``recent = knowledge.inflow_memory * recent + inflow`` (read by innovation's attribution
+  and by openness); and the knowledge-origin tracer folds this step's traced inflow into
+  each actor's shares of external origin and of it gatekept by focal firms
+  (`knowledge.update_origin`; Giuliani & Bell 2005).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .knowledge import column_max, update_origin
+from .mechanism import SimView
+from .state import EXTERNAL
+
+
+def begin_step(sim: SimView) -> None:
+    a = sim.actors
+    a.inflow[:] = 0.0
+    a.inflow_external[:] = 0.0
+    a.inflow_via_focal[:] = 0.0
+
+
+def update_frontier(sim: SimView) -> None:
+    column_max(sim.actors.T, sim.actors.E, sim.tech.frontier)
+
+
+def end_step(sim: SimView) -> None:
+    a = sim.actors
+    update_frontier(sim)
+    a.recent *= np.float32(sim.scenario.knowledge.inflow_memory)
+    a.recent += a.inflow
+    update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
+                  a.kind == EXTERNAL, a.external_origin, a.via_focal)
