@@ -138,7 +138,7 @@ Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE
 
 def _load(path: str, attributes: Optional[str], directed: Optional[bool], fmt: Optional[str] = None,
           allow_new: bool = False):
-    from .data.read import read_attributes, read_network
+    from .data import read_attributes, read_network
 
     net = read_network(path, directed=directed, fmt=fmt)
     if attributes:
