@@ -177,9 +177,8 @@ def compare(
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
     logistic models of tie creation and persistence."""
     try:
-        from .compare import compare as run_compare
-        from .compare import read_proximity
-        from .data import load_network
+        from .analysis import compare as run_compare
+        from .data import load_network, read_proximity
 
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
