@@ -69,4 +69,5 @@ def read_edgelist(path, rows, delim: str, directed: bool, notes: dict) -> Cluste
         w.append(1.0 if value is None else value)
         if li is not None:
             lay.append(cells[li])
-    return build_network(path, list(index), src, dst, w, lay if li is not None else None, directed, notes=notes)
+    layer = lay if li is not None else None
+    return build_network(path, list(index), src, dst, w, layer, directed, notes=notes)

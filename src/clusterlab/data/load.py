@@ -22,7 +22,8 @@ def load_network(path: str | Path, attributes: str | Path | None = None, *, dire
     if p.is_dir():
         inner = p / "network.graphml"
         if not inner.exists():
-            raise DataError(f"{p}: folder has no network.graphml (expected the output of `clusterlab analyze`)")
+            raise DataError(f"{p}: folder has no network.graphml "
+                            "(expected the output of `clusterlab analyze`)")
         p = inner
     net = read_network(p, directed=directed, fmt=fmt)
     if attributes:
