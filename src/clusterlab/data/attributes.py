@@ -77,8 +77,6 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     """
     rows, delim, _ = read_rows(path)
     hl, header = rows[0]
-    if len(rows) < 2:
-        raise DataError(f"{path}: only a header (line {hl}), no data rows")
     names = [squash(c) for c in header]
     idcol = next((names.index(a) for a in ID_NAMES if a in names), None)
     if idcol is None:

@@ -41,8 +41,6 @@ def read_edgelist(path, rows, delim: str, directed: bool, notes: dict) -> Cluste
     """The network of an edge list's rows (from `text.read_rows`). Actors are the ids in
     order of first appearance; blank weights weigh 1."""
     hl, header = rows[0]
-    if len(rows) < 2:
-        raise DataError(f"{path}: only a header (line {hl}), no data rows")
     names = [squash(c) for c in header]
 
     def find(pool):

@@ -65,8 +65,6 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
                             f"and {k + 2})")
         seen[c] = k
     body = rows[1:]
-    if not body:
-        raise DataError(f"{path}: only a header (line {hl}), no data rows")
     for ln, cells in body:
         if len(cells) != len(header):
             raise DataError(f"{path}: line {ln}: {len(cells)} cells, expected {len(header)} "

@@ -79,8 +79,6 @@ def _format(path, fmt: str | None) -> str | None:
 
 def _edgelist_or_matrix(path, rows) -> str:
     hl, header = rows[0]
-    if len(rows) < 2:
-        raise DataError(f"{path}: only a header (line {hl}), no data rows")
     cols = {c for c in header[1:] if c}
     firsts = {cells[0] for _, cells in rows[1:] if cells[0]}
     if cols and cols == firsts:

@@ -73,8 +73,8 @@ def read_text(path) -> tuple[str, str]:
 
 def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
     """The non-blank rows of a delimited file as (line number, stripped cells), the
-    delimiter and the encoding. Empty cells past the header's last named column (trailing
-    delimiters) are dropped."""
+    delimiter and the encoding: a header and at least one data row. Empty cells past the
+    header's last named column (trailing delimiters) are dropped."""
     text, enc = read_text(path)
     delim = _sniff(text)
 
@@ -102,6 +102,8 @@ def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
     if not rows:
         raise DataError(f"{path}: file is empty")
     hl, header = rows[0]
+    if len(rows) < 2:
+        raise DataError(f"{path}: only a header (line {hl}), no data rows")
     header = _strip_trailing(header)
     fixed = [(hl, header)]
     for ln, cells in rows[1:]:
