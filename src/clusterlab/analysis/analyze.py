@@ -30,6 +30,8 @@ def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tupl
 
 
 def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict) -> Path:
+    """Write the files listed in the module docstring into folder `out` (created; files of
+    the same names replaced, all or nothing). Returns the folder."""
     from .report import write_report  # matplotlib only when writing
 
     out = Path(out)
