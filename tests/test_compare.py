@@ -1,4 +1,4 @@
-"""Tests of clusterlab.compare: actor and tie changes between two waves, the logit, the
+"""Tests of clusterlab.analysis.compare: actor and tie changes between two waves, the logit, the
 creation and persistence models and the mapping to network-evolution parameters."""
 
 import json
@@ -10,9 +10,10 @@ import pytest
 from scipy.optimize import approx_fprime, minimize
 from scipy.special import expit
 
-from clusterlab.compare import (CompareError, compare, evolution_parameters, geographic_proximity,
-                                logit, read_proximity)
-from clusterlab.data import ClusterNetwork
+from clusterlab.analysis.calibrate import evolution_parameters
+from clusterlab.analysis.compare import CompareError, compare, geographic_proximity
+from clusterlab.analysis.logit import logit
+from clusterlab.data import ClusterNetwork, DataError, read_proximity
 from clusterlab.errors import ClusterlabError
 
 
@@ -328,15 +329,45 @@ def test_read_proximity_and_geographic_proximity(tmp_path):
     assert list(P.index) == ["a", "b"] and P.loc["a", "b"] == 0.25
     f2 = tmp_path / "cog.tsv"
     f2.write_text("\ta\tb\na\t1\tx\nb\t0.5\t1\n", encoding="utf-8")
-    with pytest.raises(CompareError, match="not a number"):
+    with pytest.raises(DataError, match="not a number"):
         read_proximity(f2)
-    with pytest.raises(CompareError, match="cannot read"):
+    with pytest.raises(DataError, match="no such file"):
         read_proximity(tmp_path / "missing.csv")
     net = ClusterNetwork(np.array(["a", "b"], dtype=object), [0], [1], [1.0],
                          attributes=pd.DataFrame({"id": ["a", "b"], "x": [0.0, 3.0], "y": [0.0, 4.0]}))
     Gp = geographic_proximity(net, km=10)
     assert Gp.loc["a", "b"] == pytest.approx(math.exp(-0.5))
     assert Gp.loc["a", "a"] == 1.0
+
+
+def test_read_proximity_reads_like_the_network_matrices(tmp_path):
+    # semicolons, decimal commas, a BOM, rows in another order than the columns
+    f = tmp_path / "cog.csv"
+    f.write_bytes("\ufeff;a;b;c\nc;0,1;0,2;1\na;1;0,5;0,1\nb;0,5;1;0,2\n".encode("utf-8"))
+    P = read_proximity(f)
+    assert list(P.index) == list(P.columns) == ["a", "b", "c"]
+    assert P.dtypes.eq(float).all() and P.loc["a", "b"] == 0.5 and P.loc["c", "a"] == 0.1
+
+
+@pytest.mark.parametrize("cell,words", [("x", ["'x' is not a number"]), ("NaN", ["'NaN' is not a number"]),
+                                        ("inf", ["'inf' is not a number"]), ("", ["empty cell"])])
+def test_read_proximity_refuses_a_cell_that_is_not_a_finite_number(tmp_path, cell, words):
+    f = tmp_path / "geo.csv"
+    f.write_text(f",a,b\na,1,0.5\nb,{cell},1\n")
+    with pytest.raises(DataError) as err:
+        read_proximity(f)
+    msg = str(err.value)
+    assert msg.startswith(f"{f}: line 3, column 'a': ") and all(w in msg for w in words), msg
+
+
+def test_read_proximity_needs_a_square_labelled_matrix(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text(",a,b\na,1,0.5\n")
+    with pytest.raises(DataError, match="not square"):
+        read_proximity(f)
+    f.write_text(",a,b\na,1,0.5\nc,0.5,1\n")
+    with pytest.raises(DataError, match="row label 'c' is not a column label"):
+        read_proximity(f)
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 import clusterlab as cl
-from clusterlab.data import ClusterNetwork
-from clusterlab.data.read import read_attributes, read_network
+from clusterlab.data import ClusterNetwork, read_attributes, read_network
 from clusterlab.from_data import state_from_network
 from clusterlab.state import CLUSTER_ORG, EXTERNAL, FOCAL, PIPELINE, SME, UNIVERSITY
 

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterlab.data import KNOWN_ATTRIBUTES, ClusterNetwork, DataError
-from clusterlab.data.read import KINDS, normalise_kind, read_attributes, read_network
-from clusterlab.data.write import write_gexf, write_graphml, write_network
+from clusterlab.data import (KNOWN_ATTRIBUTES, ClusterNetwork, DataError, load_network, normalise_kind,
+                             read_attributes, read_network, write_gexf, write_graphml, write_network)
+from clusterlab.data.attributes import KIND_SYNONYMS
 from clusterlab.errors import ClusterlabError
+from clusterlab.state import KINDS
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
@@ -229,13 +230,47 @@ def test_attribute_file_values_win_over_those_from_the_network_file(tmp_path):
 
 
 def test_kinds_and_synonyms():
-    from clusterlab.state import KINDS as MODEL_KINDS
-
-    assert KINDS == MODEL_KINDS
+    assert set(KIND_SYNONYMS) == set(KINDS)  # a synonym list for each of the model's kinds
     assert all(normalise_kind(k) == k for k in KINDS)
     assert normalise_kind(" Firm ") == "sme" and normalise_kind("Research Institute") == "institute"
     assert normalise_kind("GOVERNMENT") == "agency" and normalise_kind("cluster-organisation") == "cluster_org"
     assert normalise_kind("universities") == "university" and normalise_kind("bakery") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# the loader: network and attributes together
+
+
+def test_load_network_reads_a_file_with_its_attributes():
+    net = load_network(DATA / "edges.csv", DATA / "attributes.csv")
+    assert list(net.ids) == IDS and edge_set(net) == EDGES
+    row = net.attributes.set_index("id")
+    assert row.loc["Alpha", "kind"] == "focal" and row.loc["Alpha", "size"] == 850
+    assert net.notes["format"] == "edgelist" and net.notes["attributes"] == str(DATA / "attributes.csv")
+    assert load_network(DATA / "matrix.csv").attributes.columns.tolist() == ["id"]
+
+
+def test_load_network_passes_direction_format_and_new_actors_on(tmp_path):
+    f = tmp_path / "edges.dat"
+    f.write_text("source,target\nAlpha,Beta\nBeta,Alpha\n")
+    net = load_network(f, BAD / "attr_unknown_ids.csv", directed=False, fmt="edgelist", allow_new=True)
+    assert not net.directed and net.m == 1
+    assert net.n == 7 and net.notes["attributes_added_actors"] == 5
+    with pytest.raises(DataError, match="not in the network"):
+        load_network(f, BAD / "attr_unknown_ids.csv", fmt="edgelist")
+
+
+def test_load_network_reads_an_analyze_output_folder(tmp_path):
+    net = load_network(DATA / "matrix.csv", DATA / "attributes.csv")
+    out = tmp_path / "analysis"
+    out.mkdir()
+    write_graphml(net, out / "network.graphml")  # what `clusterlab analyze` writes there
+    back = load_network(out)
+    assert list(back.ids) == IDS and edge_set(back) == EDGES and back.directed
+    assert back.attributes.set_index("id").loc["Beta", "kind"] == "sme"
+    assert back.source == str(out / "network.graphml")
+    with pytest.raises(DataError, match="no network.graphml"):
+        load_network(tmp_path)
 
 
 # ---------------------------------------------------------------------------------------------

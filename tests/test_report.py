@@ -1,17 +1,21 @@
-"""Tests of clusterlab.report: self-contained offline HTML reports of a network and of a
+"""Tests of clusterlab.analysis.report: self-contained offline HTML reports of a network and of a
 comparison of two waves."""
 
 import base64
 import re
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 
-from clusterlab.compare import compare
+from clusterlab.analysis.compare import compare
+from clusterlab.analysis.report import flatten, network_figure, write_compare_report, write_report
 from clusterlab.data import ClusterNetwork
-from clusterlab.report import flatten, network_figure, write_compare_report, write_report
+from clusterlab.errors import ClusterlabError
+from clusterlab.outdir import write_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EVIL = "<script>alert('x')</script>"
@@ -183,3 +187,63 @@ def test_write_compare_report_with_fitted_models_has_coefficients_and_plot(tmp_p
     for term in ("const", "reciprocity", "closure", "cognitive"):
         assert f"<td>{term}</td>" in text
     assert "mechanisms.network_evolution.persistence" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# all or nothing: the reports and the folders around them are written through clusterlab.outdir
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_a_report_that_fails_to_land_leaves_the_old_one(tmp_path, monkeypatch):
+    net = make_net(n=12)
+    path = tmp_path / "report.html"
+    path.write_text("old report", encoding="utf-8")
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("clusterlab.outdir.os.replace", refuse)
+    with pytest.raises(ClusterlabError, match=r"report\.html: cannot write \(No space left on device\)"):
+        write_report(path, net, make_firms(net), SUMMARY)
+    assert path.read_text(encoding="utf-8") == "old report" and leftovers(tmp_path) == []
+    with pytest.raises(ClusterlabError, match="is a folder"):
+        write_report(tmp_path, net, make_firms(net), SUMMARY)
+
+
+def test_write_text_replaces_a_file_whole(tmp_path):
+    path = tmp_path / "new" / "notes.txt"
+    assert write_text(path, "first ü") == path and path.read_text(encoding="utf-8") == "first ü"
+    write_text(path, "second")
+    assert path.read_text(encoding="utf-8") == "second" and leftovers(path.parent) == []
+
+
+def half_then_fail(path, *args, **kwargs):
+    Path(path).write_text("<html>half a report", encoding="utf-8")
+    raise RuntimeError("the figure failed")
+
+
+def test_a_failed_comparison_report_leaves_the_output_folder_as_it_was(tmp_path, monkeypatch):
+    ids = ["a", "b", "c", "d"]
+    w1 = ClusterNetwork(np.array(ids, dtype=object), [0, 1, 2], [1, 2, 3], np.ones(3))
+    w2 = ClusterNetwork(np.array(ids, dtype=object), [0, 1, 3], [1, 3, 0], np.ones(3))
+    res = compare(w1, w2)
+    out = res.write(tmp_path / "cmp")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr("clusterlab.analysis.report.write_compare_report", half_then_fail)
+    with pytest.raises(RuntimeError, match="the figure failed"):
+        compare(w1, w1).write(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before and leftovers(tmp_path) == []
+
+
+def test_a_failed_analysis_report_writes_no_output_folder(tmp_path, monkeypatch):
+    from clusterlab.analysis.analyze import analyze, write_analysis
+
+    net = make_net(n=12)
+    firms, summary = analyze(net)
+    monkeypatch.setattr("clusterlab.analysis.report.write_report", half_then_fail)
+    with pytest.raises(RuntimeError, match="the figure failed"):
+        write_analysis(tmp_path / "an", net, firms, summary)
+    assert list(tmp_path.iterdir()) == []

@@ -191,19 +191,9 @@ Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE
                       help="actor attributes: id column and any of kind, stage, size, age, rd, external_ties, export_share, ownership, x, y")]
 
 
-def _load(path: str, attributes: Optional[str], directed: Optional[bool], fmt: Optional[str] = None,
-          allow_new: bool = False):
-    from .data.read import read_attributes, read_network
-
-    net = read_network(path, directed=directed, fmt=fmt)
-    if attributes:
-        net = read_attributes(attributes, net, allow_new=allow_new)
-    return net
-
-
 @app.command()
 def analyze(
-    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF or Pajek .net")],
+    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
     out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("analysis"),
     attributes: Attributes = None,
     directed: Directed = None,
@@ -215,8 +205,9 @@ def analyze(
     try:
         from .analysis import analyze as run_analysis
         from .analysis import write_analysis
+        from .data import load_network
 
-        net = _load(network, attributes, directed, fmt, allow_new)
+        net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
         firms, summary = run_analysis(net, group=group)
         write_analysis(out, net, firms, summary)
     except ClusterlabError as exc:
@@ -228,8 +219,8 @@ def analyze(
 
 @app.command()
 def compare(
-    wave1: Annotated[str, typer.Argument(help="the earlier wave's network file")],
-    wave2: Annotated[str, typer.Argument(help="the later wave's network file")],
+    wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
+    wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("comparison"),
     attributes: Attributes = None,
     proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
@@ -241,10 +232,10 @@ def compare(
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
     logistic models of tie creation and persistence."""
     try:
-        from .compare import compare as run_compare
-        from .compare import read_proximity
+        from .analysis import compare as run_compare
+        from .data import load_network, read_proximity
 
-        nets = [_load(w, attributes, directed, allow_new=True) for w in (wave1, wave2)]
+        nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
             if "=" not in item:

@@ -1,4 +1,5 @@
-"""All-or-nothing output folders: write into a staging folder, then move the files in."""
+"""All-or-nothing output: a folder written through a staging folder (`staged`), a single
+text file written beside and renamed (`write_text`), and `json_safe` for summaries."""
 
 from __future__ import annotations
 
@@ -40,13 +41,7 @@ def staged(out: str | Path) -> Iterator[Path]:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ClusterlabError(f"{out}: exists and is not a folder")
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as exc:
-        raise ClusterlabError(f"{out}: cannot create output folder ({exc.strerror})") from None
-    try:
+    with _scratch(out, "cannot create output folder") as tmp:
         yield tmp
         mask = os.umask(0o022)
         os.umask(mask)
@@ -59,5 +54,34 @@ def staged(out: str | Path) -> Iterator[Path]:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(item, target)
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write one UTF-8 text file all or nothing: written beside `path`, then renamed over it.
+    Returns the path."""
+    path = Path(path)
+    if path.is_dir():
+        raise ClusterlabError(f"{path}: is a folder, expected a file")
+    with _scratch(path, "cannot write") as tmp:
+        try:
+            (tmp / path.name).write_text(text, encoding="utf-8")
+            os.replace(tmp / path.name, path)
+        except OSError as exc:
+            raise ClusterlabError(f"{path}: cannot write ({exc.strerror})") from None
+    return path
+
+
+@contextmanager
+def _scratch(beside: Path, failure: str) -> Iterator[Path]:
+    """A private temporary folder in the folder of `beside` (created if missing; the same
+    file system, so renames from it are atomic), removed afterwards."""
+    parent = beside.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{beside.name}.", dir=parent))
+    except OSError as exc:
+        raise ClusterlabError(f"{beside}: {failure} ({exc.strerror})") from None
+    try:
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

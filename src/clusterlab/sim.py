@@ -148,7 +148,7 @@ class Sim:
         cluster read from survey data, or a hand-built case in a test)."""
         sc = self.scenario
         if actors is None and sc.data.network:
-            from .data.load import load_network
+            from .data import load_network
             from .from_data import state_from_network
 
             net = load_network(sc.data.network, sc.data.attributes or None)

@@ -1,7 +1,7 @@
 """Write a ClusterNetwork (with attributes and per-node measures) as GraphML or GEXF.
 
 Both go through networkx, open in Gephi (GEXF 1.2) and read back with
-:func:`clusterlab.data.read.read_network`. Nodes are named by id; every attribute column and
+:func:`clusterlab.data.read_network`. Nodes are named by id; every attribute column and
 every extra per-node column becomes a node attribute (missing values are left out per node);
 edges carry ``weight`` and, when the network has layers, ``layer``.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import ClusterNetwork, DataError
+from .network import ClusterNetwork, DataError
 
 # node attribute names the readers or the GEXF writer treat specially; user columns with
 # these names are written with a trailing underscore

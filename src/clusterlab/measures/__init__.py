@@ -1,8 +1,9 @@
-"""Network measures over CSR graphs."""
+"""Network measures of a ClusterNetwork over CSR graphs: Wang's (2013) structural and
+relational dimensions (centrality, network size, structural holes, tie strength, cohesion),
+core-periphery, communities, brokerage, the cluster literature's actor roles and lock-in
+risk; `analyze` assembles them into a firm table and a cluster summary."""
 
 from clusterlab.measures.structural_holes import constraint, csr_from_edges, effective_size
-
-# measures of a ClusterNetwork (seed 002's structural and relational dimensions, cluster roles)
 from clusterlab.measures._graph import MeasureError, PreparedNetwork, prepare
 from clusterlab.measures.brokerage import ROLES as BROKERAGE_ROLES
 from clusterlab.measures.brokerage import gould_fernandez
@@ -17,3 +18,12 @@ from clusterlab.measures.lockin import cognitive_homogeneity, lock_in_indicators
 from clusterlab.measures.roles import (GB_ROLES, external_openness, external_stars, focal_firm_score,
                                        focal_firms, giuliani_bell_roles)
 from clusterlab.measures.table import analyze, cluster_summary, firm_table
+
+__all__ = ["BROKERAGE_ROLES", "GB_ROLES", "Communities", "CorePeriphery", "MeasureError", "PreparedNetwork",
+           "analyze", "betweenness", "burt_constraint", "burt_effective_size", "closeness",
+           "cluster_summary", "cognitive_homogeneity", "components", "constraint", "core_periphery",
+           "core_periphery_fit", "csr_from_edges", "degree", "degree_centralization", "density",
+           "effective_size", "ego_network_size", "eigenvector", "external_openness", "external_stars",
+           "firm_table", "focal_firm_score", "focal_firms", "giuliani_bell_roles", "gould_fernandez",
+           "in_degree", "leiden", "lock_in_indicators", "mean_tie_strength", "modularity", "out_degree",
+           "pagerank", "prepare", "reciprocity", "tie_strength", "transitivity"]

@@ -1,6 +1,6 @@
 """Actor-level measures of the structural dimension: centrality, network size, structural holes.
 
-Seed 002 (Wang, *Collective learning mechanism and influencing factors of industrial cluster
+Wang (2013, *Collective learning mechanism and influencing factors of industrial cluster
 innovation network*) measures a firm's structural position by "network centrality, network
 size and network openness" (after Nahapiet & Ghoshal 1998) and points to Burt's (1992)
 structural holes; the relational dimension is tie strength. This module gives each of these
@@ -96,7 +96,7 @@ def degree(net, *, weighted: bool = False, normalized: bool = False) -> np.ndarr
 def ego_network_size(net) -> np.ndarray:
     """Network size of each actor: the number of distinct alters it is tied to, either way.
 
-    The "network size" of seed 002's structural dimension (Nahapiet & Ghoshal 1998; the
+    The "network size" of Wang's (2013) structural dimension (Nahapiet & Ghoshal 1998; the
     size of the ego network, Burt 1992): ``|N_in(i) | N_out(i)|`` (int64).
     """
     return prepare(net).und_count.copy()
@@ -107,7 +107,7 @@ def tie_strength(net) -> np.ndarray:
 
     The mean weight over the distinct ties incident to the actor (in and out; on a directed
     network a reciprocated pair contributes both directed ties). Strong versus weak ties:
-    Granovetter (1973); seed 002 after Powell et al. (2005) and Uzzi (1997).
+    Granovetter (1973); Wang (2013) after Powell et al. (2005) and Uzzi (1997).
     """
     p = prepare(net)
     if p.directed:

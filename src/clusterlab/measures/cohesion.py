@@ -1,6 +1,6 @@
 """Cluster-level structure: density, reciprocity, closure, components, tie strength.
 
-The cluster-level side of seed 002's structural dimension ("position, size, density") and
+The cluster-level side of Wang's (2013) structural dimension ("position, size, density") and
 relational dimension (strong versus weak ties), on the simple graph of a
 :class:`~clusterlab.data.ClusterNetwork` (self-loops dropped, parallel edges merged with
 summed weights). Each function returns a Python number.

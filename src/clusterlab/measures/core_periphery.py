@@ -1,6 +1,6 @@
 """Borgatti & Everett (1999) core/periphery structure: continuous coreness and a discrete core.
 
-Seed 002's Fig. 1 draws the cluster as a core (focal firms and SMEs) with assistant and
+Wang (2013, Fig. 1) draws the cluster as a core (focal firms and SMEs) with assistant and
 supplementary parts; Giuliani & Bell (2005) find knowledge "flows within a core group of
 firms". Borgatti & Everett's models measure how well a network fits that picture.
 

@@ -1,9 +1,10 @@
-"""Cluster-level indicators of lock-in risk (seed 002; Boschma 2005).
+"""Cluster-level indicators of lock-in risk (Wang 2013; Boschma 2005).
 
 "Too much proximity leads to a lack of openness and flexibility"; clusters "may come to be
 locked in ... as a result of an excess of conformism" (Boschma 2005), the competency trap
-(Levitt & March). Seed 002 names its ingredients: dense closed local networks, too weak a
-cognitive distance, and "inward looking" firms without external linkages. The indicators:
+(Levitt & March 1988). Wang (2013) names its ingredients: dense closed local networks, too
+weak a cognitive distance, and "inward looking" firms without external linkages. The
+indicators:
 
 closure
     :func:`clusterlab.measures.transitivity` (global clustering of the undirected view).

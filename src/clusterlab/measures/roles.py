@@ -1,7 +1,7 @@
 """The cluster literature's actor roles: openness, cognitive roles, focal firms.
 
 External openness
-    Seed 002's "network openness": ties to knowledge outside the cluster (Bathelt et al.
+    Wang's (2013) "network openness": ties to knowledge outside the cluster (Bathelt et al.
     2004's global pipelines). From the attributes, not the network: ``external_ties``
     (number of extra-cluster partners) mapped to ``k / (k + 1)`` in [0, 1) (the mapping
     ``clusterlab.from_data`` uses for an actor's openness), else ``export_share`` (a share;
@@ -32,7 +32,7 @@ Cognitive roles (Giuliani & Bell 2005)
     actors are labelled technological gatekeepers (the degree-only reading) and no external
     stars are flagged.
 
-Focal firms (seed 002)
+Focal firms (Wang 2013)
     "Companies that occupy strategically central positions because of the greater number
     and intensity of relationships that they have with both customers and suppliers"
     (Lazerson & Lorenzoni 1999), which "use external knowledge to a greater extent"
@@ -195,7 +195,7 @@ def _pct_rank(x):
 
 def focal_firm_score(net, *, betweenness_values=None, openness=None, layer: str = "vertical") -> np.ndarray:
     """Focal-firm score per actor in [0, 1]: mean percentile rank of vertical partners,
-    their tie intensity, betweenness and external openness (module docstring; seed 002).
+    their tie intensity, betweenness and external openness (module docstring; Wang 2013).
 
     ``betweenness_values`` (one per actor) avoids recomputing betweenness; default exact
     :func:`clusterlab.measures.betweenness`. ``openness`` overrides

@@ -7,7 +7,7 @@ Reg. Stud. 47(5)).
     res = compare(wave1, wave2, {"cognitive": C, "geographic": G})
     res.actors, res.ties, res.coefficients, res.summary()
     res.write("out/")                        # CSV tables, summary.json, report.html
-    evolution_parameters(res)                # estimates -> network_evolution parameters
+    evolution_parameters(res)                # estimates -> network_evolution parameters (calibrate)
 
 Actors are matched by their id label (compared as text). A tie is any edge with a non-zero
 weight, whatever its layer (layers are pooled, weights otherwise ignored, self-loops dropped).
@@ -34,8 +34,9 @@ Covariates, all measured in wave 1:
     <name>       each proximity matrix given: its value for the pair (directed: row = source,
                  column = target; undirected: mean of both cells). A proximity matrix is a
                  labelled square table (pandas DataFrame, index = row labels, columns = column
-                 labels, matched as text; order does not matter). Every stayer must have a row
-                 and a column, and the cells used must be numbers.
+                 labels, matched as text; order does not matter), e.g. from
+                 `clusterlab.data.read_proximity`. Every stayer must have a row and a column,
+                 and the cells used must be numbers.
 
 A covariate that does not vary over a model's pairs cannot be estimated and is left out
 (listed in the model's ``dropped_terms``).
@@ -55,7 +56,6 @@ design, N0, n0 and the correction are in the model's entry of ``CompareResult.mo
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -66,15 +66,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.special import expit
 from scipy.stats import norm
 
-from .data import ClusterNetwork
-from .errors import ClusterlabError
-from .outdir import json_safe
+from ..data import ClusterNetwork
+from ..errors import ClusterlabError
+from ..outdir import json_safe, staged
+from .calibrate import evolution_parameters
+from .logit import logit
 
-__all__ = ["CompareError", "CompareResult", "LogitResult", "compare", "evolution_parameters",
-           "logit", "read_proximity", "geographic_proximity", "STATUSES"]
+__all__ = ["CompareError", "CompareResult", "compare", "geographic_proximity", "STATUSES"]
 
 STATUSES = ("created", "persisted", "dissolved")
 RESERVED = ("const", "reciprocity", "closure")
@@ -86,191 +86,8 @@ class CompareError(ClusterlabError):
 
 
 # ---------------------------------------------------------------------------------------
-# logistic regression by Newton-Raphson
-# ---------------------------------------------------------------------------------------
-@dataclass
-class LogitResult:
-    """A fitted logit. All arrays have one entry per column of X, in its order.
-
-    coef, se, z, p:  estimates, standard errors (square roots of the diagonal of the inverse
-                     of the (weighted) Hessian of the log-likelihood at the estimate), Wald z
-                     and two-sided normal p-values
-    loglik:          log-likelihood at the estimate; loglik_null: of the intercept-only model
-                     (the weighted share of ones as the probability)
-    n:               rows used; n_events: rows with y = 1 (weighted sums when weights given)
-    converged:       the Newton steps became negligible
-    separation:      perfect or quasi-perfect separation: some fitted probabilities reached
-                     0 or 1 and the estimates were running away; they are where iteration
-                     stopped (finite, but the separating terms' true MLE is infinite)
-    singular:        the Hessian was (near) singular (collinear columns, or separation); a
-                     tiny ridge was added to invert it, so the SEs are finite but very large
-    """
-
-    names: list[str]
-    coef: np.ndarray
-    se: np.ndarray
-    z: np.ndarray
-    p: np.ndarray
-    loglik: float
-    loglik_null: float
-    n: int
-    n_events: float
-    converged: bool
-    separation: bool
-    singular: bool
-    iterations: int
-    warning: str = ""
-
-    def table(self) -> pd.DataFrame:
-        return pd.DataFrame({"term": self.names, "coef": self.coef, "se": self.se, "z": self.z, "p": self.p})
-
-    @property
-    def pseudo_r2(self) -> float:
-        """McFadden's pseudo R^2, 1 - loglik / loglik_null (0 when the null is perfect)."""
-        return float(1.0 - self.loglik / self.loglik_null) if self.loglik_null < 0 else 0.0
-
-
-def _loglik(X, y, w, beta) -> float:
-    eta = X @ beta
-    return float(np.sum(w * (y * eta - np.logaddexp(0.0, eta))))
-
-
-def _inverse(H: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Inverse of a symmetric positive semi-definite matrix; a tiny ridge (relative to the
-    scaled matrix) when it is singular or badly conditioned."""
-    k = len(H)
-    d = np.sqrt(np.clip(np.diag(H), 1e-300, None))
-    Hs = H / d[:, None] / d[None, :]
-    singular = not np.all(np.isfinite(Hs)) or np.linalg.cond(Hs) > 1e12
-    if singular:
-        Hs = np.nan_to_num(Hs) + 1e-8 * np.eye(k)
-    try:
-        inv = np.linalg.inv(Hs)
-    except np.linalg.LinAlgError:
-        inv, singular = np.linalg.pinv(Hs + 1e-6 * np.eye(k)), True
-    return inv / d[:, None] / d[None, :], singular
-
-
-def logit(X, y, weights=None, *, names: list[str] | None = None, max_iter: int = 100,
-          tol: float = 1e-10) -> LogitResult:
-    """Maximum-likelihood logit of y (0/1) on the columns of X (include a constant column
-    yourself) by Newton-Raphson (= IRLS) with step halving.
-
-    weights are frequency weights (a row with weight 2 counts as two rows). Perfect or
-    quasi-perfect separation stops the iteration with ``separation=True`` and a warning text:
-    the output stays finite (no NaN, no exception).
-    """
-    X = np.asarray(X, np.float64)
-    y = np.asarray(y, np.float64)
-    if X.ndim == 1:
-        X = X[:, None]
-    n, k = X.shape
-    if y.shape != (n,):
-        raise ValueError(f"y has shape {y.shape}, X has {n} rows")
-    if not np.all((y == 0) | (y == 1)):
-        raise ValueError("y must be 0 or 1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X has non-finite values")
-    w = np.ones(n) if weights is None else np.asarray(weights, np.float64)
-    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError("weights must be finite, non-negative, one per row")
-    names = [f"x{j}" for j in range(k)] if names is None else list(names)
-    if len(names) != k:
-        raise ValueError(f"{len(names)} names for {k} columns")
-    beta = np.zeros(k)
-    ll = _loglik(X, y, w, beta)
-    converged = separation = singular = False
-    it = 0
-    prev_step = np.inf
-    running = 0  # consecutive iterations with saturated fits and undiminished steps
-    for it in range(1, max_iter + 1):
-        eta = X @ beta
-        p = expit(eta)
-        grad = X.T @ (w * (y - p))
-        H = (X * (w * p * (1.0 - p))[:, None]).T @ X
-        Hinv, singular = _inverse(H)
-        step = Hinv @ grad
-        t = 1.0
-        while True:
-            new = beta + t * step
-            ll_new = _loglik(X, y, w, new)
-            if ll_new >= ll - 1e-12 * (1.0 + abs(ll)) or t < 1e-8:
-                break
-            t *= 0.5
-        size = float(np.max(np.abs(t * step))) if k else 0.0
-        gain = ll_new - ll
-        beta, ll = new, max(ll_new, ll) if t < 1e-8 else ll_new
-        if size <= tol * (1.0 + float(np.max(np.abs(beta), initial=0.0))) or (
-                size < 1e-7 and abs(gain) <= 1e-13 * (1.0 + abs(ll))):  # rounding floor on big data
-            converged = True
-            break
-        eta = X @ beta
-        saturated = np.any((np.abs(eta) > 30) & ((eta > 0) == (y == 1)))
-        running = running + 1 if saturated and size > 0.5 * prev_step and size > 1e-3 else 0
-        prev_step = size
-        if running >= 5 or (saturated and ll > -1e-10 * max(1.0, w.sum())):
-            separation = True
-            break
-    eta = X @ beta
-    p = expit(eta)
-    H = (X * (w * p * (1.0 - p))[:, None]).T @ X
-    cov, sing = _inverse(H)
-    singular = singular or sing
-    if not converged and not separation and np.any((np.abs(eta) > 30) & ((eta > 0) == (y == 1))):
-        separation = True
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    se = np.where(np.isfinite(se), se, np.finfo(float).max)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, beta / se, 0.0)
-    z = np.nan_to_num(z)
-    pval = 2.0 * norm.sf(np.abs(z))
-    ybar = float(np.sum(w * y) / w.sum()) if w.sum() > 0 else 0.0
-    ll0 = 0.0
-    if 0 < ybar < 1:
-        ll0 = float(w.sum() * (ybar * math.log(ybar) + (1 - ybar) * math.log(1 - ybar)))
-    msgs = []
-    if separation:
-        msgs.append("perfect or quasi-perfect separation: some fitted probabilities are 0 or 1; "
-                    "estimates are where iteration stopped, the separating terms' MLE is infinite")
-    elif not converged:
-        msgs.append(f"did not converge in {max_iter} iterations")
-    if singular and not separation:
-        msgs.append("singular Hessian (collinear terms?): standard errors are unreliable")
-    return LogitResult(names=names, coef=beta, se=se, z=z, p=pval, loglik=float(ll), loglik_null=ll0,
-                       n=int(n), n_events=float(np.sum(w * y)), converged=converged,
-                       separation=separation, singular=singular, iterations=it,
-                       warning="; ".join(msgs))
-
-
-# ---------------------------------------------------------------------------------------
 # proximity matrices
 # ---------------------------------------------------------------------------------------
-def read_proximity(path) -> pd.DataFrame:
-    """A labelled square proximity matrix from a CSV/TSV/semicolon file: the first row holds
-    the column labels, the first column the row labels (its header cell may be empty)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CompareError(f"{path}: cannot read proximity matrix ({exc.strerror})") from None
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = max([",", "\t", ";"], key=first.count) if first else ","
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, index_col=0, dtype={0: str})
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise CompareError(f"{path}: not a labelled matrix ({exc})") from None
-    df.index = df.index.map(lambda v: str(v).strip())
-    df.columns = df.columns.map(lambda v: str(v).strip())
-    bad = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    if bad:
-        col = bad[0]
-        vals = pd.to_numeric(df[col], errors="coerce")
-        row = df.index[vals.isna() & df[col].notna()]
-        where = f" (row {row[0]!r})" if len(row) else ""
-        raise CompareError(f"{path}: column {col!r} has a value that is not a number{where}")
-    return df.astype(float)
-
-
 def geographic_proximity(net: ClusterNetwork, km: float = 10.0) -> pd.DataFrame:
     """exp(-distance / km) between actors from the attribute columns x and y (in km), the
     geographic proximity of clusterlab's network evolution (geo_km = km)."""
@@ -401,8 +218,6 @@ class CompareResult:
     def write(self, out, report: bool = True) -> Path:
         """Write into folder `out` (created; files of the same names replaced, all or nothing):
         actors.csv, ties.csv, coefficients.csv, summary.json and (report=True) report.html."""
-        from .outdir import staged
-
         out = Path(out)
         with staged(out) as tmp:
             self.actors.to_csv(tmp / "actors.csv", index=False)
@@ -410,7 +225,7 @@ class CompareResult:
             self.coefficients.to_csv(tmp / "coefficients.csv", index=False)
             (tmp / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
             if report:
-                from .report import write_compare_report
+                from .report import write_compare_report  # matplotlib only when writing a report
 
                 write_compare_report(tmp / "report.html", self)
         return out
@@ -653,155 +468,3 @@ def _fit(model: str, keys: np.ndarray, y: np.ndarray, S: int, design, offset: fl
                             for c, nm in enumerate(names) if nm != "const"}
     tab = pd.DataFrame({"model": model, "term": names, "coef": coef, "se": fit.se, "z": z, "p": p})
     return info, tab
-
-
-# ---------------------------------------------------------------------------------------
-# estimates -> network evolution parameters
-# ---------------------------------------------------------------------------------------
-PREFIX = "mechanisms.network_evolution."
-
-
-def _role(name: str) -> str | None:
-    low = name.lower()
-    if low.startswith(("geo", "spatial")):
-        return "geographic"
-    if low.startswith(("cog", "tech")):
-        return "cognitive"
-    return None
-
-
-def evolution_parameters(result: CompareResult) -> dict:
-    """Approximate values of `clusterlab.mechanisms.network_evolution` parameters implied by
-    the estimates. An approximation to start calibration from, not an estimate of the
-    simulation model: the panel has one interval of unknown length, pools all ties (the model
-    dissolves only weak idle ones) and cannot tell proposal routes from acceptance.
-
-    Proximity matrices are recognised by name: ``geo*``/``spatial*`` = geographic,
-    ``cog*``/``tech*`` = cognitive; both must be proximities on the model's 0-1 scale
-    (geographic as exp(-km / geo_km), cognitive as the cosine of knowledge profiles).
-
-    Informs (keys of ``overrides`` are `--set` keys):
-
-    - persistence: dissolution hazard in the model is proportional to 1 - persistence * c.
-      With a constant hazard over the interval, P(persist) = exp(-h), so from the persistence
-      logit (other terms at their means) persistence = 1 - ln P(persist | c=1) / ln P(persist | c=0).
-    - cognitive_weight: acceptance is proportional to 1 + cognitive_weight * c; for rare
-      creation the odds ratio exp(b_cognitive) of the creation logit approximates the ratio
-      at c = 1 and c = 0, so cognitive_weight = exp(b) - 1.
-    - geo_weight: likewise from the geographic term, geo_weight = exp(b) - 1. In the model
-      nearby pairs are also proposed more often (the proximity route), so this is an upper
-      bound.
-    - closure_weight (with proximity_weight kept at 1): the ratio of the shares of created
-      ties attributable to closure and to geographic proximity, mean over created ties of
-      1 - exp(-b x) for each term (the share that would not have formed with the term at 0,
-      under the rare-event log-linear approximation).
-
-    A negative coefficient maps to 0 (the model's weights are >= 0) with a note. A model
-    with separation informs nothing.
-    """
-    coefs = result.coefficients
-    models = result.models
-    roles: dict[str, str] = {}
-    for name in result.proximities:
-        r = _role(name)
-        if r and r not in roles:
-            roles[r] = name
-
-    unusable = {m for m, info in models.items() if info.get("separation")}
-
-    def term(model: str, name: str):
-        if model in unusable:
-            return None
-        row = coefs[(coefs["model"] == model) & (coefs["term"] == name)]
-        return None if row.empty else row.iloc[0]
-
-    def sig(row) -> str:
-        return "" if row["p"] < 0.05 else f"; not significant at 5% (p = {row['p']:.3g})"
-
-    def scale_note(name: str) -> str:
-        lo, hi = (models.get("creation") or {}).get("proximity_ranges", {}).get(name, (0.0, 1.0))
-        return "" if lo >= -1e-9 and hi <= 1 + 1e-9 else f"; WARNING: {name!r} ranges {lo:.3g}..{hi:.3g}, not 0-1"
-
-    overrides: dict[str, float] = {}
-    basis: dict[str, str] = {}
-    not_informed = {
-        "proposals, base_accept": "the creation rate per year needs the time between waves and the "
-                                  "model's proposal routes; the panel gives one interval's creation rate only",
-        "dissolve_rate, dissolve_below, idle_years, grow, decay": "tie strength and use are not observed",
-        "brokerage_weight, broker_share": "brokerage is not a term of the models",
-        "reciprocity": "model ties are undirected; the reciprocity term has no counterpart",
-    }
-    for m in sorted(unusable):
-        not_informed[f"(all from the {m} model)"] = ("the model has perfect or quasi-perfect separation: "
-                                                     "its estimates are unbounded")
-
-    cog = roles.get("cognitive")
-    row = term("persistence", cog) if cog else None
-    if row is not None:
-        m = models["persistence"]
-        eta0 = float(term("persistence", "const")["coef"])
-        for nm, mean in m.get("means", {}).items():
-            if nm != cog:
-                r = term("persistence", nm)
-                if r is not None:
-                    eta0 += float(r["coef"]) * mean
-        b = float(row["coef"])
-        l0 = np.logaddexp(0.0, -eta0)  # -ln P(persist | c=0)
-        l1 = np.logaddexp(0.0, -(eta0 + b))
-        val = float(np.clip(1.0 - l1 / l0, 0.0, 1.0)) if l0 > 0 else 0.0
-        overrides[PREFIX + "persistence"] = round(val, 4)
-        basis["persistence"] = (f"persistence logit: b({cog}) = {b:.3g}; P(persist) = {math.exp(-l0):.3g} at "
-                                f"c=0 and {math.exp(-l1):.3g} at c=1 (other terms at their means); "
-                                f"constant-hazard ratio 1 - {l1:.3g}/{l0:.3g}" + sig(row) + scale_note(cog)
-                                + ("; negative dependence mapped to 0" if b < 0 else ""))
-    else:
-        not_informed["persistence"] = "needs a cognitive proximity matrix (name starting with 'cog' or 'tech')"
-
-    for role, param in (("cognitive", "cognitive_weight"), ("geographic", "geo_weight")):
-        name = roles.get(role)
-        row = term("creation", name) if name else None
-        if row is None:
-            not_informed[param] = f"needs a {role} proximity matrix in the creation model"
-            continue
-        b = float(row["coef"])
-        val = max(0.0, math.expm1(min(b, 50.0)))
-        overrides[PREFIX + param] = round(val, 4)
-        basis[param] = (f"creation logit: b({name}) = {b:.3g}; odds ratio at 1 vs 0 = {math.exp(min(b, 50.0)):.3g}, "
-                        f"minus 1" + sig(row) + scale_note(name)
-                        + ("; negative effect mapped to 0" if b < 0 else "")
-                        + ("; upper bound (nearby pairs are also proposed more often)" if role == "geographic" else ""))
-
-    geo = roles.get("geographic")
-    rc, rg = term("creation", "closure"), (term("creation", geo) if geo else None)
-    if rc is not None and rg is not None:
-        m = models["creation"]
-        share_c = _attributable(result, "closure", float(rc["coef"]))
-        share_g = _attributable(result, geo, float(rg["coef"]))
-        if share_g > 0:
-            val = share_c / share_g
-            overrides[PREFIX + "closure_weight"] = round(val, 4)
-            overrides[PREFIX + "proximity_weight"] = 1.0
-            basis["closure_weight"] = (f"shares of created ties attributable to closure ({share_c:.3g}) and to "
-                                       f"{geo} ({share_g:.3g}) (mean of 1 - exp(-b x) over created ties, "
-                                       f"mean closure {m['means_events'].get('closure', 0):.3g}); ratio with "
-                                       "proximity_weight kept at 1" + sig(rc))
-        else:
-            not_informed["closure_weight"] = f"the {geo} term does not raise creation (b <= 0): no ratio"
-    else:
-        not_informed["closure_weight, proximity_weight"] = ("need the closure term and a geographic proximity "
-                                                            "matrix in the creation model")
-    return {
-        "overrides": overrides,
-        "basis": basis,
-        "not_informed": not_informed,
-        "caveat": "approximate mapping to start calibration from: one interval of unknown length, "
-                  "all ties pooled, proposal routes and acceptance not separable; see "
-                  "clusterlab.compare.evolution_parameters",
-    }
-
-
-def _attributable(result: CompareResult, name: str, b: float) -> float:
-    """Mean over created ties of 1 - exp(-b x) (0 when b <= 0), computed when fitting."""
-    if b <= 0:
-        return 0.0
-    return float(result.models["creation"].get("attributable", {}).get(name, 0.0))

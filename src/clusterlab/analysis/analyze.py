@@ -12,15 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import ClusterNetwork
-from .errors import ClusterlabError
-from .outdir import json_safe, staged
+from ..data import ClusterNetwork, write_gexf, write_graphml
+from ..errors import ClusterlabError
+from ..measures import analyze as measure_all
+from ..outdir import json_safe, staged
 
 
 def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
     """The firm table and the cluster summary of a network (see `clusterlab.measures`)."""
-    from .measures import analyze as measure_all
-
     if group is not None and group not in net.attributes.columns:
         cols = ", ".join(c for c in net.attributes.columns if c != "id") or "none"
         raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {cols})")
@@ -31,8 +30,9 @@ def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tupl
 
 
 def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict) -> Path:
-    from .data.write import write_gexf, write_graphml
-    from .report import write_report
+    """Write the files listed in the module docstring into folder `out` (created; files of
+    the same names replaced, all or nothing). Returns the folder."""
+    from .report import write_report  # matplotlib only when writing
 
     out = Path(out)
     with staged(out) as tmp:

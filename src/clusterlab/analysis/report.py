@@ -2,10 +2,10 @@
 no scripts, fonts or links to anything outside the file.
 
     write_report("report.html", net, firms, summary)        # one network
-    write_compare_report("compare.html", compare_result)     # two waves (clusterlab.compare)
+    write_compare_report("compare.html", compare_result)     # two waves (analysis.compare)
 
 Every text that comes from the data (labels, column names, values, titles, file names) is
-HTML-escaped. Files are written atomically (a temporary file beside the target, then renamed).
+HTML-escaped. Files are written all or nothing (`clusterlab.outdir.write_text`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ import base64
 import html
 import io
 import math
-import os
 import random
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -29,9 +27,9 @@ import pandas as pd  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from .data import KNOWN_ATTRIBUTES, ClusterNetwork  # noqa: E402
-from .errors import ClusterlabError  # noqa: E402
-from .plots import DPI, KIND_COLORS  # noqa: E402
+from ..data import KNOWN_ATTRIBUTES, ClusterNetwork  # noqa: E402
+from ..outdir import write_text  # noqa: E402
+from ..plots import DPI, KIND_COLORS  # noqa: E402
 
 __all__ = ["write_report", "write_compare_report", "network_figure", "flatten"]
 
@@ -167,33 +165,6 @@ def _page(title: str, meta: list[tuple[str, object]], sections: list[str]) -> st
             f"<h1>{_e(title)}</h1><table class=\"meta\">{rows}</table>"
             + "".join(sections) + "<p class=\"note\">Written by clusterlab; this file is self-contained "
             "and works offline.</p></body></html>\n")
-
-
-def _write(path, text: str) -> Path:
-    """Write text to path atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise ClusterlabError(f"{path}: cannot write report ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file (mkstemp makes it private)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ClusterlabError(f"{path}: cannot write report ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _mpl_text(s: str) -> str:
@@ -361,7 +332,7 @@ def write_report(path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict,
         sections.append(f"<h2>Top actors</h2><div class=\"tops\">{''.join(parts)}</div>")
     sections.append(f"<h2>Firm table</h2><p class=\"note\">{len(firms):,} rows, numbers rounded.</p>"
                     f"<div class=\"scroll\">{_table(firms)}</div>")
-    return _write(path, _page(title, meta, sections))
+    return write_text(path, _page(title, meta, sections))
 
 
 # ---------------------------------------------------------------------------------------
@@ -390,11 +361,9 @@ def _coef_figure(coefs: pd.DataFrame):
 
 
 def write_compare_report(path, result, title: str = "clusterlab panel comparison") -> Path:
-    """Write one self-contained HTML report of a `clusterlab.compare.CompareResult`: actor
-    turnover, tie changes, the coefficient table and fit of both models, the implied
+    """Write one self-contained HTML report of a `CompareResult` (`clusterlab.analysis.compare`):
+    actor turnover, tie changes, the coefficient table and fit of both models, the implied
     network-evolution parameters and the lists of entries, exits and tie changes."""
-    from .compare import evolution_parameters
-
     s = result.summary()
     meta = [("wave 1", s["wave1"] or "(not given)"), ("wave 2", s["wave2"] or "(not given)"),
             ("written", _now()), ("directed", s["directed"])]
@@ -427,7 +396,7 @@ def write_compare_report(path, result, title: str = "clusterlab panel comparison
     if warn:
         parts.append("".join(f'<p class="warn">{_e(w)}</p>' for w in warn))
     sections.append("<h2>Creation and persistence of ties</h2>" + "".join(parts))
-    ev = evolution_parameters(result)
+    ev = s["evolution_parameters"]
     ev_rows = [(k, v, ev["basis"].get(k.rsplit(".", 1)[-1], "")) for k, v in ev["overrides"].items()]
     sections.append(
         "<h2>Implied network-evolution parameters</h2>"
@@ -446,4 +415,4 @@ def write_compare_report(path, result, title: str = "clusterlab panel comparison
         ties = ties.head(MAX_TIE_ROWS)
     lists.append(f"<h3>Tie changes among stayers{_e(note)}</h3><div class=\"scroll\">{_table(ties)}</div>")
     sections.append("<h2>Lists</h2>" + "".join(lists))
-    return _write(path, _page(title, meta, sections))
+    return write_text(path, _page(title, meta, sections))

@@ -1,0 +1,162 @@
+"""Actor attributes: the vocabulary clusterlab knows (`KNOWN_ATTRIBUTES`, their aliases,
+the synonyms of actor kinds) and `read_attributes`, which reads them from a delimited file
+onto a network."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..state import KINDS
+from .network import ClusterNetwork, DataError
+from .text import parse_number, read_rows, squash
+
+# attribute columns clusterlab knows (after normalising names); others are kept as they are
+KNOWN_ATTRIBUTES = ("kind", "stage", "size", "age", "rd", "external_ties", "export_share",
+                    "ownership", "x", "y")
+NUMERIC_ATTRIBUTES = ("stage", "size", "age", "rd", "external_ties", "export_share", "x", "y")
+# id column names, in order of preference
+ID_NAMES = ("id", "firm", "name", "node", "label")
+ATTRIBUTE_ALIASES = {
+    "kind": ("kind",),
+    "stage": ("stage",),
+    "size": ("size", "employees"),
+    "age": ("age",),
+    "rd": ("rd", "r&d", "rd_intensity", "r_and_d"),
+    "external_ties": ("external_ties", "external", "pipelines"),
+    "export_share": ("export_share", "exports"),
+    "ownership": ("ownership",),
+    "x": ("x", "lon", "longitude"),
+    "y": ("y", "lat", "latitude"),
+}
+# what surveys call the actor kinds of clusterlab.state.KINDS
+KIND_SYNONYMS = {
+    "focal": ("focal", "focal firm", "lead firm", "large firm", "anchor", "anchor firm", "leader firm"),
+    "sme": ("sme", "firm", "company", "enterprise", "small firm", "small business", "smb"),
+    "university": ("university", "uni", "college", "higher education", "hei"),
+    "institute": ("institute", "research institute", "research institution", "research centre",
+                  "research center", "public research institute", "lab", "laboratory", "rto"),
+    "intermediary": ("intermediary", "consultant", "consultancy", "broker", "knowledge broker", "kibs"),
+    "agency": ("agency", "government", "government agency", "public agency", "local government",
+               "municipality", "authority", "public authority"),
+    "cluster_org": ("cluster org", "cluster organisation", "cluster organization", "cluster association",
+                    "cluster initiative", "cluster management", "industry association"),
+    "external": ("external", "external partner", "non local", "nonlocal", "extra local", "pipeline",
+                 "global partner"),
+}
+_KIND_LOOKUP = {syn: kind for kind, syns in KIND_SYNONYMS.items() for syn in syns}
+_ATTR_LOOKUP = {squash(alias): key for key, aliases in ATTRIBUTE_ALIASES.items() for alias in aliases}
+
+
+def normalise_kind(value: str) -> str | None:
+    """A kind name or common synonym as one of clusterlab's kinds, or None when unknown."""
+    key = re.sub(r"[\s_\-]+", " ", str(value).strip().lower())
+    if key in _KIND_LOOKUP:
+        return _KIND_LOOKUP[key]
+    for plural, singular in (("ies", "y"), ("s", "")):  # universities, agencies, firms
+        if key.endswith(plural) and key[: -len(plural)] + singular in _KIND_LOOKUP:
+            return _KIND_LOOKUP[key[: -len(plural)] + singular]
+    return None
+
+
+def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> ClusterNetwork:
+    """Read per-actor attributes from a delimited file and return a new network carrying them.
+
+    The file (same encodings, delimiters and tolerance as the network readers, see
+    :mod:`clusterlab.data.text`) needs an id column (``id``, ``firm``, ``name``, ``node`` or
+    ``label``, in that order of preference).
+    Known columns are renamed to ``KNOWN_ATTRIBUTES`` (``employees`` -> ``size``, ``R&D`` ->
+    ``rd``, ``lon``/``lat`` -> ``x``/``y``, ...); numeric ones must parse; ``kind`` values are
+    normalised (``firm`` -> ``sme``, ``research institute`` -> ``institute``, ...). Other
+    columns are kept under their own names (as numbers when every value is one, else text).
+    Actors without a row get NaN; values from the file replace those already in
+    ``net.attributes``. Ids not in the network are an error unless ``allow_new``, which adds
+    them as isolated actors (after the existing ones).
+    """
+    rows, delim, _ = read_rows(path)
+    hl, header = rows[0]
+    names = [squash(c) for c in header]
+    idcol = next((names.index(a) for a in ID_NAMES if a in names), None)
+    if idcol is None:
+        raise DataError(f"{path}: line {hl}: no id column; expected one of {', '.join(ID_NAMES)} "
+                        f"(found: {', '.join(repr(c) for c in header[:8])})")
+    targets: dict[int, str] = {}
+    given: dict[str, str] = {}
+    for k, (raw, sq) in enumerate(zip(header, names)):
+        if k == idcol:
+            continue
+        if not raw:
+            raise DataError(f"{path}: line {hl}: column {k + 1} has no name")
+        key = _ATTR_LOOKUP.get(sq, raw)
+        if key == "id":
+            key = raw
+        if key in given:
+            raise DataError(f"{path}: line {hl}: columns {given[key]!r} and {raw!r} both give {key!r}")
+        given[key] = raw
+        targets[k] = key
+    comma = delim != ","
+    values: dict[str, list] = {key: [] for key in targets.values()}
+    raw_other: dict[str, list] = {}
+    ids: list[str] = []
+    line_of: dict[str, int] = {}
+    for ln, cells in rows[1:]:
+        if len(cells) > len(header):
+            raise DataError(f"{path}: line {ln}: {len(cells)} cells, expected {len(header)}")
+        cells = cells + [""] * (len(header) - len(cells))
+        ident = cells[idcol]
+        if not ident:
+            raise DataError(f"{path}: line {ln}: missing id (column {header[idcol]!r})")
+        if ident in line_of:
+            raise DataError(f"{path}: lines {line_of[ident]} and {ln}: id {ident!r} appears twice")
+        line_of[ident] = ln
+        ids.append(ident)
+        for k, key in targets.items():
+            cell = cells[k]
+            if key in NUMERIC_ATTRIBUTES:
+                v = parse_number(path, cell, ln, header[k], comma)
+                values[key].append(np.nan if v is None else v)
+            elif key == "kind":
+                if not cell:
+                    values[key].append(np.nan)
+                    continue
+                kind = normalise_kind(cell)
+                if kind is None:
+                    raise DataError(f"{path}: line {ln}, column {header[k]!r}: unknown kind {cell!r}; "
+                                    f"expected one of {', '.join(KINDS)} (or a synonym such as firm, "
+                                    "research institute, government)")
+                values[key].append(kind)
+            else:
+                raw_other.setdefault(key, []).append((ln, cell))
+                values[key].append(cell if cell else np.nan)
+    for key, cells in raw_other.items():  # other columns: numbers when every value is one
+        try:
+            nums = [parse_number(path, c, ln, key, comma) for ln, c in cells]
+        except DataError:
+            continue
+        values[key] = [np.nan if v is None else v for v in nums]
+    have = {str(i): k for k, i in enumerate(net.ids)}
+    new = [i for i in ids if i not in have]
+    if new and not allow_new:
+        shown = ", ".join(f"{i!r} (line {line_of[i]})" for i in new[:3])
+        more = f" and {len(new) - 3} more" if len(new) > 3 else ""
+        raise DataError(f"{path}: {len(new)} id{'s' if len(new) > 1 else ''} not in the network: "
+                        f"{shown}{more}; allow new actors to add them as isolates")
+    all_ids = [str(i) for i in net.ids] + new
+    base = net.attributes.copy() if net.attributes is not None else pd.DataFrame({"id": net.ids})
+    base["id"] = [str(i) for i in net.ids]
+    base = base.set_index("id").reindex(all_ids)
+    incoming = pd.DataFrame(values, index=pd.Index(ids, name="id")).reindex(all_ids)
+    for col in incoming.columns:
+        if col in base.columns:
+            base[col] = incoming[col].where(incoming[col].notna(), base[col])
+        else:
+            base[col] = incoming[col]
+    known = [c for c in KNOWN_ATTRIBUTES if c in base.columns]
+    order = known + [c for c in base.columns if c not in known]
+    attributes = base[order].reset_index()
+    return ClusterNetwork(ids=np.array(all_ids, dtype=object), src=net.src.copy(), dst=net.dst.copy(),
+                          weight=net.weight.copy(), layer=None if net.layer is None else net.layer.copy(),
+                          directed=net.directed, attributes=attributes, source=net.source,
+                          notes=dict(net.notes, attributes=str(path), attributes_added_actors=len(new)))

@@ -1,0 +1,127 @@
+"""The network read from a file (`ClusterNetwork`), the error of the readers (`DataError`),
+and `build_network`, the last step every reader shares.
+
+Direction: an edge ``src -> dst`` means "src asks dst for advice" (a survey row names the
+firms it turns to), so knowledge flows from dst to src. In a labelled adjacency matrix rows
+ask columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ClusterlabError
+
+
+class DataError(ClusterlabError):
+    """A network or attribute file cannot be read; the message names the file and line."""
+
+
+@dataclass
+class ClusterNetwork:
+    """A network of N actors and M edges, with optional per-actor attributes.
+
+    ids:        labels of the actors, length N (str)
+    src, dst:   int64 edge ends (positions in ids), length M; src asks dst
+    weight:     float64 edge weights (1 where the file has none)
+    layer:      str edge layers, or None when the file has none
+    directed:   whether ties are directed (undirected: one edge per pair, src < dst)
+    attributes: DataFrame with N rows aligned with ids (column `id` first)
+    source:     the file it came from
+    notes:      what the reader did: format, delimiter, encoding, self-loops dropped, ...
+    """
+
+    ids: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    layer: np.ndarray | None = None
+    directed: bool = True
+    attributes: pd.DataFrame = field(default=None)
+    source: str = ""
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ids = np.asarray(self.ids, dtype=object)
+        self.src = np.asarray(self.src, np.int64)
+        self.dst = np.asarray(self.dst, np.int64)
+        self.weight = np.asarray(self.weight, np.float64)
+        if self.attributes is None:
+            self.attributes = pd.DataFrame({"id": self.ids})
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+    def to_igraph(self):
+        """An igraph Graph with vertex attribute `name` and edge attributes `weight` (and `layer`)."""
+        import igraph as ig
+
+        g = ig.Graph(n=self.n, edges=np.column_stack([self.src, self.dst]).tolist(), directed=self.directed)
+        g.vs["name"] = [str(i) for i in self.ids]
+        g.es["weight"] = self.weight.tolist()
+        if self.layer is not None:
+            g.es["layer"] = [str(x) for x in self.layer]
+        return g
+
+    def to_networkx(self):
+        """A networkx (Di)Graph with node labels from ids and edge attribute `weight`."""
+        import networkx as nx
+
+        G = nx.DiGraph() if self.directed else nx.Graph()
+        G.add_nodes_from(str(i) for i in self.ids)
+        for s, d, w in zip(self.src, self.dst, self.weight):
+            G.add_edge(str(self.ids[s]), str(self.ids[d]), weight=float(w))
+        return G
+
+    def undirected_edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each connected pair once (a < b), weights of both directions summed."""
+        a, b = np.minimum(self.src, self.dst), np.maximum(self.src, self.dst)
+        keep = a != b
+        key = a[keep] * self.n + b[keep]
+        uniq, inv = np.unique(key, return_inverse=True)
+        w = np.bincount(inv, weights=self.weight[keep]) if len(key) else np.zeros(0)
+        return uniq // self.n, uniq % self.n, w
+
+
+def build_network(path, ids, src, dst, weight, layer, directed: bool, attributes=None,
+                  notes=None) -> ClusterNetwork:
+    """The network of a reader's edges: self-loops and zero weights dropped, duplicates
+    merged (weights summed, per layer), undirected pairs stored once (``src < dst``).
+    What was dropped and merged is counted in ``notes``."""
+    ids = np.array([str(i) for i in ids], dtype=object)
+    if len(ids) == 0:
+        raise DataError(f"{path}: no actors in the network")
+    src = np.asarray(src, np.int64)
+    dst = np.asarray(dst, np.int64)
+    weight = np.asarray(weight, np.float64)
+    loops = src == dst
+    zero = (weight == 0) & ~loops
+    keep = ~loops & ~zero
+    src, dst, weight = src[keep], dst[keep], weight[keep]
+    lay = None if layer is None else np.asarray([str(x) for x in layer], dtype=object)[keep]
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    frame = pd.DataFrame({"s": src, "d": dst, "w": weight})
+    keys = ["s", "d"]
+    if lay is not None:
+        frame["l"] = lay
+        keys.append("l")
+    merged = frame.groupby(keys, sort=True, as_index=False)["w"].sum()
+    if attributes is None:
+        attributes = pd.DataFrame({"id": ids})
+    notes = dict(notes or {})
+    notes.update(self_loops_dropped=int(loops.sum()), zero_weights_dropped=int(zero.sum()),
+                 duplicates_merged=int(len(frame) - len(merged)))
+    return ClusterNetwork(ids=ids, src=merged["s"].to_numpy(np.int64), dst=merged["d"].to_numpy(np.int64),
+                          weight=merged["w"].to_numpy(np.float64),
+                          layer=None if lay is None else merged["l"].to_numpy(dtype=object),
+                          directed=bool(directed), attributes=attributes.reset_index(drop=True),
+                          source=str(path), notes=notes)

@@ -1,0 +1,171 @@
+"""Text files as spreadsheets export them: decoding, delimiter sniffing, rows, numbers.
+
+Tolerated: UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252/latin-1 when the bytes
+are not UTF-8; CR, LF or CRLF line endings; quoted fields; comma, semicolon or tab
+delimiters (detected); trailing delimiters; blank lines; decimal commas in semicolon- and
+tab-delimited files ("0,5"). Every problem raises DataError naming the file and, where
+there is one, the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+from .network import DataError
+
+DELIMITERS = (",", ";", "\t")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+")
+
+
+def squash(name: str) -> str:
+    """A header name compared loosely: lower case, only letters, digits and &."""
+    return re.sub(r"[^0-9a-z&]", "", str(name).lower())
+
+
+def check_file(path) -> Path:
+    """The path of an existing file; DataError when it is missing or a folder."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{path}: no such file")
+    if p.is_dir():
+        raise DataError(f"{path}: is a folder, expected a file")
+    return p
+
+
+def read_bytes(path) -> bytes:
+    p = check_file(path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_text(path) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with."""
+    data = read_bytes(path)
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(f"{path}: is a spreadsheet workbook, not text; save the sheet as CSV")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, enc = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not valid UTF-16 text (byte {exc.start})") from None
+    else:
+        for enc in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = data.decode(enc)
+                if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+                    enc = "utf-8"
+                break
+            except UnicodeDecodeError:
+                continue
+    if "\x00" in text:
+        raise DataError(f"{path}: is a binary file, expected text")
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    return text, enc
+
+
+def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
+    """The non-blank rows of a delimited file as (line number, stripped cells), the
+    delimiter and the encoding: a header and at least one data row. Empty cells past the
+    header's last named column (trailing delimiters) are dropped."""
+    text, enc = read_text(path)
+    delim = _sniff(text)
+
+    def parse(strict: bool):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
+        out, prev = [], 0
+        try:
+            for cells in reader:
+                start, prev = prev + 1, reader.line_num
+                cells = [c.strip() for c in cells]
+                if any(cells):
+                    out.append((start, cells))
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise DataError(f"{path}: line {prev + 1}: a quoted field is never closed") from None
+            if strict:
+                return None
+            hint = " (a quote that is never closed?)" if "field larger" in str(exc) else ""
+            raise DataError(f"{path}: line {reader.line_num}: {exc}{hint}") from None
+        return out
+
+    rows = parse(True)
+    if rows is None:  # e.g. '"A" ,' : read it leniently
+        rows = parse(False)
+    if not rows:
+        raise DataError(f"{path}: file is empty")
+    hl, header = rows[0]
+    if len(rows) < 2:
+        raise DataError(f"{path}: only a header (line {hl}), no data rows")
+    header = _strip_trailing(header)
+    fixed = [(hl, header)]
+    for ln, cells in rows[1:]:
+        while len(cells) > len(header) and not cells[-1]:
+            cells = cells[:-1]
+        fixed.append((ln, cells))
+    return fixed, delim, enc
+
+
+def _sniff(text: str) -> str:
+    """The delimiter (comma, semicolon or tab) that splits the first lines most consistently."""
+    lines, stream = [], io.StringIO(text, newline=None)
+    while len(lines) < 50:
+        line = stream.readline()
+        if not line:
+            break
+        if line.strip():
+            lines.append(line.rstrip("\n"))
+    sample = "\n".join(lines)
+    best, best_score = ",", None
+    for d in DELIMITERS:
+        try:
+            counts = [len(_strip_trailing(r)) for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        head = counts[0]
+        score = (head > 1, sum(c == head for c in counts) / len(counts), head)
+        if best_score is None or score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _strip_trailing(cells: list[str]) -> list[str]:
+    cells = list(cells)
+    while len(cells) > 1 and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def is_number(text: str) -> bool:
+    """Whether a cell reads as a number (a decimal comma allowed)."""
+    return bool(_NUMBER.fullmatch(text) or _COMMA_DECIMAL.fullmatch(text))
+
+
+def parse_number(path, text: str, line: int, column: str, comma_decimal: bool) -> float | None:
+    """A cell as a finite float (None when blank); DataError naming line and column otherwise."""
+    if not text:
+        return None
+    s = text.replace(" ", "").replace("\u00a0", "")
+    if comma_decimal and _COMMA_DECIMAL.fullmatch(s):
+        s = s.replace(",", ".")
+    if not _NUMBER.fullmatch(s) or not math.isfinite(float(s)):
+        raise DataError(f"{path}: line {line}, column {column!r}: {text!r} is not a number")
+    return float(s)
+
+
+def parse_weight(path, text: str, line: int, column: str, comma_decimal: bool) -> float | None:
+    """A tie weight: a number >= 0 (None when blank)."""
+    w = parse_number(path, text, line, column, comma_decimal)
+    if w is not None and w < 0:
+        raise DataError(f"{path}: line {line}, column {column!r}: negative weight {text} "
+                        "(weights must be 0 or more)")
+    return w

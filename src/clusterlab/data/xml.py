@@ -1,0 +1,87 @@
+"""GraphML and GEXF files (both XML, read through networkx), as Gephi and most network
+tools write them."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import pandas as pd
+
+from .network import ClusterNetwork, DataError, build_network
+from .text import read_bytes
+
+
+def read_xml(path, directed: bool | None, what: str) -> ClusterNetwork:
+    """A GraphML (``what="GraphML"``) or GEXF (``what="GEXF"``) file as a network. Nodes are
+    named by their ``label`` when they have one, else by their id; their scalar attributes
+    become attribute columns (an attribute named ``id`` becomes ``id_``). ``directed`` None
+    takes it from the file; an undirected tie read as directed becomes two edges."""
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    data = read_bytes(path)
+    if not data.strip():
+        raise DataError(f"{path}: file is empty")
+    try:
+        if what == "GraphML":
+            G = nx.read_graphml(io.BytesIO(data))
+        else:
+            G = nx.read_gexf(io.BytesIO(data), relabel=False)
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        reason = re.sub(r":? ?line \d+, column \d+$", "", str(exc))
+        raise DataError(f"{path}: line {line}: malformed {what} (XML error: {reason}, column {col + 1})") from None
+    except Exception as exc:  # networkx raises many kinds for valid XML that is not valid GraphML/GEXF
+        raise DataError(f"{path}: malformed {what}: {exc}") from None
+    if G.number_of_nodes() == 0:
+        raise DataError(f"{path}: no nodes in the {what} file")
+    file_directed = G.is_directed()
+    directed = file_directed if directed is None else directed
+    nodes = list(G.nodes)
+    ids, records, pos, seen = [], [], {}, {}
+    for node in nodes:
+        data_ = dict(G.nodes[node])
+        label = data_.pop("label", None)
+        name = str(label) if label not in (None, "") else str(node)
+        if name in seen:
+            raise DataError(f"{path}: nodes {seen[name]!r} and {str(node)!r} have the same label {name!r}")
+        seen[name] = str(node)
+        pos[node] = len(ids)
+        ids.append(name)
+        rec = {"id": name}
+        rec.update({("id_" if str(k) == "id" else str(k)): v for k, v in data_.items()
+                    if isinstance(v, (str, int, float, bool))})
+        records.append(rec)
+    attributes = pd.DataFrame.from_records(records, columns=_columns(records))
+    src, dst, w, lay = [], [], [], []
+    has_layer = any("layer" in d for _, _, d in G.edges(data=True))
+    for a, b, d in G.edges(data=True):
+        raw = d.get("weight", 1.0)
+        try:
+            weight = float(raw)
+        except (TypeError, ValueError):
+            raise DataError(f"{path}: edge {ids[pos[a]]!r} -> {ids[pos[b]]!r}: weight {raw!r} is not a "
+                            "number") from None
+        if not math.isfinite(weight) or weight < 0:
+            raise DataError(f"{path}: edge {ids[pos[a]]!r} -> {ids[pos[b]]!r}: weight {raw!r} must be a "
+                            "number >= 0")
+        ends = [(pos[a], pos[b])]
+        if directed and not file_directed and a != b:
+            ends.append((pos[b], pos[a]))  # an undirected tie read as directed: both ways
+        for s, t in ends:
+            src.append(s)
+            dst.append(t)
+            w.append(weight)
+            lay.append(str(d.get("layer", "")))
+    notes = {"format": what.lower(), "file_directed": file_directed}
+    return build_network(path, ids, src, dst, w, lay if has_layer else None, directed, attributes, notes)
+
+
+def _columns(records) -> list[str]:
+    cols: list[str] = []
+    for rec in records:
+        cols.extend(k for k in rec if k not in cols)
+    return cols
