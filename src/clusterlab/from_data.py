@@ -25,17 +25,13 @@ data do not say takes a documented default from the scenario (docs/odd.md, secti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .data import ClusterNetwork, DataError
 from .network import tie_attributes
 from .population import draw_knowledge, draw_traits, make_technology, place
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
-
-if TYPE_CHECKING:
-    from .scenario import Scenario
+from .scenario import Scenario
 
 
 def _layout(net: ClusterNetwork, region_km: float, rng: np.random.Generator) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Create the actors of a scenario (MODEL.md section 1; seed 002, Fig. 1).
+"""Create the actors of a scenario (docs/odd.md, 5.1; Wang 2013, Fig. 1).
 
 Focal firms and SMEs form the core, institutions the assistant part, external partners
 the supplementary part. Firms concentrate around a few towns; externals lie far away.
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .scenario import Knowledge, Population
+from .params import Knowledge, Population
 from .spatial import morton_order
 from .state import (AGENCY, CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, INTERMEDIARY, SME,
                     UNIVERSITY, Actors, Technology)
