@@ -52,8 +52,8 @@ def from_data() -> cl.Scenario:
     """The fixture survey cluster as the starting state."""
     return cl.default_scenario().set(**{
         "seed": 7, "steps": 24, "output.figures": False,
-        "data.network": str(HERE / "data" / "edges.csv"),
-        "data.attributes": str(HERE / "data" / "attributes.csv"),
+        "data.network": str(HERE / "fixtures" / "edges.csv"),
+        "data.attributes": str(HERE / "fixtures" / "attributes.csv"),
     })
 
 

@@ -111,3 +111,47 @@ def test_output_path_that_is_a_file(tmp_path):
     proc = cli("run", "--steps", 2, "--out", f, "--no-figures")
     assert proc.returncode == 2 and "is not a folder" in proc.stderr
     assert f.read_text() == "x"
+
+
+MENTOR = '''
+import clusterlab as cl
+
+
+class Mentor(cl.Mechanism):
+    name = "mentor"
+    after = "transfer"
+
+    class Params(cl.MechanismParams):
+        rate: float = cl.Field(0.1, ge=0, le=1, description="a rate")
+'''
+
+
+@pytest.mark.parametrize("spec, text, message", [
+    ("missing.py:Mentor", None, "no such file missing.py"),
+    ("broken.py:Mentor", "def oops(:\n", "cannot import broken.py: SyntaxError"),
+    ("mentor.py:Mentour", MENTOR, "has no Mechanism class 'Mentour'"),
+    ("mentor.py", MENTOR, "expected FILE.py:Class"),
+    ("no_such_module:Thing", None, "cannot import no_such_module: ModuleNotFoundError"),
+])
+def test_a_mechanism_that_cannot_be_loaded_is_one_clear_error(tmp_path, spec, text, message):
+    if text is not None:
+        (tmp_path / spec.split(":")[0]).write_text(text, encoding="utf-8")
+    proc = cli("run", "--mechanism", spec, "--out", tmp_path / "out", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_user_mechanism_is_validated_and_printed_like_a_built_in_one(tmp_path):
+    (tmp_path / "mentor.py").write_text(MENTOR, encoding="utf-8")
+    ok = cli("validate", "--mechanism", "mentor.py:Mentor", "--set", "mechanisms.mentor.rate=0.5",
+             "--set", "steps=3", tmp_path / "s.toml", cwd=tmp_path)
+    assert ok.returncode == 2 and "no such file" in ok.stderr  # the scenario file is still required
+    (tmp_path / "s.toml").write_text("steps = 3\n[mechanisms.mentor]\nrate = 0.4\n", encoding="utf-8")
+    assert cli("validate", "--mechanism", "mentor.py:Mentor", "s.toml", cwd=tmp_path).returncode == 0
+    bad = cli("validate", "--mechanism", "mentor.py:Mentor", "--set", "mechanisms.mentor.rate=5", "s.toml", cwd=tmp_path)
+    assert bad.returncode == 2 and "mechanisms.mentor.rate" in bad.stderr
+    plain = cli("validate", "s.toml", cwd=tmp_path)
+    assert plain.returncode == 2 and "--mechanism FILE.py:Class" in plain.stderr
+    toml = cli("default-scenario", "--mechanism", "mentor.py:Mentor", cwd=tmp_path).stdout
+    assert "[mechanisms.mentor]" in toml
+    assert toml.index("[mechanisms.mentor]") > toml.index("[mechanisms.transfer]")

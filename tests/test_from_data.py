@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from clusterlab.data import ClusterNetwork, read_attributes, read_network
 from clusterlab.from_data import state_from_network
 from clusterlab.state import CLUSTER_ORG, EXTERNAL, FOCAL, PIPELINE, SME, UNIVERSITY
 
-DATA = "tests/data"
+DATA = str(Path(__file__).parent / "fixtures")
 
 
 def short(**changes):

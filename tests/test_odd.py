@@ -177,7 +177,7 @@ def test_named_tests_exist():
     named = set(re.findall(r"`(test_[a-z0-9_]+)`", text()))
     assert named, "docs/odd.md names no tests for its modelling choices"
     defined = set()
-    for path in TESTS.glob("test_*.py"):
+    for path in TESTS.rglob("test_*.py"):
         defined |= set(re.findall(r"^def (test_[a-z0-9_]+)\(", path.read_text(encoding="utf-8"), flags=re.M))
     missing = sorted(named - defined)
     assert not missing, f"docs/odd.md names tests that do not exist: {missing}"

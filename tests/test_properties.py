@@ -4,7 +4,6 @@ import numba as nb
 import numpy as np
 import pandas as pd
 import pytest
-from builders import small
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +13,8 @@ unit = st.floats(0.0, 1.0, allow_nan=False)
 
 
 @st.composite
-def scenarios(draw):
+def scenario_changes(draw):
+    """Changes to the small scenario: random valid keys, switches and events."""
     changes = {
         "seed": draw(st.integers(0, 2**32)),
         "steps": draw(st.integers(1, 15)),
@@ -62,12 +62,13 @@ def scenarios(draw):
     )
     events = draw(st.lists(event, max_size=4))
     changes["events"] = [dict(e, step=draw(st.integers(0, steps))) for e in events]
-    return small(**changes)
+    return changes
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios())
-def test_invariants_hold_on_random_scenarios(sc):
+@given(changes=scenario_changes())
+def test_invariants_hold_on_random_scenarios(small, changes):
+    sc = small(**changes)
     sim = cl.Sim(sc)
     res = sim.run()
     a, t = sim.actors, sim.ties
@@ -89,7 +90,7 @@ def test_invariants_hold_on_random_scenarios(sc):
     assert ((ts["frontier_gap"] >= 0) & (ts["frontier_gap"] <= 1)).all()
 
 
-def test_same_seed_same_tables_other_seed_differs():
+def test_same_seed_same_tables_other_seed_differs(small):
     sc = small(steps=24)
     r1, r2 = cl.run(sc), cl.run(sc)
     pd.testing.assert_frame_equal(r1.timeseries, r2.timeseries, check_exact=True)
@@ -99,7 +100,7 @@ def test_same_seed_same_tables_other_seed_differs():
 
 
 @pytest.mark.skipif(nb.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
-def test_results_do_not_depend_on_thread_count():
+def test_results_do_not_depend_on_thread_count(small):
     # big enough to run multi-threaded (above Sim's single-thread threshold)
     sc = small(steps=4, **{"population.firms": 12000, "population.externals": 300})
     before = nb.get_num_threads()

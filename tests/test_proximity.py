@@ -3,14 +3,13 @@
 import networkx as nx
 import numpy as np
 import pytest
-from builders import actors, only, sim_with, ties
 
 from clusterlab import proximity
 from clusterlab.measures import csr_from_edges
 from clusterlab.state import EXTERNAL, HORIZONTAL, SME, VERTICAL
 
 
-def test_proximities_of_hand_built_ties():
+def test_proximities_of_hand_built_ties(actors, ties):
     E = [[1, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], [1, 1, 0, 0]]
     act = actors(4, E=E, x=[0, 3, 4, 0], culture=[0, 0, 1, 0], group=[5, 5, 6, 7],
                  kind=[SME, SME, SME, EXTERNAL])
@@ -36,7 +35,7 @@ def test_social_proximity_counts_shared_partners_like_networkx():
         assert s == pytest.approx(common / m if m > 0 else 0.0)
 
 
-def test_transfer_efficiency_follows_the_proximities():
+def test_transfer_efficiency_follows_the_proximities(actors, only, sim_with, ties):
     """Explicit gain over a weak tie is proportional to the proximity factors of transfer.py."""
     sc = only("transfer", interaction__enabled=False, absorptive_capacity__enabled=False)
     p = sc.mechanisms.transfer

@@ -1,8 +1,12 @@
 """The README's examples run: its scenario file validates, its scenarios exist and validate."""
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
+
+import pandas as pd
 
 import clusterlab as cl
 
@@ -37,3 +41,38 @@ def test_readme_python_example_runs():
     res = cl.run(sc)
     assert len(res.timeseries) == 4 and not res.actors.empty
     assert cl.run(sc, mechanisms__spillover__enabled=False).timeseries["flow_spillover"].sum() == 0
+
+
+def user_mechanism_example() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    return next(b for b in blocks if "class TradeFair" in b)
+
+
+def test_readme_user_mechanism_example_runs(capsys):
+    space: dict = {}
+    exec(compile(user_mechanism_example(), "README.md", "exec"), space)  # noqa: S102 - our own README
+    ts, actors = space["res"].timeseries, space["res"].actors
+    fairs = ts.loc[ts["fair_visitors"] > 0, "step"].tolist()
+    assert fairs == [12, 24, 36]  # once a year
+    assert ts["fair_learning"].iloc[12] > 0 and "fair_visitors" in capsys.readouterr().out
+    last = actors[actors["step"] == 36]
+    firms = last["kind"].isin(["focal", "sme"])
+    assert last.loc[firms, "fairs_visited"].mean() > 1 and last.loc[~firms, "fairs_visited"].eq(0).all()
+    assert [m.name for m in space["loop"]].index("trade_fair") == [m.name for m in space["loop"]].index("spillover") + 1
+
+
+def test_readme_user_mechanism_runs_from_the_command_line(tmp_path):
+    source = user_mechanism_example().split("\nloop = ")[0]
+    (tmp_path / "trade_fair.py").write_text(source, encoding="utf-8")
+    out = tmp_path / "fair"
+    cmd = [sys.executable, "-m", "clusterlab", "run", "--mechanism", "trade_fair.py:TradeFair",
+           "--set", "mechanisms.trade_fair.attend=0.5", "--steps", "12", "--no-figures", "-q", "--out", str(out)]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    assert ts["fair_visitors"].iloc[12] > 0
+    assert "[mechanisms.trade_fair]" in (out / "scenario.toml").read_text()
+    bad = subprocess.run([*cmd[:5], "trade_fair.py:Nothing", "--out", str(tmp_path / "x")], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Nothing" in bad.stderr
+    assert not (tmp_path / "x").exists()

@@ -3,14 +3,13 @@
 import networkx as nx
 import numpy as np
 import pytest
-from builders import small, ties
 
 import clusterlab as cl
 from clusterlab.measures import constraint, csr_from_edges
 from clusterlab.recorder import gini
 
 
-def test_constraint_from_the_partial_csr_of_the_ties_matches_networkx():
+def test_constraint_from_the_partial_csr_of_the_ties_matches_networkx(ties):
     G = nx.gnm_random_graph(80, 300, seed=5)
     G.add_edges_from((0, k) for k in range(1, 60))  # a hub
     rng = np.random.default_rng(1)
@@ -39,7 +38,7 @@ def test_gini():
     assert gini(np.r_[np.zeros(9), 1.0]) == pytest.approx(0.9)
 
 
-def test_events_table_and_new_columns_are_written(tmp_path):
+def test_events_table_and_new_columns_are_written(tmp_path, small):
     sc = small(steps=24, events=[{"step": 6, "action": "recession", "demand": 0.5, "years": 1.0},
                                  {"step": 12, "action": "global_competition", "bar": 0.2}])
     res = cl.run(sc)

@@ -1,7 +1,6 @@
 """Ties added and removed in O(changed) keep the index equal to a rebuild; actors append."""
 
 import numpy as np
-from builders import actors, ties
 
 from clusterlab.state import Ties
 
@@ -21,7 +20,7 @@ def index_set(t: Ties, n: int):
     return out
 
 
-def test_random_adds_and_removes_match_a_rebuild():
+def test_random_adds_and_removes_match_a_rebuild(ties):
     rng = np.random.default_rng(0)
     n = 300
     a0, b0 = np.unique(np.stack([rng.integers(0, 150, 400), rng.integers(150, 300, 400)]), axis=1)
@@ -48,13 +47,13 @@ def test_random_adds_and_removes_match_a_rebuild():
     assert t.n_alive == len(edge_set(t))
 
 
-def test_removing_an_actors_ties():
+def test_removing_an_actors_ties(ties):
     t = ties(5, [0, 0, 1, 2], [1, 2, 3, 4])
     assert t.remove_actor_ties([0]) == 2
     assert edge_set(t) == {(1, 3), (2, 4)} and t.deg[0].sum() == 0
 
 
-def test_actors_append_keeps_old_rows_and_fills_defaults():
+def test_actors_append_keeps_old_rows_and_fills_defaults(actors):
     act = actors(3, E=np.ones((3, 4)))
     ids = act.append(2, kind=0, stage=1, E=np.full((2, 4), 0.5), x=[5.0, 6.0])
     assert list(ids) == [3, 4] and act.n == 5

@@ -1,9 +1,9 @@
 """Reading survey networks: the same cluster in every format, attributes, writers, clear errors.
 
-tests/data/ holds one small cluster (6 actors, 7 weighted directed ties, "Zeta & Sons" an
+tests/fixtures/ holds one small cluster (6 actors, 7 weighted directed ties, "Zeta & Sons" an
 isolate) as edge lists, matrices, GraphML, GEXF and Pajek. The edge lists carry Zeta's
 self-loop (a firm that named itself), so Zeta appears there too and the loop is dropped.
-tests/data/bad/ holds one file per error a user can make.
+tests/fixtures/bad/ holds one file per error a user can make.
 """
 
 import math
@@ -14,13 +14,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterlab.data import (KNOWN_ATTRIBUTES, ClusterNetwork, DataError, load_network, normalise_kind,
-                             read_attributes, read_network, write_gexf, write_graphml, write_network)
+from clusterlab.data import (
+    KNOWN_ATTRIBUTES,
+    ClusterNetwork,
+    DataError,
+    load_network,
+    normalise_kind,
+    read_attributes,
+    read_network,
+    write_gexf,
+    write_graphml,
+    write_network,
+)
 from clusterlab.data.attributes import KIND_SYNONYMS
 from clusterlab.errors import ClusterlabError
 from clusterlab.state import KINDS
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "fixtures"
 BAD = DATA / "bad"
 
 IDS = ["Alpha", "Beta", "Gamma", "Müller GmbH", "Epsilon, Ltd", "Zeta & Sons"]

@@ -1,58 +1,64 @@
 """Joint projects (collective innovation): who joins, what makes them succeed, what success
 does, and the module's switch and defaults."""
 
-
 import numpy as np
 import pytest
-from builders import actors, only, sim_with, small, ties
 
 import clusterlab as cl
 from clusterlab.state import EXTERNAL, FOCAL, PROJECTS, SME, UNIVERSITY
 
 ALWAYS = 1e6  # lead_rate that makes every focal firm start a project every step
 
-
-def stars(groups, E_members, trust):
-    """`groups` copies of a focal firm (first row of E_members) tied to its partners (the
-    other rows), partners not tied to each other; all ties with the given trust."""
-    k = len(E_members)
-    E = np.tile(np.asarray(E_members, float), (groups, 1))
-    kind = np.tile([FOCAL] + [SME] * (k - 1), groups)
-    lead = np.repeat(np.arange(groups) * k, k - 1)
-    part = (np.arange(groups)[:, None] * k + np.arange(1, k)[None, :]).ravel()
-    act = actors(groups * k, T=np.zeros_like(E), E=E, kind=kind)
-    return act, ties(groups * k, lead, part, trust=trust)
-
-
-def first_round_success(E_members, trust, groups=400, **pars):
-    """Share of the first round of projects (started at step 1, ended at step 2) that succeed."""
-    sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=1, **pars)
-    sim = sim_with(sc, *stars(groups, E_members, trust))
-    sim.step()
-    assert sim.recorder.rows[-1]["projects_started"] == groups
-    sim.step()
-    done = sim.stats["projects_succeeded"] + sim.stats["projects_failed"]
-    assert done == groups
-    return sim.stats["projects_succeeded"] / done
-
-
 ALIKE = [[0.5, 0.5, 0.5, 0.5]] * 4  # identical profiles: cognitive distance 0
+
 SPREAD = [[0.8, 0.2, 0.2, 0.2], [0.2, 0.8, 0.2, 0.2], [0.2, 0.2, 0.8, 0.2], [0.2, 0.2, 0.2, 0.8]]
 
 
-def test_diverse_projects_succeed_more_often():
+@pytest.fixture(scope="session")
+def stars(actors, ties):
+    def stars(groups, E_members, trust):
+        """`groups` copies of a focal firm (first row of E_members) tied to its partners (the
+        other rows), partners not tied to each other; all ties with the given trust."""
+        k = len(E_members)
+        E = np.tile(np.asarray(E_members, float), (groups, 1))
+        kind = np.tile([FOCAL] + [SME] * (k - 1), groups)
+        lead = np.repeat(np.arange(groups) * k, k - 1)
+        part = (np.arange(groups)[:, None] * k + np.arange(1, k)[None, :]).ravel()
+        act = actors(groups * k, T=np.zeros_like(E), E=E, kind=kind)
+        return act, ties(groups * k, lead, part, trust=trust)
+
+    return stars
+
+
+@pytest.fixture(scope="session")
+def first_round_success(only, sim_with, stars):
+    def first_round_success(E_members, trust, groups=400, **pars):
+        """Share of the first round of projects (started at step 1, ended at step 2) that succeed."""
+        sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=1, **pars)
+        sim = sim_with(sc, *stars(groups, E_members, trust))
+        sim.step()
+        assert sim.recorder.rows[-1]["projects_started"] == groups
+        sim.step()
+        done = sim.stats["projects_succeeded"] + sim.stats["projects_failed"]
+        assert done == groups
+        return sim.stats["projects_succeeded"] / done
+
+    return first_round_success
+
+
+def test_diverse_projects_succeed_more_often(first_round_success):
     alike = first_round_success(ALIKE, trust=0.5)
     spread = first_round_success(SPREAD, trust=0.5)
     assert spread > alike + 0.15
 
 
-def test_trusting_projects_succeed_more_often():
+def test_trusting_projects_succeed_more_often(first_round_success):
     low = first_round_success(ALIKE, trust=0.1)
     high = first_round_success(ALIKE, trust=0.9)
     assert high > low + 0.2
 
 
-def test_success_rate_follows_the_logistic_rule():
+def test_success_rate_follows_the_logistic_rule(first_round_success):
     p = cl.default_scenario().mechanisms.projects
     P = np.asarray(SPREAD) / np.linalg.norm(SPREAD, axis=1, keepdims=True)
     div = (1 - P @ P.T)[np.triu_indices(4, 1)].mean()
@@ -64,25 +70,29 @@ def test_success_rate_follows_the_logistic_rule():
     assert flat == pytest.approx(1 / (1 + np.exp(-p.a0)), abs=0.07)
 
 
-def triangle(a0):
-    """Focal firm 0 tied to SME 1 and university 2 (1 and 2 not tied), one project of
-    duration 3 started at step 1 and ended at step 4 with success log-odds a0."""
-    E = [[0.6, 0.2, 0.1, 0.0], [0.1, 0.5, 0.0, 0.1], [0.2, 0.1, 0.4, 0.3]]
-    act = actors(3, T=np.full((3, 4), 0.05), E=E, kind=[FOCAL, SME, UNIVERSITY])
-    sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=3, projects__a0=a0,
-              projects__a_div=0.0, projects__a_trust=0.0)
-    sim = sim_with(sc, act, ties(3, [0, 0], [1, 2], trust=0.5))
-    sim.step()
-    sim.mechanism("projects").pars.lead_rate = 0.0  # only the one project
-    assert sim.recorder.rows[-1]["projects_started"] == 1
-    K0 = sim.actors.T + sim.actors.E
-    trust0 = sim.ties.trust[:2].copy()
-    for _ in range(3):
+@pytest.fixture(scope="session")
+def triangle(actors, only, sim_with, ties):
+    def triangle(a0):
+        """Focal firm 0 tied to SME 1 and university 2 (1 and 2 not tied), one project of
+        duration 3 started at step 1 and ended at step 4 with success log-odds a0."""
+        E = [[0.6, 0.2, 0.1, 0.0], [0.1, 0.5, 0.0, 0.1], [0.2, 0.1, 0.4, 0.3]]
+        act = actors(3, T=np.full((3, 4), 0.05), E=E, kind=[FOCAL, SME, UNIVERSITY])
+        sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=3, projects__a0=a0,
+                  projects__a_div=0.0, projects__a_trust=0.0)
+        sim = sim_with(sc, act, ties(3, [0, 0], [1, 2], trust=0.5))
         sim.step()
-    return sim, K0, trust0
+        sim.mechanism("projects").pars.lead_rate = 0.0  # only the one project
+        assert sim.recorder.rows[-1]["projects_started"] == 1
+        K0 = sim.actors.T + sim.actors.E
+        trust0 = sim.ties.trust[:2].copy()
+        for _ in range(3):
+            sim.step()
+        return sim, K0, trust0
+
+    return triangle
 
 
-def test_success_raises_every_members_knowledge_and_ties_them():
+def test_success_raises_every_members_knowledge_and_ties_them(triangle):
     sim, K0, trust0 = triangle(a0=30.0)
     a, p = sim.actors, sim.mechanism("projects").pars
     assert sim.stats["projects_succeeded"] == 1
@@ -107,7 +117,7 @@ def test_success_raises_every_members_knowledge_and_ties_them():
     assert sim.projects.running == 0
 
 
-def test_failure_leaves_knowledge_and_lowers_trust():
+def test_failure_leaves_knowledge_and_lowers_trust(triangle):
     sim, K0, trust0 = triangle(a0=-30.0)
     assert sim.stats["projects_failed"] == 1 and sim.stats["projects_succeeded"] == 0
     assert np.allclose(sim.actors.T + sim.actors.E, K0)
@@ -116,7 +126,7 @@ def test_failure_leaves_knowledge_and_lowers_trust():
     assert np.all(sim.ties.trust[:2] < trust0)
 
 
-def test_members_that_exit_drop_out():
+def test_members_that_exit_drop_out(actors, only, sim_with, ties):
     E = [[0.6, 0.2, 0.1, 0.0], [0.1, 0.5, 0.0, 0.1], [0.2, 0.1, 0.4, 0.3]]
     act = actors(3, T=np.zeros((3, 4)), E=E, kind=[FOCAL, SME, SME])
     sc = only("projects", projects__lead_rate=ALWAYS, projects__duration=2, projects__a0=30.0)
@@ -133,7 +143,7 @@ def test_members_that_exit_drop_out():
     assert np.all(sim.actors.E[[0, 2]].sum(axis=1) > K0[[0, 2]])
 
 
-def test_partners_are_local_and_known():
+def test_partners_are_local_and_known(actors, only, sim_with, ties):
     # the focal firm 0 knows SMEs 1-6 and external 7; SME 8 is a stranger
     n = 9
     kind = [FOCAL] + [SME] * 6 + [EXTERNAL, SME]
@@ -172,7 +182,7 @@ def test_default_cluster_runs_a_few_projects_a_year_with_moderate_success():
     assert 0.4 <= succeeded / (succeeded + failed) <= 0.75
 
 
-def test_switching_projects_off_zeroes_their_counters():
+def test_switching_projects_off_zeroes_their_counters(small):
     on = cl.run(small(steps=36, mechanisms__projects__duration=6))
     off = cl.run(small(steps=36, mechanisms__projects__duration=6, mechanisms__projects__enabled=False))
     cols = ["projects_started", "projects_succeeded", "flow_projects", "innov_from_projects"]
@@ -180,14 +190,14 @@ def test_switching_projects_off_zeroes_their_counters():
     assert all(off.timeseries[c].sum() == 0 for c in cols)
 
 
-def test_projects_are_deterministic():
+def test_projects_are_deterministic(small):
     sc = small(steps=36, mechanisms__projects__duration=6)
     a, b = cl.run(sc).timeseries, cl.run(sc).timeseries
     cols = ["projects_started", "projects_succeeded", "flow_projects", "knowledge_mean"]
     assert a[cols].equals(b[cols])
 
 
-def test_research_organisations_are_preferred_partners():
+def test_research_organisations_are_preferred_partners(actors, only, sim_with, ties):
     # 300 focal firms, each tied to 4 SMEs and one university; one partner per project
     groups, k = 300, 6
     kind = np.tile([FOCAL, SME, SME, SME, SME, UNIVERSITY], groups)
@@ -208,9 +218,8 @@ def test_research_organisations_are_preferred_partners():
     assert favoured == pytest.approx(4 / 8, abs=0.08)
 
 
-def test_shocks_stimulate_collaboration():
+def test_shocks_stimulate_collaboration(small):
     """P11 (seed 004): under market pressure SMEs start joint projects."""
-    from builders import small
 
     import clusterlab as cl
 

@@ -1,14 +1,23 @@
-"""Hand-built states for direction tests: a few actors and ties with chosen attributes."""
+"""Shared fixtures: hand-built states for direction tests and small scenarios.
+
+The builders are session fixtures that return factories, so a test asks for what it uses:
+
+    def test_x(only, sim_with, actors, ties):
+        sim = sim_with(only("transfer"), actors(2, E=...), ties(2, [0], [1]))
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 import clusterlab as cl
 from clusterlab.state import SME, Actors, Technology, Ties
 
 
-def actors(n: int, D: int = 4, *, kind=SME, stage=0, T=None, E=None, x=None, rd=0.02,
+def _actors(n: int, D: int = 4, *, kind=SME, stage=0, T=None, E=None, x=None, rd=0.02,
            reciprocity=1.0, culture=0, group=None, sharing=0.5) -> Actors:
     full = lambda v, dt: np.broadcast_to(np.asarray(v, dt), (n,)).copy()  # noqa: E731
     return Actors(
@@ -23,14 +32,14 @@ def actors(n: int, D: int = 4, *, kind=SME, stage=0, T=None, E=None, x=None, rd=
     )
 
 
-def ties(n: int, a, b, *, layer=1, w=0.6, trust=0.5, dist=1.0, born=-1000) -> Ties:
+def _ties(n: int, a, b, *, layer=1, w=0.6, trust=0.5, dist=1.0, born=-1000) -> Ties:
     a = np.asarray(a, np.int32)
     full = lambda v, dt: np.broadcast_to(np.asarray(v, dt), a.shape).copy()  # noqa: E731
     return Ties.from_edges(n, a, np.asarray(b, np.int32), full(layer, np.int8), full(w, np.float32),
                            full(trust, np.float32), full(dist, np.float32), full(born, np.int32))
 
 
-def only(*names: str, **changes) -> cl.Scenario:
+def _only(*names: str, **changes) -> cl.Scenario:
     """A scenario with only the named mechanisms enabled (others off); keyword changes are
     mechanism parameters, e.g. ``transfer__beta_vertical=0.1``."""
     from clusterlab.mechanisms import MECHANISMS
@@ -40,14 +49,14 @@ def only(*names: str, **changes) -> cl.Scenario:
     return cl.default_scenario().set(**sets)
 
 
-def sim_with(scenario: cl.Scenario, act: Actors, tie: Ties, frontier=None) -> cl.Sim:
+def _sim_with(scenario: cl.Scenario, act: Actors, tie: Ties, frontier=None) -> cl.Sim:
     D = act.domains
     tech = Technology(frontier=np.ones(D, np.float32) if frontier is None else np.asarray(frontier, np.float32),
                       relevance=np.full(D, 1.0 / D, np.float32))
     return cl.Sim(scenario).init(act, tie, tech)
 
 
-def small(**changes) -> cl.Scenario:
+def _small(**changes) -> cl.Scenario:
     """A small, fast scenario: 80 firms, 6 institutions, 15 externals, 4 domains, 36 steps."""
     base = {"steps": 36, "population.firms": 80, "population.externals": 15,
             "population.universities": 1, "population.institutes": 1, "population.intermediaries": 1,
@@ -55,3 +64,52 @@ def small(**changes) -> cl.Scenario:
             "output.figures": False}
     base.update({k.replace("__", "."): v for k, v in changes.items()})
     return cl.default_scenario().set(**base)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def actors():
+    """Factory: `actors(n, D=4, kind=SME, stage=0, T=None, E=None, ...)`, a hand-built Actors."""
+    return _actors
+
+
+@pytest.fixture(scope="session")
+def ties():
+    """Factory: `ties(n, a, b, layer=1, w=0.6, trust=0.5, dist=1.0, born=-1000)`, hand-built Ties."""
+    return _ties
+
+
+@pytest.fixture(scope="session")
+def only():
+    """Factory: the default scenario with only the named mechanisms enabled."""
+    return _only
+
+
+@pytest.fixture(scope="session")
+def sim_with():
+    """Factory: a Sim initialised with a hand-built state."""
+    return _sim_with
+
+
+@pytest.fixture(scope="session")
+def small():
+    """Factory: a small, fast scenario (80 firms, 4 domains, 36 steps), with changes."""
+    return _small
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    """The folder of test data files (networks, attributes, bad inputs)."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def pair(actors):
+    def pair(T1=(1, 1, 0, 0), E1=(1, 1, 0, 0), **kw):
+        """Two actors: 0 knows a little, 1 holds T1 and E1 (a dyad for learning tests)."""
+        base = [0.1, 0.1, 0.0, 0.0]
+        return actors(2, T=[base, T1], E=[base, E1], **kw)
+
+    return pair

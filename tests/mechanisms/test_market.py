@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from builders import actors, only, sim_with, small, ties
 
 import clusterlab as cl
 from clusterlab.state import FOCAL, SME, VERTICAL
@@ -16,7 +15,7 @@ def levels(*k, D=4):
     return dict(T=0.5 * K, E=0.5 * K)
 
 
-def test_higher_competitiveness_more_revenue_and_capital():
+def test_higher_competitiveness_more_revenue_and_capital(actors, only, sim_with, ties):
     sim = sim_with(only("market", **QUIET), actors(3, **levels(0.2, 0.4, 0.8)), ties(3, [], []))
     cap0 = sim.actors.capital.copy()
     assert np.allclose(cap0, cap0[0]) and cap0[0] > 0  # same size: same starting capital
@@ -28,7 +27,7 @@ def test_higher_competitiveness_more_revenue_and_capital():
     assert cap[0] < cap0[0]  # the weakest firm loses money
 
 
-def test_downstream_stages_earn_more_per_employee():
+def test_downstream_stages_earn_more_per_employee(actors, only, sim_with, ties):
     act = actors(2, stage=[0, 3], **levels(0.4, 0.4))
     sim = sim_with(only("market", **QUIET), act, ties(2, [], []))
     sim.step()
@@ -36,7 +35,7 @@ def test_downstream_stages_earn_more_per_employee():
     assert rev[1] > rev[0] > 0
 
 
-def test_firms_with_negative_capital_exit_and_lose_their_ties():
+def test_firms_with_negative_capital_exit_and_lose_their_ties(actors, only, sim_with, ties):
     act = actors(4, stage=[0, 1, 0, 1], **levels(0.4, 0.4, 0.4, 0.4))
     tie = ties(4, [0, 1, 1], [1, 2, 3], layer=VERTICAL)
     sim = sim_with(only("market", **QUIET), act, tie)
@@ -51,7 +50,7 @@ def test_firms_with_negative_capital_exit_and_lose_their_ties():
     assert sim.stats["exits"] == 0  # an exit happens once
 
 
-def test_switched_off_nobody_exits_or_enters():
+def test_switched_off_nobody_exits_or_enters(actors, only, sim_with, ties):
     sim = sim_with(only(), actors(2, **levels(0.01, 0.9)), ties(2, [], []))
     sim.actors.capital[0] = -5.0
     for _ in range(3):
@@ -60,7 +59,7 @@ def test_switched_off_nobody_exits_or_enters():
     assert sim.actors.capital[0] == -5.0
 
 
-def test_rd_falls_under_financial_stress_and_recovers():
+def test_rd_falls_under_financial_stress_and_recovers(actors, only, sim_with, ties):
     sim = sim_with(only("market", **QUIET), actors(2, rd=0.05, **levels(0.4, 0.4)), ties(2, [], []))
     sim.actors.capital[0] = 1e-3  # alive but with no buffer
     for _ in range(12):
@@ -74,37 +73,41 @@ def test_rd_falls_under_financial_stress_and_recovers():
     assert rd[0] > low  # profits rebuild the buffer and R&D recovers toward the target
 
 
-def exits_by_strength(events, seeds=(1, 2)):
-    """Exits among the initially weakest and strongest half of the firms over 36 steps."""
-    weak = strong = 0
-    for seed in seeds:
-        sc = small(seed=seed, events=events)
-        sim = cl.Sim(sc).init()
-        a = sim.actors
-        firms = np.flatnonzero(a.kind <= SME)
-        kw = (a.T[firms] + a.E[firms]) @ sim.tech.relevance
-        low = firms[kw < np.median(kw)]
-        high = firms[kw >= np.median(kw)]
-        sim.run()
-        weak += int((~sim.actors.alive[low]).sum())
-        strong += int((~sim.actors.alive[high]).sum())
-    return weak, strong
+@pytest.fixture(scope="session")
+def exits_by_strength(small):
+    def exits_by_strength(events, seeds=(1, 2)):
+        """Exits among the initially weakest and strongest half of the firms over 36 steps."""
+        weak = strong = 0
+        for seed in seeds:
+            sc = small(seed=seed, events=events)
+            sim = cl.Sim(sc).init()
+            a = sim.actors
+            firms = np.flatnonzero(a.kind <= SME)
+            kw = (a.T[firms] + a.E[firms]) @ sim.tech.relevance
+            low = firms[kw < np.median(kw)]
+            high = firms[kw >= np.median(kw)]
+            sim.run()
+            weak += int((~sim.actors.alive[low]).sum())
+            strong += int((~sim.actors.alive[high]).sum())
+        return weak, strong
+
+    return exits_by_strength
 
 
-def test_a_recession_raises_exits():
+def test_a_recession_raises_exits(exits_by_strength):
     calm = exits_by_strength([])
     crisis = exits_by_strength([{"step": 3, "action": "recession", "demand": 0.6, "years": 2}])
     assert sum(crisis) > sum(calm) + 5
 
 
-def test_global_competition_raises_exits_of_weak_firms():
+def test_global_competition_raises_exits_of_weak_firms(exits_by_strength):
     calm = exits_by_strength([])
     tough = exits_by_strength([{"step": 3, "action": "global_competition", "bar": 0.05}])
     assert tough[0] > calm[0] + 3  # weak firms exit
     assert tough[0] > 2 * tough[1]  # more of the weak than of the strong
 
 
-def test_spinoffs_appear_near_their_parent_at_its_stage_tied_with_part_of_its_knowledge():
+def test_spinoffs_appear_near_their_parent_at_its_stage_tied_with_part_of_its_knowledge(actors, only, sim_with, ties):
     # firm 0 is far ahead of the others: successful, profitable, the only parent
     act = actors(4, stage=[2, 2, 1, 3], x=[10.0, 10.0, 12.0, 14.0], **levels(0.9, 0.1, 0.1, 0.1))
     act.external_origin[0] = 0.4
@@ -129,7 +132,7 @@ def test_spinoffs_appear_near_their_parent_at_its_stage_tied_with_part_of_its_kn
     assert sim.ties.w[to_parent] == pytest.approx(sc.mechanisms.market.parent_tie_strength)
 
 
-def test_spinoffs_grow_toward_a_normal_size():
+def test_spinoffs_grow_toward_a_normal_size(actors, only, sim_with, ties):
     act = actors(3, stage=[2, 2, 2], **levels(0.9, 0.1, 0.1))
     sc = only("market", **QUIET, market__spinoff_rate=12.0)
     sim = sim_with(sc, act, ties(3, [], []))
@@ -142,7 +145,7 @@ def test_spinoffs_grow_toward_a_normal_size():
     assert sim.actors.size[3] > size0
 
 
-def test_whole_model_with_entry_and_exit_keeps_its_books():
+def test_whole_model_with_entry_and_exit_keeps_its_books(small):
     sc = small(steps=36, **{"mechanisms.market.spinoff_rate": 1.0})
     sim = cl.Sim(sc)
     ts = sim.run().timeseries
@@ -170,7 +173,7 @@ def test_default_cluster_neither_collapses_nor_explodes(seed):
     assert (ts["exits"].iloc[1:] >= 0).all()
 
 
-def test_focal_firms_rarely_exit():
+def test_focal_firms_rarely_exit(small):
     """Pooled over four seeds: a smaller share of focal firms than of SMEs exits."""
     exits = np.zeros((2, 2))  # [focal, sme] x [exited, all]
     for seed in range(3, 7):

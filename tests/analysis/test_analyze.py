@@ -3,10 +3,11 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 
-DATA = "tests/data"
+DATA = str(Path(__file__).parents[1] / "fixtures")
 
 
 def cli(*args):

@@ -4,18 +4,23 @@ Ter Wal & Boschma 2009), on small seeded cases, and keeps the tie index consiste
 import networkx as nx
 import numba as nb
 import numpy as np
-from builders import actors, only, sim_with, small, ties
+import pytest
 
 import clusterlab as cl
 from clusterlab.mechanisms.network_evolution import N_CHUNKS, _gather, _strength_pass
 from clusterlab.state import PIPELINE
 
 NE = "mechanisms.network_evolution."
+
 # interaction on but never activating: last use stays where it was, so ties can be idle
 # (switched off, interaction marks every tie used every step)
 IDLE = {"interaction__base": 0.0, "interaction__strength_weight": 0.0, "interaction__buzz_weight": 0.0}
+
 NO_CREATION = {"network_evolution__proposals": 0.0}
+
 NO_DISSOLUTION = {"network_evolution__dissolve_rate": 0.0}
+
+STEPS = 3
 
 
 def local_graph(sim) -> nx.Graph:
@@ -31,9 +36,7 @@ def new_ties(sim):
     return np.flatnonzero(t.alive & (t.born > 0))
 
 
-# --- strength -----------------------------------------------------------------------
-
-def test_strength_grows_on_used_ties_and_decays_on_unused():
+def test_strength_grows_on_used_ties_and_decays_on_unused(actors, only, ties):
     n = 40
     sc = only("network_evolution", **NO_CREATION, **NO_DISSOLUTION)
     # the module alone (no transfer to set or clear `moved`): the test plays transfer's part
@@ -56,7 +59,7 @@ def test_strength_grows_on_used_ties_and_decays_on_unused():
     assert np.all((sim.ties.w >= 0) & (sim.ties.w <= 1))
 
 
-def test_strength_follows_transfer_in_a_run():
+def test_strength_follows_transfer_in_a_run(actors, only, sim_with, ties):
     # with transfer on, ties that carry knowledge end stronger than ties that carry none
     k = 20
     n = 4 * k
@@ -72,26 +75,25 @@ def test_strength_follows_transfer_in_a_run():
     assert sim.ties.w[:k].min() > 0.6 and sim.ties.w[k:].max() < 0.5
 
 
-# --- dissolution --------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def dissolution_survivors(actors, only, sim_with, ties):
+    def dissolution_survivors(angle, n_pairs=400, **changes):
+        """Share of weak idle ties surviving STEPS steps between ends at a cognitive angle."""
+        n = 2 * n_pairs
+        E = np.zeros((n, 4))
+        E[0::2, 0] = 1.0
+        E[1::2, 0], E[1::2, 1] = np.cos(angle), np.sin(angle)
+        sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION,
+                  network_evolution__idle_years=0.0, **changes)
+        sim = sim_with(sc, actors(n, E=E, T=np.zeros((n, 4))), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.1))
+        for _ in range(STEPS):
+            sim.step()
+        return sim.ties.n_alive / n_pairs
 
-STEPS = 3
+    return dissolution_survivors
 
 
-def dissolution_survivors(angle, n_pairs=400, **changes):
-    """Share of weak idle ties surviving STEPS steps between ends at a cognitive angle."""
-    n = 2 * n_pairs
-    E = np.zeros((n, 4))
-    E[0::2, 0] = 1.0
-    E[1::2, 0], E[1::2, 1] = np.cos(angle), np.sin(angle)
-    sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION,
-              network_evolution__idle_years=0.0, **changes)
-    sim = sim_with(sc, actors(n, E=E, T=np.zeros((n, 4))), ties(n, np.arange(0, n, 2), np.arange(1, n, 2), w=0.1))
-    for _ in range(STEPS):
-        sim.step()
-    return sim.ties.n_alive / n_pairs
-
-
-def test_weak_idle_ties_dissolve_and_cognitive_proximity_makes_them_persist():
+def test_weak_idle_ties_dissolve_and_cognitive_proximity_makes_them_persist(dissolution_survivors):
     near = dissolution_survivors(0.0)  # same knowledge: cognitive proximity 1
     far = dissolution_survivors(np.pi / 2)  # unrelated knowledge: proximity 0
     assert far < 0.3 and near > far + 0.3
@@ -104,7 +106,7 @@ def test_weak_idle_ties_dissolve_and_cognitive_proximity_makes_them_persist():
     assert abs(dissolution_survivors(0.0, network_evolution__persistence=0.0) - far) < 0.07
 
 
-def test_strong_pipelines_and_recently_used_ties_do_not_dissolve():
+def test_strong_pipelines_and_recently_used_ties_do_not_dissolve(actors, dissolution_survivors, only, sim_with, ties):
     assert dissolution_survivors(np.pi / 2, network_evolution__dissolve_below=0.05) == 1.0  # w = 0.1 is not weak
     n = 200
     sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION)
@@ -122,7 +124,7 @@ def test_strong_pipelines_and_recently_used_ties_do_not_dissolve():
     assert sim.ties.n_alive < n // 4
 
 
-def test_cluster_organisation_membership_does_not_dissolve():
+def test_cluster_organisation_membership_does_not_dissolve(actors, only, sim_with, ties):
     from clusterlab.state import CLUSTER_ORG, SME
 
     def survivors(keep: bool) -> int:
@@ -138,7 +140,7 @@ def test_cluster_organisation_membership_does_not_dissolve():
     assert survivors(True) == 100 and survivors(False) < 10
 
 
-def test_switching_off_leaves_the_ties_unchanged():
+def test_switching_off_leaves_the_ties_unchanged(small):
     def run(on: bool):
         sc = small(steps=24).set(**{NE + "enabled": on, NE + "proposals": 3.0,
                                     "mechanisms.openness.enabled": False, "mechanisms.market.enabled": False,
@@ -156,21 +158,23 @@ def test_switching_off_leaves_the_ties_unchanged():
     assert not same and added > 0 and removed > 0
 
 
-# --- creation -----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def grown(small):
+    def grown(seed=3, steps=36, **changes):
+        """The small cluster after `steps` steps with only network evolution (and interaction,
+        transfer) running; changes are network_evolution parameters."""
+        sets = {NE + k: v for k, v in changes.items()}
+        sc = small(steps=steps, seed=seed).set(**{
+            **{f"mechanisms.{m}.enabled": False for m in ("openness", "market", "projects", "cluster_org",
+                                                             "labour", "focal_firms")}, **sets})
+        sim = cl.Sim(sc)
+        sim.run()
+        return sim
 
-def grown(seed=3, steps=36, **changes):
-    """The small cluster after `steps` steps with only network evolution (and interaction,
-    transfer) running; changes are network_evolution parameters."""
-    sets = {NE + k: v for k, v in changes.items()}
-    sc = small(steps=steps, seed=seed).set(**{
-        **{f"mechanisms.{m}.enabled": False for m in ("openness", "market", "projects", "cluster_org",
-                                                         "labour", "focal_firms")}, **sets})
-    sim = cl.Sim(sc)
-    sim.run()
-    return sim
+    return grown
 
 
-def test_triadic_closure_raises_transitivity():
+def test_triadic_closure_raises_transitivity(grown, small):
     base = dict(proposals=4.0, dissolve_rate=0.0, geo_weight=0.0, cognitive_weight=0.0, base_accept=0.5)
     start = nx.transitivity(local_graph(cl.Sim(small(seed=3)).init()))
     closure = [nx.transitivity(local_graph(grown(s, closure_weight=1, proximity_weight=0, brokerage_weight=0, **base)))
@@ -180,7 +184,7 @@ def test_triadic_closure_raises_transitivity():
     assert min(closure) > max(proximity) and min(closure) > start + 0.05
 
 
-def test_created_ties_are_shorter_than_random_pairs():
+def test_created_ties_are_shorter_than_random_pairs(grown):
     sim = grown(proposals=4.0, closure_weight=0, brokerage_weight=0, geo_weight=0.0, dissolve_rate=0.0)
     a, t = sim.actors, sim.ties
     made = new_ties(sim)
@@ -199,7 +203,7 @@ def test_created_ties_are_shorter_than_random_pairs():
     assert steep.ties.dist[new_ties(steep)].mean() < 0.6 * flat.ties.dist[new_ties(flat)].mean()
 
 
-def test_brokers_introduce_their_contacts():
+def test_brokers_introduce_their_contacts(actors, only, sim_with, ties):
     # a broker (intermediary) tied to many firms: brokerage closes triangles around it
     from clusterlab.state import INTERMEDIARY, SME
     n = 30
@@ -216,7 +220,7 @@ def test_brokers_introduce_their_contacts():
     assert np.all(sim.ties.a[made] > 0)  # between two contacts of the broker, not with it
 
 
-def test_routes_are_counted_and_only_local_ties_are_made():
+def test_routes_are_counted_and_only_local_ties_are_made(grown):
     sim = grown(steps=0, proposals=3.0)
     counted = {r: 0.0 for r in ("closure", "proximity", "brokerage")}
     for _ in range(24):
@@ -229,9 +233,7 @@ def test_routes_are_counted_and_only_local_ties_are_made():
     assert np.all(sim.actors.kind[sim.ties.a[made]] != 7) and np.all(sim.actors.kind[sim.ties.b[made]] != 7)
 
 
-# --- the index and determinism ------------------------------------------------------
-
-def test_index_stays_consistent_after_many_steps():
+def test_index_stays_consistent_after_many_steps(small):
     sc = small(steps=60, seed=5).set(**{NE + "proposals": 4.0, NE + "dissolve_rate": 20.0,
                                        NE + "dissolve_below": 0.5, NE + "idle_years": 0.1})
     sim = cl.Sim(sc)
@@ -283,7 +285,7 @@ def test_strength_pass_same_with_one_or_two_threads():
     assert np.array_equal(w[~alive], w0[~alive]) and np.array_equal(w[born == 7], w0[born == 7])
 
 
-def test_runs_are_reproducible():
+def test_runs_are_reproducible(grown):
     a = grown(seed=9, steps=24, proposals=3.0)
     b = grown(seed=9, steps=24, proposals=3.0)
     assert np.array_equal(a.ties.alive, b.ties.alive) and np.array_equal(a.ties.w, b.ties.w)

@@ -1,10 +1,8 @@
 """The cluster organisation (seed 003): each budgeted activity on hand-built members, and
 in a run the start, closing, budget and switch of the organisation (proposition P10)."""
 
-
 import numpy as np
 import pytest
-from builders import actors, only, sim_with, small, ties
 
 import clusterlab as cl
 from clusterlab.mechanisms.cluster_org import ClusterOrganisation
@@ -20,21 +18,25 @@ def spend(activity, per_step, **changes):
     return pars
 
 
-def org_with_members(members, others=0, externals=0, E=None):
-    """Cluster organisation 0, member SMEs 1..members (multi-angle ties), then `others`
-    SMEs that are not members, then `externals` external partners."""
-    n = 1 + members + others + externals
-    kind = [CLUSTER_ORG] + [SME] * (members + others) + [EXTERNAL] * externals
-    E = np.full((n, 4), 0.2) if E is None else np.asarray(E, float)
-    act = actors(n, kind=kind, E=E, T=np.zeros((n, 4)))
-    return act, n
+@pytest.fixture(scope="session")
+def org_with_members(actors):
+    def org_with_members(members, others=0, externals=0, E=None):
+        """Cluster organisation 0, member SMEs 1..members (multi-angle ties), then `others`
+        SMEs that are not members, then `externals` external partners."""
+        n = 1 + members + others + externals
+        kind = [CLUSTER_ORG] + [SME] * (members + others) + [EXTERNAL] * externals
+        E = np.full((n, 4), 0.2) if E is None else np.asarray(E, float)
+        act = actors(n, kind=kind, E=E, T=np.zeros((n, 4)))
+        return act, n
+
+    return org_with_members
 
 
 def pipelines(sim, ids):
     return sim.ties.deg[ids, PIPELINE]
 
 
-def test_international_contacts_go_to_smes_without_pipelines_and_fit_them():
+def test_international_contacts_go_to_smes_without_pipelines_and_fit_them(only, org_with_members, sim_with, ties):
     # SMEs 1..10 specialise in domain (i % 4); externals 11..14 in domains 0..3
     E = np.full((15, 4), 0.05)
     for i in range(1, 11):
@@ -63,7 +65,7 @@ def test_international_contacts_go_to_smes_without_pipelines_and_fit_them():
     assert sim.ties.deg[11:, PIPELINE].sum() == 5 + 9 and sim.stats["cluster_org_pipelines"] == 3
 
 
-def test_networking_introduces_members_only():
+def test_networking_introduces_members_only(only, org_with_members, sim_with, ties):
     act, n = org_with_members(10, others=5)
     sc = only("cluster_org", **spend("networking", 2))
     sim = sim_with(sc, act, ties(n, [0] * 10, list(range(1, 11)), layer=MULTI_ANGLE))
@@ -77,7 +79,7 @@ def test_networking_introduces_members_only():
     assert np.all(sim.ties.deg[11:16].sum(axis=1) == 0)
 
 
-def test_market_information_raises_knowledge_in_the_most_relevant_domains():
+def test_market_information_raises_knowledge_in_the_most_relevant_domains(only, org_with_members, sim_with, ties):
     E = np.full((6, 4), 0.2)
     E[1] = 0.8  # the best-informed member
     act, n = org_with_members(5, E=E)
@@ -94,7 +96,7 @@ def test_market_information_raises_knowledge_in_the_most_relevant_domains():
     assert sim.stats["cluster_org_informed"] == 5
 
 
-def test_infrastructure_raises_members_absorptive_capacity():
+def test_infrastructure_raises_members_absorptive_capacity(only, org_with_members, sim_with, ties):
     act, n = org_with_members(5, others=4)
     sc = only("cluster_org", "absorptive_capacity", **spend("infrastructure", 5))
     sim = sim_with(sc, act, ties(n, [0] * 5, list(range(1, 6)), layer=MULTI_ANGLE))
@@ -107,7 +109,7 @@ def test_infrastructure_raises_members_absorptive_capacity():
     assert sim.stats["cluster_org_infrastructure"] == 4
 
 
-def test_collaborative_rnd_starts_projects_with_members():
+def test_collaborative_rnd_starts_projects_with_members(only, org_with_members, sim_with, ties):
     act, n = org_with_members(6, others=3)
     t = ties(n, [0] * 6, list(range(1, 7)), layer=MULTI_ANGLE)
     sim = sim_with(only("cluster_org", "projects", **spend("rnd", 1)), act, t)
@@ -125,7 +127,7 @@ def test_collaborative_rnd_starts_projects_with_members():
     assert off.stats["cluster_org_projects"] == 0 and off.projects.running == 0
 
 
-def test_fractional_units_are_carried_over():
+def test_fractional_units_are_carried_over(only, org_with_members, sim_with, ties):
     act, n = org_with_members(10)
     sim = sim_with(only("cluster_org", **spend("networking", 0.5)), act,
                    ties(n, [0] * 10, list(range(1, 11)), layer=MULTI_ANGLE))
@@ -144,8 +146,6 @@ def test_shares_are_scaled_only_when_they_exceed_the_budget():
     assert half == pytest.approx([0, 0.5, 0, 0, 0])
 
 
-# --- in a run ---------------------------------------------------------------------------
-
 def collect(sc, keys=("cluster_org_actions",)):
     """Per-step values (steps 1..) of time-series columns, and the Sim."""
     sim = cl.Sim(sc)
@@ -153,7 +153,7 @@ def collect(sc, keys=("cluster_org_actions",)):
     return {k: ts[k].to_numpy()[1:] for k in keys}, sim
 
 
-def test_starting_a_cluster_org_raises_sme_internationalisation_and_knowledge():
+def test_starting_a_cluster_org_raises_sme_internationalisation_and_knowledge(small):
     event = [{"step": 60, "action": "start_cluster_org"}]
     intl, know = [], []
     for seed in range(3):
@@ -168,7 +168,7 @@ def test_starting_a_cluster_org_raises_sme_internationalisation_and_knowledge():
     assert np.mean(know) > 1.02
 
 
-def test_a_cluster_org_with_no_budget_does_nothing():
+def test_a_cluster_org_with_no_budget_does_nothing(small):
     zero = cl.run(small(steps=36, mechanisms__cluster_org__budget=0.0)).timeseries
     off = cl.run(small(steps=36, mechanisms__cluster_org__enabled=False)).timeseries
     on = cl.run(small(steps=36)).timeseries
@@ -178,7 +178,7 @@ def test_a_cluster_org_with_no_budget_does_nothing():
     assert stats["cluster_org_actions"].sum() == 0
 
 
-def test_a_closed_organisation_does_not_act():
+def test_a_closed_organisation_does_not_act(only, org_with_members, sim_with, ties):
     act, n = org_with_members(10)
     sim = sim_with(only("cluster_org", **spend("networking", 1)), act,
                    ties(n, [0] * 10, list(range(1, 11)), layer=MULTI_ANGLE))
@@ -189,7 +189,7 @@ def test_a_closed_organisation_does_not_act():
     assert sim.stats["cluster_org_actions"] == 0
 
 
-def test_closing_the_cluster_org_stops_its_actions():
+def test_closing_the_cluster_org_stops_its_actions(small):
     keys = ("cluster_org_actions", "projects_running")
     stats, sim = collect(small(steps=36, events=[{"step": 24, "action": "close_cluster_org"}]), keys)
     acts = stats["cluster_org_actions"]
@@ -199,13 +199,13 @@ def test_closing_the_cluster_org_stops_its_actions():
     assert proj.by_org.any() and not sim.actors.alive[proj.leader[proj.by_org]].any()
 
 
-def test_cutting_support_cuts_the_budget():
+def test_cutting_support_cuts_the_budget(small):
     stats, _ = collect(small(steps=48, events=[{"step": 25, "action": "cut_support", "share": 0.5}]))
     acts = stats["cluster_org_actions"]
     assert acts[24:].sum() == pytest.approx(0.5 * acts[:24].sum(), rel=0.15)
 
 
-def test_switching_the_cluster_org_off_zeroes_its_counters():
+def test_switching_the_cluster_org_off_zeroes_its_counters(small):
     keys = ("cluster_org_actions", "cluster_org_pipelines", "cluster_org_projects")
     on, _ = collect(small(steps=24), keys)
     off, _ = collect(small(steps=24, mechanisms__cluster_org__enabled=False), keys)

@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 from clusterlab.analysis.compare import compare
-from clusterlab.analysis.report import flatten, network_figure, write_compare_report, write_report
+from clusterlab.analysis.report import (
+    flatten,
+    network_figure,
+    write_compare_report,
+    write_report,
+)
 from clusterlab.data import ClusterNetwork
 from clusterlab.errors import ClusterlabError
 from clusterlab.outdir import write_text
