@@ -4,7 +4,7 @@ Every actor of the network becomes an actor of the simulation and every tie a ti
 data do not say takes a documented default from the scenario (docs/odd.md, section 5.3):
 
 - kind: the `kind` attribute; without it, every actor is an SME except the
-  `population.focal_share` of actors with the most ties, who are focal firms (seed 002: focal
+  `population.focal_share` of actors with the most ties, who are focal firms (Wang 2013: focal
   firms are those with the most relations).
 - stage: the `stage` attribute (firms); without it, drawn uniformly over `population.stages`.
 - x, y (km): the attributes; without them, a force-directed layout of the network scaled to

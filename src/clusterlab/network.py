@@ -1,4 +1,4 @@
-"""Create the multiplex network at the start (MODEL.md section 2; seed 002).
+"""Create the multiplex network at the start (docs/odd.md, 5.2; Wang 2013).
 
 Four layers: horizontal (same stage, competitors), vertical (adjacent stages, supplier and
 customer), multi-angle (firms and institutions) and pipeline (cluster actors and externals,

@@ -1,4 +1,4 @@
-"""The cluster organisation (seed 003): each budgeted activity on hand-built members, and
+"""The cluster organisation (Andreeva n.d.): each budgeted activity on hand-built members, and
 in a run the start, closing, budget and switch of the organisation (proposition P10)."""
 
 import numpy as np

@@ -219,7 +219,7 @@ def test_research_organisations_are_preferred_partners(actors, only, sim_with, t
 
 
 def test_shocks_stimulate_collaboration(small):
-    """P11 (seed 004): under market pressure SMEs start joint projects."""
+    """P11 (Oxborrow 2012): under market pressure SMEs start joint projects."""
 
     import clusterlab as cl
 

@@ -1,8 +1,8 @@
-"""Absorptive capacity (Cohen & Levinthal 1990; seed 002, "Absorptive capability"; seed 003).
+"""Absorptive capacity (Cohen & Levinthal 1990; Wang 2013, "Absorptive capability"; Andreeva n.d.).
 
 A firm's ability to recognise, assimilate and apply outside knowledge rises with prior
 related knowledge, R&D intensity and internal knowledge sharing (Van den Bosch et al. 2003,
-"Frans et al." in seed 002). It scales every learning gain and widens the range of
+"Frans et al." in Wang 2013). It scales every learning gain and widens the range of
 cognitive distance a firm can learn across (see `transfer.understandability`):
 
     A_i = clip(base + w_rd * rd/(rd + rd_half) + w_k * k/(k + k_half) + w_s * sharing, a_min, 1)

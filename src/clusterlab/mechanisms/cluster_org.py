@@ -1,9 +1,9 @@
-"""The cluster organisation (seed 003, Andreeva; MODEL.md section 3, "cluster organisation").
+"""The cluster organisation (Andreeva n.d.; docs/odd.md, 7.9).
 
 Cluster organisations "serve as an activating agent for international initiatives",
 facilitate "access to market information", help SMEs "in networking and for obtaining new
 international contacts", and offer "access to external infrastructure" and "facilitation/
-initiation of collaborative research" (seed 003, after the BSR Stars Innovation Express
+initiation of collaborative research" (Andreeva n.d., after the BSR Stars Innovation Express
 study). Each alive actor of kind `cluster_org` serves its members: the firms tied to it
 (multi-angle ties). Its reach is limited by a budget:
 
@@ -18,19 +18,19 @@ next step, per organisation and activity. One unit is one action:
    member SME, SMEs without a pipeline first (in random order), then the others. The
    partner is the cognitively closest (cosine of knowledge profiles) of
    `pipeline_candidates` randomly drawn external partners it is not yet tied to: the
-   organisation "introduce[s] SMEs' managers to the desired contacts" (seed 003). The
+   organisation "introduce[s] SMEs' managers to the desired contacts" (Andreeva n.d.). The
    SME's openness rises, ``openness += openness_boost * (1 - openness)``: the organisation
    is "an activating agent for international initiatives" for SMEs with "limited capacity"
-   (seed 003), so the firm now wants to keep the pipeline (`openness` drops pipelines above
+   (Andreeva n.d.), so the firm now wants to keep the pipeline (`openness` drops pipelines above
    a firm's openness-based target). This is what raises `sme_international_share` (P10).
 2. **networking** (`share_networking`): one introduction, a new local tie between two
-   randomly drawn members that were not tied (general networking; the "social glue" of
-   seed 003).
+   randomly drawn members that were not tied (general networking; Andreeva's (n.d.)
+   "social glue").
 3. **market information** (`share_market_info`): one member SME (random) closes
    `info_rate * A_i` of its gap to the best member firm in the `info_domains` currently
    most market-relevant domains, as explicit knowledge: the organisation circulates market
    intelligence and benchmarks among its members ("access to market information,
-   benchmarking, inspiration", seed 003), pointing firms at what the market values now.
+   benchmarking, inspiration", Andreeva n.d.), pointing firms at what the market values now.
    It spreads what the cluster knows rather than bringing in outside knowledge (that is
    the pipelines' job), so it cannot substitute for them after a technology shift. It is
    recorded as SECI combination and as ``cluster_org_knowledge``, not as a learning
@@ -39,7 +39,7 @@ next step, per organisation and activity. One unit is one action:
    knowledge sharing, ``sharing += infrastructure_gain * (1 - sharing)``. Access to shared
    labs, test and demonstration facilities is modelled by its lasting effect on the
    organisational antecedent of absorptive capacity (Van den Bosch et al. 2003, "knowledge
-   communion and sharing mechanism in organization" in seed 002); `absorptive_capacity`
+   communion and sharing mechanism in organization" in Wang 2013); `absorptive_capacity`
    runs earlier in the step and rebuilds `A_i` from `sharing` every step, so raising
    `sharing` (not `A_i` itself) is what persists. The effect starts the next step.
 5. **collaborative R&D** (`share_rnd`): one joint project with member firms, started by

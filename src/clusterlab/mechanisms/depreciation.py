@@ -1,4 +1,4 @@
-"""Depreciation: unused knowledge decays (MODEL.md 3.7; retentive capacity, seed 002 via
+"""Depreciation: unused knowledge decays (docs/odd.md, 7.16; retentive capacity, Wang 2013 via
 Van den Bosch et al. 2003; Argote 1999 on organisational forgetting).
 
 A domain is "in use" in proportion to its share of the actor's knowledge: a domain holding

@@ -1,4 +1,4 @@
-"""Focal firms train their suppliers and customers (seed 002, "The role of focal firms";
+"""Focal firms train their suppliers and customers (Wang 2013, "The role of focal firms";
 Lorenzoni & Baden-Fuller 1995; Lazerson & Lorenzoni 1999; Nijdam & De Langen 2003 on
 investments with positive externalities; Malipiero, Munari & Sobrero 2005 and Giuliani &
 Bell 2005 on technological gatekeepers).

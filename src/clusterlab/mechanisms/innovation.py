@@ -1,6 +1,7 @@
 """Innovation, incremental and radical, with attribution to learning channels
-(MODEL.md 3.6; seeds 000 and 002: focal firms "develop and introduce radical innovation and
-incremental innovation"; combination in Nonaka's SECI).
+(docs/odd.md, 7.14; Wang 2013: focal firms "develop and introduce radical innovation and
+incremental innovation"; Wang & Wang 2012: collective innovation, combination in Nonaka's
+SECI).
 
 Each step a firm innovates incrementally with probability 1 - exp(-lambda_inc),
 

@@ -1,4 +1,4 @@
-"""Interaction and local buzz (Storper & Venables 2004; Bathelt et al. 2004; seed 002).
+"""Interaction and local buzz (Storper & Venables 2004; Bathelt et al. 2004; Wang 2013).
 
 Each tie is active in a step with probability
 

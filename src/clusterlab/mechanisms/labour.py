@@ -1,5 +1,5 @@
-"""Labour mobility: workers move between nearby firms and carry tacit knowledge (MODEL.md 3,
-"labour mobility"; Marshall's knowledge "in the air" in seed 002; Almeida & Kogut 1999 on
+"""Labour mobility: workers move between nearby firms and carry tacit knowledge
+(docs/odd.md, 7.6; Marshall's knowledge "in the air" in Wang 2013; Almeida & Kogut 1999 on
 the mobility of engineers as the carrier of localised knowledge; Dahl & Pedersen 2004 on
 informal knowledge flows through former colleagues; Malmberg & Maskell 2002).
 

@@ -1,6 +1,6 @@
 """Market and survival: competitiveness, revenue, R&D budgets, exit and spin-off entry
-(MODEL.md 3, "market and survival"; Porter 1998; Nijdam & De Langen 2003; Klepper 2007;
-Boschma & Wenting 2007; seed 004 for recession and global competition).
+(docs/odd.md, 7.15; Porter 1998; Nijdam & De Langen 2003; Klepper 2007; Boschma & Wenting
+2007; Oxborrow 2012 for recession and global competition).
 
 Money is counted in annual wages of one employee (a "revenue unit"); flows per step are
 annual amounts / spy (steps per year). Only firms (focal firms and SMEs, alive) take part.
@@ -8,7 +8,7 @@ One pass over the firms per step does, for each firm i:
 
 - Competitiveness (Porter 1998: firms compete on knowledge and upgrading, not cost). With
   rho the market relevance, F the global frontier and bar the competitiveness bar that global
-  competition raises (seed 004, event `global_competition`):
+  competition raises (Oxborrow 2012, event `global_competition`):
 
       k_i = sum_d rho[d] (T + E)[i, d] / sum_d rho[d] F[d],      c_i = k_i - bar
 

@@ -1,5 +1,5 @@
 """Network evolution: ties form, strengthen with use, fade without it and dissolve
-(MODEL.md 3, "Added with the dynamics"; Juhasz & Lengyel 2018, "Creation and persistence
+(docs/odd.md, 7.12; Juhasz & Lengyel 2018, "Creation and persistence
 of ties in cluster knowledge networks", J. Econ. Geogr. 18(6); Boschma 2005; Ter Wal &
 Boschma 2009, "Applying social network analysis in economic geography", Ann. Reg. Sci. 43).
 
@@ -37,7 +37,7 @@ Every step, in this order (t = now, S = steps per year):
      a same-stage firm, an adjacent-stage firm or an institution, in proportion to the
      scenario's horizontal, vertical and multi-angle degrees, as the initial network
      (`clusterlab.network.make_ties`);
-   - brokerage (seed 003; Burt 2005; Howells 2006): a broker introduces two of its own
+   - brokerage (Andreeva n.d.; Burt 2005; Howells 2006): a broker introduces two of its own
      contacts. A share `broker_share` of brokers are intermediaries and cluster
      organisations, the rest any cluster actor; either way drawn in proportion to degree.
    A proposal i-k is accepted with probability

@@ -1,5 +1,5 @@
 """SECI knowledge conversion inside each actor (Nonaka & Takeuchi 1995; Nonaka, Toyama &
-Konno 2000; seed 000).
+Konno 2000; Wang & Wang 2012).
 
 - Socialisation (tacit -> tacit between people) is the tacit channel of `transfer`.
 - Externalisation codifies tacit knowledge not yet written down:  dE = ext * max(0, T - E).

@@ -1,7 +1,7 @@
-"""Horizontal spillover without consent (MODEL.md 3.3; seed 002, horizontal learning).
+"""Horizontal spillover without consent (docs/odd.md, 7.5; Wang 2013, horizontal learning).
 
 Firms "compare, observe and imitate" same-stage firms nearby: geographic proximity lets
-them observe the innovations of others "expediently and freely" (seed 002; Marshall's
+them observe the innovations of others "expediently and freely" (Wang 2013; Marshall's
 knowledge "in the air"; Malmberg & Maskell 2002). Each step every firm observes one
 same-stage firm drawn from those within `radius_km` and gains part of the gap in visible
 (explicit, embodied in products) knowledge:

@@ -11,8 +11,8 @@ while it is switched off). Receiver i closes part of its gap to holder j in ever
   Nooteboom's (2000) inverted U in cognitive distance. Absorptive capacity A_i widens it.
 - willingness_ji = (willingness_base + willingness_trust * trust_ij) * reciprocity_j, times
   `competitor_factor` on horizontal ties: the holder's motivation (Szulanski 2000; the
-  "worry of unfair revenue" of seed 002; free riders give little).
-- eff_ij: spatial, cultural and organisational distance lower efficiency (seed 002,
+  "worry of unfair revenue" of Wang 2013; free riders give little).
+- eff_ij: spatial, cultural and organisational distance lower efficiency (Wang 2013,
   absorptive capability): (1 - geo_penalty (1 - exp(-km / geo_km))) (1 - cultural_penalty
   if culture groups differ) (1 - organisational_penalty * org distance); org distance is 0
   within a business group and falls with the age of a vertical (subcontracting) tie.

@@ -1,5 +1,5 @@
-"""Trust dynamics (MODEL.md 3.5; seed 002 "Inter-firms trustiness degree"; Kale, Singh &
-Perlmutter 2000; Dyer & Nobeoka 2000; Uzzi 1997).
+"""Trust dynamics (docs/odd.md, 7.11; Wang 2013, "Inter-firms trustiness degree";
+Kale, Singh & Perlmutter 2000; Dyer & Nobeoka 2000; Uzzi 1997).
 
 Trust on a tie changes only when knowledge moved over it this step. With r the reciprocity
 of the exchange, the lower of the two partners' willingness to give back (a free rider's
