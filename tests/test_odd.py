@@ -7,7 +7,6 @@ not in the document (or the other way round). Fix the document, not the test.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 import clusterlab as cl
 from clusterlab.mechanisms import MECHANISMS
 from clusterlab.recorder import columns
+from clusterlab.toml_io import toml_value
 
 COLUMNS = columns(MECHANISMS)
 
@@ -32,21 +32,6 @@ KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 def text() -> str:
     assert ODD.exists(), f"{ODD} is missing"
     return ODD.read_text(encoding="utf-8")
-
-
-def toml_value(v) -> str:
-    """A default as written in the document's tables: TOML syntax."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    raise TypeError(f"no document form for {type(v).__name__}")
 
 
 def leaves(model: BaseModel, prefix: str = "") -> dict[str, object]:

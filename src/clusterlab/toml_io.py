@@ -8,7 +8,8 @@ import math
 from pydantic import BaseModel
 
 
-def _value(v) -> str:
+def toml_value(v) -> str:
+    """A value in TOML syntax (as written in scenario files and in docs/odd.md's tables)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -20,7 +21,7 @@ def _value(v) -> str:
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
     raise TypeError(f"cannot write {type(v).__name__} to TOML")
 
 
@@ -52,7 +53,7 @@ def _table(model: BaseModel, path: str, lines: list[str], comments: bool) -> Non
     for name, info, value in scalars:
         if comments and info.description:
             lines.append(f"# {info.description}{_range(info)}")
-        lines.append(f"{name} = {_value(value)}")
+        lines.append(f"{name} = {toml_value(value)}")
     for name, _info, value in tables:
         _table(value, f"{path}.{name}" if path else name, lines, comments)
     for name, info, value in arrays:
@@ -62,7 +63,7 @@ def _table(model: BaseModel, path: str, lines: list[str], comments: bool) -> Non
             lines += ["", f"[[{name}]]"]
             for key, v in item.model_dump().items():
                 if not (key == "note" and v == ""):
-                    lines.append(f"{key} = {_value(v)}")
+                    lines.append(f"{key} = {toml_value(v)}")
 
 
 def dump_scenario(scenario: BaseModel, comments: bool = True) -> str:
