@@ -3,12 +3,16 @@
     python benchmarks/scale.py --actors 1000000 --domains 16 --steps 5
     python benchmarks/scale.py --actors 10000 100000 1000000     # linearity check
     python benchmarks/scale.py --core ...                         # mechanisms 1-8 only
+    python benchmarks/scale.py --against OTHER/src --rounds 2     # this checkout v. another, as ratios
 
 The scenario goes through the same code path as `clusterlab run` (a validated Scenario,
 `Sim.init`, `Sim.step`); only the sizes are scaled from the default: firms keep the
 default's density per km2 and towns per firm, tie degrees give about 10 ties per actor
 (20 tie ends), every mechanism is on (with --core only the core mechanisms 1-8). Each size runs in a fresh process so peak memory
-(ru_maxrss) is that size's own.
+(ru_maxrss) is that size's own. With `--against`, each size runs in both checkouts in
+alternating rounds (old, new, old, new, ...) in one session, and the ratio new / old of the
+mean time per step is reported per round and as the median over rounds, so machine noise
+hits both sides alike.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 DYNAMICS = ("technology", "labour", "focal_firms", "projects", "cluster_org", "network_evolution",
@@ -76,30 +83,57 @@ def one(actors: int, domains: int, steps: int, core: bool = False) -> dict:
     }
 
 
+def child(n: int, args, src: str | None = None) -> dict:
+    """Run one size in a fresh process (with `src` first on the path: another checkout)."""
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(src).resolve()), env.get("PYTHONPATH", "")])
+    out = subprocess.run([sys.executable, __file__, "--child", "--actors", str(n),
+                          "--domains", str(args.domains), "--steps", str(args.steps)]
+                         + (["--core"] if args.core else []),
+                         capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def show(row: dict, label: str = "") -> None:
+    print(f"{label}{row['actors']:>10,} actors {row['ties']:>11,} ties  D={row['domains']}  "
+          f"build {row['build_s']:7.2f} s  step {row['step_s']:.4f} s (max {row['max_step_s']:.3f})  "
+          f"({row['step_s'] / row['actors'] * 1e6:.3f} us/actor)  peak {row['peak_gib']:.2f} GiB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--actors", type=int, nargs="+", default=[1_000_000])
     ap.add_argument("--domains", type=int, default=16)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--core", action="store_true", help="only the core mechanisms 1-8 (no cluster dynamics)")
+    ap.add_argument("--against", metavar="SRC", help="another checkout's src folder to compare with")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds per size with --against")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(one(args.actors[0], args.domains, args.steps, args.core)))
         return
-    rows = []
+    if args.against:
+        child(min(args.actors), args, args.against)  # compile both sides' kernels before timing
+        child(min(args.actors), args)
+        for n in args.actors:
+            ratios, builds = [], []
+            for r in range(args.rounds):
+                old = child(n, args, args.against)
+                new = child(n, args)
+                show(old, f"old r{r} ")
+                show(new, f"new r{r} ")
+                ratios.append(new["step_s"] / old["step_s"])
+                builds.append(new["build_s"] / old["build_s"])
+            print(f"  {n:,} actors: step time new/old per round {', '.join(f'{x:.3f}' for x in ratios)}; "
+                  f"median {statistics.median(ratios):.3f}; build new/old median {statistics.median(builds):.3f}")
+        return
     for n in args.actors:
-        out = subprocess.run([sys.executable, __file__, "--child", "--actors", str(n),
-                              "--domains", str(args.domains), "--steps", str(args.steps)]
-                             + (["--core"] if args.core else []),
-                             capture_output=True, text=True)
-        if out.returncode != 0:
-            sys.exit(out.stderr)
-        row = json.loads(out.stdout.strip().splitlines()[-1])
-        rows.append(row)
-        print(f"{row['actors']:>10,} actors {row['ties']:>11,} ties  D={row['domains']}  "
-              f"build {row['build_s']:7.2f} s  step {row['step_s']:.4f} s (max {row['max_step_s']:.3f})  "
-              f"({row['step_s'] / row['actors'] * 1e6:.3f} us/actor)  peak {row['peak_gib']:.2f} GiB")
+        row = child(n, args)
+        show(row)
         print("    " + "  ".join(f"{k} {v:.4f}" for k, v in row["per_mechanism_s"].items()))
 
 

@@ -37,7 +37,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from ._graph import MeasureError, prepare
 from .cohesion import transitivity
@@ -52,6 +51,8 @@ def proximity_matrix(net, proximity):
     ids); every id must appear in both. Arrays and sparse matrices must already be N x N in
     the order of ``net.ids``.
     """
+    import scipy.sparse as sp  # imported when used: it is slow to import
+
     p = prepare(net)
     n = p.n
     if isinstance(proximity, pd.DataFrame):
@@ -77,6 +78,8 @@ def proximity_matrix(net, proximity):
 def cognitive_homogeneity(net, proximity) -> float:
     """Mean proximity over the distinct ties (module docstring); NaN without ties or when
     every tie's proximity is missing (NaN entries are skipped)."""
+    import scipy.sparse as sp  # imported when used: it is slow to import
+
     p = prepare(net)
     P = proximity_matrix(p, proximity)
     if p.m == 0:

@@ -63,7 +63,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ._graph import MeasureError, prepare
 
@@ -190,6 +189,8 @@ def _pct_rank(x):
     n = x.size
     if n <= 1:
         return np.full(n, 0.5)
+    from scipy.stats import rankdata  # scipy.stats takes a second to import: only when used
+
     return (rankdata(x, method="average") - 1.0) / (n - 1.0)
 
 
