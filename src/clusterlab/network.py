@@ -1,9 +1,12 @@
-"""Create the multiplex network at the start (docs/odd.md, 5.2; Wang 2013).
+"""The multiplex network: the starting ties, and new ties during a run (docs/odd.md, 5.2;
+Wang 2013).
 
 Four layers: horizontal (same stage, competitors), vertical (adjacent stages, supplier and
 customer), multi-angle (firms and institutions) and pipeline (cluster actors and externals,
 Bathelt et al. 2004). Local partners are found through a spatial grid at an exponential
 distance (mean ``network.tie_km``), so generation is O(N + E): no distance matrix.
+`connect` ties pairs during a run (mechanisms call it as `sim.connect`) and
+`pick_externals` finds pipeline partners in a chosen field.
 """
 
 from __future__ import annotations
