@@ -132,6 +132,8 @@ class Mentor(cl.Mechanism):
     ("mentor.py:Mentour", MENTOR, "has no Mechanism class 'Mentour'"),
     ("mentor.py", MENTOR, "expected FILE.py:Class"),
     ("no_such_module:Thing", None, "cannot import no_such_module: ModuleNotFoundError"),
+    ("mentor.py:Mentor", MENTOR + '    records = {"exits": "firms that left"}\n', "records column 'exits', which is already declared"),
+    ("mentor.py:Mentor", MENTOR.replace('"transfer"', '"transferr"'), "goes after 'transferr', which is not in the loop"),
 ])
 def test_a_mechanism_that_cannot_be_loaded_is_one_clear_error(tmp_path, spec, text, message):
     if text is not None:

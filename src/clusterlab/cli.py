@@ -67,9 +67,10 @@ def _loop(specs: list[str]):
         return None
     from .mechanisms import with_mechanisms
 
+    classes = [load_mechanism(s) for s in specs]
     try:
-        return with_mechanisms(*(load_mechanism(s) for s in specs))
-    except ValueError as exc:
+        return with_mechanisms(*classes)
+    except ClusterlabError as exc:
         raise ClusterlabError(f"--mechanism: {exc}") from None
 
 

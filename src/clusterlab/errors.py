@@ -7,3 +7,8 @@ class ClusterlabError(Exception):
 
 class ScenarioError(ClusterlabError):
     """A scenario file or override is malformed, unknown or out of range."""
+
+
+class MechanismError(ClusterlabError, ValueError):
+    """A mechanism is defined or combined wrongly: a bad or repeated name, a column or an
+    actor state declared twice, a place in the loop that does not exist."""

@@ -17,6 +17,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
+from .errors import MechanismError
 from .knowledge import blau
 from .measures.structural_holes import constraint
 from .proximity import cognitive
@@ -91,7 +92,7 @@ def stat_columns(mechanisms) -> list[str]:
     for m in mechanisms:
         for col in m.records:
             if col in out or col in CORE:
-                raise ValueError(f"mechanism {m.name!r} records column {col!r}, which is already declared")
+                raise MechanismError(f"mechanism {m.name!r} records column {col!r}, which is already declared")
             out.append(col)
     return out
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, ValidationError, create_model, model_validator
 
-from .errors import ScenarioError
+from .errors import MechanismError, ScenarioError
 from .events import ACTIONS, Event
 from .mechanism import Mechanism
 from .mechanisms import MECHANISMS
@@ -32,13 +32,13 @@ def _check_classes(classes: tuple) -> None:
     names = []
     for cls in classes:
         if not (isinstance(cls, type) and issubclass(cls, Mechanism)):
-            raise TypeError(f"not a Mechanism class: {cls!r}")
+            raise MechanismError(f"not a Mechanism class: {cls!r}")
         if not cls.name.isidentifier() or cls.name != cls.name.lower():
-            raise ValueError(f"mechanism {cls.__name__}: name {cls.name!r} must be a lower-case identifier")
+            raise MechanismError(f"mechanism {cls.__name__}: name {cls.name!r} must be a lower-case identifier")
         names.append(cls.name)
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise ValueError(f"two mechanisms share the name {dup[0]!r}")
+        raise MechanismError(f"two mechanisms share the name {dup[0]!r}")
 
 
 @functools.lru_cache(maxsize=None)

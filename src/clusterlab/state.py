@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, fields
 import numba as nb
 import numpy as np
 
+from .errors import MechanismError
+
 KINDS = ("focal", "sme", "university", "institute", "intermediary", "agency", "cluster_org", "external")
 FOCAL, SME, UNIVERSITY, INSTITUTE, INTERMEDIARY, AGENCY, CLUSTER_ORG, EXTERNAL = range(8)
 FIRM_KINDS = (FOCAL, SME)
@@ -125,10 +127,10 @@ class Actors:
         spec = (np.dtype(dtype), default, per_domain)
         if name in self.declared:
             if self.declared[name] != spec:
-                raise ValueError(f"actor state {name!r} is declared twice, differently: {self.declared[name]} and {spec}")
+                raise MechanismError(f"actor state {name!r} is declared twice, differently: {self.declared[name]} and {spec}")
             return getattr(self, name)
         if name in self._buf or hasattr(type(self), name):
-            raise ValueError(f"actor state {name!r} clashes with a built-in actor field")
+            raise MechanismError(f"actor state {name!r} clashes with a built-in actor field")
         tail = (self.domains,) if per_domain else ()
         self._buf[name] = np.full((self._cap,) + tail, default, spec[0])
         self._default[name] = default

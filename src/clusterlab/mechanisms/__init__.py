@@ -23,6 +23,7 @@ the step's indicators. `with_mechanisms` places a mechanism of your own in this 
 16. depreciation         unused knowledge decays
 """
 
+from ..errors import MechanismError
 from ..mechanism import Mechanism
 from .absorptive_capacity import AbsorptiveCapacity
 from .cluster_org import ClusterOrganisation
@@ -62,7 +63,7 @@ def with_mechanisms(*extra: type[Mechanism], base: tuple[type[Mechanism], ...] =
         elif cls.after in names:
             loop.insert(names.index(cls.after) + 1, cls)
         else:
-            raise ValueError(f"mechanism {cls.name!r} goes after {cls.after!r}, which is not in the loop "
+            raise MechanismError(f"mechanism {cls.name!r} goes after {cls.after!r}, which is not in the loop "
                              f"({', '.join(names)})")
     return tuple(loop)
 
