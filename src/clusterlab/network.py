@@ -11,7 +11,6 @@ distance (mean ``network.tie_km``), so generation is O(N + E): no distance matri
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
 from .params import Network
