@@ -17,9 +17,9 @@ Radical innovation is rarer and needs diverse inputs:
 and opens or leaps a domain chosen at random by `radical_size` x frontier (it may pass the
 frontier, which the simulation then moves). Each innovation is attributed fractionally to the channels its
 recent knowledge came from: the shares of an exponentially smoothed inflow per channel
-(memory `attribution_memory` per step; the memory `actors.recent` is updated by the Sim at
-the end of every step, so `openness` can use it too), plus an "internal" share of weight
-`internal_weight`.
+(the shared, live `knowledge.inflow_memory` per step; `actors.recent` is updated by the
+bookkeeping at the end of every step, so `openness` can use it too), plus an "internal"
+share of weight `internal_weight`.
 Universities and institutes do research: they close `research_rate` of their gap to the
 frontier in the domains they hold. All created knowledge counts as SECI combination.
 """
