@@ -26,9 +26,6 @@ class _Event(Params):
     step: int = Field(ge=0, description="step at whose start the event applies (0 = at set-up)")
     note: str = Field("", description="free text shown in events.parquet and on figures")
 
-    def apply(self, sim: SimView) -> str:  # pragma: no cover - every action overrides it
-        raise NotImplementedError
-
 
 class StartClusterOrg(_Event):
     """Start a cluster organisation (Andreeva n.d.) with the given share of firms as members."""
