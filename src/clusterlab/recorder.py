@@ -338,7 +338,7 @@ class Recorder:
         ts = pd.DataFrame(self.rows, columns=self.columns)
         a, ties = sim.actors, sim.ties
         live = ties.alive
-        network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind],
+        network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind], "alive": a.alive.copy(),
                    "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
         return Results(scenario=sim.given, timeseries=ts,
                        actors=pd.concat(snaps, ignore_index=True), network=network,

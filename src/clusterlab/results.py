@@ -21,7 +21,7 @@ class Results:
     scenario: object  # Scenario
     timeseries: pd.DataFrame  # one row per step
     actors: pd.DataFrame  # per-actor snapshots (column `step`)
-    network: dict = field(default_factory=dict)  # final x, y, kind, a, b, layer
+    network: dict = field(default_factory=dict)  # final x, y, kind, alive; live ties a, b, layer
     seconds: float = 0.0
     events: pd.DataFrame | None = None
 
