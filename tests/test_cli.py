@@ -157,3 +157,15 @@ def test_a_user_mechanism_is_validated_and_printed_like_a_built_in_one(tmp_path)
     toml = cli("default-scenario", "--mechanism", "mentor.py:Mentor", cwd=tmp_path).stdout
     assert "[mechanisms.mentor]" in toml
     assert toml.index("[mechanisms.mentor]") > toml.index("[mechanisms.transfer]")
+
+
+# -- clusterlab --version --------------------------------------------------------------
+
+def test_version_prints_the_package_version():
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    proc = cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"clusterlab {cl.__version__}\n"
+    assert cl.__version__ == project["project"]["version"]
