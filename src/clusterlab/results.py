@@ -16,7 +16,7 @@ import pandas as pd
 from .outdir import staged
 
 
-@dataclass
+@dataclass(repr=False)
 class Results:
     scenario: object  # Scenario
     timeseries: pd.DataFrame  # one row per step
@@ -24,6 +24,28 @@ class Results:
     network: dict = field(default_factory=dict)  # final x, y, kind, alive; live ties a, b, layer
     seconds: float = 0.0
     events: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        """A few lines: the run (scenario, seed, steps, actors and ties alive at the end, run
+        time) and what the object holds; the tables themselves are in the attributes."""
+        sc, ts, act = self.scenario, self.timeseries, self.actors
+        steps = int(ts["step"].iat[-1]) if len(ts) else 0
+        ties = int(ts["ties"].iat[-1]) if len(ts) and "ties" in ts.columns else 0
+        alive = 0
+        if len(act):
+            last = act[act["step"] == act["step"].max()]
+            alive = int(last["alive"].sum()) if "alive" in last.columns else len(last)
+        n_events = 0 if self.events is None else len(self.events)
+        return "\n".join([
+            f"Results: scenario {getattr(sc, 'name', '?')!r}, seed {getattr(sc, 'seed', '?')}, {steps} steps",
+            f"  at the end: {alive:,} actors, {ties:,} ties; run time {self.seconds:.2f} s",
+            f"  .timeseries  {len(ts):,} rows x {ts.shape[1]} columns, one row per step",
+            f"  .actors      {len(act):,} rows x {act.shape[1]} columns, per-actor snapshots",
+            f"  .events      {n_events} applied events",
+            "  .network     final network: x, y, kind, alive; live ties a, b, layer",
+            "  .scenario    the scenario run",
+            "  methods: summary(), final(), recovery(), write(out)",
+        ])
 
     def final(self) -> pd.Series:
         """The last row of the time series."""
