@@ -18,3 +18,14 @@ def test_repr_is_a_short_summary_of_the_run(small):
     assert f"{len(res.timeseries)} rows x {res.timeseries.shape[1]} columns" in text
     assert "DataFrame" not in text and "knowledge_mean" not in text  # no table is printed
     assert str(res) == text
+
+
+def test_summary_flows_total_every_learning_channel(small):
+    from clusterlab.state import CHANNELS
+
+    res = cl.run(small(steps=6, seed=3))
+    flows = res.summary()["flows"]
+    assert tuple(flows) == CHANNELS
+    for c in CHANNELS:
+        assert flows[c] == float(res.timeseries[f"flow_{c}"].sum())
+    assert sum(flows.values()) > 0

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .outdir import staged
+from .state import CHANNELS
 
 
 @dataclass(repr=False)
@@ -89,8 +90,7 @@ class Results:
             "trust_mean": {"start": float(first["trust_mean"]), "end": float(last["trust_mean"])},
             "innovations_incremental": int(ts["innovations_incremental"].sum()),
             "innovations_radical": int(ts["innovations_radical"].sum()),
-            "flows": {c: float(ts[f"flow_{c}"].sum()) for c in
-                      ("horizontal", "vertical", "multi_angle", "pipeline", "spillover")},
+            "flows": {c: float(ts[f"flow_{c}"].sum()) for c in CHANNELS},
             "seci": {c: float(ts[f"seci_{c}"].sum()) for c in
                      ("socialization", "externalization", "combination", "internalization")},
             "external_share": float(last["external_share"]),
