@@ -28,6 +28,29 @@ def _quote(path: Path) -> str:
     return json.dumps(str(path))
 
 
+# the files each command always writes: checked before any work (the full check is at writing)
+ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summary.json"),
+          "analyze": ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml",
+                      "network.gexf"),
+          "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json")}
+
+
+def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
+                quiet: bool = False) -> Path:
+    """The output folder, checked before any work (README, "Output folders"). Without --out,
+    say where the output goes, and always when it replaces an earlier output there."""
+    from .outdir import prepare
+
+    target = Path(default) if out is None else out
+    previous = prepare(target, command, overwrite, names=ALWAYS[command])
+    if out is None and previous:
+        typer.echo(f"note: no --out given: replacing the `{previous['command']}` output in {target}/ "
+                   f"written {str(previous.get('time', ''))[:16].replace('T', ' ')}; give --out to keep it", err=True)
+    elif out is None and not quiet:
+        typer.echo(f"no --out given: writing to {target}/", err=True)
+    return target
+
+
 def load_mechanism(spec: str):
     """The Mechanism class named by `FILE.py:Class` (a Python file) or `module:Class` (an
     importable module); ClusterlabError naming the spec when it cannot be loaded."""
@@ -90,12 +113,13 @@ SetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",
                                            help="change one key, e.g. --set mechanisms.trust.enabled=false")]
 MechOpt = Annotated[list[str], typer.Option("--mechanism", "-m", metavar="FILE.py:Class",
                                             help="add a mechanism of your own to the loop (after the one its `after` names, else at the end)")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="also replace files in the output folder that clusterlab did not write")]
 
 
 @app.command()
 def run(
     scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file (default: the built-in scenario)")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("results"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: results]")] = None,
     seed: Annotated[Optional[int], typer.Option(help="override the scenario's seed")] = None,
     steps: Annotated[Optional[int], typer.Option(help="override the number of steps")] = None,
     sets: SetOpt = [],
@@ -107,6 +131,7 @@ def run(
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of the network's actors (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
@@ -117,6 +142,7 @@ def run(
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
+        out = _out_folder(out, "results", "run", overwrite, quiet)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
@@ -130,7 +156,7 @@ def run(
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
             task = bar.add_task(f"{sc.name}: running", total=sc.steps)
             results = sim.run(progress=lambda t: bar.update(task, completed=t))
-        results.write(out, figures=figures, csv=csv or None)
+        results.write(out, figures=figures, csv=csv or None, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -195,12 +221,13 @@ Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE
 @app.command()
 def analyze(
     network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("analysis"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: analysis]")] = None,
     attributes: Attributes = None,
     directed: Directed = None,
     group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Measure a real cluster network: centrality, structural holes, roles, lock-in risk."""
     try:
@@ -208,9 +235,10 @@ def analyze(
         from .analysis import write_analysis
         from .data import load_network
 
+        out = _out_folder(out, "analysis", "analyze", overwrite)
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
         firms, summary = run_analysis(net, group=group)
-        write_analysis(out, net, firms, summary)
+        write_analysis(out, net, firms, summary, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -222,13 +250,14 @@ def analyze(
 def compare(
     wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
     wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("comparison"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: comparison]")] = None,
     attributes: Attributes = None,
     proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
                          help="a labelled proximity matrix, e.g. cognitive=cog.csv (repeatable)")] = [],
     directed: Directed = None,
     max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="seed of that sample")] = 0,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
     logistic models of tie creation and persistence."""
@@ -236,6 +265,7 @@ def compare(
         from .analysis import compare as run_compare
         from .data import load_network, read_proximity
 
+        out = _out_folder(out, "comparison", "compare", overwrite)
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
@@ -244,7 +274,7 @@ def compare(
             name, path = item.split("=", 1)
             prox[name.strip()] = read_proximity(path.strip())
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
-        result.write(out)
+        result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
