@@ -221,7 +221,7 @@ def _check_way(out: Path, new: list[str], old: set[str], overwrite: bool) -> Non
             if last and p.is_dir() and not p.is_symlink():
                 raise ClusterlabError(f"{p}: is a folder where clusterlab writes a file; "
                                       f"move it or choose another output folder")
-            if rel not in old and not overwrite:
+            if rel not in old and not overwrite and p not in theirs:
                 theirs.append(p)
             break
     if theirs:
