@@ -184,9 +184,23 @@ def _merge(tmp: Path, out: Path, command: str, overwrite: bool) -> None:
     if not out.exists():  # a new folder: the staging folder, with its manifest, becomes it
         _write_manifest(tmp, new, command, complete=True)
         _checkpoint("staged")
-        os.replace(tmp, out)
-        _checkpoint("done")
-        return
+        try:
+            os.replace(tmp, out)
+            _checkpoint("done")
+            return
+        except OSError:
+            if not out.is_dir():
+                raise
+            (tmp / MANIFEST).unlink()  # another write created it meanwhile: merge into it
+    fd = _lock(out, wait=True)  # one merge into a folder at a time
+    try:
+        _merge_into(tmp, out, new, command, overwrite)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _merge_into(tmp: Path, out: Path, new: list[str], command: str, overwrite: bool) -> None:
     old = set((read_manifest(out) or {"files": []})["files"])
     _check_way(out, new, old, overwrite)
     _checkpoint("staged")
@@ -290,16 +304,16 @@ def _scratch(beside: Path, failure: str) -> Iterator[Path]:
             os.close(fd)
 
 
-def _lock(folder: Path) -> int | None:
-    """An open descriptor of `folder` holding its exclusive lock; None if another process
-    holds it."""
+def _lock(folder: Path, wait: bool = False) -> int | None:
+    """An open descriptor of `folder` holding its exclusive lock (waiting for it if `wait`);
+    None if another process holds it."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return None
     if fcntl is not None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             return None
