@@ -339,6 +339,19 @@ def test_analyze_and_compare_follow_the_same_rule(tmp_path):
     assert "replacing the `compare` output in comparison/" in second.stderr
 
 
+def test_bad_input_without_out_is_one_line_even_over_a_previous_output(tmp_path):
+    for folder, command in (("results", "run"), ("analysis", "analyze"), ("comparison", "compare")):
+        write(tmp_path / folder, {"summary.json": "{}"}, command=command)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target\na\n")
+    for args in (("run", "--from-network", bad), ("analyze", bad), ("compare", bad, bad)):
+        proc = cli(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.stderr.startswith("error: ") and "bad.csv: line 2" in proc.stderr
+    for folder in ("results", "analysis", "comparison"):
+        assert contents(tmp_path / folder) == {"summary.json": "{}"}
+
+
 KILL_RUN = """
 import os, signal, sys
 import clusterlab.outdir as od

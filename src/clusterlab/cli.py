@@ -36,19 +36,24 @@ ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summ
 
 
 def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
-                quiet: bool = False) -> Path:
-    """The output folder, checked before any work (README, "Output folders"). Without --out,
-    say where the output goes, and always when it replaces an earlier output there."""
+                quiet: bool = False) -> tuple[Path, str]:
+    """The output folder, checked before any work (README, "Output folders"), and what to
+    say once the input is read: without --out, where the output goes, and (even if quiet)
+    that it replaces an earlier output there."""
     from .outdir import prepare
 
     target = Path(default) if out is None else out
     previous = prepare(target, command, overwrite, names=ALWAYS[command])
     if out is None and previous:
-        typer.echo(f"note: no --out given: replacing the `{previous['command']}` output in {target}/ "
-                   f"written {str(previous.get('time', ''))[:16].replace('T', ' ')}; give --out to keep it", err=True)
-    elif out is None and not quiet:
-        typer.echo(f"no --out given: writing to {target}/", err=True)
-    return target
+        when = str(previous.get("time", ""))[:16].replace("T", " ")
+        return target, (f"note: no --out given: replacing the `{previous['command']}` output in "
+                        f"{target}/ written {when}; give --out to keep it")
+    return target, f"no --out given: writing to {target}/" if out is None and not quiet else ""
+
+
+def _say(note: str) -> None:
+    if note:
+        typer.echo(note, err=True)
 
 
 def load_mechanism(spec: str):
@@ -142,7 +147,7 @@ def run(
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
-        out = _out_folder(out, "results", "run", overwrite, quiet)
+        out, note = _out_folder(out, "results", "run", overwrite, quiet)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
@@ -152,6 +157,7 @@ def run(
         sim = Sim(sc)
         with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
             sim.init()
+        _say(note)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
             task = bar.add_task(f"{sc.name}: running", total=sc.steps)
@@ -235,8 +241,9 @@ def analyze(
         from .analysis import write_analysis
         from .data import load_network
 
-        out = _out_folder(out, "analysis", "analyze", overwrite)
+        out, note = _out_folder(out, "analysis", "analyze", overwrite)
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
+        _say(note)
         firms, summary = run_analysis(net, group=group)
         write_analysis(out, net, firms, summary, overwrite=overwrite)
     except ClusterlabError as exc:
@@ -265,7 +272,7 @@ def compare(
         from .analysis import compare as run_compare
         from .data import load_network, read_proximity
 
-        out = _out_folder(out, "comparison", "compare", overwrite)
+        out, note = _out_folder(out, "comparison", "compare", overwrite)
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
@@ -273,6 +280,7 @@ def compare(
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
             name, path = item.split("=", 1)
             prox[name.strip()] = read_proximity(path.strip())
+        _say(note)
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
