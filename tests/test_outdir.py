@@ -145,6 +145,28 @@ def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path):
     assert (contents(out), (out / MANIFEST).read_text()) == before and staging(tmp_path) == []
 
 
+def test_a_disk_error_while_moving_in_is_one_line_and_the_next_write_puts_it_right(tmp_path, monkeypatch):
+    out = write(tmp_path / "out", V1)
+    add_user_files(out)
+    calls = []
+    real = os.replace
+
+    def full_on_third(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # the union manifest and one file are in
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr("clusterlab.outdir.os.replace", full_on_third)
+    with pytest.raises(ClusterlabError, match=r"out: cannot write \(No space left on device\)$"):
+        write(out, V2)
+    monkeypatch.undo()
+    m = manifest(out)
+    assert m["complete"] is False and set(contents(out)) - set(USER) <= set(m["files"])
+    write(out, V2)
+    assert contents(out) == {**V2, **USER} and staging(tmp_path) == []
+
+
 def test_a_file_is_not_a_folder(tmp_path):
     (tmp_path / "out").write_text("x")
     with pytest.raises(ClusterlabError, match="out: exists and is not a folder"):
