@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -138,10 +137,9 @@ def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path):
     out = write(tmp_path / "out", V1)
     add_user_files(out)
     before = (contents(out), (out / MANIFEST).read_text())
-    with pytest.raises(RuntimeError):
-        with staged(out, "run") as tmp:
-            (tmp / "summary.json").write_text("half")
-            raise RuntimeError("the figure failed")
+    with pytest.raises(RuntimeError), staged(out, "run") as tmp:
+        (tmp / "summary.json").write_text("half")
+        raise RuntimeError("the figure failed")
     assert (contents(out), (out / MANIFEST).read_text()) == before and staging(tmp_path) == []
 
 
@@ -190,7 +188,7 @@ def test_stale_staging_of_a_dead_process_is_removed_and_nothing_else(tmp_path):
     alive = tmp_path / f".out{STAGING}{os.getppid()}-xyz"  # the process that started pytest
     alive.mkdir()
     keep = [tmp_path / f".other{STAGING}{dead_pid()}-abc", tmp_path / f".out{STAGING}notes",
-            tmp_path / f".out.xyz12345"]
+            tmp_path / ".out.xyz12345"]
     for p in keep:
         p.mkdir()
     user_file = tmp_path / f".out{STAGING}{dead_pid()}-file"  # a file, not a folder
@@ -246,7 +244,7 @@ with od.staged(out, "run") as tmp:
 
 def write_in_subprocess(out, files, point="none", nth=1):
     return subprocess.run([sys.executable, "-c", KILLER, str(out), json.dumps(files), point, str(nth)],
-                          capture_output=True, text=True, env=os.environ.copy())
+                          capture_output=True, text=True, env=os.environ.copy(), check=False)
 
 
 POINTS = [("writing", 2), ("staged", 1), ("manifest", 1), ("moved", 1), ("moved", 3), ("moved", 4),
@@ -299,7 +297,7 @@ SMALL = ["--steps", "2", "--set", "population.firms=20"]
 
 def cli(*args, cwd):
     return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, env=os.environ.copy())
+                          capture_output=True, text=True, cwd=cwd, env=os.environ.copy(), check=False)
 
 
 def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path):
@@ -397,7 +395,7 @@ def test_a_run_killed_while_moving_files_into_place(tmp_path):
     assert cli("run", *SMALL, "--csv", "--no-figures", "-q", "--out", out, cwd=tmp_path).returncode == 0
     (out / "mine.txt").write_text("mine")
     proc = subprocess.run([sys.executable, "-c", KILL_RUN, "run", *SMALL, "--steps", "3", "--no-figures",
-                           "-q", "--out", str(out)], capture_output=True, text=True, env=os.environ.copy())
+                           "-q", "--out", str(out)], capture_output=True, text=True, env=os.environ.copy(), check=False)
     assert proc.returncode == -9, proc.stderr
     assert manifest(out)["complete"] is False and len(staging(tmp_path)) == 1
     assert {"timeseries.csv", "actors.csv"} <= set(manifest(out)["files"])

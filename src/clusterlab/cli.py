@@ -147,12 +147,12 @@ def run(
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
-        out, note = _out_folder(out, "results", "run", overwrite, quiet)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
         from .sim import Sim
 
+        out, note = _out_folder(out, "results", "run", overwrite, quiet)
         console = Console(stderr=True, quiet=quiet)
         sim = Sim(sc)
         with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
