@@ -44,6 +44,34 @@ def _quote(path: Path) -> str:
     return json.dumps(str(path))
 
 
+# the files each command always writes: checked before any work (the full check is at writing)
+ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summary.json"),
+          "analyze": ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml",
+                      "network.gexf"),
+          "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json")}
+
+
+def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
+                quiet: bool = False) -> tuple[Path, str]:
+    """The output folder, checked before any work (README, "Output folders"), and what to
+    say once the input is read: without --out, where the output goes, and (even if quiet)
+    that it replaces an earlier output there."""
+    from .outdir import prepare
+
+    target = Path(default) if out is None else out
+    previous = prepare(target, command, overwrite, names=ALWAYS[command])
+    if out is None and previous:
+        when = str(previous.get("time", ""))[:16].replace("T", " ")
+        return target, (f"note: no --out given: replacing the `{previous['command']}` output in "
+                        f"{target}/ written {when}; give --out to keep it")
+    return target, f"no --out given: writing to {target}/" if out is None and not quiet else ""
+
+
+def _say(note: str) -> None:
+    if note:
+        typer.echo(note, err=True)
+
+
 def load_mechanism(spec: str):
     """The Mechanism class named by `FILE.py:Class` (a Python file) or `module:Class` (an
     importable module); ClusterlabError naming the spec when it cannot be loaded."""
@@ -106,12 +134,13 @@ SetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",
                                            help="change one key, e.g. --set mechanisms.trust.enabled=false")]
 MechOpt = Annotated[list[str], typer.Option("--mechanism", "-m", metavar="FILE.py:Class",
                                             help="add a mechanism of your own to the loop (after the one its `after` names, else at the end)")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="also replace files in the output folder that clusterlab did not write")]
 
 
 @app.command()
 def run(
     scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file (default: the built-in scenario)")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("results"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: results]")] = None,
     seed: Annotated[Optional[int], typer.Option(help="override the scenario's seed")] = None,
     steps: Annotated[Optional[int], typer.Option(help="override the number of steps")] = None,
     sets: SetOpt = [],
@@ -123,6 +152,7 @@ def run(
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of the network's actors (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
@@ -138,15 +168,17 @@ def run(
 
         from .sim import Sim
 
+        out, note = _out_folder(out, "results", "run", overwrite, quiet)
         console = Console(stderr=True, quiet=quiet)
         sim = Sim(sc)
         with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
             sim.init()
+        _say(note)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
             task = bar.add_task(f"{sc.name}: running", total=sc.steps)
             results = sim.run(progress=lambda t: bar.update(task, completed=t))
-        results.write(out, figures=figures, csv=csv or None)
+        results.write(out, figures=figures, csv=csv or None, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -211,12 +243,13 @@ Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE
 @app.command()
 def analyze(
     network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("analysis"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: analysis]")] = None,
     attributes: Attributes = None,
     directed: Directed = None,
     group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Measure a real cluster network: centrality, structural holes, roles, lock-in risk."""
     try:
@@ -224,9 +257,11 @@ def analyze(
         from .analysis import write_analysis
         from .data import load_network
 
+        out, note = _out_folder(out, "analysis", "analyze", overwrite)
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
+        _say(note)
         firms, summary = run_analysis(net, group=group)
-        write_analysis(out, net, firms, summary)
+        write_analysis(out, net, firms, summary, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -238,13 +273,14 @@ def analyze(
 def compare(
     wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
     wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("comparison"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: comparison]")] = None,
     attributes: Attributes = None,
     proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
                          help="a labelled proximity matrix, e.g. cognitive=cog.csv (repeatable)")] = [],
     directed: Directed = None,
     max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="seed of that sample")] = 0,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
     logistic models of tie creation and persistence."""
@@ -252,6 +288,7 @@ def compare(
         from .analysis import compare as run_compare
         from .data import load_network, read_proximity
 
+        out, note = _out_folder(out, "comparison", "compare", overwrite)
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
@@ -259,8 +296,9 @@ def compare(
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
             name, path = item.split("=", 1)
             prox[name.strip()] = read_proximity(path.strip())
+        _say(note)
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
-        result.write(out)
+        result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return

@@ -1,7 +1,7 @@
 """Results of a run and how they are written to a folder.
 
-Writing is all-or-nothing: everything goes into a temporary folder beside the target,
-which then replaces the target's files, so a failed run leaves no half-written output.
+Writing goes through `clusterlab.outdir`: a failed write leaves the folder as it was, and
+only files clusterlab wrote there before are replaced or removed.
 """
 
 from __future__ import annotations
@@ -110,13 +110,15 @@ class Results:
             "constraint_mean": None if np.isnan(last["constraint_mean"]) else float(last["constraint_mean"]),
         }
 
-    def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None) -> Path:
-        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/."""
+    def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None,
+              overwrite: bool = False) -> Path:
+        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/
+        (rules: `clusterlab.outdir`; overwrite: also replace files clusterlab did not write)."""
         out = Path(out)
         opts = self.scenario.output
         figures = opts.figures if figures is None else figures
         csv = opts.csv if csv is None else csv
-        with staged(out) as tmp:
+        with staged(out, "run", overwrite) as tmp:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
             if self.events is not None:
