@@ -231,3 +231,66 @@ def test_set_events_refuse_non_finite_values_for_every_live_key(bad):
             continue  # switches
         with pytest.raises(cl.ScenarioError, match=r"events\.0\.value"):
             validate({"events": [{"step": 1, "action": "set", "key": key, "value": bad}]}, source="t.toml")
+
+
+@pytest.mark.parametrize("data, hint", [
+    ({"populaton": {"firms": 3}}, "did you mean 'population'?"),
+    ({"mechanisms": {"trust": {"enabeld": False}}}, "did you mean 'mechanisms.trust.enabled'?"),
+    ({"mechanisms": {"trsut": {"gain": 0.1}}}, "did you mean 'mechanisms.trust'?"),
+    ({"network": {"tie_kms": 3.0}}, "did you mean 'network.tie_km'?"),
+    ({"events": [{"step": 1, "action": "recession", "yeras": 2}]}, "did you mean 'events.0.years'?"),
+    ({"events": [{"step": 1, "action": "recesion"}]}, "did you mean 'recession'?"),
+    ({"events": [{"step": 1, "action": "set", "key": "mechanisms.trust.gian", "value": 0.1}]},
+     "did you mean 'mechanisms.trust.gain'?"),
+])
+def test_unknown_keys_and_actions_get_a_did_you_mean(data, hint):
+    with pytest.raises(cl.ScenarioError) as err:
+        validate(data, source="my.toml")
+    assert hint in str(err.value) and "\n" not in str(err.value)
+
+
+def test_no_did_you_mean_when_nothing_is_close():
+    with pytest.raises(cl.ScenarioError) as err:
+        validate({"zzzz": 1}, source="my.toml")
+    assert "did you mean" not in str(err.value)
+
+
+@pytest.mark.parametrize("key, hint", [
+    ("populaton.firms", "did you mean 'population.firms'?"),
+    ("mechanisms.trust.enabeld", "did you mean 'mechanisms.trust.enabled'?"),
+    ("network.horizontal_degre", "did you mean 'network.horizontal_degree'?"),
+])
+def test_unknown_override_gets_a_did_you_mean(key, hint):
+    with pytest.raises(cl.ScenarioError) as err:
+        load_scenario(None, {key: 1})
+    msg = str(err.value)
+    assert f"unknown key '{key}'" in msg and hint in msg
+
+
+def test_attributes_without_network_is_refused():
+    with pytest.raises(cl.ScenarioError, match=r"my.toml: key 'data.attributes': needs 'data.network'"):
+        validate({"data": {"attributes": "firms.csv"}}, source="my.toml")
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"population.firms": 50_000_000, "network.horizontal_degree": 100.0}, ["starting ties"]),
+    ({"population.firms": 5_000_000, "knowledge.domains": 256}, ["knowledge.domains = 256", "knowledge cells"]),
+])
+def test_a_cluster_too_big_to_hold_is_refused(changes, words):
+    with pytest.raises(cl.ScenarioError) as err:
+        cl.default_scenario().set(**changes)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_a_small_scale_over_a_wide_region_keeps_the_grid_small():
+    from clusterlab.spatial import MAX_CELLS, Grid
+
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(0, 5000, 100), rng.uniform(0, 5000, 100)
+    grid = Grid(x, y, np.arange(100) % 50, 0.01)
+    assert grid.ncells * grid.nclasses <= 3 * MAX_CELLS
+    near = grid.pick_near(rng, x, y, np.zeros(100, np.int64), 0.01)
+    assert (near >= 0).all()
+    small = Grid(x[:10] / 1000, y[:10] / 1000, np.zeros(10, np.int64), 0.5)
+    assert small.cell_km == 0.5  # the cap does not touch ordinary grids
