@@ -68,7 +68,7 @@ from ..joint_projects import Rules
 from ..state import EXTERNAL, FOCAL, PROJECTS, SME, tie_slot
 from ..mechanism import Mechanism
 
-LOG_ODDS = 20.0  # |log-odds| beyond this is certainty (p within 2e-9 of 0 or 1)
+LOG_ODDS = 40.0  # |log-odds| beyond this is certainty (the logistic is 1 in double precision)
 
 # per-step totals written by _finish
 N_SUCC, N_FAIL, LEARNED, CREATED = 0, 1, 2, 3
@@ -198,8 +198,8 @@ class Projects(Mechanism):
     }
 
     class Params(MechanismParams):
-        lead_rate: float = Field(0.3, ge=0, le=100, description="projects each focal firm starts per year")
-        pressure_rate: float = Field(0.5, ge=0, le=100, description="projects each SME starts per year per unit of market pressure")
+        lead_rate: float = Field(0.3, ge=0, le=1_000_000, description="projects each focal firm starts per year")
+        pressure_rate: float = Field(0.5, ge=0, le=1_000_000, description="projects each SME starts per year per unit of market pressure")
         size: int = Field(4, ge=1, le=100, description="most partners besides the leader")
         institution_weight: float = Field(2.0, ge=0, le=1000, description="partner-choice weight multiplier for universities and institutes")
         duration: int = Field(24, ge=1, le=10_000, description="steps a project runs")
