@@ -67,7 +67,7 @@ class Population(Params):
     centres: int = Field(3, ge=1, le=1_000_000, description="towns the firms concentrate around")
     centre_spread_km: float = Field(4.0, ge=MIN_KM, le=MAX_KM, description="spread of firms around their town (km)")
     scattered_share: float = Field(0.2, ge=0, le=1, description="share of firms scattered uniformly over the region")
-    external_km: tuple[Km, Km] = Field((500.0, 5000.0), description="min and max distance of external partners (km)")
+    external_km: tuple[Km, Km] = Field((500.0, 5000.0), description="min and max distance of external partners from the region's centre (km, 0 <= min <= max <= 20000)")
     culture_groups: int = Field(3, ge=1, le=10_000, description="local culture groups (cultural proximity)")
     subsidiary_share: float = Field(0.05, ge=0, le=1, description="share of SMEs in a focal firm's business group")
     sme_size: float = Field(25.0, ge=1, le=250, description="median SME employees (lognormal; an SME has fewer than 250)")
