@@ -38,6 +38,24 @@ def _fail(msg: str) -> None:
     raise typer.Exit(2)
 
 
+def _show_warnings() -> None:
+    """Print clusterlab's warnings as one line `warning: ...` on stderr (others as Python does)."""
+    import warnings
+
+    from .errors import ClusterlabWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ClusterlabWarning):
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    if getattr(warnings.showwarning, "__name__", "") != "show":
+        warnings.showwarning = show
+
+
 def _quote(path: Path) -> str:
     import json
 
@@ -122,6 +140,7 @@ def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], se
               mechanisms: list[str] = ()):
     from .scenario import load_scenario, parse_override
 
+    _show_warnings()
     overrides = dict(parse_override(s) for s in sets)
     if seed is not None:
         overrides["seed"] = seed
@@ -230,8 +249,36 @@ def validate(
     except ClusterlabError as exc:
         _fail(str(exc))
         return
-    p = sc.population
-    typer.echo(f"ok: {scenario}: scenario '{sc.name}', {p.firms} firms, {sc.steps} steps, seed {sc.seed}")
+    try:
+        firms, source = _check_idle(sc, mechanisms)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"ok: {scenario}: scenario '{sc.name}', {firms} firms{source}, {sc.steps} steps, seed {sc.seed}")
+
+
+def _check_idle(sc, mechanisms: list[str]) -> tuple[int, str]:
+    """The firms the scenario starts with (read from its network when it has one) and where
+    they come from; warns of the parts that cannot act (`checks.idle_parts`)."""
+    import numpy as np
+
+    from .checks import warn_idle
+    from .population import kinds_of
+    from .state import SME
+
+    if sc.data.network:
+        from .data import load_network
+        from .from_data import state_from_network
+        from .sim import stream
+
+        net = load_network(sc.data.network, sc.data.attributes or None)
+        kind = state_from_network(net, sc, stream(sc.seed, "population"))[0].kind
+        source = f" (from {sc.data.network})"
+    else:
+        kind = kinds_of(sc.population)
+        source = ""
+    warn_idle(sc, [m.name for m in _loop(list(mechanisms)) or type(sc).mechanism_classes], kind)
+    return int(np.count_nonzero(kind <= SME)), source
 
 
 Directed = Annotated[Optional[bool], typer.Option("--directed/--undirected",
