@@ -56,6 +56,13 @@ def test_an_event_after_the_last_step_is_warned_of_not_refused(small):
     assert len(res.events) == 0
 
 
+def test_a_snapshot_after_the_last_step_is_warned_of_not_refused(small):
+    sc = small(steps=3, **{"output.snapshots": [2, 10]})
+    with pytest.warns(cl.ClusterlabWarning, match=r"output.snapshots: steps \[10\] are after the last step \(3\)"):
+        res = cl.Sim(sc).run()
+    assert sorted(res.actors["step"].unique()) == [2, 3]
+
+
 @pytest.mark.parametrize("changes, words", [
     ({"population.externals": 0, "network.pipeline_subsidy": 0.5}, ["network.pipeline_subsidy", "no external partners"]),
     ({"population.externals": 0, "events": [{"step": 1, "action": "subsidise_pipelines"}]},

@@ -38,7 +38,7 @@ def test_set_changes_mechanisms_in_code():
     ({"mechanisms": {"trust": {"gain": 2.0}}}, ["mechanisms.trust.gain", "less than or equal to 1"]),
     ({"mechanisms": {"trust": {"enabled": "maybe"}}}, ["mechanisms.trust.enabled", "boolean"]),
     ({"mechanisms": {"transfer": {"beta_sideways": 0.1}}}, ["unknown key 'mechanisms.transfer.beta_sideways'"]),
-    ({"steps": 10, "output": {"snapshots": [20]}}, ["snapshot", "[0, steps=10]"]),
+    ({"output": {"snapshots": [-1]}}, ["output.snapshots.0", "greater than or equal to 0"]),
     ({"population": {"external_km": [900, 100]}}, ["external_km"]),
     ({"network": 3}, ["network", "table"]),
 ])

@@ -1,7 +1,7 @@
 """Parts of a valid scenario that cannot act: warned of, never refused (README, "Warnings").
 
 Rules (each gives one `ClusterlabWarning` line naming the key or event):
-- an event after the last step never applies (runs shortened with `--steps` are normal);
+- an event or snapshot after the last step never applies (runs shortened with `--steps` are normal);
 - a pipeline subsidy (`network.pipeline_subsidy`, `subsidise_pipelines`, a `set` of the
   subsidy) in a cluster with no external partners has no pipeline to pay for, and with
   `market` and `openness` both off no pipeline cost is charged or weighed;
@@ -59,6 +59,9 @@ def idle_parts(sc, loop: Iterable[str], externals: int, cluster_orgs: int) -> li
         if sc.mechanisms.cluster_org.model_dump(exclude={"enabled"}) != default.model_dump(exclude={"enabled"}):
             out.append("mechanisms.cluster_org: the cluster has no cluster organisation "
                        "(population.cluster_orgs = 0 and no start_cluster_org event), so it cannot act")
+    late = [s for s in sc.output.snapshots if s > sc.steps]
+    if late:
+        out.append(f"output.snapshots: steps {late} are after the last step ({sc.steps}), so they are never taken")
     for i, ev in enumerate(sc.events):
         where = f"events.{i} ({ev.action})"
         if ev.step > sc.steps:

@@ -70,9 +70,6 @@ class Scenario(Params):
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
-        bad = [s for s in self.output.snapshots if not 0 <= s <= self.steps]
-        if bad:
-            raise ValueError(f"snapshot steps must lie in [0, steps={self.steps}], got {bad}")
         if self.data.attributes and not self.data.network:
             raise ValueError("key 'data.attributes': needs 'data.network' (attributes describe a network's actors)")
         if not self.data.network:
