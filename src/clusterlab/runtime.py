@@ -27,3 +27,28 @@ def apply() -> None:
 
 
 apply()
+
+
+
+def cold_cache() -> bool:
+    """True when most numba kernels of the loaded clusterlab modules have nothing in numba's
+    on-disk cache for their current source, so a run first compiles them (about 30 s): the
+    first run on a machine, after a numba upgrade, or with a new NUMBA_CACHE_DIR. Reads only
+    the small cache index files. (Helpers inlined into other kernels and kernels a run never
+    calls stay uncached, hence "most".) False if numba's private cache API has changed."""
+    import sys
+
+    cached = total = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("clusterlab.") or module is None:
+            continue
+        for obj in list(vars(module).values()):
+            index = getattr(getattr(getattr(obj, "_cache", None), "_cache_file", None), "_load_index", None)
+            if index is None or getattr(obj, "__module__", None) != name:
+                continue
+            try:
+                cached += bool(index())
+            except Exception:
+                return False
+            total += 1
+    return 2 * cached < total
