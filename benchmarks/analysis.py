@@ -202,6 +202,7 @@ def main(argv=None):
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
+    import clusterlab  # noqa: F401  (first: its thread settings, before numba and igraph load)
     import numba
 
     print(f"python {sys.version.split()[0]}, numba threads {numba.get_num_threads()}, cpus {os.cpu_count()}")
