@@ -238,3 +238,58 @@ def test_set_events_empty_removes_the_scenarios_events(tmp_path):
     assert cl.validate(tomllib.loads((out / "scenario.toml").read_text())).events == []
     proc = cli("run", f, "--out", tmp_path / "with", "--no-figures", "-q")
     assert list(pd.read_parquet(tmp_path / "with" / "events.parquet")["action"]) == ["recession"]
+
+
+# --- first run: the status line says the kernels are compiling (issue 8) ---
+
+import os  # noqa: E402
+import select  # noqa: E402
+import time  # noqa: E402
+
+PROBE = "import clusterlab.sim, clusterlab.runtime as r; print(r.cold_cache())"
+
+
+def in_terminal(args, env, until, timeout=180):
+    """What `clusterlab ARGS` shows on a terminal (a pseudo-terminal), read until `until`
+    appears or the program ends; the program is then stopped."""
+    pty = pytest.importorskip("pty")
+    main, side = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "clusterlab", *map(str, args)], stdin=subprocess.DEVNULL,
+                            stdout=side, stderr=side, env={**os.environ, "COLUMNS": "200", **env})
+    os.close(side)
+    seen, end = "", time.monotonic() + timeout
+    try:
+        while until not in seen and time.monotonic() < end:
+            if select.select([main], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(main, 4096)
+                except OSError:  # the program ended and closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk.decode(errors="replace")
+            elif proc.poll() is not None:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(main)
+    return seen
+
+
+def test_a_run_with_a_cold_kernel_cache_says_it_is_compiling(tmp_path):
+    cold = {"NUMBA_CACHE_DIR": str(tmp_path / "empty-cache")}  # numba looks here first: nothing cached
+    shown = in_terminal(["run", "--steps", "1", "--out", tmp_path / "a"], cold, until="compiling kernels")
+    assert "building the cluster, compiling kernels (first run only" in shown, shown[-500:]
+
+
+def test_a_run_with_a_warm_kernel_cache_does_not_say_it_is_compiling(tmp_path, default_run):
+    def cold(env):
+        return subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                              env={**os.environ, **env}).stdout.strip()
+
+    assert cold({}) == "False"  # the default run has filled the cache
+    assert cold({"NUMBA_CACHE_DIR": str(tmp_path / "empty-cache")}) == "True"
+    shown = in_terminal(["run", "--steps", "2", "--no-figures", "--out", tmp_path / "b"], {}, until="results written")
+    assert "running" in shown and "results written" in shown, shown[-500:]
+    assert "compiling" not in shown, shown[-500:]

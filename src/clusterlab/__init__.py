@@ -12,6 +12,7 @@ A mechanism of your own: subclass `cl.Mechanism` (name, Params, records, states,
 pass it to the Sim: ``cl.Sim(sc, mechanisms=cl.with_mechanisms(Mine))``.
 """
 
+from . import runtime  # noqa: F401  (first: thread settings before numba loads)
 from .errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from .mechanism import Mechanism, SimView, State
 from .mechanisms import MECHANISMS, with_mechanisms

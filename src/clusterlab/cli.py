@@ -185,18 +185,23 @@ def run(
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
+        from .runtime import cold_cache
         from .sim import Sim
 
         out, note = _out_folder(out, "results", "run", overwrite, quiet)
         console = Console(stderr=True, quiet=quiet)
         sim = Sim(sc)
-        with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
+        building, running = f"{sc.name}: building the cluster", f"{sc.name}: running"
+        if cold_cache():  # the status lines say it; nothing more is written
+            building += ", compiling kernels (first run only, a minute or so)"
+            running += ", compiling"
+        with console.status(building):  # transient: gone on error
             sim.init()
         _say(note)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
-            task = bar.add_task(f"{sc.name}: running", total=sc.steps)
-            results = sim.run(progress=lambda t: bar.update(task, completed=t))
+            task = bar.add_task(running, total=sc.steps)
+            results = sim.run(progress=lambda t: bar.update(task, completed=t, description=f"{sc.name}: running"))
         results.write(out, figures=figures, csv=csv or None, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
