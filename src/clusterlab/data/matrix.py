@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .network import ClusterNetwork, DataError, build_network
+from .network import MAX_MATRIX, ClusterNetwork, DataError, build_network
 from .text import parse_number, parse_weight, read_rows
 
 
@@ -56,6 +56,9 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
     cols = header[1:]
     if not cols:
         raise DataError(f"{path}: line {hl}: a matrix needs labels in its first row")
+    if len(cols) > MAX_MATRIX:
+        raise DataError(f"{path}: line {hl}: {len(cols):,} column labels; a matrix may have at most "
+                        f"{MAX_MATRIX:,} (save a bigger network as an edge list)")
     seen: dict[str, int] = {}
     for k, c in enumerate(cols):
         if not c:

@@ -16,6 +16,10 @@ import pandas as pd
 from ..errors import ClusterlabError
 
 
+MAX_ACTORS = 2_000_000  # actors a file may declare (twice the largest cluster benchmarked)
+MAX_MATRIX = 10_000  # labels of a matrix file (its N x N values take 8 N^2 bytes)
+
+
 class DataError(ClusterlabError):
     """A network or attribute file cannot be read; the message names the file and line."""
 
