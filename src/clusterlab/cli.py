@@ -206,8 +206,11 @@ def analyze(
     try:
         from .analysis import analyze as run_analysis
         from .analysis import write_analysis
-        from .data import load_network
+        from .data import FORMATS, load_network
+        from .data.read import format_name
 
+        if fmt is not None and format_name(fmt) is None:
+            raise ClusterlabError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
         firms, summary = run_analysis(net, group=group)
         write_analysis(out, net, firms, summary)
@@ -234,15 +237,22 @@ def compare(
     logistic models of tie creation and persistence."""
     try:
         from .analysis import compare as run_compare
+        from .analysis.calibrate import proximity_role
         from .data import load_network, read_proximity
 
+        if max_pairs < 1:
+            raise ClusterlabError(f"--max-pairs {max_pairs}: expected a whole number >= 1")
+        if seed < 0:
+            raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
             if "=" not in item:
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
             name, path = item.split("=", 1)
-            prox[name.strip()] = read_proximity(path.strip())
+            # geographic and cognitive proximities are on the model's 0-1 scale
+            unit = proximity_role(name.strip()) is not None
+            prox[name.strip()] = read_proximity(path.strip(), *((0.0, 1.0) if unit else ()))
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out)
     except ClusterlabError as exc:

@@ -51,6 +51,7 @@ KIND_SYNONYMS = {
 }
 _KIND_LOOKUP = {syn: kind for kind, syns in KIND_SYNONYMS.items() for syn in syns}
 _ATTR_LOOKUP = {squash(alias): key for key, aliases in ATTRIBUTE_ALIASES.items() for alias in aliases}
+ATTRIBUTE_KEY = _ATTR_LOOKUP  # a column name, squashed -> the known attribute it gives
 
 
 def normalise_kind(value: str) -> str | None:
