@@ -52,6 +52,8 @@ KIND_SYNONYMS = {
 _KIND_LOOKUP = {syn: kind for kind, syns in KIND_SYNONYMS.items() for syn in syns}
 _ATTR_LOOKUP = {squash(alias): key for key, aliases in ATTRIBUTE_ALIASES.items() for alias in aliases}
 ATTRIBUTE_KEY = _ATTR_LOOKUP  # a column name, squashed -> the known attribute it gives
+# node attribute names of GraphML/GEXF taken as known attributes: their own names (any case)
+_NODE_NAMES = frozenset(map(squash, KNOWN_ATTRIBUTES + ("latitude", "longitude")))
 
 
 def normalise_kind(value: str) -> str | None:
@@ -207,12 +209,12 @@ def check_positions(path, values: dict, where: list[str], given: dict | None = N
 def check_node_attributes(path, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The node attributes of a GraphML or GEXF file (column `id` first) with the known
     columns checked as an attributes file's are: a column whose name is a known attribute
-    (any case) is renamed to it, numbers must lie in their range, kinds are normalised,
+    (any case; `latitude`/`longitude` too, other aliases are not) is renamed to it, numbers must lie in their range, kinds are normalised,
     lat/lon become x/y in km. Errors name the node. Returns the table and a note."""
     where = [f"node {i!r}" for i in table["id"]]
     rename, given = {}, {}
     for c in table.columns:
-        key = _ATTR_LOOKUP.get(squash(c)) if squash(c) in KNOWN_ATTRIBUTES else None
+        key = _ATTR_LOOKUP.get(squash(c)) if squash(c) in _NODE_NAMES else None
         if c == "id" or key is None:
             continue
         if key in given:

@@ -91,5 +91,5 @@ def check_span(values: np.ndarray, column: str, where: list[str], path) -> None:
     lo, hi = ok[np.argmin(values[ok])], ok[np.argmax(values[ok])]
     span = float(values[hi] - values[lo])
     if span > MAX_SPAN_KM:
-        raise DataError(f"{path}: {column} spreads {span:,.0f} km ({where[lo]} to {where[hi]}); "
+        raise DataError(f"{path}: {column!r} spreads {span:,.0f} km ({where[lo]} to {where[hi]}); "
                         f"expected the actors within {MAX_SPAN_KM:,.0f} km of each other")

@@ -31,6 +31,7 @@ def read_xml(path, directed: bool | None, what: str) -> ClusterNetwork:
     data = read_bytes(path)
     if not data.strip():
         raise DataError(f"{path}: file is empty")
+    _check_declared(path, data, what)
     try:
         if what == "GraphML":
             G = nx.read_graphml(io.BytesIO(data))
@@ -42,7 +43,6 @@ def read_xml(path, directed: bool | None, what: str) -> ClusterNetwork:
         raise DataError(f"{path}: line {line}: malformed {what} (XML error: {reason}, column {col + 1})") from None
     except Exception as exc:  # networkx raises many kinds for valid XML that is not valid GraphML/GEXF
         raise DataError(f"{path}: malformed {what}: {exc}") from None
-    _check_declared(path, data, what)
     if G.number_of_nodes() == 0:
         raise DataError(f"{path}: no nodes in the {what} file")
     file_directed = G.is_directed()
