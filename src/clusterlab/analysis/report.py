@@ -211,7 +211,7 @@ def _layout(net: ClusterNetwork, keep: np.ndarray, a: np.ndarray, b: np.ndarray)
         x = pd.to_numeric(att["x"], errors="coerce").to_numpy(float)[keep]
         y = pd.to_numeric(att["y"], errors="coerce").to_numpy(float)[keep]
         if len(x) and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
-            return np.c_[x, y], "x, y from the attributes"
+            return np.c_[x, y], "x, y (km) from the attributes"
     n = int(keep.sum())
     if n == 0:
         return np.zeros((0, 2)), "layout"
