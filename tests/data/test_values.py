@@ -201,7 +201,7 @@ def test_self_loops_dropped_duplicates_merged_in_every_format(tmp_path, fmt):
     assert list(net.ids) == ["A", "B"] and net.m == 1 and net.notes["self_loops_dropped"] == 1
 
 
-@pytest.mark.parametrize("weight", ["-1", "nan", "inf", "-inf"])
+@pytest.mark.parametrize("weight", ["-1", "nan", "inf", "-inf", "1e308", "2e12"])
 @pytest.mark.parametrize("fmt", ["csv", "graphml", "gexf", "net"])
 def test_weights_must_be_finite_and_not_negative_in_every_format(tmp_path, fmt, weight):
     f = tmp_path / f"w.{fmt}"
@@ -261,3 +261,10 @@ def test_proximity_cells_in_range_and_file_named(tmp_path):
     f.write_text(",a,b\na,1,1e300\nb,0.5,1\n")
     with pytest.raises(DataError, match="out of range"):
         matrix_module.read_proximity(f)
+
+
+def test_weights_up_to_the_limit_sum_to_finite_ties(tmp_path):
+    f = tmp_path / "w.csv"
+    f.write_text("source,target,weight\nA,B,1e12\nA,B,1e12\nB,A,1e12\n")
+    net = read_network(f, directed=False)
+    assert net.m == 1 and net.weight[0] == 3e12

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import re
 
-from .network import MAX_ACTORS, ClusterNetwork, DataError, build_network
+from .network import MAX_ACTORS, WEIGHT_RULE, ClusterNetwork, DataError, build_network, weight_ok
 from .text import read_text
 
 
@@ -91,8 +90,8 @@ def read_pajek(path, directed: bool | None) -> ClusterNetwork:
                     w = float(toks[2])
                 except ValueError:
                     raise DataError(f"{path}: line {ln}: weight {toks[2]!r} is not a number") from None
-                if not math.isfinite(w) or w < 0:
-                    raise DataError(f"{path}: line {ln}: weight {toks[2]} must be a number >= 0")
+                if not weight_ok(w):
+                    raise DataError(f"{path}: line {ln}: weight {toks[2]} is out of range; expected {WEIGHT_RULE}")
             pairs = [(vs[0], vs[1], w)]
         (arcs if section.startswith("arcs") else edges).extend(pairs)
     if n is None:

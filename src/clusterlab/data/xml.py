@@ -9,13 +9,12 @@ checked first, naming the line."""
 from __future__ import annotations
 
 import io
-import math
 import re
 
 import pandas as pd
 
 from .attributes import check_node_attributes
-from .network import ClusterNetwork, DataError, build_network
+from .network import WEIGHT_RULE, ClusterNetwork, DataError, build_network, weight_ok
 from .text import read_bytes
 
 
@@ -73,9 +72,9 @@ def read_xml(path, directed: bool | None, what: str) -> ClusterNetwork:
         except (TypeError, ValueError):
             raise DataError(f"{path}: edge {ids[pos[a]]!r} -> {ids[pos[b]]!r}: weight {raw!r} is not a "
                             "number") from None
-        if not math.isfinite(weight) or weight < 0:
-            raise DataError(f"{path}: edge {ids[pos[a]]!r} -> {ids[pos[b]]!r}: weight {raw!r} must be a "
-                            "number >= 0")
+        if not weight_ok(weight):
+            raise DataError(f"{path}: edge {ids[pos[a]]!r} -> {ids[pos[b]]!r}: weight {raw!r} is out of range; "
+                            f"expected {WEIGHT_RULE}")
         ends = [(pos[a], pos[b])]
         if directed and not file_directed and a != b:
             ends.append((pos[b], pos[a]))  # an undirected tie read as directed: both ways
