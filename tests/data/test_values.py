@@ -135,6 +135,8 @@ def test_positions_spread_over_more_than_a_continent_are_refused(tmp_path):
     net = two_firms(tmp_path)
     with pytest.raises(DataError, match=r"geo\.csv: 'lon' spreads 19,93\d km \(line 2 to line 3\)"):
         read_attributes(lat_lon_file(tmp_path, ["A,0,-90", "B,0,89.3"]), net)
+    with pytest.raises(DataError, match=r"'lon' spreads 358 degrees \(line 3 to line 2\).*180th meridian"):
+        read_attributes(lat_lon_file(tmp_path, ["A,89.9,179", "B,89.9,-179"]), net)
     with pytest.raises(DataError, match=r"'y' spreads 12,000 km \(line 3 to line 2\)"):
         read_attributes(lat_lon_file(tmp_path, ["A,0,6000", "B,0,-6000"], header="id,x,y"), net)
 

@@ -197,6 +197,7 @@ def check_positions(path, values: dict, where: list[str], given: dict | None = N
         lat, lon = col("lat"), col("lon")
         check_pairs(((name("lat"), lat), (name("lon"), lon)), where, path)
         if "x" not in values:
+            check_span(lon, name("lon"), where, path, limit=180, unit="degrees")
             values["x"], values["y"] = (list(v) for v in project(lat, lon))
             given = dict(given, x=name("lon"), y=name("lat"))
             note = {"positions": "x, y in km projected from lat/lon (equirectangular about the mean latitude)"}

@@ -84,13 +84,15 @@ def check_pairs(pairs, where: list[str], path) -> None:
         raise DataError(f"{path}: {where[i]}: {has!r} is given but {lacks!r} is not; give both or neither")
 
 
-def check_span(values: np.ndarray, column: str, where: list[str], path) -> None:
-    """Positions along one axis spread at most MAX_SPAN_KM (a cluster, not the globe)."""
+def check_span(values: np.ndarray, column: str, where: list[str], path, limit: float = MAX_SPAN_KM,
+               unit: str = "km") -> None:
+    """Positions along one axis spread at most `limit` (a cluster, not the globe)."""
     ok = np.flatnonzero(np.isfinite(values))
     if len(ok) < 2:
         return
     lo, hi = ok[np.argmin(values[ok])], ok[np.argmax(values[ok])]
     span = float(values[hi] - values[lo])
-    if span > MAX_SPAN_KM:
-        raise DataError(f"{path}: {column!r} spreads {span:,.0f} km ({where[lo]} to {where[hi]}); "
-                        f"expected the actors within {MAX_SPAN_KM:,.0f} km of each other")
+    if span > limit:
+        raise DataError(f"{path}: {column!r} spreads {span:,.0f} {unit} ({where[lo]} to {where[hi]}); "
+                        f"expected the actors within {limit:,.0f} {unit} of each other"
+                        + (" (a cluster across the 180th meridian is not supported)" if unit == "degrees" else ""))
