@@ -165,6 +165,8 @@ XML_CASES = [
     (["A", "B"], ['<edge source="Z" target="B"/>'], "line 4: edge source 'Z' is not a declared node"),
     (["A", "A"], ['<edge source="A" target="A"/>'], "line 4: node id 'A' is declared twice (also line 4)"),
     (["A", ""], [], "line 4: <node> without an id"),
+    (["A", "  "], [], "line 4: <node> without an id"),
+    (["A", "B"], ['<edge source=" " target="B"/>'], "line 4: <edge> without a source"),
 ]
 
 

@@ -107,7 +107,7 @@ def _check_declared(path, data: bytes, what: str) -> None:
         line = parser.CurrentLineNumber
         if name == "node":
             node = attrs.get("id")
-            if not node:
+            if not (node or "").strip():
                 raise DataError(f"{path}: line {line}: <node> without an id")
             if node in nodes:
                 raise DataError(f"{path}: line {line}: node id {node!r} is declared twice (also line {nodes[node]})")
@@ -123,7 +123,7 @@ def _check_declared(path, data: bytes, what: str) -> None:
                         f"{expat.ErrorString(exc.code)}, column {exc.offset + 1})") from None
     for line, source, target in edges:
         for end, node in (("source", source), ("target", target)):
-            if not node:
+            if not (node or "").strip():
                 raise DataError(f"{path}: line {line}: <edge> without a {end}")
             if node not in nodes:
                 raise DataError(f"{path}: line {line}: edge {end} {node!r} is not a declared node; "
