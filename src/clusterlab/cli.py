@@ -249,10 +249,12 @@ def compare(
         for item in proximity:
             if "=" not in item:
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
-            name, path = item.split("=", 1)
+            name, path = (part.strip() for part in item.split("=", 1))
+            if name in prox:
+                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
             # geographic and cognitive proximities are on the model's 0-1 scale
-            unit = proximity_role(name.strip()) is not None
-            prox[name.strip()] = read_proximity(path.strip(), *((0.0, 1.0) if unit else ()))
+            unit = proximity_role(name) is not None
+            prox[name] = read_proximity(path, *((0.0, 1.0) if unit else ()))
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out)
     except ClusterlabError as exc:
