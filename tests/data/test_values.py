@@ -62,7 +62,7 @@ def test_every_numeric_attribute_is_range_checked(tmp_path, key):
 @pytest.mark.parametrize("key", sorted(RANGES))
 def test_graphml_node_attributes_are_range_checked_too(tmp_path, key):
     rule = RANGES[key]
-    extra = f'<data key="p">0</data>' if key in PARTNER else ""
+    extra = '<data key="p">0</data>' if key in PARTNER else ""
     keys = f'<key id="v" for="node" attr.name="{key}" attr.type="double"/>'
     if key in PARTNER:
         keys += f'<key id="p" for="node" attr.name="{PARTNER[key]}" attr.type="double"/>'
