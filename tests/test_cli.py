@@ -159,6 +159,87 @@ def test_a_user_mechanism_is_validated_and_printed_like_a_built_in_one(tmp_path)
     assert toml.index("[mechanisms.mentor]") > toml.index("[mechanisms.transfer]")
 
 
+# -- clusterlab --version --------------------------------------------------------------
+
+def test_version_prints_the_package_version():
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    proc = cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"clusterlab {cl.__version__}\n"
+    assert cl.__version__ == project["project"]["version"]
+
+
+# -- issue 8: values refused at the root, did-you-mean, warnings, validate from data -----
+
+NON_FINITE = {
+    "region_inf": ("[population]\nregion_km = inf\n", "population.region_km"),
+    "degree_inf": ("[network]\nhorizontal_degree = inf\n", "network.horizontal_degree"),
+    "age_inf": ("[network]\nmax_age_years = inf\n", "network.max_age_years"),
+    "recession_inf": ("[[events]]\nstep = 3\naction = \"recession\"\nyears = inf\n", "events.0.years"),
+    "sme_level_huge": ("[knowledge]\nsme_level = 1e308\n", "knowledge.sme_level"),
+    "external_km_inf": ("[population]\nexternal_km = [500.0, inf]\n", "population.external_km"),
+    "shift_domains": ("[[events]]\nstep = 3\naction = \"technology_shift\"\ndomains = 9\n", "events.0.domains"),
+    "attributes_alone": ("[data]\nattributes = \"firms.csv\"\n", "data.attributes"),
+    "typo_did_you_mean": ("[populaton]\nfirms = 30\n", "did you mean 'population'?"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NON_FINITE))
+def test_out_of_range_values_are_one_line_and_write_nothing(tmp_path, case):
+    text, key = NON_FINITE[case]
+    f = tmp_path / f"{case}.toml"
+    f.write_text(text)
+    out = tmp_path / "never"
+    proc = cli("run", f, "--out", out, "--steps", 2)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {f}: ") and key in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_set_override_typo_gets_a_did_you_mean(tmp_path):
+    proc = cli("run", "--set", "populaton.firms=30", "--out", tmp_path / "o")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "unknown key 'populaton.firms' (did you mean 'population.firms'?)" in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_policy_that_cannot_act_is_one_warning_line(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text("steps = 2\n[population]\nfirms = 30\nexternals = 0\n[network]\npipeline_subsidy = 0.5\n"
+                 "[[events]]\nstep = 9\naction = \"recession\"\n")
+    proc = cli("validate", f)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("warning: ") for line in lines), proc.stderr
+    assert "network.pipeline_subsidy" in proc.stderr and "events.0: step 9 is after the last step" in proc.stderr
+    proc = cli("run", f, "--out", tmp_path / "o", "--no-figures", "-q")
+    assert proc.returncode == 0 and "warning: network.pipeline_subsidy" in proc.stderr
+    assert "Traceback" not in proc.stderr and "ClusterlabWarning" not in proc.stderr
+
+
+def test_validate_counts_the_firms_of_the_scenarios_network(tmp_path):
+    (tmp_path / "net.csv").write_text("source,target\na,b\nb,c\nc,d\nd,e\ne,a\nf,a\n")
+    (tmp_path / "s.toml").write_text('[data]\nnetwork = "net.csv"\n')
+    proc = cli("validate", tmp_path / "s.toml")
+    assert proc.returncode == 0, proc.stderr
+    assert ", 6 firms (from " in proc.stdout and "200 firms" not in proc.stdout
+
+
+def test_set_events_empty_removes_the_scenarios_events(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text("steps = 3\n[population]\nfirms = 30\n[[events]]\nstep = 1\naction = \"recession\"\n")
+    out = tmp_path / "o"
+    proc = cli("run", f, "--set", "events=[]", "--out", out, "--no-figures", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_parquet(out / "events.parquet")) == 0
+    assert cl.validate(tomllib.loads((out / "scenario.toml").read_text())).events == []
+    proc = cli("run", f, "--out", tmp_path / "with", "--no-figures", "-q")
+    assert list(pd.read_parquet(tmp_path / "with" / "events.parquet")["action"]) == ["recession"]
+
+
 # ---------------------------------------------------------------------------------------------
 # issue 8, real data: bad data files and options are one line naming the file (or option),
 # exit 2, no traceback, nothing written

@@ -127,3 +127,52 @@ def test_subsample_small_max_nodes(baseline, tmp_path):
     # max_nodes equal to N draws the whole network, identical to the default
     same = write_figures(make_timeseries(), net, tmp_path / "same", max_nodes=40)
     assert same[-1].read_bytes() == full[-1].read_bytes()
+
+
+# -- network.png: live actors only, counts as in summary.json ---------------------------
+
+def drawn(fig) -> tuple[str, int]:
+    """The title of the network figure and the number of actor markers drawn on it."""
+    from matplotlib.collections import PathCollection
+
+    ax = fig.axes[0]
+    points = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    return ax.get_title(), points
+
+
+def test_network_figure_leaves_out_exited_actors():
+    import matplotlib.pyplot as plt
+
+    from clusterlab.plots import _network
+
+    net = make_network(n=10, n_ext=2, e=0)
+    net["a"], net["b"], net["layer"] = np.array([0, 1, 2]), np.array([1, 5, 3]), np.array([0, 1, 3])
+    net["alive"] = np.ones(10, bool)
+    net["alive"][[5, 7]] = False  # 5 exited with a tie still listed: that tie is not drawn
+    fig = _network(net, max_nodes=3000)
+    try:
+        title, points = drawn(fig)
+    finally:
+        plt.close(fig)
+    assert title.startswith("Cluster network: 8 actors, 2 ties")
+    assert points == 8
+
+
+def test_network_figure_of_a_run_agrees_with_its_summary(small):
+    import matplotlib.pyplot as plt
+
+    import clusterlab as cl
+    from clusterlab.plots import _network
+
+    sc = small(steps=4, **{"population.firms": 30, "population.externals": 5})
+    sc = cl.validate({**sc.model_dump(), "events": [{"step": 2, "action": "close_cluster_org"}]})
+    res = cl.run(sc)
+    s = res.summary()
+    assert int((~res.network["alive"]).sum()) >= 1  # the closed cluster organisation
+    fig = _network(res.network, max_nodes=3000)
+    try:
+        title, points = drawn(fig)
+    finally:
+        plt.close(fig)
+    assert title.splitlines()[0] == f"Cluster network: {s['actors']:,} actors, {s['ties']:,} ties"
+    assert points == s["actors"]

@@ -55,7 +55,8 @@ def scenario_changes(draw):
         st.fixed_dictionaries({"action": st.just("fund_university"), "ties": st.integers(0, 30)}),
         st.fixed_dictionaries({"action": st.just("subsidise_pipelines"), "share": unit}),
         st.fixed_dictionaries({"action": st.just("cut_support"), "share": unit}),
-        st.fixed_dictionaries({"action": st.just("technology_shift"), "domains": st.integers(1, 4),
+        st.fixed_dictionaries({"action": st.just("technology_shift"),  # at most the scenario's domains
+                               "domains": st.integers(1, min(4, changes["knowledge.domains"])),
                                "share": unit, "jump": st.floats(0, 2)}),
         st.fixed_dictionaries({"action": st.just("recession"), "demand": unit, "years": st.floats(0.1, 3)}),
         st.fixed_dictionaries({"action": st.just("global_competition"), "bar": st.floats(0, 1)}),

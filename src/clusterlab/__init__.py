@@ -12,7 +12,7 @@ A mechanism of your own: subclass `cl.Mechanism` (name, Params, records, states,
 pass it to the Sim: ``cl.Sim(sc, mechanisms=cl.with_mechanisms(Mine))``.
 """
 
-from .errors import ClusterlabError, ScenarioError
+from .errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from .mechanism import Mechanism, SimView, State
 from .mechanisms import MECHANISMS, with_mechanisms
 from .params import Field, MechanismParams
@@ -23,4 +23,4 @@ from .sim import Sim, run
 __version__ = "0.1.0"
 __all__ = ["Sim", "run", "Scenario", "default_scenario", "load_scenario", "validate", "Results",
            "Mechanism", "MechanismParams", "Field", "State", "SimView", "MECHANISMS",
-           "with_mechanisms", "ClusterlabError", "ScenarioError", "__version__"]
+           "with_mechanisms", "ClusterlabError", "ClusterlabWarning", "ScenarioError", "__version__"]

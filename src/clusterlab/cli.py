@@ -17,15 +17,77 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Simulate and analyse knowledge sharing and innovation in SME clusters.")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"clusterlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Simulate and analyse knowledge sharing and innovation in SME clusters."""
+
+
 def _fail(msg: str) -> None:
     typer.echo(f"error: {msg}", err=True)
     raise typer.Exit(2)
+
+
+def _show_warnings() -> None:
+    """Print clusterlab's warnings as one line `warning: ...` on stderr (others as Python does)."""
+    import warnings
+
+    from .errors import ClusterlabWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ClusterlabWarning):
+            typer.echo(f"warning: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    if getattr(warnings.showwarning, "__name__", "") != "show":
+        warnings.showwarning = show
 
 
 def _quote(path: Path) -> str:
     import json
 
     return json.dumps(str(path))
+
+
+# the files each command always writes: checked before any work (the full check is at writing)
+ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summary.json"),
+          "analyze": ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml",
+                      "network.gexf"),
+          "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json")}
+
+
+def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
+                quiet: bool = False) -> tuple[Path, str]:
+    """The output folder, checked before any work (README, "Output folders"), and what to
+    say once the input is read: without --out, where the output goes, and (even if quiet)
+    that it replaces an earlier output there."""
+    from .outdir import prepare
+
+    target = Path(default) if out is None else out
+    previous = prepare(target, command, overwrite, names=ALWAYS[command])
+    if out is None and previous:
+        when = str(previous.get("time", ""))[:16].replace("T", " ")
+        return target, (f"note: no --out given: replacing the `{previous['command']}` output in "
+                        f"{target}/ written {when}; give --out to keep it")
+    return target, f"no --out given: writing to {target}/" if out is None and not quiet else ""
+
+
+def _say(note: str) -> None:
+    if note:
+        typer.echo(note, err=True)
 
 
 def load_mechanism(spec: str):
@@ -78,6 +140,7 @@ def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], se
               mechanisms: list[str] = ()):
     from .scenario import load_scenario, parse_override
 
+    _show_warnings()
     overrides = dict(parse_override(s) for s in sets)
     if seed is not None:
         overrides["seed"] = seed
@@ -90,12 +153,13 @@ SetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",
                                            help="change one key, e.g. --set mechanisms.trust.enabled=false")]
 MechOpt = Annotated[list[str], typer.Option("--mechanism", "-m", metavar="FILE.py:Class",
                                             help="add a mechanism of your own to the loop (after the one its `after` names, else at the end)")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="also replace files in the output folder that clusterlab did not write")]
 
 
 @app.command()
 def run(
     scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file (default: the built-in scenario)")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("results"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: results]")] = None,
     seed: Annotated[Optional[int], typer.Option(help="override the scenario's seed")] = None,
     steps: Annotated[Optional[int], typer.Option(help="override the number of steps")] = None,
     sets: SetOpt = [],
@@ -107,6 +171,7 @@ def run(
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of the network's actors (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
@@ -122,15 +187,17 @@ def run(
 
         from .sim import Sim
 
+        out, note = _out_folder(out, "results", "run", overwrite, quiet)
         console = Console(stderr=True, quiet=quiet)
         sim = Sim(sc)
         with console.status(f"{sc.name}: building the cluster"):  # transient: gone on error
             sim.init()
+        _say(note)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
             task = bar.add_task(f"{sc.name}: running", total=sc.steps)
             results = sim.run(progress=lambda t: bar.update(task, completed=t))
-        results.write(out, figures=figures, csv=csv or None)
+        results.write(out, figures=figures, csv=csv or None, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -182,8 +249,36 @@ def validate(
     except ClusterlabError as exc:
         _fail(str(exc))
         return
-    p = sc.population
-    typer.echo(f"ok: {scenario}: scenario '{sc.name}', {p.firms} firms, {sc.steps} steps, seed {sc.seed}")
+    try:
+        firms, source = _check_idle(sc, mechanisms)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"ok: {scenario}: scenario '{sc.name}', {firms} firms{source}, {sc.steps} steps, seed {sc.seed}")
+
+
+def _check_idle(sc, mechanisms: list[str]) -> tuple[int, str]:
+    """The firms the scenario starts with (read from its network when it has one) and where
+    they come from; warns of the parts that cannot act (`checks.idle_parts`)."""
+    import numpy as np
+
+    from .checks import warn_idle
+    from .population import kinds_of
+    from .state import SME
+
+    if sc.data.network:
+        from .data import load_network
+        from .from_data import state_from_network
+        from .sim import stream
+
+        net = load_network(sc.data.network, sc.data.attributes or None)
+        kind = state_from_network(net, sc, stream(sc.seed, "population"))[0].kind
+        source = f" (from {sc.data.network})"
+    else:
+        kind = kinds_of(sc.population)
+        source = ""
+    warn_idle(sc, [m.name for m in _loop(list(mechanisms)) or type(sc).mechanism_classes], kind)
+    return int(np.count_nonzero(kind <= SME)), source
 
 
 Directed = Annotated[Optional[bool], typer.Option("--directed/--undirected",
@@ -195,12 +290,13 @@ Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE
 @app.command()
 def analyze(
     network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("analysis"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: analysis]")] = None,
     attributes: Attributes = None,
     directed: Directed = None,
     group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Measure a real cluster network: centrality, structural holes, roles, lock-in risk."""
     try:
@@ -209,11 +305,16 @@ def analyze(
         from .data import FORMATS, load_network
         from .data.read import format_name
 
+<<<<<<< HEAD
         if fmt is not None and format_name(fmt) is None:
             raise ClusterlabError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+=======
+        out, note = _out_folder(out, "analysis", "analyze", overwrite)
+>>>>>>> main
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
+        _say(note)
         firms, summary = run_analysis(net, group=group)
-        write_analysis(out, net, firms, summary)
+        write_analysis(out, net, firms, summary, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
@@ -225,13 +326,14 @@ def analyze(
 def compare(
     wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
     wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("comparison"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: comparison]")] = None,
     attributes: Attributes = None,
     proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
                          help="a labelled proximity matrix, e.g. cognitive=cog.csv (repeatable)")] = [],
     directed: Directed = None,
     max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="seed of that sample")] = 0,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
     logistic models of tie creation and persistence."""
@@ -240,23 +342,33 @@ def compare(
         from .analysis.calibrate import proximity_role
         from .data import load_network, read_proximity
 
+<<<<<<< HEAD
         if max_pairs < 1:
             raise ClusterlabError(f"--max-pairs {max_pairs}: expected a whole number >= 1")
         if seed < 0:
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
+=======
+        out, note = _out_folder(out, "comparison", "compare", overwrite)
+>>>>>>> main
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
             if "=" not in item:
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
+<<<<<<< HEAD
             name, path = (part.strip() for part in item.split("=", 1))
             if name in prox:
                 raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
             # geographic and cognitive proximities are on the model's 0-1 scale
             unit = proximity_role(name) is not None
             prox[name] = read_proximity(path, *((0.0, 1.0) if unit else ()))
+=======
+            name, path = item.split("=", 1)
+            prox[name.strip()] = read_proximity(path.strip())
+        _say(note)
+>>>>>>> main
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
-        result.write(out)
+        result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return

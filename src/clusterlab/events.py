@@ -17,13 +17,13 @@ import pandas as pd
 from pydantic import Field
 
 from .mechanism import SimView
-from .params import Params
+from .params import MAX_STEPS, MAX_YEARS, Params
 from .population import draw_knowledge, draw_traits
 from .state import CLUSTER_ORG, UNIVERSITY
 
 
 class _Event(Params):
-    step: int = Field(ge=0, description="step at whose start the event applies (0 = at set-up)")
+    step: int = Field(ge=0, le=MAX_STEPS, description="step at whose start the event applies (0 = at set-up)")
     note: str = Field("", description="free text shown in events.parquet and on figures")
 
 
@@ -59,8 +59,8 @@ class FundUniversity(_Event):
     """Found and fund a new university near the cluster's centre."""
 
     action: Literal["fund_university"]
-    ties: int = Field(20, ge=0, description="firms it starts to work with (multi-angle ties)")
-    level: float = Field(0.7, ge=0, description="its knowledge level (as knowledge.institution_level: mean knowledge per core domain, frontier = 1)")
+    ties: int = Field(20, ge=0, le=1_000_000, description="firms it starts to work with (multi-angle ties)")
+    level: float = Field(0.7, ge=0, le=1, description="its knowledge level (as knowledge.institution_level: mean knowledge per core domain, frontier = 1)")
 
     def apply(self, sim: SimView) -> str:
         rng = sim.rng("events")
@@ -108,9 +108,9 @@ class TechnologyShift(_Event):
     knows least, and the frontier leaps there (Wang 2013, lock-in; Boschma 2005)."""
 
     action: Literal["technology_shift"]
-    domains: int = Field(2, ge=1, description="domains that become relevant")
+    domains: int = Field(2, ge=1, le=256, description="domains that become relevant (at most knowledge.domains)")
     share: float = Field(0.5, ge=0, le=1, description="share of market relevance moved to them")
-    jump: float = Field(0.5, ge=0, description="frontier rise in those domains (x frontier)")
+    jump: float = Field(0.5, ge=0, le=10, description="frontier rise in those domains (x frontier)")
 
     def apply(self, sim: SimView) -> str:
         a = sim.actors
@@ -125,7 +125,7 @@ class Recession(_Event):
 
     action: Literal["recession"]
     demand: float = Field(0.7, ge=0, le=1, description="demand level during the recession (normal = 1)")
-    years: float = Field(2.0, gt=0, description="how long it lasts")
+    years: float = Field(2.0, ge=0.01, le=MAX_YEARS, description="how long it lasts")
 
     def apply(self, sim: SimView) -> str:
         until = sim.t + int(round(self.years * sim.scenario.steps_per_year))
@@ -137,7 +137,7 @@ class GlobalCompetition(_Event):
     """Global competition raises the competitiveness firms need (Oxborrow 2012)."""
 
     action: Literal["global_competition"]
-    bar: float = Field(0.1, ge=0, description="added competitiveness required to keep revenue")
+    bar: float = Field(0.1, ge=0, le=1, description="added competitiveness required to keep revenue (x frontier; 1 = the frontier itself)")
 
     def apply(self, sim: SimView) -> str:
         sim.tech.bar += self.bar

@@ -8,15 +8,33 @@ are read during the run and may be changed by `set` events; the others shape the
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LIVE = {"live": True}  # json_schema_extra of a key that `set` events may change
 
+# Shared ranges (docs/odd.md, section 9, "Ranges"). Every number has a finite range the
+# model can use: distances up to half the Earth's circumference, degrees up to what a
+# survey could report, durations up to a century, steps up to the longest run.
+MIN_KM = 0.01  # 10 m: the smallest distance scale
+MAX_KM = 20_000.0  # half the Earth's circumference
+MAX_REGION_KM = 5_000.0  # a continent
+MAX_DEGREE = 1000.0  # mean ties (or pipelines) per actor
+MAX_YEARS = 100.0
+MAX_STEPS = 1_000_000
+MAX_INSTITUTIONS = 10_000  # of each kind
+MAX_TIES = 500_000_000  # expected ties of a generated starting network
+MAX_CELLS = 1_000_000_000  # actors x domains of a generated cluster (4 GB each for T and E)
+Km = Annotated[float, Field(ge=0, le=MAX_KM)]
+Step = Annotated[int, Field(ge=0, le=MAX_STEPS)]
+
 
 class Params(BaseModel):
-    """Base class of every parameter table: unknown keys are errors, assignments validated."""
+    """Base class of every parameter table: unknown keys are errors, assignments validated,
+    and `inf` and `nan` are refused (every number must also lie in its declared range)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class MechanismParams(Params):
@@ -39,21 +57,21 @@ class Population(Params):
     firms: int = Field(200, ge=1, le=50_000_000, description="cluster firms, focal firms included")
     focal_share: float = Field(0.05, ge=0, le=1, description="share of firms that are focal firms")
     stages: int = Field(4, ge=1, le=50, description="value-chain stages (supplier -> final producer)")
-    universities: int = Field(2, ge=0, description="local universities")
-    institutes: int = Field(3, ge=0, description="public research institutes")
-    intermediaries: int = Field(3, ge=0, description="consultants, brokers, knowledge agencies")
-    agencies: int = Field(3, ge=0, description="local government / public service agencies")
-    cluster_orgs: int = Field(1, ge=0, description="cluster organisations (Andreeva n.d.)")
-    externals: int = Field(50, ge=0, description="external partners: the far ends of global pipelines")
-    region_km: float = Field(40.0, gt=0, description="side of the square region the cluster lies in (km)")
-    centres: int = Field(3, ge=1, description="towns the firms concentrate around")
-    centre_spread_km: float = Field(4.0, gt=0, description="spread of firms around their town (km)")
+    universities: int = Field(2, ge=0, le=MAX_INSTITUTIONS, description="local universities")
+    institutes: int = Field(3, ge=0, le=MAX_INSTITUTIONS, description="public research institutes")
+    intermediaries: int = Field(3, ge=0, le=MAX_INSTITUTIONS, description="consultants, brokers, knowledge agencies")
+    agencies: int = Field(3, ge=0, le=MAX_INSTITUTIONS, description="local government / public service agencies")
+    cluster_orgs: int = Field(1, ge=0, le=1000, description="cluster organisations (Andreeva n.d.)")
+    externals: int = Field(50, ge=0, le=100_000, description="external partners: the far ends of global pipelines")
+    region_km: float = Field(40.0, ge=0.1, le=MAX_REGION_KM, description="side of the square region the cluster lies in (km)")
+    centres: int = Field(3, ge=1, le=1_000_000, description="towns the firms concentrate around")
+    centre_spread_km: float = Field(4.0, ge=MIN_KM, le=MAX_KM, description="spread of firms around their town (km)")
     scattered_share: float = Field(0.2, ge=0, le=1, description="share of firms scattered uniformly over the region")
-    external_km: tuple[float, float] = Field((500.0, 5000.0), description="min and max distance of external partners (km)")
-    culture_groups: int = Field(3, ge=1, description="local culture groups (cultural proximity)")
+    external_km: tuple[Km, Km] = Field((500.0, 5000.0), description="min and max distance of external partners from the region's centre (km, 0 <= min <= max <= 20000)")
+    culture_groups: int = Field(3, ge=1, le=10_000, description="local culture groups (cultural proximity)")
     subsidiary_share: float = Field(0.05, ge=0, le=1, description="share of SMEs in a focal firm's business group")
-    sme_size: float = Field(25.0, gt=0, description="median SME employees (lognormal)")
-    focal_size: float = Field(800.0, gt=0, description="median focal-firm employees (lognormal)")
+    sme_size: float = Field(25.0, ge=1, le=250, description="median SME employees (lognormal; an SME has fewer than 250)")
+    focal_size: float = Field(800.0, ge=1, le=1_000_000, description="median focal-firm employees (lognormal)")
     sme_rd: float = Field(0.02, ge=0, le=1, description="mean SME R&D intensity (share of revenue)")
     focal_rd: float = Field(0.08, ge=0, le=1, description="mean focal-firm R&D intensity")
     sme_openness: float = Field(0.2, ge=0, le=1, description="mean SME openness (propensity for extra-local ties)")
@@ -73,28 +91,28 @@ class Knowledge(Params):
 
     domains: int = Field(8, ge=1, le=256, description="technology domains D")
     tacit_share: float = Field(0.6, ge=0, le=1, description="initial share of knowledge that is tacit")
-    relevance_concentration: float = Field(4.0, gt=0, description="Dirichlet concentration of market relevance over domains (large = even)")
+    relevance_concentration: float = Field(4.0, ge=0.01, le=1000, description="Dirichlet concentration of market relevance over domains (large = even)")
     specialisation: float = Field(0.7, ge=0, le=1, description="share of a firm's knowledge in its stage's core domains")
-    sme_level: float = Field(0.25, ge=0, description="mean initial SME knowledge per core domain (frontier = 1)")
-    focal_level: float = Field(0.55, ge=0, description="mean initial focal-firm knowledge per core domain")
-    institution_level: float = Field(0.6, ge=0, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
-    external_level: float = Field(0.85, ge=0, description="mean initial knowledge of external partners per core domain")
-    cognitive_scale: float = Field(0.6, gt=0, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
+    sme_level: float = Field(0.25, ge=0, le=1, description="mean initial SME knowledge per core domain (frontier = 1)")
+    focal_level: float = Field(0.55, ge=0, le=1, description="mean initial focal-firm knowledge per core domain")
+    institution_level: float = Field(0.6, ge=0, le=1, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
+    external_level: float = Field(0.85, ge=0, le=1, description="mean initial knowledge of external partners per core domain")
+    cognitive_scale: float = Field(0.6, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
     inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by innovation attribution and openness)")
 
 
 class Network(Params):
     """The multiplex network: how it starts, and what pipelines cost."""
 
-    horizontal_degree: float = Field(4.0, ge=0, description="mean horizontal ties per firm (same stage, competitors)")
-    vertical_degree: float = Field(4.0, ge=0, description="mean vertical ties per firm (adjacent stages)")
-    focal_vertical_boost: float = Field(4.0, ge=1, description="focal firms draw this many times more vertical ties")
-    multi_angle_degree: float = Field(1.0, ge=0, description="mean ties per firm to universities, institutes, intermediaries and agencies")
+    horizontal_degree: float = Field(4.0, ge=0, le=MAX_DEGREE, description="mean horizontal ties per firm (same stage, competitors)")
+    vertical_degree: float = Field(4.0, ge=0, le=MAX_DEGREE, description="mean vertical ties per firm (adjacent stages)")
+    focal_vertical_boost: float = Field(4.0, ge=1, le=100, description="focal firms draw this many times more vertical ties")
+    multi_angle_degree: float = Field(1.0, ge=0, le=MAX_DEGREE, description="mean ties per firm to universities, institutes, intermediaries and agencies")
     cluster_org_members: float = Field(0.3, ge=0, le=1, description="share of firms tied to each cluster organisation")
-    sme_pipelines: float = Field(2.5, ge=0, description="expected pipelines of an SME per unit of openness")
-    focal_pipelines: float = Field(8.0, ge=0, description="expected pipelines of a focal firm per unit of openness")
-    institution_pipelines: float = Field(2.0, ge=0, description="expected pipelines of a university or institute")
-    tie_km: float = Field(6.0, gt=0, description="distance scale of local tie formation (km)")
+    sme_pipelines: float = Field(2.5, ge=0, le=MAX_DEGREE, description="expected pipelines of an SME per unit of openness")
+    focal_pipelines: float = Field(8.0, ge=0, le=MAX_DEGREE, description="expected pipelines of a focal firm per unit of openness")
+    institution_pipelines: float = Field(2.0, ge=0, le=MAX_DEGREE, description="expected pipelines of a university or institute")
+    tie_km: float = Field(6.0, ge=MIN_KM, le=MAX_KM, description="distance scale of local tie formation (km)")
     strength_horizontal: float = Field(0.3, gt=0, lt=1, description="mean initial strength of horizontal ties")
     strength_vertical: float = Field(0.6, gt=0, lt=1, description="mean initial strength of vertical ties")
     strength_multi_angle: float = Field(0.4, gt=0, lt=1, description="mean initial strength of multi-angle ties")
@@ -102,8 +120,8 @@ class Network(Params):
     trust_local: float = Field(0.5, ge=0, le=1, description="mean initial trust of local ties")
     trust_pipeline: float = Field(0.3, ge=0, le=1, description="mean initial trust of pipelines")
     trust_culture_bonus: float = Field(0.1, ge=0, le=1, description="extra initial trust within a culture group")
-    max_age_years: float = Field(10.0, ge=0, description="initial tie ages are uniform on [0, this] years")
-    pipeline_cost: float = Field(0.02, ge=0, json_schema_extra=LIVE, description="cost of one pipeline per step (revenue units; charged by market, weighed by openness)")
+    max_age_years: float = Field(10.0, ge=0, le=MAX_YEARS, description="initial tie ages are uniform on [0, this] years")
+    pipeline_cost: float = Field(0.02, ge=0, le=1000, json_schema_extra=LIVE, description="cost of one pipeline per step (revenue units; charged by market, weighed by openness)")
     pipeline_subsidy: float = Field(0.0, ge=0, le=1, json_schema_extra=LIVE, description="share of pipeline costs paid by policy")
 
 
@@ -117,12 +135,12 @@ class Data(Params):
 class Output(Params):
     """What a run writes."""
 
-    snapshots: list[int] = Field(default_factory=list, description="steps at which per-actor state is recorded (the final step always is)")
+    snapshots: list[Step] = Field(default_factory=list, description="steps at which per-actor state is recorded (the final step always is)")
     figures: bool = Field(True, description="write figures/*.png")
     csv: bool = Field(False, description="also write the tables as CSV")
-    network_figure_max_nodes: int = Field(3000, ge=10, description="largest network drawn in full; bigger ones are subsampled")
-    constraint_sample: int = Field(2000, ge=10, description="above this many firms, mean constraint is estimated on a fixed sample of this size")
+    network_figure_max_nodes: int = Field(3000, ge=10, le=100_000, description="largest network drawn in full; bigger ones are subsampled")
+    constraint_sample: int = Field(2000, ge=10, le=1_000_000, description="above this many firms, mean constraint is estimated on a fixed sample of this size")
 
 
-__all__ = ["Params", "MechanismParams", "Field", "LIVE", "is_live", "Population", "Knowledge",
+__all__ = ["Params", "MechanismParams", "Field", "LIVE", "is_live", "MIN_KM", "MAX_KM", "MAX_YEARS", "Population", "Knowledge",
            "Network", "Data", "Output"]

@@ -241,14 +241,29 @@ def _seci(ts, years, ev, w):
     return fig
 
 
-def _network(net: dict, max_nodes: int):
+def live_network(net: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """x, y, kind of the live actors (`net["alive"]`, all when absent) and the ties between
+    them (a, b renumbered to the live actors, layer); ties touching an exited actor are dropped."""
     x, y = np.asarray(net.get("x", []), float), np.asarray(net.get("y", []), float)
     kind = np.asarray(net.get("kind", np.full(len(x), "sme")))
     a, b = np.asarray(net.get("a", []), np.int64), np.asarray(net.get("b", []), np.int64)
     layer = np.asarray(net.get("layer", np.zeros(len(a))), np.int64)
+    alive = np.asarray(net.get("alive", np.ones(len(x), bool)), bool)
+    if not alive.all():
+        keep = alive[a] & alive[b]
+        remap = np.cumsum(alive) - 1
+        a, b, layer = remap[a[keep]], remap[b[keep]], layer[keep]
+        x, y, kind = x[alive], y[alive], kind[alive]
+    return x, y, kind, a, b, layer
+
+
+def _network(net: dict, max_nodes: int):
+    """The final network of live actors; the title counts them and their ties, as summary.json
+    (`actors`, `ties`) does."""
+    x, y, kind, a, b, layer = live_network(net)
     n = len(x)
     deg = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
-    title = f"Cluster network: {n:,} nodes, {len(a):,} ties"
+    title = f"Cluster network: {n:,} actors, {len(a):,} ties"
     if n > max_nodes:  # deterministic: the max_nodes highest-degree nodes, equal degree by index
         thr = np.partition(deg, n - max_nodes)[n - max_nodes]
         keep = deg > thr
@@ -261,7 +276,7 @@ def _network(net: dict, max_nodes: int):
         remap[keep_idx] = np.arange(max_nodes)
         a, b = remap[a], remap[b]
         x, y, kind, deg = x[keep_idx], y[keep_idx], kind[keep_idx], deg[keep_idx]
-        title += f"\nsubsample: {max_nodes:,} highest-degree nodes and the {len(a):,} ties among them"
+        title += f"\nsubsample: {max_nodes:,} highest-degree actors and the {len(a):,} ties among them"
     if len(a) > MAX_EDGES:
         sel = np.linspace(0, len(a) - 1, MAX_EDGES).astype(np.int64)
         title += f"; {MAX_EDGES:,} of {len(a):,} ties drawn"

@@ -68,6 +68,35 @@ SHARED = {
     "seci_internalization": "explicit knowledge internalised",
 }
 
+ACTOR_COLUMNS = {  # the built-in columns of an actor snapshot, in order; then recorded states
+    "step": "step of the snapshot",
+    "id": "actor id",
+    "label": "the actor's label in the real cluster's data (runs from data only; entrants and externals empty)",
+    "kind": "kind: focal, sme, university, institute, intermediary, agency, cluster_org, external",
+    "stage": "value-chain stage, -1 for non-firms",
+    "x": "position (km)",
+    "y": "position (km)",
+    "culture": "culture group",
+    "group": "business group (id of the group's actor)",
+    "size": "employees",
+    "rd": "R&D intensity",
+    "openness": "openness",
+    "reciprocity": "reciprocity (free riders low)",
+    "absorptive": "absorptive capacity",
+    "tacit": "tacit knowledge, total over domains",
+    "explicit": "explicit knowledge, total over domains",
+    "knowledge": "relevance-weighted knowledge",
+    "diversity": "Blau index of the actor's own knowledge over domains, 0 to 1",
+    **{f"degree_{name}": f"alive {name} ties" for name in LAYERS},
+    "sharing": "internal knowledge sharing (0 to 1)",
+    "born": "step of entry (0 for the initial actors)",
+    "external_origin": "share of its knowledge of external origin",
+    "via_focal": "share of its knowledge of external origin that came through a focal firm",
+    "innovations_incremental": "incremental innovations since entry",
+    "innovations_radical": "radical innovations since entry",
+    "alive": "in the cluster (false: exited or closed)",
+}
+
 
 class Stats(dict):
     """One step's statistics: every declared column starts at 0; any other key is refused,
@@ -338,11 +367,11 @@ class Recorder:
         ts = pd.DataFrame(self.rows, columns=self.columns)
         a, ties = sim.actors, sim.ties
         live = ties.alive
-        network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind],
+        network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind], "alive": a.alive.copy(),
                    "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
         return Results(scenario=sim.given, timeseries=ts,
                        actors=pd.concat(snaps, ignore_index=True), network=network,
                        seconds=sim.seconds, events=sim.schedule.table())
 
 
-__all__ = ["Recorder", "Stats", "CORE", "SHARED", "columns", "stat_columns", "gini"]
+__all__ = ["Recorder", "Stats", "CORE", "SHARED", "ACTOR_COLUMNS", "columns", "stat_columns", "gini"]

@@ -1,7 +1,7 @@
 """Results of a run and how they are written to a folder.
 
-Writing is all-or-nothing: everything goes into a temporary folder beside the target,
-which then replaces the target's files, so a failed run leaves no half-written output.
+Writing goes through `clusterlab.outdir`: a failed write leaves the folder as it was, and
+only files clusterlab wrote there before are replaced or removed.
 """
 
 from __future__ import annotations
@@ -14,16 +14,39 @@ import numpy as np
 import pandas as pd
 
 from .outdir import staged
+from .state import CHANNELS
 
 
-@dataclass
+@dataclass(repr=False)
 class Results:
     scenario: object  # Scenario
     timeseries: pd.DataFrame  # one row per step
     actors: pd.DataFrame  # per-actor snapshots (column `step`)
-    network: dict = field(default_factory=dict)  # final x, y, kind, a, b, layer
+    network: dict = field(default_factory=dict)  # final x, y, kind, alive; live ties a, b, layer
     seconds: float = 0.0
     events: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        """A few lines: the run (scenario, seed, steps, actors and ties alive at the end, run
+        time) and what the object holds; the tables themselves are in the attributes."""
+        sc, ts, act = self.scenario, self.timeseries, self.actors
+        steps = int(ts["step"].iat[-1]) if len(ts) else 0
+        ties = int(ts["ties"].iat[-1]) if len(ts) and "ties" in ts.columns else 0
+        alive = 0
+        if len(act):
+            last = act[act["step"] == act["step"].max()]
+            alive = int(last["alive"].sum()) if "alive" in last.columns else len(last)
+        n_events = 0 if self.events is None else len(self.events)
+        return "\n".join([
+            f"Results: scenario {getattr(sc, 'name', '?')!r}, seed {getattr(sc, 'seed', '?')}, {steps} steps",
+            f"  at the end: {alive:,} actors, {ties:,} ties; run time {self.seconds:.2f} s",
+            f"  .timeseries  {len(ts):,} rows x {ts.shape[1]} columns, one row per step",
+            f"  .actors      {len(act):,} rows x {act.shape[1]} columns, per-actor snapshots",
+            f"  .events      {n_events} applied events",
+            "  .network     final network: x, y, kind, alive; live ties a, b, layer",
+            "  .scenario    the scenario run",
+            "  methods: summary(), final(), recovery(), write(out)",
+        ])
 
     def final(self) -> pd.Series:
         """The last row of the time series."""
@@ -67,8 +90,7 @@ class Results:
             "trust_mean": {"start": float(first["trust_mean"]), "end": float(last["trust_mean"])},
             "innovations_incremental": int(ts["innovations_incremental"].sum()),
             "innovations_radical": int(ts["innovations_radical"].sum()),
-            "flows": {c: float(ts[f"flow_{c}"].sum()) for c in
-                      ("horizontal", "vertical", "multi_angle", "pipeline", "spillover")},
+            "flows": {c: float(ts[f"flow_{c}"].sum()) for c in CHANNELS},
             "seci": {c: float(ts[f"seci_{c}"].sum()) for c in
                      ("socialization", "externalization", "combination", "internalization")},
             "external_share": float(last["external_share"]),
@@ -88,13 +110,15 @@ class Results:
             "constraint_mean": None if np.isnan(last["constraint_mean"]) else float(last["constraint_mean"]),
         }
 
-    def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None) -> Path:
-        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/."""
+    def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None,
+              overwrite: bool = False) -> Path:
+        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/
+        (rules: `clusterlab.outdir`; overwrite: also replace files clusterlab did not write)."""
         out = Path(out)
         opts = self.scenario.output
         figures = opts.figures if figures is None else figures
         csv = opts.csv if csv is None else csv
-        with staged(out) as tmp:
+        with staged(out, "run", overwrite) as tmp:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
             if self.events is not None:

@@ -20,10 +20,11 @@ from typing import Any, ClassVar
 from pydantic import Field, ValidationError, create_model, model_validator
 
 from .errors import MechanismError, ScenarioError
-from .events import ACTIONS, Event
+from .events import ACTIONS, EVENT_TYPES, Event
 from .mechanism import Mechanism
 from .mechanisms import MECHANISMS
-from .params import Data, Knowledge, Network, Output, Params, Population, is_live
+from .params import (MAX_CELLS, MAX_TIES, Data, Knowledge, Network, Output, Params, Population,
+                     is_live)
 
 SHARED_TABLES = ("population", "knowledge", "network", "data", "output")
 
@@ -69,12 +70,15 @@ class Scenario(Params):
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
-        bad = [s for s in self.output.snapshots if not 0 <= s <= self.steps]
-        if bad:
-            raise ValueError(f"snapshot steps must lie in [0, steps={self.steps}], got {bad}")
-        for i, ev in enumerate(self.events):
-            if ev.step > self.steps:
-                raise ValueError(f"events.{i}.step: {ev.step} is after the last step ({self.steps})")
+        if self.data.attributes and not self.data.network:
+            raise ValueError("key 'data.attributes': needs 'data.network' (attributes describe a network's actors)")
+        if not self.data.network:
+            check_size(self.population, self.knowledge, self.network)
+        D = self.knowledge.domains
+        for i, ev in enumerate(self.events):  # an event after the last step is only warned of
+            if ev.action == "technology_shift" and ev.domains > D:
+                raise ValueError(f"key 'events.{i}.domains': technology_shift moves relevance to "
+                                 f"{ev.domains} domains, but knowledge.domains is {D}")
             if ev.action == "set":
                 try:
                     check_live(type(self), ev.key, ev.value)
@@ -114,6 +118,25 @@ class Scenario(Params):
         return dump_scenario(self)
 
 
+def check_size(pop: Population, know: Knowledge, net: Network) -> None:
+    """Refuse a generated cluster too big to hold: more than MAX_TIES expected starting
+    ties, or more than MAX_CELLS knowledge cells (actors x domains, float32 T and E)."""
+    firms = pop.firms
+    focal = pop.focal_share
+    per_firm = (net.horizontal_degree / 2 + net.vertical_degree / 2 * (1 + focal * (net.focal_vertical_boost - 1))
+                + net.multi_angle_degree + pop.cluster_orgs * net.cluster_org_members
+                + (1 - focal) * net.sme_pipelines * pop.sme_openness + focal * net.focal_pipelines * pop.focal_openness)
+    ties = firms * per_firm + (pop.universities + pop.institutes) * net.institution_pipelines
+    if ties > MAX_TIES:
+        raise ValueError(f"population.firms = {firms} with these network degrees gives about "
+                         f"{ties:,.0f} starting ties, more than {MAX_TIES:,}: lower the firms or the degrees")
+    actors = (firms + pop.universities + pop.institutes + pop.intermediaries + pop.agencies
+              + pop.cluster_orgs + pop.externals)
+    if actors * know.domains > MAX_CELLS:
+        raise ValueError(f"{actors:,} actors x knowledge.domains = {know.domains} is more than "
+                         f"{MAX_CELLS:,} knowledge cells: lower the actors or the domains")
+
+
 def live_keys(kind: type[Scenario]) -> list[str]:
     """The keys `set` events may change: every mechanism key and the shared keys marked live."""
     keys = [f"{t}.{k}" for t in SHARED_TABLES for k in kind.model_fields[t].annotation.model_fields
@@ -136,8 +159,7 @@ def check_live(kind: type[Scenario], key: str, value: Any) -> None:
         model = kind.model_fields[parts[0]].annotation
     if model is None or not is_live(model, parts[-1]):
         keys = live_keys(kind)
-        near = difflib.get_close_matches(key, keys, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        hint = did_you_mean(key, keys)
         shared = ", ".join(k for k in keys if not k.startswith("mechanisms."))
         raise ScenarioError(f"key: {key!r} is not a key that can change during a run{hint}; expected "
                             f"'mechanisms.<mechanism>.<parameter>' or one of {shared}")
@@ -160,34 +182,77 @@ def scenario_type(classes: tuple[type[Mechanism], ...]) -> type[Scenario]:
     return kind
 
 
+def _dotted(data: dict, prefix: str = "") -> list[str]:
+    """Every key of a nested dict, tables and leaves, dotted."""
+    out = []
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        out.append(key)
+        if isinstance(v, dict):
+            out += _dotted(v, key + ".")
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str], prefix: str = "") -> str:
+    """' (did you mean 'prefix.x'?)' for the closest x of `choices` (difflib), else ''."""
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {prefix + near[0]!r}?)" if near else ""
+
+
 def _assign(data: dict, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node = data
-    for i, part in enumerate(parts[:-1]):
-        if not isinstance(node.get(part), dict):
+    for i, part in enumerate(parts):
+        if part not in node:
+            raise ScenarioError(f"<code>: unknown key '{dotted}'{did_you_mean(dotted, _dotted(data))}")
+        if i == len(parts) - 1:
+            break
+        if not isinstance(node[part], dict):
             raise ScenarioError(f"<code>: key '{'.'.join(parts[: i + 1])}' is not a table")
         node = node[part]
-    if parts[-1] not in node:
-        raise ScenarioError(f"<code>: unknown key '{dotted}'")
     node[parts[-1]] = value
 
 
-def _describe(err: dict) -> str:
-    parts = [str(p) for p in err["loc"] if not str(p).startswith("function-after")]
+_EVENT_CLASSES = dict(zip(ACTIONS, EVENT_TYPES))
+_UNION_MEMBERS = {"float", "bool", "int", "str"}  # loc parts naming a member of a union type
+
+
+def _keys_at(kind: type[Scenario], loc: tuple) -> list[str]:
+    """The keys the table at `loc` (a pydantic error location, minus its last part) accepts."""
+    model: Any = kind
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if part in _EVENT_CLASSES:
+            model = _EVENT_CLASSES[part]
+        elif isinstance(model, type) and issubclass(model, Params) and part in model.model_fields:
+            model = model.model_fields[part].annotation
+        else:
+            return []
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, Params) else []
+
+
+def _describe(err: dict, scenario_kind: type[Scenario] = Scenario) -> str:
+    raw = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
+    parts = [str(p) for p in raw if str(p) not in _UNION_MEMBERS]
     # a union member's tag (the event's action) is not a key the user wrote
     parts = [p for k, p in enumerate(parts) if not (p in ACTIONS and k and parts[k - 1].isdigit())]
     loc = ".".join(parts)
     kind = err["type"]
     got = err.get("input")
     if kind == "extra_forbidden":
+        where = "".join(p + "." for p in parts[:-1])
         if len(parts) == 2 and parts[0] == "mechanisms":
-            return (f"unknown key '{loc}' (no mechanism of that name; for a mechanism of your own, "
+            near = did_you_mean(parts[1], _keys_at(scenario_kind, raw), where)
+            return (f"unknown key '{loc}'{near} (no mechanism of that name; for a mechanism of your own, "
                     f"pass its class: load_scenario(..., mechanisms=[...]) or clusterlab run --mechanism FILE.py:Class)")
-        return f"unknown key '{loc}'"
+        return f"unknown key '{loc}'{did_you_mean(parts[-1], _keys_at(scenario_kind, raw), where)}"
     if kind == "missing":
         return f"key '{loc}' is required"
     if kind == "union_tag_invalid":
-        return f"key '{loc}.action': unknown action {err['ctx']['tag']!r}, expected one of {', '.join(ACTIONS)}"
+        tag = err["ctx"]["tag"]
+        return (f"key '{loc}.action': unknown action {tag!r}{did_you_mean(str(tag), ACTIONS)}, "
+                f"expected one of {', '.join(ACTIONS)}")
     if kind == "union_tag_not_found":
         return f"key '{loc}.action' is required (one of {', '.join(ACTIONS)})"
     msg = err["msg"]
@@ -211,7 +276,7 @@ def validate(data: dict, source: str = "<scenario>",
         first = exc.errors()[0]
         more = len(exc.errors()) - 1
         tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise ScenarioError(f"{source}: {_describe(first)}{tail}") from None
+        raise ScenarioError(f"{source}: {_describe(first, kind)}{tail}") from None
 
 
 def default_scenario(mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:

@@ -27,6 +27,7 @@ import numba as nb
 import numpy as np
 
 from . import bookkeeping
+from .checks import warn_idle
 from .events import Schedule
 from .joint_projects import JointProjects
 from .knowledge import mean_levels, unit_profiles
@@ -161,6 +162,7 @@ class Sim:
             D = actors.domains
             tech = Technology(frontier=np.ones(D, np.float32), relevance=np.full(D, 1.0 / D, np.float32))
         self.actors, self.tech = actors, tech
+        warn_idle(sc, [m.name for m in self.mechanisms], actors.kind)
         if ties is None:
             ties = make_ties(sc.network, sc.population.stages, sc.steps_per_year, actors, self.rng("network"))
         self.ties = ties

@@ -12,6 +12,7 @@ import numpy as np
 
 LARGE = 100_000  # actors; above this, spatial indexes are rebuilt by turnover, not yearly
 TURNOVER = 0.05  # share of entrants that makes a rebuild due in a large model
+MAX_CELLS = 1 << 22  # buckets of a grid (classes x cells): bounds its memory for any scale
 
 
 def rebuild_due(sim, built_t: int, built_n: int) -> bool:
@@ -56,17 +57,22 @@ class Grid:
 
     def __init__(self, x: np.ndarray, y: np.ndarray, cls: np.ndarray, cell_km: float):
         keep = np.flatnonzero(cls >= 0)
-        self.cell_km = float(cell_km)
+        nclasses = int(cls.max()) + 1 if len(keep) else 1
         if len(keep):
             self.x0 = float(x[keep].min())
             self.y0 = float(y[keep].min())
-            self.nx = int((x[keep].max() - self.x0) // cell_km) + 1
-            self.ny = int((y[keep].max() - self.y0) // cell_km) + 1
+            w, h = float(x[keep].max()) - self.x0, float(y[keep].max()) - self.y0
+            # at most MAX_CELLS buckets: a small scale over a wide region coarsens the cells
+            cell_km = max(float(cell_km), np.sqrt(w * h * nclasses / MAX_CELLS),
+                          (w + h) * nclasses / MAX_CELLS)
+            self.nx = int(w // cell_km) + 1
+            self.ny = int(h // cell_km) + 1
         else:
             self.x0 = self.y0 = 0.0
             self.nx = self.ny = 1
+        self.cell_km = float(cell_km)
         self.ncells = self.nx * self.ny
-        self.nclasses = int(cls.max()) + 1 if len(keep) else 1
+        self.nclasses = nclasses
         cell = self.cell_of(x[keep], y[keep])
         key = cls[keep].astype(np.int64) * self.ncells + cell
         order = np.argsort(key, kind="stable")

@@ -449,7 +449,8 @@ def test_write_creates_tables_summary_and_report(tmp_path):
     r = compare(w1, w2, prox)
     out = r.write(tmp_path / "cmp")
     names = {p.name for p in out.iterdir()}
-    assert names == {"actors.csv", "ties.csv", "coefficients.csv", "summary.json", "report.html"}
+    assert names == {"actors.csv", "ties.csv", "coefficients.csv", "summary.json", "report.html",
+                     ".clusterlab-manifest.json"}
     s = json.loads((out / "summary.json").read_text())
     assert s["ties"]["created"] == r.tie_counts["created"]
     assert s["evolution_parameters"]["overrides"]
@@ -458,7 +459,8 @@ def test_write_creates_tables_summary_and_report(tmp_path):
     ties = pd.read_csv(out / "ties.csv")
     assert set(ties["status"]) <= {"created", "persisted", "dissolved"} and len(ties) == len(r.ties)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
-    r.write(out, report=False)  # writing again replaces
+    r.write(out, report=False)  # writing again replaces, and removes the report it no longer writes
+    assert {p.name for p in out.iterdir()} == names - {"report.html"}
     with pytest.raises(ClusterlabError, match="not a folder"):
         r.write(out / "summary.json")
 

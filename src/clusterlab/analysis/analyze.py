@@ -52,13 +52,15 @@ def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tupl
     return firms, summary
 
 
-def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict) -> Path:
-    """Write the files listed in the module docstring into folder `out` (created; files of
-    the same names replaced, all or nothing). Returns the folder."""
+def write_analysis(out: str | Path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict,
+                   overwrite: bool = False) -> Path:
+    """Write the files listed in the module docstring into folder `out` (rules:
+    `clusterlab.outdir`; overwrite: also replace files clusterlab did not write). Returns
+    the folder."""
     from .report import write_report  # matplotlib only when writing
 
     out = Path(out)
-    with staged(out) as tmp:
+    with staged(out, "analyze", overwrite) as tmp:
         firms.to_csv(tmp / "firms.csv", index=False)
         firms.to_parquet(tmp / "firms.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(json_safe(summary), indent=2) + "\n", encoding="utf-8")

@@ -218,11 +218,12 @@ class CompareResult:
             "evolution_parameters": evolution_parameters(self),
         })
 
-    def write(self, out, report: bool = True) -> Path:
-        """Write into folder `out` (created; files of the same names replaced, all or nothing):
-        actors.csv, ties.csv, coefficients.csv, summary.json and (report=True) report.html."""
+    def write(self, out, report: bool = True, overwrite: bool = False) -> Path:
+        """Write into folder `out` (rules: `clusterlab.outdir`; overwrite: also replace files
+        clusterlab did not write): actors.csv, ties.csv, coefficients.csv, summary.json and
+        (report=True) report.html."""
         out = Path(out)
-        with staged(out) as tmp:
+        with staged(out, "compare", overwrite) as tmp:
             self.actors.to_csv(tmp / "actors.csv", index=False)
             self.ties.to_csv(tmp / "ties.csv", index=False)
             self.coefficients.to_csv(tmp / "coefficients.csv", index=False)

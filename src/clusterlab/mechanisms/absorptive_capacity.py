@@ -25,12 +25,12 @@ class AbsorptiveCapacity(Mechanism):
     class Params(MechanismParams):
         base: float = Field(0.15, ge=0, le=1, description="capacity of an actor with no R&D, knowledge or sharing")
         rd_weight: float = Field(0.35, ge=0, le=1, description="weight of R&D intensity")
-        rd_half: float = Field(0.05, gt=0, description="R&D intensity giving half the R&D effect")
+        rd_half: float = Field(0.05, ge=0.001, le=1, description="R&D intensity giving half the R&D effect")
         knowledge_weight: float = Field(0.35, ge=0, le=1, description="weight of prior knowledge")
-        knowledge_half: float = Field(0.3, gt=0, description="mean knowledge (frontier = 1) giving half the knowledge effect")
+        knowledge_half: float = Field(0.3, ge=0.001, le=10, description="mean knowledge (frontier = 1) giving half the knowledge effect")
         sharing_weight: float = Field(0.15, ge=0, le=1, description="weight of internal knowledge sharing")
-        minimum: float = Field(0.05, gt=0, le=1, description="lowest capacity")
-        fixed: float = Field(0.5, gt=0, le=1, description="everyone's capacity while the mechanism is off")
+        minimum: float = Field(0.05, ge=0.001, le=1, description="lowest capacity")
+        fixed: float = Field(0.5, ge=0.001, le=1, description="everyone's capacity while the mechanism is off")
 
     def init(self, sim) -> None:
         (self.step if self.pars.enabled else self.off)(sim)

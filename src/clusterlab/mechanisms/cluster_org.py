@@ -97,7 +97,7 @@ class ClusterOrganisation(Mechanism):
     }
 
     class Params(MechanismParams):
-        budget: float = Field(60.0, ge=0, description="activity units per year of each cluster organisation")
+        budget: float = Field(60.0, ge=0, le=10_000, description="activity units per year of each cluster organisation")
         share_international: float = Field(0.35, ge=0, le=1, description="budget share for brokering international contacts (pipelines for member SMEs)")
         share_networking: float = Field(0.25, ge=0, le=1, description="budget share for introducing members to each other")
         share_market_info: float = Field(0.2, ge=0, le=1, description="budget share for market information to member SMEs")
@@ -106,7 +106,7 @@ class ClusterOrganisation(Mechanism):
         pipeline_candidates: int = Field(8, ge=1, le=1000, description="external partners considered per brokered pipeline (the closest is chosen)")
         openness_boost: float = Field(0.3, ge=0, le=1, description="share of the distance to full openness an SME's openness rises when it is brokered a pipeline")
         info_rate: float = Field(0.05, ge=0, le=1, description="share of the gap to the best member firm an informed SME closes in the most relevant domains (x absorptive capacity)")
-        info_domains: int = Field(2, ge=1, description="most market-relevant domains market information covers")
+        info_domains: int = Field(2, ge=1, le=256, description="most market-relevant domains market information covers")
         infrastructure_gain: float = Field(0.2, ge=0, le=1, description="share of the distance to full internal sharing closed per infrastructure action")
 
     def shares(self) -> np.ndarray:

@@ -80,7 +80,7 @@ class FocalFirms(Mechanism):
     records = {"trainings": "training occasions of focal firms with their SME partners this step"}
 
     class Params(MechanismParams):
-        training_per_year: float = Field(1.0, ge=0, description="training occasions per vertical SME partner per year")
+        training_per_year: float = Field(1.0, ge=0, le=365, description="training occasions per vertical SME partner per year")
         training_rate: float = Field(0.05, ge=0, le=1, description="share of the tacit gap an SME closes in one training")
 
     def step(self, sim) -> None:

@@ -120,16 +120,16 @@ class Innovation(Mechanism):
     }
 
     class Params(MechanismParams):
-        incremental_base: float = Field(0.002, ge=0, description="incremental hazard per step of any firm")
-        incremental_rd: float = Field(0.2, ge=0, description="incremental hazard per unit of R&D intensity")
-        incremental_knowledge: float = Field(0.01, ge=0, description="incremental hazard per unit of knowledge (frontier = 1)")
-        incremental_diversity: float = Field(0.005, ge=0, description="incremental hazard per unit of knowledge diversity")
-        incremental_size: float = Field(0.03, ge=0, description="explicit knowledge an incremental innovation adds (x frontier)")
-        radical_base: float = Field(0.001, ge=0, description="radical hazard per step at full diversity")
-        radical_rd: float = Field(0.05, ge=0, description="radical hazard per unit of R&D intensity at full diversity")
-        radical_size: float = Field(0.2, ge=0, description="explicit knowledge a radical innovation adds (x frontier)")
+        incremental_base: float = Field(0.002, ge=0, le=1, description="incremental hazard per step of any firm")
+        incremental_rd: float = Field(0.2, ge=0, le=10, description="incremental hazard per unit of R&D intensity")
+        incremental_knowledge: float = Field(0.01, ge=0, le=10, description="incremental hazard per unit of knowledge (frontier = 1)")
+        incremental_diversity: float = Field(0.005, ge=0, le=10, description="incremental hazard per unit of knowledge diversity")
+        incremental_size: float = Field(0.03, ge=0, le=10, description="explicit knowledge an incremental innovation adds (x frontier)")
+        radical_base: float = Field(0.001, ge=0, le=1, description="radical hazard per step at full diversity")
+        radical_rd: float = Field(0.05, ge=0, le=10, description="radical hazard per unit of R&D intensity at full diversity")
+        radical_size: float = Field(0.2, ge=0, le=10, description="explicit knowledge a radical innovation adds (x frontier)")
         research_rate: float = Field(0.005, ge=0, le=1, description="share of their gap to the frontier universities and institutes close per step")
-        internal_weight: float = Field(0.01, gt=0, description="weight of in-house sources in attribution (knowledge units)")
+        internal_weight: float = Field(0.01, ge=1e-6, le=100, description="weight of in-house sources in attribution (knowledge units)")
 
     def init(self, sim) -> None:
         self.stats = np.zeros((256, len(CHANNELS) + 4))

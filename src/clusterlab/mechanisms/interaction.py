@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MIN_KM, MAX_KM
 from ..mechanism import Mechanism
 
 
@@ -42,7 +42,7 @@ class Interaction(Mechanism):
         base: float = Field(0.05, ge=0, le=1, description="activation probability of any tie")
         strength_weight: float = Field(0.4, ge=0, le=1, description="added probability per unit of tie strength")
         buzz_weight: float = Field(0.3, ge=0, le=1, description="added probability of face-to-face contact at zero distance")
-        buzz_km: float = Field(5.0, gt=0, description="distance scale of face-to-face contact (km)")
+        buzz_km: float = Field(5.0, ge=MIN_KM, le=MAX_KM, description="distance scale of face-to-face contact (km)")
 
     def step(self, sim) -> None:
         p, ties = self.pars, sim.ties

@@ -51,7 +51,7 @@ import numba as nb
 import numpy as np
 
 from ..knowledge import origin_parts
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MIN_KM, MAX_KM
 from ..spatial import Grid, rebuild_due
 from ..state import EXTERNAL, FOCAL, LABOUR, SME, grown
 from ..mechanism import Mechanism, State
@@ -220,8 +220,8 @@ class Labour(Mechanism):
     class Params(MechanismParams):
         mobility: float = Field(0.05, ge=0, le=1, description="share of employees who move to another cluster firm in a year")
         same_stage: float = Field(0.6, ge=0, le=1, description="share of moves to a firm of the same value-chain stage (the rest to adjacent stages)")
-        search_km: float = Field(8.0, gt=0, description="mean distance of the job a mover takes (km, exponential)")
-        max_km: float = Field(30.0, gt=0, description="longest move within the cluster's labour market (km); longer ones lapse")
+        search_km: float = Field(8.0, ge=MIN_KM, le=MAX_KM, description="mean distance of the job a mover takes (km, exponential)")
+        max_km: float = Field(30.0, ge=MIN_KM, le=MAX_KM, description="longest move within the cluster's labour market (km); longer ones lapse")
         carry: float = Field(0.3, ge=0, le=1, description="share of a mover's per-head tacit knowledge advantage that is personal and moves with them")
         source_loss: float = Field(0.1, ge=0, le=1, description="share of that advantage the source loses (not brought back by the replacement)")
 

@@ -80,7 +80,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MAX_KM, MAX_YEARS
 from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
 from ..mechanism import Mechanism, State
@@ -177,22 +177,22 @@ class Market(Mechanism):
     }
 
     class Params(MechanismParams):
-        value_added: float = Field(1.15, gt=0, description="yearly value added per employee of an average firm at normal demand, in annual wages")
+        value_added: float = Field(1.15, ge=0.01, le=100, description="yearly value added per employee of an average firm at normal demand, in annual wages")
         stage_premium: float = Field(0.1, ge=0, le=1, description="value added per employee of the most downstream stage over the most upstream one (share)")
-        competition: float = Field(1.0, ge=0, description="sensitivity of market share to competitiveness relative to the cluster mean")
+        competition: float = Field(1.0, ge=0, le=100, description="sensitivity of market share to competitiveness relative to the cluster mean")
         crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
-        capital_years: float = Field(0.5, ge=0, description="starting capital of firms and spin-offs, in years of fixed costs")
-        capital_cap_years: float = Field(1.0, ge=0, description="capital above this many years of fixed costs is paid out")
-        stress_years: float = Field(0.25, ge=0, description="capital (years of fixed costs) below which a firm is under financial stress")
+        capital_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="starting capital of firms and spin-offs, in years of fixed costs")
+        capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
+        stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
         luck: float = Field(0.2, ge=0, le=2, description="sd of a firm's idiosyncratic log revenue (its fortune with customers)")
-        luck_years: float = Field(2.0, ge=0, description="persistence of that fortune (years, AR(1) time scale)")
+        luck_years: float = Field(2.0, ge=0, le=MAX_YEARS, description="persistence of that fortune (years, AR(1) time scale)")
         growth: float = Field(1.0, ge=0, le=10, description="yearly growth of a spin-off toward its normal size while not under financial stress")
         spinoff_rate: float = Field(0.04, ge=0, le=12, description="yearly spin-off probability of a successful firm at the normal profit margin")
-        spinoff_km: float = Field(3.0, ge=0, description="sd of a spin-off's distance from its parent per axis (km)")
+        spinoff_km: float = Field(3.0, ge=0, le=MAX_KM, description="sd of a spin-off's distance from its parent per axis (km)")
         spinoff_inherit: float = Field(0.7, ge=0, le=1, description="share of the parent's tacit and explicit knowledge a spin-off takes along")
-        spinoff_size: float = Field(5.0, gt=0, description="median employees of a spin-off (lognormal)")
+        spinoff_size: float = Field(5.0, ge=1, le=250, description="median employees of a spin-off (lognormal)")
         spinoff_ties: int = Field(3, ge=0, le=100, description="most of the parent's partners a spin-off is tied to")
         parent_tie_strength: float = Field(0.7, gt=0, le=1, description="strength of the tie between a spin-off and its parent")
 

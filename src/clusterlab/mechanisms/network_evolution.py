@@ -68,7 +68,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MIN_KM, MAX_KM, MAX_YEARS
 from ..knowledge import dot_pairs
 from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
@@ -131,18 +131,18 @@ class NetworkEvolution(Mechanism):
         grow: float = Field(0.05, ge=0, le=1, description="share of the gap to full strength gained per step in which knowledge moved over the tie")
         decay: float = Field(0.3, ge=0, le=1, description="share of strength lost per year without knowledge moving over the tie")
         dissolve_below: float = Field(0.3, ge=0, le=1, description="ties weaker than this may dissolve (when also idle)")
-        idle_years: float = Field(0.5, ge=0, description="years without activity before a weak tie may dissolve")
-        dissolve_rate: float = Field(8.0, ge=0, description="dissolution hazard per year of a weak idle tie between cognitively unrelated ends")
+        idle_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="years without activity before a weak tie may dissolve")
+        dissolve_rate: float = Field(8.0, ge=0, le=1000, description="dissolution hazard per year of a weak idle tie between cognitively unrelated ends")
         persistence: float = Field(0.8, ge=0, le=1, description="how much cognitive proximity lowers dissolution (Juhasz & Lengyel 2018)")
-        proposals: float = Field(0.5, ge=0, description="tie proposals per alive cluster actor per year")
-        closure_weight: float = Field(1.0, ge=0, description="relative share of proposals by triadic closure (a partner's partner)")
-        proximity_weight: float = Field(1.0, ge=0, description="relative share of proposals by geographic proximity (a nearby firm or institution)")
-        brokerage_weight: float = Field(0.5, ge=0, description="relative share of proposals by brokerage (a broker introduces two contacts)")
+        proposals: float = Field(0.5, ge=0, le=100, description="tie proposals per alive cluster actor per year")
+        closure_weight: float = Field(1.0, ge=0, le=1000, description="relative share of proposals by triadic closure (a partner's partner)")
+        proximity_weight: float = Field(1.0, ge=0, le=1000, description="relative share of proposals by geographic proximity (a nearby firm or institution)")
+        brokerage_weight: float = Field(0.5, ge=0, le=1000, description="relative share of proposals by brokerage (a broker introduces two contacts)")
         broker_share: float = Field(0.5, ge=0, le=1, description="share of brokerage proposals made by intermediaries and cluster organisations (the rest by any actor, by degree)")
         base_accept: float = Field(0.1, ge=0, le=1, description="acceptance probability of a distant, cognitively unrelated pair")
-        geo_weight: float = Field(4.0, ge=0, description="added relative acceptance at zero distance")
-        geo_km: float = Field(10.0, gt=0, description="distance scale of geographic proximity in acceptance (km)")
-        cognitive_weight: float = Field(0.5, ge=0, description="added relative acceptance at full cognitive proximity")
+        geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance")
+        geo_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="distance scale of geographic proximity in acceptance (km)")
+        cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
 
     # -- set-up ----------------------------------------------------------------------

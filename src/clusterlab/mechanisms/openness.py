@@ -69,8 +69,8 @@ class Openness(Mechanism):
                "pipelines_dropped": "pipelines dropped by openness reviews this step"}
 
     class Params(MechanismParams):
-        value_per_knowledge: float = Field(6.0, ge=0, description="what a firm reckons a unit of pipeline inflow is worth (revenue units)")
-        review_per_year: float = Field(1.0, ge=0, description="openness reviews per firm per year")
+        value_per_knowledge: float = Field(6.0, ge=0, le=10_000, description="what a firm reckons a unit of pipeline inflow is worth (revenue units)")
+        review_per_year: float = Field(1.0, ge=0, le=365, description="openness reviews per firm per year")
         adapt: float = Field(0.1, ge=0, le=1, description="largest change of openness in one review")
         imitation: float = Field(0.3, ge=0, le=1, description="pull toward the best partner's openness for firms without pipelines")
         explore: float = Field(0.5, ge=0, le=1, description="share of new pipelines sought in market-relevant fields rather than the firm's own")

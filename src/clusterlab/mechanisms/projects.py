@@ -68,6 +68,8 @@ from ..joint_projects import Rules
 from ..state import EXTERNAL, FOCAL, PROJECTS, SME, tie_slot
 from ..mechanism import Mechanism
 
+LOG_ODDS = 40.0  # |log-odds| beyond this is certainty (the logistic is 1 in double precision)
+
 # per-step totals written by _finish
 N_SUCC, N_FAIL, LEARNED, CREATED = 0, 1, 2, 3
 
@@ -196,17 +198,17 @@ class Projects(Mechanism):
     }
 
     class Params(MechanismParams):
-        lead_rate: float = Field(0.3, ge=0, description="projects each focal firm starts per year")
-        pressure_rate: float = Field(0.5, ge=0, description="projects each SME starts per year per unit of market pressure")
+        lead_rate: float = Field(0.3, ge=0, le=1_000_000, description="projects each focal firm starts per year")
+        pressure_rate: float = Field(0.5, ge=0, le=1_000_000, description="projects each SME starts per year per unit of market pressure")
         size: int = Field(4, ge=1, le=100, description="most partners besides the leader")
-        institution_weight: float = Field(2.0, ge=0, description="partner-choice weight multiplier for universities and institutes")
-        duration: int = Field(24, ge=1, description="steps a project runs")
-        focus_domains: int = Field(2, ge=1, description="domains in which a project creates knowledge")
-        a0: float = Field(-1.8, description="success log-odds intercept")
-        a_div: float = Field(4.0, description="success log-odds per unit of the members' mean pairwise cognitive distance (0-1)")
-        a_trust: float = Field(3.0, description="success log-odds per unit of mean trust among members")
+        institution_weight: float = Field(2.0, ge=0, le=1000, description="partner-choice weight multiplier for universities and institutes")
+        duration: int = Field(24, ge=1, le=10_000, description="steps a project runs")
+        focus_domains: int = Field(2, ge=1, le=256, description="domains in which a project creates knowledge")
+        a0: float = Field(-1.8, ge=-LOG_ODDS, le=LOG_ODDS, description="success log-odds intercept")
+        a_div: float = Field(4.0, ge=-LOG_ODDS, le=LOG_ODDS, description="success log-odds per unit of the members' mean pairwise cognitive distance (0-1)")
+        a_trust: float = Field(3.0, ge=-LOG_ODDS, le=LOG_ODDS, description="success log-odds per unit of mean trust among members")
         learning: float = Field(0.2, ge=0, le=1, description="share of the gap to the best member a member closes on success (x absorptive capacity)")
-        creation: float = Field(0.05, ge=0, description="explicit knowledge created per focus domain for each member on success (x the best member's knowledge there)")
+        creation: float = Field(0.05, ge=0, le=1, description="explicit knowledge created per focus domain for each member on success (x the best member's knowledge there)")
         trust_gain: float = Field(0.1, ge=0, le=1, description="share of distrust removed on ties among members after a success")
         trust_loss: float = Field(0.1, ge=0, le=1, description="share of trust lost on ties among members after a failure")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MIN_KM, MAX_KM
 from ..spatial import Grid, rebuild_due
 from ..knowledge import add_inplace, origin_parts, understandability
 from ..state import EXTERNAL, FOCAL, SME, SPILLOVER
@@ -65,7 +65,7 @@ class Spillover(Mechanism):
     class Params(MechanismParams):
         rate: float = Field(0.03, ge=0, le=1, description="share of an observed gap imitated per step")
         visibility: float = Field(0.5, ge=0, le=1, description="share of explicit knowledge visible in products")
-        radius_km: float = Field(5.0, gt=0, description="observation radius (km)")
+        radius_km: float = Field(5.0, ge=MIN_KM, le=MAX_KM, description="observation radius (km)")
         max_observed: int = Field(16, ge=1, le=1000, description="most firms a firm keeps under observation")
 
     states = (State("spillover_dE", per_domain=True, record=False, description="scratch: explicit gain this step"),)

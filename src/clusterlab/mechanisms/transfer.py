@@ -33,7 +33,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MIN_KM, MAX_KM, MAX_YEARS
 from ..knowledge import add_inplace, origin_parts, understandability
 from ..mechanism import Mechanism, State
 from ..state import EXTERNAL, FOCAL, HORIZONTAL, LAYERS, VERTICAL, grown
@@ -203,12 +203,12 @@ class Transfer(Mechanism):
         willingness_trust: float = Field(0.7, ge=0, le=1, description="added willingness at full trust")
         competitor_factor: float = Field(0.5, ge=0, le=1, description="willingness multiplier between competitors (horizontal)")
         tacit_min_strength: float = Field(0.45, ge=0, le=1, description="weakest tie that carries tacit knowledge")
-        tacit_max_km: float = Field(30.0, ge=0, description="longest tie that carries tacit knowledge (km)")
+        tacit_max_km: float = Field(30.0, ge=0, le=MAX_KM, description="longest tie that carries tacit knowledge (km)")
         geo_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost at a very long distance")
-        geo_km: float = Field(50.0, gt=0, description="distance scale of the geographic penalty (km)")
+        geo_km: float = Field(50.0, ge=MIN_KM, le=MAX_KM, description="distance scale of the geographic penalty (km)")
         cultural_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost across culture groups")
         organisational_penalty: float = Field(0.3, ge=0, le=1, description="efficiency lost across business groups")
-        organisational_years: float = Field(5.0, gt=0, description="years of subcontracting that remove the organisational penalty")
+        organisational_years: float = Field(5.0, ge=0.01, le=MAX_YEARS, description="years of subcontracting that remove the organisational penalty")
 
     def off(self, sim) -> None:
         sim.ties.moved[:] = False

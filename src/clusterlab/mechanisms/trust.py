@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numba as nb
 
-from ..params import Field, MechanismParams
+from ..params import Field, MechanismParams, MAX_YEARS
 from ..mechanism import Mechanism
 
 
@@ -38,7 +38,7 @@ class Trust(Mechanism):
         gain: float = Field(0.03, ge=0, le=1, description="trust gained per fully reciprocal exchange (share of distrust)")
         loss: float = Field(0.1, ge=0, le=1, description="trust lost per one-sided exchange (share of trust)")
         relational_protection: float = Field(0.5, ge=0, le=1, description="how much relational capital shields trust from opportunism")
-        age_years: float = Field(5.0, gt=0, description="tie age at which relational capital is full (years)")
+        age_years: float = Field(5.0, ge=0.01, le=MAX_YEARS, description="tie age at which relational capital is full (years)")
 
     def step(self, sim) -> None:
         p, t, a = self.pars, sim.ties, sim.actors
