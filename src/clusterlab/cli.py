@@ -305,12 +305,9 @@ def analyze(
         from .data import FORMATS, load_network
         from .data.read import format_name
 
-<<<<<<< HEAD
         if fmt is not None and format_name(fmt) is None:
             raise ClusterlabError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
-=======
         out, note = _out_folder(out, "analysis", "analyze", overwrite)
->>>>>>> main
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
         _say(note)
         firms, summary = run_analysis(net, group=group)
@@ -342,31 +339,23 @@ def compare(
         from .analysis.calibrate import proximity_role
         from .data import load_network, read_proximity
 
-<<<<<<< HEAD
         if max_pairs < 1:
             raise ClusterlabError(f"--max-pairs {max_pairs}: expected a whole number >= 1")
         if seed < 0:
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
-=======
         out, note = _out_folder(out, "comparison", "compare", overwrite)
->>>>>>> main
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
             if "=" not in item:
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
-<<<<<<< HEAD
             name, path = (part.strip() for part in item.split("=", 1))
             if name in prox:
                 raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
             # geographic and cognitive proximities are on the model's 0-1 scale
             unit = proximity_role(name) is not None
             prox[name] = read_proximity(path, *((0.0, 1.0) if unit else ()))
-=======
-            name, path = item.split("=", 1)
-            prox[name.strip()] = read_proximity(path.strip())
         _say(note)
->>>>>>> main
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
