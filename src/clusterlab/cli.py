@@ -336,7 +336,6 @@ def compare(
     logistic models of tie creation and persistence."""
     try:
         from .analysis import compare as run_compare
-        from .analysis.calibrate import proximity_role
         from .data import load_network, read_proximity
 
         if max_pairs < 1:
@@ -352,9 +351,7 @@ def compare(
             name, path = (part.strip() for part in item.split("=", 1))
             if name in prox:
                 raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
-            # geographic and cognitive proximities are on the model's 0-1 scale
-            unit = proximity_role(name) is not None
-            prox[name] = read_proximity(path, *((0.0, 1.0) if unit else ()))
+            prox[name] = read_proximity(path)
         _say(note)
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out, overwrite=overwrite)
