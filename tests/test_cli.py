@@ -293,3 +293,76 @@ def test_a_run_with_a_warm_kernel_cache_does_not_say_it_is_compiling(tmp_path, d
     shown = in_terminal(["run", "--steps", "2", "--no-figures", "--out", tmp_path / "b"], {}, until="results written")
     assert "running" in shown and "results written" in shown, shown[-500:]
     assert "compiling" not in shown, shown[-500:]
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 8, real data: bad data files and options are one line naming the file (or option),
+# exit 2, no traceback, nothing written
+
+GRAPHML = ('<?xml version="1.0"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+           '<graph edgedefault="directed"><node id="A"/><node id="B"/>\n{}\n</graph></graphml>\n')
+EDGES = "source,target\nA,B\nB,C\n"
+PROX = ",A,B,C\nA,1,{},0.2\nB,0.5,1,0.3\nC,0.2,0.3,1\n"
+DATA_CASES = {
+    # name: (files {name: text}, command line after the command, words the error line holds)
+    "size negative": ({"e.csv": EDGES, "a.csv": "id,size\nA,-3\n"},
+                      ["analyze", "e.csv", "--attributes", "a.csv"], ["a.csv: line 2, column 'size'", "-3"]),
+    "export share 7": ({"e.csv": EDGES, "a.csv": "id,exports\nA,7\n"},
+                       ["analyze", "e.csv", "--attributes", "a.csv"], ["a.csv: line 2, column 'exports'", "0 to 1"]),
+    "R&D -1": ({"e.csv": EDGES, "a.csv": "id;R&D\nA;0,1\nB;-1\n"},
+               ["analyze", "e.csv", "--attributes", "a.csv"], ["a.csv: line 3, column 'R&D'"]),
+    "x 1e300 in run": ({"e.csv": EDGES, "a.csv": "id,x,y\nA,1e300,0\n"},
+                       ["run", "--from-network", "e.csv", "--attributes", "a.csv", "--steps", "2"],
+                       ["a.csv: line 2, column 'x'", "km"]),
+    "latitude 95": ({"e.csv": EDGES, "a.csv": "id,lat,lon\nA,95,7\n"},
+                    ["run", "--from-network", "e.csv", "--attributes", "a.csv", "--steps", "2"],
+                    ["a.csv: line 2, column 'lat'", "-90 to 90"]),
+    "kind unknown": ({"e.csv": EDGES, "a.csv": "id,kind\nA,bakery\n"},
+                     ["analyze", "e.csv", "--attributes", "a.csv"], ["a.csv: line 2, column 'kind'", "'bakery'"]),
+    "pajek huge count": ({"p.net": '*Vertices 999999999999\n1 "A"\n2 "B"\n*Arcs\n1 2\n'},
+                         ["analyze", "p.net"], ["p.net: line 1", "*Vertices 999999999999"]),
+    "graphml edge without source": ({"g.graphml": GRAPHML.format('<edge target="B"/>')},
+                                    ["analyze", "g.graphml"], ["g.graphml: line 4: <edge> without a source"]),
+    "graphml undeclared node": ({"g.graphml": GRAPHML.format('<edge source="A" target="Q"/>')},
+                                ["run", "--from-network", "g.graphml", "--steps", "2"],
+                                ["g.graphml: line 4: edge target 'Q' is not a declared node"]),
+    "proximity NaN": ({"w1.csv": EDGES, "w2.csv": EDGES, "p.csv": PROX.format("NaN")},
+                      ["compare", "w1.csv", "w2.csv", "--proximity", "cog=p.csv"], ["p.csv: line 2, column 'B'"]),
+    "proximity empty": ({"w1.csv": EDGES, "w2.csv": EDGES, "p.csv": PROX.format("")},
+                        ["compare", "w1.csv", "w2.csv", "--proximity", "cog=p.csv"], ["p.csv: line 2, column 'B'", "empty"]),
+    "proximity huge": ({"w1.csv": EDGES, "w2.csv": EDGES, "p.csv": PROX.format("1e300")},
+                       ["compare", "w1.csv", "w2.csv", "--proximity", "geo=p.csv"],
+                       ["p.csv: line 2, column 'B'", "-1e+06 to 1e+06"]),
+    "proximity labels": ({"w1.csv": EDGES, "w2.csv": EDGES, "p.csv": ",A,B\nA,1,0.5\nB,0.5,1\n"},
+                         ["compare", "w1.csv", "w2.csv", "--proximity", "cog=p.csv"], ["p.csv: proximity 'cog'", "'C'"]),
+    "group unknown": ({"e.csv": EDGES}, ["analyze", "e.csv", "--group", "colour"], ["e.csv: --group 'colour'"]),
+    "format unknown": ({"e.csv": EDGES}, ["analyze", "e.csv", "--format", "xls"], ["--format 'xls'"]),
+    "proximity twice": ({"w1.csv": EDGES, "w2.csv": EDGES, "p.csv": PROX.format("0.5")},
+                        ["compare", "w1.csv", "w2.csv", "--proximity", "cog=p.csv", "--proximity", "cog=p.csv"],
+                        ["--proximity 'cog=p.csv': the name 'cog' is given twice"]),
+    "max pairs 0": ({"w1.csv": EDGES, "w2.csv": EDGES}, ["compare", "w1.csv", "w2.csv", "--max-pairs", "0"],
+                    ["--max-pairs 0"]),
+    "new ids": ({"e.csv": EDGES, "a.csv": "id,size\nZ,3\n"}, ["analyze", "e.csv", "--attributes", "a.csv"],
+                ["a.csv: 1 id not in the network", "--allow-new"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DATA_CASES))
+def test_bad_data_is_one_line_naming_the_file(tmp_path, case):
+    files, args, words = DATA_CASES[case]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = cli(*args, "--out", "out", cwd=tmp_path)
+    err = proc.stderr
+    assert proc.returncode == 2 and err.count("\n") == 1 and err.startswith("error: "), err
+    assert all(w in err for w in words) and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists() and not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_group_option_matches_columns_as_the_file_writes_them(tmp_path):
+    (tmp_path / "e.csv").write_text(EDGES)
+    (tmp_path / "a.csv").write_text("id,Kind,Region\nA,firm,north\nB,university,south\nC,firm,south\n")
+    for typed, column in (("Kind", "kind"), ("kind", "kind"), ("region", "Region"), ("REGION", "Region")):
+        proc = cli("analyze", "e.csv", "--attributes", "a.csv", "--group", typed, "--out", "o", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads((tmp_path / "o" / "summary.json").read_text())["brokerage"]["group"] == column

@@ -106,3 +106,32 @@ def test_cli_from_network_and_bad_files(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "x").exists()
     proc = cli("run", "--attributes", f"{DATA}/attributes.csv", "--out", tmp_path / "y")
     assert proc.returncode == 2 and "--from-network" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# positions and attribute values from the data (issue 8)
+
+
+def test_firms_30_km_apart_in_lat_lon_start_30_km_apart(tmp_path):
+    e = tmp_path / "e.csv"
+    e.write_text("source,target\nA,B\nB,C\n")
+    a = tmp_path / "a.csv"
+    deg = 6371.0088 * np.pi / 180  # km per degree of latitude
+    dlon = 30 / (deg * np.cos(np.radians(45.0)))
+    a.write_text(f"id,latitude,longitude\nA,45,7\nB,{45 + 30 / deg},7\nC,45,{7 + dlon}\n")
+    sim = cl.Sim(short(**{"data.network": str(e), "data.attributes": str(a)})).init()
+    x, y = sim.actors.x.astype(float), sim.actors.y.astype(float)
+    assert np.hypot(x[0] - x[1], y[0] - y[1]) == pytest.approx(30, rel=1e-3)
+    assert np.hypot(x[0] - x[2], y[0] - y[2]) == pytest.approx(30, rel=1e-2)  # equirectangular: < 1% off
+
+
+def test_a_stage_beyond_the_scenario_is_an_error_naming_the_file(tmp_path):
+    e = tmp_path / "e.csv"
+    e.write_text("source,target\nA,B\n")
+    a = tmp_path / "a.csv"
+    a.write_text("id,stage\nA,0\nB,7\n")
+    net = read_attributes(a, read_network(e))
+    with pytest.raises(cl.errors.ClusterlabError, match=r"a\.csv: actor 'B': stage 7 is outside 0\.\.3 \(population\.stages = 4\)"):
+        state_from_network(net, short(), np.random.default_rng(0))
+    actors, _, _ = state_from_network(net, short(**{"population.stages": 8}), np.random.default_rng(0))
+    assert list(actors.stage[:2]) == [0, 7]

@@ -307,8 +307,11 @@ def analyze(
     try:
         from .analysis import analyze as run_analysis
         from .analysis import write_analysis
-        from .data import load_network
+        from .data import FORMATS, load_network
+        from .data.read import format_name
 
+        if fmt is not None and format_name(fmt) is None:
+            raise ClusterlabError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
         out, note = _out_folder(out, "analysis", "analyze", overwrite)
         net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
         _say(note)
@@ -340,14 +343,20 @@ def compare(
         from .analysis import compare as run_compare
         from .data import load_network, read_proximity
 
+        if max_pairs < 1:
+            raise ClusterlabError(f"--max-pairs {max_pairs}: expected a whole number >= 1")
+        if seed < 0:
+            raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         out, note = _out_folder(out, "comparison", "compare", overwrite)
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
         prox = {}
         for item in proximity:
             if "=" not in item:
                 raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
-            name, path = item.split("=", 1)
-            prox[name.strip()] = read_proximity(path.strip())
+            name, path = (part.strip() for part in item.split("=", 1))
+            if name in prox:
+                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
+            prox[name] = read_proximity(path)
         _say(note)
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
         result.write(out, overwrite=overwrite)

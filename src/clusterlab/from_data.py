@@ -6,7 +6,8 @@ data do not say takes a documented default from the scenario (docs/odd.md, secti
 - kind: the `kind` attribute; without it, every actor is an SME except the
   `population.focal_share` of actors with the most ties, who are focal firms (Wang 2013: focal
   firms are those with the most relations).
-- stage: the `stage` attribute (firms); without it, drawn uniformly over `population.stages`.
+- stage: the `stage` attribute (firms; 0 to `population.stages` - 1, else an error); without
+  it, drawn uniformly over `population.stages`.
 - x, y (km): the attributes; without them, a force-directed layout of the network scaled to
   `population.region_km` (partners sit near each other, as in a cluster).
 - size, R&D, openness, sharing, reciprocity: the attributes `size`, `rd`, `external_ties`
@@ -32,6 +33,8 @@ from .network import tie_attributes
 from .population import draw_knowledge, draw_traits, make_technology, place
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
 from .scenario import Scenario
+
+MAX_PIPELINES = 10_000_000  # pipelines the `external_ties` attribute may ask for in all
 
 
 def _layout(net: ClusterNetwork, region_km: float, rng: np.random.Generator) -> np.ndarray:
@@ -89,6 +92,11 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     pop, know = sc.population, sc.knowledge
     L = pop.stages
     stage = _numeric(attr, "stage", n)
+    outside = firm & (stage > L - 1)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise DataError(f"{_where(net)}: actor {net.ids[i]!r}: stage {stage[i]:g} is outside 0..{L - 1} "
+                        f"(population.stages = {L}); renumber the stages from 0 or raise population.stages")
     drawn = rng.integers(0, L, n)
     stage = np.where(np.isnan(stage), drawn, np.clip(stage, 0, L - 1)).astype(np.int8)
     stage[~firm] = -1
@@ -101,6 +109,9 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         given = _numeric(attr, name, n)
         traits[name] = np.where(np.isnan(given), traits[name], given).astype(np.float32)
     ext = _numeric(attr, "external_ties", n)
+    if np.nansum(ext) > MAX_PIPELINES:
+        raise DataError(f"{_where(net)}: external_ties add up to {np.nansum(ext):,.0f} pipelines; at most "
+                        f"{MAX_PIPELINES:,} are simulated")
     traits["openness"] = np.where(np.isnan(ext), traits["openness"], ext / (np.nan_to_num(ext) + 1.0)).astype(np.float32)
     group = np.arange(n, dtype=np.int32)
     if "ownership" in attr.columns:
@@ -144,6 +155,11 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
     ties = Ties.from_edges(actors.n, a, b, layer, strength, trust, dist, born)
     return actors, ties, tech
+
+
+def _where(net: ClusterNetwork) -> str:
+    """The file the attributes came from."""
+    return str(net.notes.get("attributes") or net.source)
 
 
 def _edge_layers(net: ClusterNetwork, a: np.ndarray, b: np.ndarray) -> np.ndarray:

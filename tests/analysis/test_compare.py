@@ -479,3 +479,12 @@ def test_separated_models_inform_no_parameters():
     assert "mechanisms.network_evolution.persistence" not in ev["overrides"]
     assert "(all from the persistence model)" in ev["not_informed"]
     json.dumps(r.summary())
+
+
+def test_proximity_errors_name_the_file_they_come_from(tmp_path):
+    w1, w2 = hand_waves()
+    f = tmp_path / "geo.csv"
+    f.write_text(",b,c,d\nb,1,0.5,0.2\nc,0.5,1,0.3\nd,0.2,0.3,1\n")
+    with pytest.raises(CompareError) as err:
+        compare(w1, w2, {"geo": read_proximity(f)})
+    assert str(err.value).startswith(f"{f}: proximity 'geo': no row for 1 actor(s): 'e'"), str(err.value)

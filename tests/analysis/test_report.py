@@ -146,7 +146,7 @@ def test_positions_come_from_x_y_attributes():
     got = {tuple(np.round(p, 6)) for p in pts}
     want = {tuple(np.round(p, 6)) for p in net.attributes[["x", "y"]].to_numpy()}
     assert got == want
-    assert "x, y from the attributes" in ax.get_title()
+    assert "x, y (km) from the attributes" in ax.get_title()
     plt.close(fig)
 
 

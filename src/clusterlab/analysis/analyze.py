@@ -12,20 +12,43 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import ClusterNetwork, write_gexf, write_graphml
+from ..data import KNOWN_ATTRIBUTES, ClusterNetwork, write_gexf, write_graphml
+from ..data.attributes import ATTRIBUTE_KEY
+from ..data.text import squash
 from ..errors import ClusterlabError
 from ..measures import analyze as measure_all
 from ..outdir import json_safe, staged
 
 
+def group_column(net: ClusterNetwork, group: str) -> str:
+    """The attribute column `--group` names. Every column matches the same way: its name as
+    written, or compared loosely (case, spaces and punctuation ignored, `clusterlab.data.text.squash`),
+    or, for the attributes clusterlab knows, any of their aliases (``Employees`` -> ``size``)."""
+    cols = [c for c in net.attributes.columns if c != "id"]
+    if group in cols:
+        return group
+    key = squash(group)
+    hits = [c for c in cols if squash(c) == key or (c in KNOWN_ATTRIBUTES and ATTRIBUTE_KEY.get(key) == c)]
+    if len(hits) == 1:
+        return hits[0]
+    shown = ", ".join(repr(c) for c in cols) or "none"
+    if hits:
+        raise ClusterlabError(f"{net.source}: --group {group!r} matches several columns ({shown}); "
+                              "give one as written")
+    raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {shown})")
+
+
 def analyze(net: ClusterNetwork, group: str | None = None, **thresholds) -> tuple[pd.DataFrame, dict]:
     """The firm table and the cluster summary of a network (see `clusterlab.measures`)."""
-    if group is not None and group not in net.attributes.columns:
-        cols = ", ".join(c for c in net.attributes.columns if c != "id") or "none"
-        raise ClusterlabError(f"{net.source}: --group {group!r} is not an attribute column (columns: {cols})")
+    if group is not None:
+        group = group_column(net, group)
     firms, summary = measure_all(net, group=group, **thresholds)
+    # one count each: what the reader dropped or merged plus what the measures did
+    notes = net.notes
+    summary["self_loops_dropped"] += int(notes.get("self_loops_dropped", 0))
+    summary["parallel_ties_merged"] += int(notes.get("duplicates_merged", 0))
     summary = {"source": net.source, "actors": net.n, "edges": net.m, "directed": net.directed,
-               "reader": {k: json_safe(v) for k, v in net.notes.items()}, **summary}
+               "reader": {k: json_safe(v) for k, v in notes.items()}, **summary}
     return firms, summary
 
 

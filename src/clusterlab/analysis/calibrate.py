@@ -15,7 +15,8 @@ __all__ = ["evolution_parameters"]
 PREFIX = "mechanisms.network_evolution."
 
 
-def _role(name: str) -> str | None:
+def proximity_role(name: str) -> str | None:
+    """"geographic" (geo*, spatial*), "cognitive" (cog*, tech*) or None, by the matrix's name."""
     low = name.lower()
     if low.startswith(("geo", "spatial")):
         return "geographic"
@@ -58,7 +59,7 @@ def evolution_parameters(result) -> dict:
     models = result.models
     roles: dict[str, str] = {}
     for name in result.proximities:
-        r = _role(name)
+        r = proximity_role(name)
         if r and r not in roles:
             roles[r] = name
 

@@ -113,17 +113,19 @@ class _Proximity:
     """A proximity matrix with the positions of the stayers' rows and columns."""
 
     def __init__(self, name: str, P, labels: np.ndarray):
+        source = P.source if isinstance(P, ClusterNetwork) else getattr(P, "attrs", {}).get("source")
+        where = (f"{source}: " if source else "") + f"proximity {name!r}"
         if isinstance(P, ClusterNetwork):
             P = _network_matrix(P)
         if not isinstance(P, pd.DataFrame):
-            raise CompareError(f"proximity {name!r}: expected a labelled table (pandas DataFrame), "
+            raise CompareError(f"{where}: expected a labelled table (pandas DataFrame), "
                                f"got {type(P).__name__}")
         rows = pd.Index([str(v) for v in P.index])
         cols = pd.Index([str(v) for v in P.columns])
         for what, idx in (("row", rows), ("column", cols)):
             if idx.has_duplicates:
                 dup = list(dict.fromkeys(idx[idx.duplicated()]))
-                raise CompareError(f"proximity {name!r}: duplicate {what} labels: {_names(dup)}")
+                raise CompareError(f"{where}: duplicate {what} labels: {_names(dup)}")
         self.rpos = rows.get_indexer(labels)
         self.cpos = cols.get_indexer(labels)
         miss_r = labels[self.rpos < 0]
@@ -134,12 +136,13 @@ class _Proximity:
                 parts.append(f"no row for {len(miss_r)} actor(s): {_names(miss_r)}")
             if len(miss_c):
                 parts.append(f"no column for {len(miss_c)} actor(s): {_names(miss_c)}")
-            raise CompareError(f"proximity {name!r}: " + "; ".join(parts))
+            raise CompareError(f"{where}: " + "; ".join(parts))
         try:
             self.values = P.to_numpy(dtype=np.float64)
         except (TypeError, ValueError):
-            raise CompareError(f"proximity {name!r}: has values that are not numbers") from None
+            raise CompareError(f"{where}: has values that are not numbers") from None
         self.name = name
+        self.where = where
         self.labels = labels
 
     def pairs(self, i: np.ndarray, j: np.ndarray, directed: bool) -> np.ndarray:
@@ -149,7 +152,7 @@ class _Proximity:
         bad = ~np.isfinite(v)
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
-            raise CompareError(f"proximity {self.name!r}: {int(bad.sum())} pair(s) have no value, e.g. "
+            raise CompareError(f"{self.where}: {int(bad.sum())} pair(s) have no value, e.g. "
                                f"{self.labels[i[k]]!r} -> {self.labels[j[k]]!r}")
         return v
 
@@ -289,6 +292,8 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
         raise CompareError(f"closure must be 'log1p' or 'count', not {closure!r}")
     if max_pairs < 1:
         raise CompareError("max_pairs must be >= 1")
+    if seed < 0:
+        raise CompareError("seed must be >= 0")
     l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
     if bool(wave1.directed) != bool(wave2.directed):
         raise CompareError(f"wave 1 ({wave1.source or 'network'}) is {'directed' if wave1.directed else 'undirected'} "

@@ -211,7 +211,7 @@ def _layout(net: ClusterNetwork, keep: np.ndarray, a: np.ndarray, b: np.ndarray)
         x = pd.to_numeric(att["x"], errors="coerce").to_numpy(float)[keep]
         y = pd.to_numeric(att["y"], errors="coerce").to_numpy(float)[keep]
         if len(x) and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
-            return np.c_[x, y], "x, y from the attributes"
+            return np.c_[x, y], "x, y (km) from the attributes"
     n = int(keep.sum())
     if n == 0:
         return np.zeros((0, 2)), "layout"
@@ -304,6 +304,22 @@ def _label_col(firms: pd.DataFrame) -> str | None:
     return None
 
 
+def _summary_notes(summary: dict) -> str:
+    """How to read the counts and the lock-in flag of an `analyze` summary."""
+    notes = []
+    if "n_ties" in summary and "edges" in summary:
+        notes.append("edges: the ties as read (self-loops and zero weights dropped, duplicates merged per "
+                     "layer); n_ties: the ties measured (layers pooled into one tie per pair). "
+                     "self_loops_dropped and parallel_ties_merged count everything dropped or merged, "
+                     "by the reader (listed under reader) and by the measures.")
+    lock = summary.get("lock_in")
+    if isinstance(lock, dict) and lock.get("rule"):
+        verdict = {True: "at risk", False: "not at risk", None: "not assessed"}[lock.get("lock_in_risk")]
+        notes.append(f"Lock-in: {verdict} ({lock.get('indicators_available')} of 3 indicators available). "
+                     f"Rule: {lock['rule']}.")
+    return "".join(f'<p class="note">{_e(n)}</p>' for n in notes)
+
+
 def write_report(path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict,
                  title: str = "clusterlab network report", *, top: int = 10,
                  max_nodes: int = MAX_NODES) -> Path:
@@ -314,7 +330,7 @@ def write_report(path, net: ClusterNetwork, firms: pd.DataFrame, summary: dict,
     summary = {} if summary is None else summary
     meta = [("source", net.source or "(not given)"), ("written", _now()),
             ("actors", net.n), ("ties", net.m), ("directed", bool(net.directed))]
-    sections = [f"<h2>Cluster indicators</h2>{_kv_table(flatten(summary))}"]
+    sections = [f"<h2>Cluster indicators</h2>{_summary_notes(summary)}{_kv_table(flatten(summary))}"]
     b64 = _png(network_figure(net, firms, max_nodes=max_nodes))
     sections.append(f"<h2>Network</h2>{_img(b64, 'network picture')}")
     measures = _top_measures(firms)

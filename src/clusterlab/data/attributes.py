@@ -1,6 +1,6 @@
 """Actor attributes: the vocabulary clusterlab knows (`KNOWN_ATTRIBUTES`, their aliases,
 the synonyms of actor kinds) and `read_attributes`, which reads them from a delimited file
-onto a network."""
+onto a network. Valid values and positions: `clusterlab.data.values`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pandas as pd
 from ..state import KINDS
 from .network import ClusterNetwork, DataError
 from .text import parse_number, read_rows, squash
+from .values import RANGES, check_pairs, check_span, project, value_problem
 
 # attribute columns clusterlab knows (after normalising names); others are kept as they are
 KNOWN_ATTRIBUTES = ("kind", "stage", "size", "age", "rd", "external_ties", "export_share",
-                    "ownership", "x", "y")
-NUMERIC_ATTRIBUTES = ("stage", "size", "age", "rd", "external_ties", "export_share", "x", "y")
+                    "ownership", "x", "y", "lat", "lon")
+NUMERIC_ATTRIBUTES = tuple(RANGES)
 # id column names, in order of preference
 ID_NAMES = ("id", "firm", "name", "node", "label")
 ATTRIBUTE_ALIASES = {
@@ -28,8 +29,10 @@ ATTRIBUTE_ALIASES = {
     "external_ties": ("external_ties", "external", "pipelines"),
     "export_share": ("export_share", "exports"),
     "ownership": ("ownership",),
-    "x": ("x", "lon", "longitude"),
-    "y": ("y", "lat", "latitude"),
+    "x": ("x",),
+    "y": ("y",),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "long", "longitude"),
 }
 # what surveys call the actor kinds of clusterlab.state.KINDS
 KIND_SYNONYMS = {
@@ -48,6 +51,9 @@ KIND_SYNONYMS = {
 }
 _KIND_LOOKUP = {syn: kind for kind, syns in KIND_SYNONYMS.items() for syn in syns}
 _ATTR_LOOKUP = {squash(alias): key for key, aliases in ATTRIBUTE_ALIASES.items() for alias in aliases}
+ATTRIBUTE_KEY = _ATTR_LOOKUP  # a column name, squashed -> the known attribute it gives
+# node attribute names of GraphML/GEXF taken as known attributes: their own names (any case)
+_NODE_NAMES = frozenset(map(squash, KNOWN_ATTRIBUTES + ("latitude", "longitude")))
 
 
 def normalise_kind(value: str) -> str | None:
@@ -68,8 +74,10 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     :mod:`clusterlab.data.text`) needs an id column (``id``, ``firm``, ``name``, ``node`` or
     ``label``, in that order of preference).
     Known columns are renamed to ``KNOWN_ATTRIBUTES`` (``employees`` -> ``size``, ``R&D`` ->
-    ``rd``, ``lon``/``lat`` -> ``x``/``y``, ...); numeric ones must parse; ``kind`` values are
-    normalised (``firm`` -> ``sme``, ``research institute`` -> ``institute``, ...). Other
+    ``rd``, ``latitude`` -> ``lat``, ...); numeric ones must parse and lie in their range
+    (`clusterlab.data.values.RANGES`); ``kind`` values are normalised (``firm`` -> ``sme``,
+    ``research institute`` -> ``institute``, ...). ``lat``/``lon`` without ``x``/``y`` are
+    projected to ``x``/``y`` in km (`clusterlab.data.values.project`). Other
     columns are kept under their own names (as numbers when every value is one, else text).
     Actors without a row get NaN; values from the file replace those already in
     ``net.attributes``. Ids not in the network are an error unless ``allow_new``, which adds
@@ -116,6 +124,9 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
             cell = cells[k]
             if key in NUMERIC_ATTRIBUTES:
                 v = parse_number(path, cell, ln, header[k], comma)
+                problem = None if v is None else value_problem(key, v)
+                if problem:
+                    raise DataError(f"{path}: line {ln}, column {header[k]!r}: {problem}")
                 values[key].append(np.nan if v is None else v)
             elif key == "kind":
                 if not cell:
@@ -136,13 +147,15 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
         except DataError:
             continue
         values[key] = [np.nan if v is None else v for v in nums]
+    moved = check_positions(path, values, [f"line {line_of[i]}" for i in ids], given)
     have = {str(i): k for k, i in enumerate(net.ids)}
     new = [i for i in ids if i not in have]
     if new and not allow_new:
         shown = ", ".join(f"{i!r} (line {line_of[i]})" for i in new[:3])
         more = f" and {len(new) - 3} more" if len(new) > 3 else ""
         raise DataError(f"{path}: {len(new)} id{'s' if len(new) > 1 else ''} not in the network: "
-                        f"{shown}{more}; allow new actors to add them as isolates")
+                        f"{shown}{more}; `clusterlab analyze --allow-new` (allow_new=True in Python) "
+                        "adds them as isolated actors")
     all_ids = [str(i) for i in net.ids] + new
     base = net.attributes.copy() if net.attributes is not None else pd.DataFrame({"id": net.ids})
     base["id"] = [str(i) for i in net.ids]
@@ -159,4 +172,81 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     return ClusterNetwork(ids=np.array(all_ids, dtype=object), src=net.src.copy(), dst=net.dst.copy(),
                           weight=net.weight.copy(), layer=None if net.layer is None else net.layer.copy(),
                           directed=net.directed, attributes=attributes, source=net.source,
-                          notes=dict(net.notes, attributes=str(path), attributes_added_actors=len(new)))
+                          notes=dict(net.notes, attributes=str(path), attributes_added_actors=len(new),
+                                    **moved))
+
+
+def check_positions(path, values: dict, where: list[str], given: dict | None = None) -> dict:
+    """Check the position columns of `values` (column -> list, aligned with `where`, which
+    names each row; `given`: column -> name in the file) and add x/y in km projected from
+    lat/lon when there are no x/y (`clusterlab.data.values`). Returns a note for
+    ``net.notes`` (empty when nothing was projected)."""
+    n = len(where)
+    given = given or {}
+
+    def col(key):
+        return np.asarray(values[key], float) if key in values else np.full(n, np.nan)
+
+    def name(key):
+        return given.get(key, key)
+
+    note = {}
+    if "x" in values or "y" in values:
+        check_pairs(((name("x"), col("x")), (name("y"), col("y"))), where, path)
+    if "lat" in values or "lon" in values:
+        lat, lon = col("lat"), col("lon")
+        check_pairs(((name("lat"), lat), (name("lon"), lon)), where, path)
+        if "x" not in values:
+            check_span(lon, name("lon"), where, path, limit=180, unit="degrees")
+            values["x"], values["y"] = (list(v) for v in project(lat, lon))
+            given = dict(given, x=name("lon"), y=name("lat"))
+            note = {"positions": "x, y in km projected from lat/lon (equirectangular about the mean latitude)"}
+    for key in ("x", "y"):
+        if key in values:
+            check_span(col(key), name(key), where, path)
+    return note
+
+
+def check_node_attributes(path, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The node attributes of a GraphML or GEXF file (column `id` first) with the known
+    columns checked as an attributes file's are: a column whose name is a known attribute
+    (any case; `latitude`/`longitude` too, other aliases are not) is renamed to it, numbers must lie in their range, kinds are normalised,
+    lat/lon become x/y in km. Errors name the node. Returns the table and a note."""
+    where = [f"node {i!r}" for i in table["id"]]
+    rename, given = {}, {}
+    for c in table.columns:
+        key = _ATTR_LOOKUP.get(squash(c)) if squash(c) in _NODE_NAMES else None
+        if c == "id" or key is None:
+            continue
+        if key in given:
+            raise DataError(f"{path}: node attributes {given[key]!r} and {c!r} both give {key!r}")
+        rename[c], given[key] = key, c
+    table = table.rename(columns=rename)
+    values = {}
+    for key in given:
+        column = []
+        for w, v in zip(where, table[key].tolist()):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v == "":
+                column.append(np.nan)
+            elif key == "kind":
+                kind = normalise_kind(v)
+                if kind is None:
+                    raise DataError(f"{path}: {w}: attribute {given[key]!r}: unknown kind {v!r}; expected "
+                                    f"one of {', '.join(KINDS)}")
+                column.append(kind)
+            elif key in NUMERIC_ATTRIBUTES:
+                try:
+                    num = float(v) if not isinstance(v, bool) else None
+                except (TypeError, ValueError):
+                    num = None
+                problem = f"{v!r} is not a number" if num is None else value_problem(key, num)
+                if problem:
+                    raise DataError(f"{path}: {w}: attribute {given[key]!r}: {problem}")
+                column.append(num)
+            else:
+                column.append(v)
+        values[key] = column
+    note = check_positions(path, values, where, given)
+    for key, column in values.items():
+        table[key] = column
+    return table, note

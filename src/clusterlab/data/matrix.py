@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .network import ClusterNetwork, DataError, build_network
+from .network import MAX_MATRIX, ClusterNetwork, DataError, build_network
 from .text import parse_number, parse_weight, read_rows
 
 
@@ -28,25 +28,33 @@ def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterN
     return build_network(path, labels, src, dst, W[src, dst], None, directed, notes=notes)
 
 
-def read_proximity(path) -> pd.DataFrame:
+PROXIMITY_LIMIT = 1e6  # |cell| at most: larger covariates overflow the logit models
+
+
+def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIMIT) -> pd.DataFrame:
     """A proximity matrix (e.g. cognitive or geographic proximity between actors) from a
     delimited file, as a labelled square float DataFrame (index and columns the labels, in
-    column order).
+    column order; ``attrs["source"]`` the path, for later messages).
 
     Same decoding, delimiters and decimal commas as the network readers. Every cell must
-    be a finite number: a blank, ``NaN`` or text cell raises DataError naming the file, the
-    line (row) and the column.
+    be a finite number in [lo, hi]: a blank, ``NaN``, text or out-of-range cell raises
+    DataError naming the file, the line (row) and the column.
     """
     rows, delim, _ = read_rows(path)
-    labels, P = _labelled(path, rows, delim, _proximity)
-    return pd.DataFrame(P, index=pd.Index(labels), columns=pd.Index(labels))
 
+    def cell(path, text: str, line: int, column: str, comma_decimal: bool) -> float:
+        value = parse_number(path, text, line, column, comma_decimal)
+        if value is None:
+            raise DataError(f"{path}: line {line}, column {column!r}: empty cell, expected a number")
+        if not lo <= value <= hi:
+            raise DataError(f"{path}: line {line}, column {column!r}: {text} is out of range; expected a "
+                            f"number from {lo:g} to {hi:g}")
+        return value
 
-def _proximity(path, text: str, line: int, column: str, comma_decimal: bool) -> float:
-    value = parse_number(path, text, line, column, comma_decimal)
-    if value is None:
-        raise DataError(f"{path}: line {line}, column {column!r}: empty cell, expected a number")
-    return value
+    labels, P = _labelled(path, rows, delim, cell)
+    frame = pd.DataFrame(P, index=pd.Index(labels), columns=pd.Index(labels))
+    frame.attrs["source"] = str(path)
+    return frame
 
 
 def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
@@ -56,6 +64,9 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
     cols = header[1:]
     if not cols:
         raise DataError(f"{path}: line {hl}: a matrix needs labels in its first row")
+    if len(cols) > MAX_MATRIX:
+        raise DataError(f"{path}: line {hl}: {len(cols):,} column labels; a matrix may have at most "
+                        f"{MAX_MATRIX:,} (save a bigger network as an edge list)")
     seen: dict[str, int] = {}
     for k, c in enumerate(cols):
         if not c:

@@ -16,6 +16,19 @@ import pandas as pd
 from ..errors import ClusterlabError
 
 
+MAX_ACTORS = 2_000_000  # actors a file may declare (twice the largest cluster benchmarked)
+MAX_MATRIX = 10_000  # labels of a matrix file (its N x N values take 8 N^2 bytes)
+MAX_WEIGHT = 1e12  # largest tie weight: sums and squares of weights stay finite
+
+
+def weight_ok(w: float) -> bool:
+    """Whether a tie weight is valid: a finite number from 0 to MAX_WEIGHT."""
+    return 0 <= w <= MAX_WEIGHT  # False for NaN and inf
+
+
+WEIGHT_RULE = "a number from 0 to 1e12"
+
+
 class DataError(ClusterlabError):
     """A network or attribute file cannot be read; the message names the file and line."""
 

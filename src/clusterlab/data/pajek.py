@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import re
 
-from .network import ClusterNetwork, DataError, build_network
+from .network import MAX_ACTORS, WEIGHT_RULE, ClusterNetwork, DataError, build_network, weight_ok
 from .text import read_text
 
 
@@ -15,7 +14,10 @@ _VERTEX = re.compile(r'(\d+)(?:\s+(?:"([^"]*)"|(\S+)))?')
 def read_pajek(path, directed: bool | None) -> ClusterNetwork:
     """Pajek .net: ``*Vertices n`` (lines ``k "label" ...``), ``*Arcs``/``*Edges`` (``a b [w]``),
     ``*Arcslist``/``*Edgeslist`` (``a b c ...``). Arcs make it directed, Edges undirected; with
-    both, the network is directed and every Edges line becomes two arcs."""
+    both, the network is directed and every Edges line becomes two arcs. Vertices declared
+    but not listed are named by their number. The count may not exceed `MAX_ACTORS`, and
+    when the file lists vertices, every declared vertex is listed or in a tie (checked
+    before anything is allocated)."""
     text, enc = read_text(path)
     n = None
     labels: dict[int, tuple[str, int]] = {}
@@ -37,6 +39,9 @@ def read_pajek(path, directed: bool | None) -> ClusterNetwork:
                     raise DataError(f"{path}: line {ln}: *Vertices needs a vertex count, got "
                                     f"{count or 'nothing'!r}")
                 n = int(count)
+                if n > MAX_ACTORS:
+                    raise DataError(f"{path}: line {ln}: *Vertices {count}: more than {MAX_ACTORS:,} actors; "
+                                    "expected the number of vertices the file lists")
                 section = "vertices"
             elif key in ("arcs", "edges", "arcslist", "edgeslist"):
                 if n is None:
@@ -85,14 +90,22 @@ def read_pajek(path, directed: bool | None) -> ClusterNetwork:
                     w = float(toks[2])
                 except ValueError:
                     raise DataError(f"{path}: line {ln}: weight {toks[2]!r} is not a number") from None
-                if not math.isfinite(w) or w < 0:
-                    raise DataError(f"{path}: line {ln}: weight {toks[2]} must be a number >= 0")
+                if not weight_ok(w):
+                    raise DataError(f"{path}: line {ln}: weight {toks[2]} is out of range; expected {WEIGHT_RULE}")
             pairs = [(vs[0], vs[1], w)]
         (arcs if section.startswith("arcs") else edges).extend(pairs)
     if n is None:
         raise DataError(f"{path}: no *Vertices line; not a Pajek network")
     if n == 0:
         raise DataError(f"{path}: *Vertices 0: no actors in the network")
+    if labels and n > len(labels):
+        known = set(labels)
+        for a, b, _ in arcs + edges:
+            known.update((a, b))
+        if n > len(known):
+            first = next(k for k in range(1, n + 1) if k not in known)
+            raise DataError(f"{path}: *Vertices {n}, but the file lists {len(labels)} vertices and vertex "
+                            f"{first} is neither listed nor in a tie; list every vertex or give the right count")
     names = [labels.get(k, (str(k), 0))[0] for k in range(1, n + 1)]
     first: dict[str, int] = {}
     for k, name in enumerate(names, 1):

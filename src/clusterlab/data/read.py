@@ -62,11 +62,17 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
     return read_edgelist(path, rows, delim, directed, notes)
 
 
+def format_name(fmt: str) -> str | None:
+    """The format a ``fmt`` names (case, ``-`` and ``_`` ignored; a few synonyms), or None."""
+    f = str(fmt).lower().replace("-", "").replace("_", "")
+    f = {"edges": "edgelist", "net": "pajek", "adjacency": "matrix"}.get(f, f)
+    return f if f in FORMATS else None
+
+
 def _format(path, fmt: str | None) -> str | None:
     if fmt is not None:
-        f = str(fmt).lower().replace("-", "").replace("_", "")
-        f = {"edges": "edgelist", "net": "pajek", "adjacency": "matrix"}.get(f, f)
-        if f not in FORMATS:
+        f = format_name(fmt)
+        if f is None:
             raise DataError(f"{path}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         return f
     ext = Path(path).suffix.lower()

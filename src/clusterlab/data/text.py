@@ -15,7 +15,7 @@ import math
 import re
 from pathlib import Path
 
-from .network import DataError
+from .network import WEIGHT_RULE, DataError, weight_ok
 
 DELIMITERS = (",", ";", "\t")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -163,9 +163,12 @@ def parse_number(path, text: str, line: int, column: str, comma_decimal: bool) -
 
 
 def parse_weight(path, text: str, line: int, column: str, comma_decimal: bool) -> float | None:
-    """A tie weight: a number >= 0 (None when blank)."""
+    """A tie weight: a number from 0 to `network.MAX_WEIGHT` (None when blank)."""
     w = parse_number(path, text, line, column, comma_decimal)
     if w is not None and w < 0:
         raise DataError(f"{path}: line {line}, column {column!r}: negative weight {text} "
-                        "(weights must be 0 or more)")
+                        f"(weights must be {WEIGHT_RULE})")
+    if w is not None and not weight_ok(w):
+        raise DataError(f"{path}: line {line}, column {column!r}: weight {text} is out of range; expected "
+                        f"{WEIGHT_RULE}")
     return w

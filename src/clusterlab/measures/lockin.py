@@ -20,10 +20,10 @@ external openness
 Composite flag (a convention of this package, not a published cut-off): an indicator is in
 its risk zone when closure >= ``closure_threshold`` (default 0.3), homogeneity >=
 ``homogeneity_threshold`` (0.7, for proximities in [0, 1]), or the share of actors with
-external ties < ``openness_threshold`` (0.25). ``lock_in_score`` is the share of the
-available indicators in their risk zone; ``lock_in_risk`` is True when at least two
-indicators are available and at least two are in their risk zone (all of them when only
-two are available).
+external ties < ``openness_threshold`` (0.25). With at least two indicators available,
+``lock_in_score`` is the share of them in their risk zone and ``lock_in_risk`` is True when
+that share is above one half (two of two, two or three of three). With fewer than two the
+evidence is too thin: score and risk are None (``LOCK_IN_RULE`` says this in words).
 
 Boschma, R.A. (2005) Proximity and innovation: a critical assessment. *Regional Studies* 39,
 61-74. Levitt, B. & March, J.G. (1988) Organizational learning. *Annual Review of Sociology*
@@ -41,7 +41,11 @@ import pandas as pd
 from ._graph import MeasureError, prepare
 from .cohesion import transitivity
 
-__all__ = ["cognitive_homogeneity", "lock_in_indicators", "proximity_matrix"]
+__all__ = ["LOCK_IN_RULE", "cognitive_homogeneity", "lock_in_indicators", "proximity_matrix"]
+
+LOCK_IN_RULE = ("lock_in_score = share of the available indicators (closure, cognitive homogeneity, "
+                "external openness) in their risk zone; lock_in_risk = score above 0.5; both null when "
+                "fewer than two indicators are available")
 
 
 def proximity_matrix(net, proximity):
@@ -105,7 +109,8 @@ def lock_in_indicators(net, proximity=None, *, closure_threshold: float = 0.3,
     ``external_ties_mean``, ``external_ties_median``, ``external_share``, ``openness_source``
     (the attribute used, or None), ``risk_closure``, ``risk_homogeneity``, ``risk_openness``
     (bool, or None when the indicator is unavailable), ``lock_in_score`` (float or None),
-    ``lock_in_risk`` (bool) and ``thresholds`` (closure, homogeneity, external_share).
+    ``lock_in_risk`` (bool or None), ``indicators_available`` (int), ``rule`` (`LOCK_IN_RULE`)
+    and ``thresholds`` (closure, homogeneity, external_share).
     """
     p = prepare(net)
     attrs = p.attributes
@@ -140,8 +145,11 @@ def lock_in_indicators(net, proximity=None, *, closure_threshold: float = 0.3,
     }
     out.update(risks)
     avail = [v for v in risks.values() if v is not None]
-    out["lock_in_score"] = float(np.mean(avail)) if avail else None
-    out["lock_in_risk"] = bool(len(avail) >= 2 and sum(avail) >= 2)
+    enough = len(avail) >= 2
+    out["lock_in_score"] = float(np.mean(avail)) if enough else None
+    out["lock_in_risk"] = bool(out["lock_in_score"] > 0.5) if enough else None
+    out["indicators_available"] = len(avail)
+    out["rule"] = LOCK_IN_RULE
     out["thresholds"] = {"closure": closure_threshold, "homogeneity": homogeneity_threshold,
                          "external_share": openness_threshold}
     return out
