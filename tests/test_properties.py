@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 import clusterlab as cl
 
+# random scenarios often hold policies that cannot act; their warnings are tested in test_events
+pytestmark = pytest.mark.filterwarnings("ignore::clusterlab.ClusterlabWarning")
+
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
 

@@ -39,7 +39,7 @@ def test_set_changes_mechanisms_in_code():
     ({"mechanisms": {"trust": {"enabled": "maybe"}}}, ["mechanisms.trust.enabled", "boolean"]),
     ({"mechanisms": {"transfer": {"beta_sideways": 0.1}}}, ["unknown key 'mechanisms.transfer.beta_sideways'"]),
     ({"output": {"snapshots": [-1]}}, ["output.snapshots.0", "greater than or equal to 0"]),
-    ({"population": {"external_km": [900, 100]}}, ["external_km"]),
+    ({"population": {"external_km": [900, 100]}}, ["table 'population': external_km", "got [900, 100]"]),
     ({"network": 3}, ["network", "table"]),
 ])
 def test_bad_values_name_source_and_key(data, words):
@@ -47,6 +47,7 @@ def test_bad_values_name_source_and_key(data, words):
         validate(data, source="my.toml")
     msg = str(err.value)
     assert msg.startswith("my.toml: ") and "\n" not in msg
+    assert "{'" not in msg  # never a whole table dumped
     for w in words:
         assert w in msg
 

@@ -82,7 +82,7 @@ class Population(Params):
     def _check(self) -> Population:
         lo, hi = self.external_km
         if not 0 <= lo <= hi:
-            raise ValueError("external_km must be [min, max] with 0 <= min <= max")
+            raise ValueError(f"external_km must be [min, max] with min <= max, got [{lo:g}, {hi:g}]")
         return self
 
 

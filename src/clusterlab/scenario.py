@@ -262,6 +262,8 @@ def _describe(err: dict, scenario_kind: type[Scenario] = Scenario) -> str:
         return msg
     if kind in ("model_type", "dict_type"):
         return f"key '{loc}': expected a table, got {got!r}"
+    if isinstance(got, dict):  # a check across the keys of one table: its message names them
+        return f"table '{loc}': {msg}"
     return f"key '{loc}': {msg[0].lower() + msg[1:]}, got {got!r}"
 
 
