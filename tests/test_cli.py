@@ -366,3 +366,31 @@ def test_group_option_matches_columns_as_the_file_writes_them(tmp_path):
         proc = cli("analyze", "e.csv", "--attributes", "a.csv", "--group", typed, "--out", "o", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         assert json.loads((tmp_path / "o" / "summary.json").read_text())["brokerage"]["group"] == column
+
+
+# -- usage errors are one line too, naming the option as typed ---------------------------
+
+@pytest.mark.parametrize("args, words", [
+    (["run", "--steps", "abc"], ["'--steps'", "integer", "clusterlab run --help"]),
+    (["run", "--bogus"], ["No such option: --bogus"]),
+    (["analyze"], ["Missing argument 'network'", "clusterlab analyze --help"]),
+    (["compare", "a.csv"], ["Missing argument 'wave2'"]),
+    (["run", "--seed", "-1"], ["--seed -1", "from 0"]),
+    (["run", "--steps", "-3"], ["--steps -3", "from 0 to 1,000,000"]),
+    (["validate", "s.toml", "--steps", "5"], ["No such option: --steps"]),
+    (["nosuchcommand"], ["No such command 'nosuchcommand'"]),
+])
+def test_usage_errors_are_one_line(tmp_path, args, words):
+    proc = cli(*args, cwd=tmp_path)  # in an empty folder: `run` would write results/ there
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    for w in words:
+        assert w in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # nothing written (no results/ folder)
+
+
+def test_no_arguments_still_shows_the_help():
+    proc = cli()
+    assert proc.returncode == 2 and "Usage: " in proc.stdout and "Simulate and analyse" in proc.stdout

@@ -136,16 +136,28 @@ def _loop(specs: list[str]):
         raise ClusterlabError(f"--mechanism: {exc}") from None
 
 
+def _in_range(key: str, value: int) -> None:
+    """An option that sets a scenario key (`--seed`, `--steps`) is checked against that key's
+    range, and its error names the option as typed."""
+    from .scenario import Scenario
+
+    meta = Scenario.model_fields[key].metadata
+    lo = next(m.ge for m in meta if hasattr(m, "ge"))
+    hi = next(m.le for m in meta if hasattr(m, "le"))
+    if not lo <= value <= hi:
+        raise ClusterlabError(f"--{key} {value}: expected a whole number from {lo} to {hi:,}")
+
+
 def _scenario(path: Optional[str], seed: Optional[int], steps: Optional[int], sets: list[str],
               mechanisms: list[str] = ()):
     from .scenario import load_scenario, parse_override
 
     _show_warnings()
     overrides = dict(parse_override(s) for s in sets)
-    if seed is not None:
-        overrides["seed"] = seed
-    if steps is not None:
-        overrides["steps"] = steps
+    for key, value in (("seed", seed), ("steps", steps)):
+        if value is not None:
+            _in_range(key, value)
+            overrides[key] = value
     return load_scenario(path, overrides, mechanisms=_loop(list(mechanisms)))
 
 
@@ -375,11 +387,28 @@ def compare(
 
 
 def main() -> None:
+    """The `clusterlab` command: a usage error (unknown option, bad option value, missing
+    argument) is one line `error: ...` with exit status 2, like every other bad input."""
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        names = {c.__name__ for c in type(exc).__mro__}
+        if "Abort" in names:
+            typer.echo("interrupted", err=True)
+            sys.exit(130)
+        if "ClickException" not in names:
+            raise
+        if "NoArgsIsHelpError" in names:  # `clusterlab` alone: the help, as before
+            app(["--help"], standalone_mode=False)
+            sys.exit(2)
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if "UsageError" in names and ctx is not None else ""
+        typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
