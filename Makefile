@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/clusterlab run --out results
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py --actors 10000 100000 1000000 --domains 16 --steps 5

@@ -99,7 +99,7 @@ def test_missing_file_and_bad_override(tmp_path):
     proc = cli("run", tmp_path / "nope.toml", "--out", tmp_path / "o")
     assert proc.returncode == 2 and "nope.toml: no such file" in proc.stderr and "Traceback" not in proc.stderr
     proc = cli("run", "--steps", -3, "--out", tmp_path / "o")
-    assert proc.returncode == 2 and "key 'steps'" in proc.stderr
+    assert proc.returncode == 2 and "--steps -3: expected a whole number from 0" in proc.stderr
     proc = cli("run", "--set", "mechanisms.trust.speed=2", "--out", tmp_path / "o")
     assert proc.returncode == 2 and "unknown key 'mechanisms.trust.speed'" in proc.stderr
     assert not (tmp_path / "o").exists()
