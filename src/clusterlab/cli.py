@@ -408,6 +408,8 @@ def main() -> None:
         hint = f" (see '{ctx.command_path} --help')" if "UsageError" in names and ctx is not None else ""
         typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
         sys.exit(exc.exit_code)
+    if code == 130:  # typer turns Ctrl-C inside a command into exit status 130
+        typer.echo("interrupted", err=True)
     sys.exit(code if isinstance(code, int) else 0)
 
 
