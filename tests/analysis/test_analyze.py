@@ -32,6 +32,14 @@ def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
     assert proc.returncode == 0, proc.stderr
     actors = pd.read_parquet(sim / "actors.parquet")
     assert set(actors["label"].iloc[:6]) == set(firms["id"])
+    # a folder whose writing was stopped part way (manifest incomplete) is not read
+    manifest = out / ".clusterlab-manifest.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "complete": False}))
+    proc = cli("run", "--from-network", out, "--steps", 2, "--out", tmp_path / "sim2", "-q")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "stopped part way" in proc.stderr and "clusterlab analyze" in proc.stderr
+    assert not (tmp_path / "sim2").exists()
 
 
 def test_analyze_bad_input_is_one_line(tmp_path):

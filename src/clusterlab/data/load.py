@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..outdir import read_manifest
 from .attributes import read_attributes
 from .network import ClusterNetwork, DataError
 from .read import read_network
@@ -20,6 +21,10 @@ def load_network(path: str | Path, attributes: str | Path | None = None, *, dire
     """
     p = Path(path)
     if p.is_dir():
+        manifest = read_manifest(p)
+        if manifest is not None and not manifest.get("complete", True):
+            raise DataError(f"{p}: its writing was stopped part way (the manifest says incomplete); "
+                            f"run `clusterlab {manifest['command']}` into it again first")
         inner = p / "network.graphml"
         if not inner.exists():
             raise DataError(f"{p}: folder has no network.graphml "
