@@ -58,8 +58,8 @@ def describe(values, level: float = 0.95) -> dict:
     sd = float(x.std(ddof=1)) if n > 1 else np.nan
     se = sd / np.sqrt(n) if n > 1 else np.nan
     half = float(_tcrit(level, n - 1)) * se
-    return {"n": n, "n_missing": int((~ok).sum()), "mean": mean, "sd": sd, "se": se,
-            "ci_low": mean - half, "ci_high": mean + half, "level": level}
+    return {"n": n, "n_missing": int((~ok).sum()), "mean": mean, "sd": sd, "se": float(se),
+            "ci_low": float(mean - half), "ci_high": float(mean + half), "level": level}
 
 
 def paired(a, b, level: float = 0.95) -> dict:
@@ -108,7 +108,7 @@ def paired(a, b, level: float = 0.95) -> dict:
     if se_u > 0:
         dof = se_u**4 / ((va / n) ** 2 / (n - 1) + (vb / n) ** 2 / (n - 1))
         half = float(_tcrit(level, dof)) * se_u
-        out["unpaired_ci_low"], out["unpaired_ci_high"] = dd["mean"] - half, dd["mean"] + half
+        out["unpaired_ci_low"], out["unpaired_ci_high"] = float(dd["mean"] - half), float(dd["mean"] + half)
         out["variance_reduction"] = float(d.var(ddof=1) / (va + vb))
     return out
 
