@@ -42,21 +42,27 @@ MANIFEST = ".clusterlab-manifest.json"
 STAGING = ".clusterlab-staging-"
 
 
-def json_safe(v):
-    """Nested values made JSON-safe: numpy scalars and arrays to Python, NaN and inf to None."""
+def json_safe(v, strict: bool = False):
+    """Nested values made JSON-safe: numpy scalars and arrays to Python, tuples to lists, NaN
+    and inf to None. `strict` (for hashing, e.g. `experiments.run_key`): NaN and inf are a
+    ValueError and a value of any other type a TypeError, instead of passing through."""
     if isinstance(v, dict):
-        return {str(k): json_safe(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [json_safe(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return json_safe(v.tolist())
+        return {str(k): json_safe(x, strict) for k, x in v.items()}
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [json_safe(x, strict) for x in v]
     if isinstance(v, (np.bool_, bool)):
         return bool(v)
     if isinstance(v, np.integer):
         return int(v)
     if isinstance(v, (float, np.floating)):
         v = float(v)
-        return v if math.isfinite(v) else None
+        if math.isfinite(v):
+            return v
+        if strict:
+            raise ValueError(f"non-finite number {v!r}")
+        return None
+    if strict and not (v is None or isinstance(v, (str, int))):
+        raise TypeError(f"cannot represent a {type(v).__name__} ({v!r}) in JSON")
     return v
 
 

@@ -29,19 +29,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import secrets
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ClusterlabError
+from ..outdir import json_safe
 
 try:
     import fcntl
@@ -59,31 +58,12 @@ def _checkpoint(point: str) -> None:
     (a part in its temp file, not renamed), 'part' (a part in place), 'done' (marker in place)."""
 
 
-def _plain(v):
-    """Nested values as plain JSON types (numpy to Python); NaN and inf refused."""
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return [_plain(x) for x in v]
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        if not math.isfinite(v):
-            raise ValueError(f"run_key: non-finite number {v!r}")
-        return float(v)
-    if v is None or isinstance(v, (str, int)):
-        return v
-    raise TypeError(f"run_key: cannot hash a {type(v).__name__} ({v!r})")
-
-
 def canonical(scenario_dict: dict, seed: int) -> str:
     """The canonical JSON text `run_key` hashes: `{"scenario": ..., "seed": ...}` with keys
     sorted at every level, no whitespace (separators "," and ":"), UTF-8 text kept as is,
     numpy values as Python ones, tuples as lists, floats by Python's `repr` (the shortest
     text that reads back to the same double, so exact). 1 and 1.0 and true stay distinct."""
-    data = {"scenario": _plain(scenario_dict), "seed": int(seed)}
+    data = {"scenario": json_safe(scenario_dict, strict=True), "seed": int(seed)}
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False)
 
@@ -209,7 +189,7 @@ class Store:
     def write(self, key: str, tables: dict[str, pd.DataFrame], meta: dict) -> None:
         """Record run `key` as done: one Parquet part per table, each row with `run` = key
         and the `meta` values as columns (scalars), then the run's marker (last)."""
-        meta = _plain(meta)
+        meta = json_safe(meta, strict=True)
         for table, df in tables.items():
             if not _TABLE.fullmatch(table):
                 raise ValueError(f"table name {table!r}: letters, digits and _ only")
@@ -233,7 +213,7 @@ class Store:
     def fail(self, key: str, meta: dict, error_text: str) -> None:
         """Record that run `key` raised `error_text`. It is not done: a rerun retries it."""
         _write_json(self.folder / "failed" / f"{key}.json",
-                    {"run": key, "meta": _plain(meta), "error": str(error_text),
+                    {"run": key, "meta": json_safe(meta, strict=True), "error": str(error_text),
                      "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, self.durable)
 
     def clean(self) -> list[Path]:
