@@ -104,6 +104,17 @@ def test_key_changes_with_any_value_and_not_with_key_order():
 
 # -- writing and reading ------------------------------------------------------------------------
 
+def test_key_refuses_what_json_cannot_hold_exactly():
+    import numpy as np
+
+    assert run_key({"a": np.float64(0.5), "b": (1, 2)}, 3) == run_key({"a": 0.5, "b": [1, 2]}, 3)
+    for bad in (float("nan"), float("inf"), np.float32("-inf")):
+        with pytest.raises(ValueError, match="non-finite"):
+            run_key({"x": {"y": [bad]}}, 1)
+    with pytest.raises(TypeError, match="cannot represent a set"):
+        run_key({"x": {1, 2}}, 1)
+
+
 def test_write_read_round_trip(tmp_path):
     st = Store(tmp_path / "exp", name="trial")
     ts = pd.DataFrame({"step": [0, 1, 2], "x": [0.5, 1.5, 2.5]})
