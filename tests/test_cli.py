@@ -74,6 +74,16 @@ BAD = {
     "wrong_type": ("[population]\nfirms = \"many\"\n", ["population.firms", "integer"]),
     "out_of_range": ("[mechanisms.trust]\nloss = -1\n", ["mechanisms.trust.loss", "greater than or equal to 0"]),
     "malformed": ("[population\nfirms = 3\n", ["malformed TOML", "line 1"]),
+    # issue 8: non-finite and out-of-range values, checks across keys, did-you-mean
+    "region_inf": ("[population]\nregion_km = inf\n", ["population.region_km"]),
+    "degree_inf": ("[network]\nhorizontal_degree = inf\n", ["network.horizontal_degree"]),
+    "age_inf": ("[network]\nmax_age_years = inf\n", ["network.max_age_years"]),
+    "recession_inf": ("[[events]]\nstep = 3\naction = \"recession\"\nyears = inf\n", ["events.0.years"]),
+    "sme_level_huge": ("[knowledge]\nsme_level = 1e308\n", ["knowledge.sme_level"]),
+    "external_km_inf": ("[population]\nexternal_km = [500.0, inf]\n", ["population.external_km"]),
+    "shift_domains": ("[[events]]\nstep = 3\naction = \"technology_shift\"\ndomains = 9\n", ["events.0.domains"]),
+    "attributes_alone": ("[data]\nattributes = \"firms.csv\"\n", ["data.attributes"]),
+    "typo_did_you_mean": ("[populaton]\nfirms = 30\n", ["did you mean 'population'?"]),
 }
 
 
@@ -171,33 +181,7 @@ def test_version_prints_the_package_version():
     assert cl.__version__ == project["project"]["version"]
 
 
-# -- issue 8: values refused at the root, did-you-mean, warnings, validate from data -----
-
-NON_FINITE = {
-    "region_inf": ("[population]\nregion_km = inf\n", "population.region_km"),
-    "degree_inf": ("[network]\nhorizontal_degree = inf\n", "network.horizontal_degree"),
-    "age_inf": ("[network]\nmax_age_years = inf\n", "network.max_age_years"),
-    "recession_inf": ("[[events]]\nstep = 3\naction = \"recession\"\nyears = inf\n", "events.0.years"),
-    "sme_level_huge": ("[knowledge]\nsme_level = 1e308\n", "knowledge.sme_level"),
-    "external_km_inf": ("[population]\nexternal_km = [500.0, inf]\n", "population.external_km"),
-    "shift_domains": ("[[events]]\nstep = 3\naction = \"technology_shift\"\ndomains = 9\n", "events.0.domains"),
-    "attributes_alone": ("[data]\nattributes = \"firms.csv\"\n", "data.attributes"),
-    "typo_did_you_mean": ("[populaton]\nfirms = 30\n", "did you mean 'population'?"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(NON_FINITE))
-def test_out_of_range_values_are_one_line_and_write_nothing(tmp_path, case):
-    text, key = NON_FINITE[case]
-    f = tmp_path / f"{case}.toml"
-    f.write_text(text)
-    out = tmp_path / "never"
-    proc = cli("run", f, "--out", out, "--steps", 2)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {f}: ") and key in lines[0], proc.stderr
-    assert "Traceback" not in proc.stderr and not out.exists()
-
+# -- issue 8: did-you-mean, warnings, validate from data -------------------------------
 
 def test_set_override_typo_gets_a_did_you_mean(tmp_path):
     proc = cli("run", "--set", "populaton.firms=30", "--out", tmp_path / "o")
