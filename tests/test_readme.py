@@ -29,11 +29,13 @@ def test_readme_events_example_validates():
     assert [e.action for e in sc.events] == ["start_cluster_org", "technology_shift", "recession"]
 
 
-def test_every_example_scenario_in_the_readme_exists_and_validates():
-    named = set(re.findall(r"scenarios/(\w+)\.toml", README))
-    assert named == {"lock_in", "open_cluster", "cluster_org", "shocks"}
+def test_every_preset_is_in_the_readme_and_validates():
+    from clusterlab import presets
+
+    named = set(re.findall(r"^\| `(\w+)` \|", README.split("### Preset scenarios")[1].split("###")[0], re.M))
+    assert named == set(presets.names()) == {"lock_in", "open_cluster", "cluster_org", "shocks"}
     for name in named:
-        cl.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+        assert cl.load_scenario(name).name == name
 
 
 def test_readme_python_example_runs():

@@ -295,3 +295,17 @@ def test_a_small_scale_over_a_wide_region_keeps_the_grid_small():
     assert (near >= 0).all()
     small = Grid(x[:10] / 1000, y[:10] / 1000, np.zeros(10, np.int64), 0.5)
     assert small.cell_km == 0.5  # the cap does not touch ordinary grids
+
+
+def test_a_preset_loads_by_name_and_a_near_miss_suggests_it(tmp_path, monkeypatch):
+    from clusterlab import ScenarioError, load_scenario, presets
+
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("lock_in").name == "lock_in"
+    assert presets.resolve("lock_in") == presets.path("lock_in")
+    with pytest.raises(ScenarioError, match=r"no such file or preset: 'lockin' \(did you mean 'lock_in'\?\)"):
+        load_scenario("lockin")
+    (tmp_path / "lock_in").write_text('name = "mine"\n')  # a file of that name wins
+    assert load_scenario("lock_in").name == "mine"
+    with pytest.raises(ScenarioError, match="missing.toml: no such file"):
+        load_scenario("missing.toml")

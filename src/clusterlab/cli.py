@@ -170,7 +170,7 @@ OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="also replace fi
 
 @app.command()
 def run(
-    scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file (default: the built-in scenario)")] = None,
+    scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file or preset name (lock_in, open_cluster, cluster_org, shocks; default: the built-in scenario)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: results]")] = None,
     seed: Annotated[Optional[int], typer.Option(help="override the scenario's seed")] = None,
     steps: Annotated[Optional[int], typer.Option(help="override the number of steps")] = None,
@@ -256,7 +256,7 @@ def default_scenario_cmd(mechanisms: MechOpt = []) -> None:
 
 @app.command()
 def validate(
-    scenario: Annotated[str, typer.Argument(help="scenario TOML file")],
+    scenario: Annotated[str, typer.Argument(help="scenario TOML file or preset name")],
     sets: SetOpt = [],
     mechanisms: MechOpt = [],
 ) -> None:

@@ -302,14 +302,16 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
                   mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:
-    """Read a scenario TOML file (or the default when path is None) and apply dotted
-    overrides; `mechanisms` (default: the built-in loop) are the mechanism classes whose
+    """Read a scenario TOML file or a preset by name (`clusterlab.presets`; the default
+    when path is None) and apply dotted overrides; `mechanisms` (default: the built-in loop) are the mechanism classes whose
     tables the file may set."""
     if path is None:
         data: dict = {}
         source = "<default scenario>"
     else:
-        p = Path(path)
+        from .presets import resolve
+
+        p = path = resolve(path)  # a file, else a preset name
         source = str(p)
         if not p.exists():
             raise ScenarioError(f"{source}: no such file")

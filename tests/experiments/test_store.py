@@ -222,3 +222,15 @@ def test_duckdb_over_2000_parts_sums_right(tmp_path):
     assert got["rows"].tolist() == [3 * n // 2] * 2
     assert got["s"].tolist() == [4 * sum(evens), 4 * sum(odds)]
     assert len(st.read("ts", where="replication < 10")) == 30
+
+
+def test_save_json_keeps_a_document_and_refuses_bad_names(tmp_path):
+    store = Store(tmp_path / "s")
+    assert store.load_json("experiment") is None
+    store.save_json("experiment", {"name": "x", "replications": 3})
+    assert Store(tmp_path / "s").load_json("experiment") == {"name": "x", "replications": 3}
+    for bad in ("manifest", "../x", "a b"):
+        with pytest.raises(ValueError):
+            store.save_json(bad, {})
+    with pytest.raises(ValueError):
+        store.save_json("doc", {"v": float("nan")})

@@ -3,6 +3,7 @@
 Layout of a store folder::
 
     manifest.json                 {"store": "clusterlab-experiment", name, created, clusterlab, tables}
+    <name>.json                   documents kept with `save_json`, e.g. experiment.json
     parts/<table>/<key>.parquet   one part per table per run; every row has `run` and the meta columns
     done/<key>.json               the run's marker: meta and its tables, written LAST
     failed/<key>.json             a run that raised: meta and error (not done; a rerun retries it)
@@ -230,6 +231,18 @@ class Store:
                     p.unlink()
                     removed.append(p)
         return removed
+
+    def save_json(self, name: str, data: dict) -> None:
+        """Keep a JSON document `name` (letters, digits, _) beside the runs, e.g. the
+        experiment as resolved ("experiment"), written atomically as `<name>.json`."""
+        if not _TABLE.fullmatch(name) or name == "manifest":
+            raise ValueError(f"document name {name!r}: letters, digits and _ only, not 'manifest'")
+        _write_json(self.folder / f"{name}.json", json_safe(data, strict=True), self.durable)
+
+    def load_json(self, name: str) -> dict | None:
+        """The JSON document `name` kept by `save_json`, or None."""
+        f = self.folder / f"{name}.json"
+        return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else None
 
     # -- reading ------------------------------------------------------------------------
     def files(self, table: str) -> list[str]:
