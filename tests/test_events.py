@@ -108,9 +108,10 @@ def test_a_policy_that_can_act_does_not_warn(small, changes):
     assert _idle(small(steps=2, **changes)) == []
 
 
-def test_the_default_and_example_scenarios_do_not_warn():
-    from pathlib import Path
+def test_the_default_and_preset_scenarios_do_not_warn():
+    from clusterlab import presets
 
     assert _idle(cl.default_scenario()) == []
-    for f in sorted((Path(__file__).parents[1] / "scenarios").glob("*.toml")):
-        assert _idle(cl.load_scenario(f)) == [], f.name
+    assert len(presets.names()) == 4
+    for name in presets.names():
+        assert _idle(cl.load_scenario(name)) == [], name
