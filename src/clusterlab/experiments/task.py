@@ -1,0 +1,65 @@
+"""One run of an experiment: what to run (`Task`) and running it (`run_task`).
+
+A Task is plain data (a scenario dict, a seed inside it, metadata, the outcomes and the
+names of extra mechanisms), so it pickles to any worker process or Dask worker; the
+worker imports the mechanisms itself. `run_task` returns the run's tables; the runner
+adds `run` and the meta columns and writes them to the store.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import ClusterlabError
+from .outcomes import Outcomes, load_object
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str  # run_key(scenario, seed)
+    scenario: dict  # fully resolved scenario dict (Scenario.model_dump(mode="json")), seed set
+    meta: dict  # scalar columns of every row: arm, point, replication, seed (+ design keys)
+    outcomes: Outcomes  # picklable
+    mechanisms: tuple[str, ...] = ()  # "module:Class" of extra mechanisms (() = built-in loop)
+
+
+def load_mechanism(spec: str):
+    """The Mechanism class named by "module:Class" (ClusterlabError naming the spec).
+    Like `clusterlab.cli.load_mechanism` for importable modules; not imported from there,
+    since the command line imports the experiments (an import circle otherwise)."""
+    from ..mechanism import Mechanism
+
+    cls = load_object(spec, "mechanism")
+    if not (isinstance(cls, type) and issubclass(cls, Mechanism) and cls.name):
+        raise ClusterlabError(f"mechanism {spec!r}: not a Mechanism class with a name")
+    return cls
+
+
+def mechanism_loop(specs) -> tuple | None:
+    """The built-in loop with these "module:Class" mechanisms placed in it (None: none given)."""
+    if not specs:
+        return None
+    from ..mechanisms import with_mechanisms
+
+    return with_mechanisms(*(load_mechanism(s) for s in specs))
+
+
+def run_task(task: Task) -> dict[str, pd.DataFrame]:
+    """Run one task: validate its scenario, run it keeping the steps its outcomes read, and
+    return {"outcomes": one row, "timeseries": rows at the kept steps}."""
+    from ..scenario import validate
+    from ..sim import Sim
+
+    sc = validate(task.scenario, source=f"run {task.key}", mechanisms=mechanism_loop(task.mechanisms))
+    # `keep` arrives with issue 9's Sim change (helper C); the fallback goes away at merge
+    if "keep" in inspect.signature(Sim).parameters:
+        sim = Sim(sc, keep=task.outcomes.record_steps(sc))
+    else:
+        sim = Sim(sc)
+    return task.outcomes.extract(sim.run())
+
+
+__all__ = ["Task", "run_task", "load_mechanism", "mechanism_loop"]
