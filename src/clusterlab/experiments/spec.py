@@ -398,8 +398,10 @@ class Experiment:
         doc: dict[str, Any] = {"name": self.name, "base": self._base_data, "replications": self.replications,
                                "seed": self.seed, "mechanisms": list(self.mechanisms), "set": json_safe(self._set),
                                "outcomes": self.outcomes.to_dict()}
-        if self.kind == "design":
+        if self.kind == "design":  # sampled points written out: the same points whatever SALib's version
             doc["design"] = copy.deepcopy(self._design_doc)
+            if self.method == "grid":
+                del doc["design"]["points"]
         else:
             doc["arms"] = copy.deepcopy(self._arm_doc)
             doc["comparisons"] = [dict(c) for c in self.comparisons]
