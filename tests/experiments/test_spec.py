@@ -244,3 +244,20 @@ def test_run_task_gives_one_outcome_row_and_the_kept_steps(arms_file):
     ts = cl.Sim(sc).run().timeseries.set_index("step")
     assert got["outcomes"]["sme_intl"].iat[0] == ts["sme_international_share"].iat[-1]
     assert got["outcomes"]["gap"].iat[0] == ts.loc[6:12, "frontier_gap"].mean()
+
+
+def test_tasks_pickle_and_a_scenario_object_is_a_base():
+    import pickle
+
+    sc = cl.default_scenario().set(steps=6, **{"population.firms": 30})
+    exp = Experiment.from_dict({"base": sc, "replications": 2})
+    tasks = exp.tasks()
+    assert tasks[0].scenario["steps"] == 6
+    back = pickle.loads(pickle.dumps(tasks))
+    assert back == tasks
+
+
+def test_an_outcome_may_not_take_a_design_key_name(tmp_path):
+    text = '[design]\nmethod = "grid"\n[design.keys]\nsteps = [6, 12]\n[outcomes.values]\nsteps = { column = "ties" }\n'
+    with pytest.raises(ScenarioError, match="key 'outcomes.values.steps': the name is taken by the design key"):
+        load_experiment(write(tmp_path, text))

@@ -8,7 +8,8 @@ An experiment file (every key checked; a bad one is one line naming the file and
     name = "org-year-5"        # default: the file's stem
     base = "cluster_org"       # a preset name, or a scenario TOML path relative to this file;
                                # omitted: the default scenario (to_dict writes the resolved
-                               # scenario here as a table, which is accepted too)
+                               # scenario here as a table, which is accepted too, and from
+                               # code a Scenario is)
     replications = 20          # 1..100000 (default 1)
     seed = 1                   # replication r of every arm / point runs with seed + r (default 1)
     mechanisms = []            # extra mechanisms, "module:Class"
@@ -43,7 +44,7 @@ import pandas as pd
 
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..outdir import json_safe
-from ..scenario import did_you_mean, validate
+from ..scenario import Scenario, did_you_mean, validate
 from . import designs
 from .outcomes import Outcomes
 from .store import run_key
@@ -151,8 +152,12 @@ class Experiment:
                 where = source if self.kind == "design" or len(self.arms) == 1 else f"{source}: arm '{label}'"
                 self.outcomes.check(sc, where)
                 checked.add((sc.steps, sc.steps_per_year))
+        for name in self.outcomes.names():
+            if self.points is not None and name in self.points.columns:
+                raise ScenarioError(f"{source}: key 'outcomes.values.{name}': the name is taken by the design key {name!r}")
         self._read_comparisons(data.get("comparisons"))
-        keys = [t.key for t in self.tasks()]
+        self._tasks = self._make_tasks()
+        keys = [t.key for t in self._tasks]
         if len(set(keys)) < len(keys):
             warnings.warn(f"{source}: some {'points' if self.kind == 'design' else 'arms'} resolve to the "
                           f"same scenario ({len(keys) - len(set(keys))} runs repeat another); a store "
@@ -165,6 +170,8 @@ class Experiment:
         where = f"{self.source}: key 'base'"
         if base is None:
             return default_scenario(self._loop)
+        if isinstance(base, Scenario):  # from code
+            base = base.model_dump(mode="json")
         if isinstance(base, dict):
             return validate(base, source=f"{self.source}: base", mechanisms=self._loop)
         if not isinstance(base, str) or not base:
@@ -184,13 +191,15 @@ class Experiment:
         if not isinstance(table, dict):
             raise ScenarioError(f"{self.source}: key '{where}': expected a table of dotted keys, got {table!r}")
         flat = _flatten(table)
-        scratch = copy.deepcopy(self._base_data)
+        scratch = dict(self._base_data)
         for key, value in flat.items():
             self._assign(scratch, key, value, f"{where}.{key}")
         return flat
 
     def _assign(self, data: dict, dotted: str, value: Any, where: str) -> None:
-        """Set a dotted scenario key in a scenario dict; unknown keys name `where`."""
+        """Set a dotted scenario key in a scenario dict; unknown keys name `where`. The
+        tables along the key's path are copied first, so a shallow copy of the base is
+        enough: the base itself is never changed."""
         if dotted == "seed":
             raise ScenarioError(f"{self.source}: key '{where}': the seed is set per replication "
                                 f"(seed + replication); set the experiment's `seed` instead")
@@ -201,12 +210,14 @@ class Experiment:
                 raise ScenarioError(f"{self.source}: key '{where}': unknown key"
                                     f"{did_you_mean(dotted, _dotted(data))}")
             if i < len(parts) - 1:
+                if isinstance(node[part], dict):
+                    node[part] = dict(node[part])
                 node = node[part]
         node[parts[-1]] = json_safe(value)
 
     def _resolve(self, label: str, sets: list[tuple[dict, str]], drop_events: bool = False,
                  events: list | None = None):
-        data = copy.deepcopy(self._base_data)
+        data = dict(self._base_data)  # copied along each assigned path (`_assign`)
         for key, value in self._set.items():
             self._assign(data, key, value, f"set.{key}")
         if drop_events:
@@ -289,7 +300,7 @@ class Experiment:
         keys = _flatten(keys)  # quoted dotted keys or TOML sub-tables alike ({} stays a value)
         for key, value in keys.items():
             where = f"design.keys.{key}"
-            self._assign(copy.deepcopy(self._base_data), key, None, where)  # the key exists
+            self._assign(dict(self._base_data), key, None, where)  # the key exists
             if method == "grid" and not isinstance(value, list):
                 raise ScenarioError(f"{src}: key '{where}': a grid needs a list of values, got {value!r}"
                                     f" (write dotted keys in quotes: \"network.tie_km\" = [2, 6])")
@@ -300,7 +311,7 @@ class Experiment:
             elif method == "points":
                 pts = designs.points(design["points"])
                 for key in pts.columns:
-                    self._assign(copy.deepcopy(self._base_data), key, None, f"design.points.0.{key}")
+                    self._assign(dict(self._base_data), key, None, f"design.points.0.{key}")
             else:
                 bounds = {}
                 for key, value in keys.items():
@@ -380,13 +391,19 @@ class Experiment:
     # -- what to run ---------------------------------------------------------------------
     def tasks(self) -> list[Task]:
         """One Task per arm (or design point) and replication, arm/point major: replication r
-        runs with seed = experiment seed + r in every arm (common random numbers)."""
+        runs with seed = experiment seed + r in every arm (common random numbers). A task's
+        scenario dict shares its sub-tables with the other replications of its arm: read it,
+        do not change it."""
+        return list(self._tasks)
+
+    def _make_tasks(self) -> list[Task]:
         out = []
         for i, (label, sc) in enumerate(zip(self.arms, self.scenarios)):
             extra = {} if self.points is None else dict(self._design_doc["points"][i])
+            resolved = sc.model_dump(mode="json")
             for r in range(self.replications):
                 seed = self.seed + r
-                data = sc.model_dump(mode="json")
+                data = dict(resolved)
                 data["seed"] = seed
                 meta = {"arm": label, "point": i, "replication": r, "seed": seed, **extra}
                 out.append(Task(run_key(data, seed), data, meta, self.outcomes, self.mechanisms))
