@@ -261,3 +261,37 @@ def test_an_outcome_may_not_take_a_design_key_name(tmp_path):
     text = '[design]\nmethod = "grid"\n[design.keys]\nsteps = [6, 12]\n[outcomes.values]\nsteps = { column = "ties" }\n'
     with pytest.raises(ScenarioError, match="key 'outcomes.values.steps': the name is taken by the design key"):
         load_experiment(write(tmp_path, text))
+
+
+USER_MECHANISM = '''
+import clusterlab as cl
+
+
+class NudgeParams(cl.MechanismParams):
+    rate: float = cl.Field(0.5, ge=0, le=1, description="a made-up rate")
+
+
+class Nudge(cl.Mechanism):
+    name = "nudge"
+    Params = NudgeParams
+    records = {"nudge_rate": "the rate in force"}
+
+    def step(self, sim):
+        sim.stats["nudge_rate"] = self.pars.rate
+'''
+
+
+def test_a_mechanism_of_ones_own_is_configured_and_run_by_name(tmp_path, monkeypatch):
+    (tmp_path / "user_mech_q7.py").write_text(USER_MECHANISM)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = ('mechanisms = ["user_mech_q7:Nudge"]\n[set]\nsteps = 6\n"population.firms" = 30\n'
+            '[[arms]]\nname = "low"\nset = { "mechanisms.nudge.rate" = 0.1 }\n'
+            '[[arms]]\nname = "high"\nset = { "mechanisms.nudge.rate" = 0.9 }\n'
+            '[outcomes.values]\nrate = { column = "nudge_rate" }\n')
+    exp = load_experiment(write(tmp_path, text))
+    tasks = exp.tasks()
+    assert tasks[0].mechanisms == ("user_mech_q7:Nudge",)
+    assert [run_task(t)["outcomes"]["rate"].iat[0] for t in tasks] == pytest.approx([0.1, 0.9])
+    bad = text.replace('"mechanisms.nudge.rate" = 0.9', '"mechanisms.nudge.rat" = 0.9')
+    with pytest.raises(ScenarioError, match=r"key 'arms.1.set.mechanisms.nudge.rat': unknown key \(did you mean 'mechanisms.nudge.rate'\?\)"):
+        load_experiment(write(tmp_path, bad, "bad.toml"))

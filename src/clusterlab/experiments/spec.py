@@ -146,12 +146,14 @@ class Experiment:
             self._read_design(data["design"])
         else:
             self._read_arms(data.get("arms"))
-        checked = set()
+        horizons: dict[tuple, str] = {}  # the outcomes are checked once per run length
         for label, sc in zip(self.arms, self.scenarios):
-            if (sc.steps, sc.steps_per_year) not in checked:
-                where = source if self.kind == "design" or len(self.arms) == 1 else f"{source}: arm '{label}'"
-                self.outcomes.check(sc, where)
-                checked.add((sc.steps, sc.steps_per_year))
+            horizons.setdefault((sc.steps, sc.steps_per_year), label)
+        for sc in self.scenarios:
+            label = horizons.pop((sc.steps, sc.steps_per_year), None)
+            if label is not None:
+                named = self.kind == "arms" and len({(s.steps, s.steps_per_year) for s in self.scenarios}) > 1
+                self.outcomes.check(sc, f"{source}: arm '{label}'" if named else source)
         for name in self.outcomes.names():
             if self.points is not None and name in self.points.columns:
                 raise ScenarioError(f"{source}: key 'outcomes.values.{name}': the name is taken by the design key {name!r}")
