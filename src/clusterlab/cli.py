@@ -90,46 +90,15 @@ def _say(note: str) -> None:
         typer.echo(note, err=True)
 
 
-def load_mechanism(spec: str):
-    """The Mechanism class named by `FILE.py:Class` (a Python file) or `module:Class` (an
-    importable module); ClusterlabError naming the spec when it cannot be loaded."""
-    import importlib
-    import importlib.util
-
-    from .mechanism import Mechanism
-
-    where, sep, name = spec.rpartition(":")
-    if not sep or not where or not name:
-        raise ClusterlabError(f"--mechanism {spec!r}: expected FILE.py:Class or module:Class")
-    try:
-        if where.endswith(".py"):
-            path = Path(where)
-            if not path.is_file():
-                raise ClusterlabError(f"--mechanism {spec!r}: no such file {where}")
-            mod_name = f"clusterlab_user_{path.stem}"
-            loader = importlib.util.spec_from_file_location(mod_name, path)
-            module = importlib.util.module_from_spec(loader)
-            sys.modules[mod_name] = module
-            loader.loader.exec_module(module)
-        else:
-            module = importlib.import_module(where)
-    except ClusterlabError:
-        raise
-    except Exception as exc:  # the user's code failed to import: say where, no traceback
-        raise ClusterlabError(f"--mechanism {spec!r}: cannot import {where}: {type(exc).__name__}: {exc}") from None
-    cls = getattr(module, name, None)
-    if not (isinstance(cls, type) and issubclass(cls, Mechanism) and cls.name):
-        raise ClusterlabError(f"--mechanism {spec!r}: {where} has no Mechanism class {name!r} with a name")
-    return cls
-
-
 def _loop(specs: list[str]):
     """The built-in loop with the user's mechanisms placed in it (None: the built-in loop)."""
     if not specs:
         return None
     from .mechanisms import with_mechanisms
 
-    classes = [load_mechanism(s) for s in specs]
+    from .user_code import load_mechanism
+
+    classes = [load_mechanism(s, "--mechanism") for s in specs]
     try:
         return with_mechanisms(*classes)
     except ClusterlabError as exc:

@@ -26,7 +26,6 @@ An Outcomes is picklable when its callables are (module-level functions are; lam
 from __future__ import annotations
 
 import functools
-import importlib
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +35,7 @@ import pandas as pd
 
 from ..errors import ClusterlabError, ScenarioError
 from ..scenario import did_you_mean
+from ..user_code import load_object
 
 META = ("run", "arm", "point", "replication", "seed", "step")  # names outcomes may not take
 WINDOW_STATS = ("mean", "sum", "min", "max", "last")
@@ -46,22 +46,6 @@ DEFAULT_SUMMARY = ("innovations_incremental", "innovations_radical")
 _KINDS_OF_SPEC = ("column", "summary", "firms", "function")
 _KEYS = {"column": {"column", "step", "window", "stat"}, "summary": {"summary"},
          "firms": {"firms", "stat", "kind"}, "function": {"function"}}
-
-
-def load_object(spec: str, what: str = "function"):
-    """The object named by "module:qualname" (imported); ClusterlabError naming the spec."""
-    module, sep, name = spec.rpartition(":") if isinstance(spec, str) else ("", "", "")
-    if not sep or not module or not name:
-        raise ClusterlabError(f"{what} {spec!r}: expected 'module:name', e.g. 'mypkg.outcomes:gap'")
-    try:
-        obj: Any = importlib.import_module(module)
-    except Exception as exc:  # the user's module failed to import: say where, no traceback
-        raise ClusterlabError(f"{what} {spec!r}: cannot import {module}: {type(exc).__name__}: {exc}") from None
-    for part in name.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            raise ClusterlabError(f"{what} {spec!r}: {module} has no {name!r}")
-    return obj
 
 
 def callable_name(fn: Callable) -> str:
@@ -347,4 +331,4 @@ class Outcomes:
         return f"Outcomes({len(self.values)} values: {', '.join(self.values)}; timeseries {', '.join(self.timeseries)} at {self.steps})"
 
 
-__all__ = ["Outcomes", "load_object", "callable_name", "summary_keys", "actor_columns", "META"]
+__all__ = ["Outcomes", "callable_name", "summary_keys", "actor_columns", "META"]

@@ -12,7 +12,7 @@ An experiment file (every key checked; a bad one is one line naming the file and
                                # code a Scenario is)
     replications = 20          # 1..100000 (default 1)
     seed = 1                   # replication r of every arm / point runs with seed + r (default 1)
-    mechanisms = []            # extra mechanisms, "module:Class"
+    mechanisms = []            # extra mechanisms, "FILE.py:Class" (relative to this file) or "module:Class"
     [set]                      # dotted overrides for every run ("seed" is not one: see above)
     [[arms]]                   # named arms: name, control, set, drop_events, events
     [design]                   # or a design: method, keys, samples, levels, points, seed
@@ -95,6 +95,15 @@ def _scalar(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
+
+def _absolute(spec: str, base_dir: Path) -> str:
+    """A `FILE.py:Class` spec with FILE made absolute (relative to the experiment file), so
+    every worker finds the same file whatever its working folder."""
+    where, sep, name = spec.rpartition(":")
+    if sep and where.endswith(".py") and not Path(where).is_absolute():
+        return f"{(Path(base_dir) / where).resolve()}:{name}"
+    return spec
+
 class Experiment:
     """An experiment, validated and resolved (build with `from_dict` or `load_experiment`)."""
 
@@ -129,8 +138,9 @@ class Experiment:
         self.seed = _int(data.get("seed", 1), f"{source}: key 'seed'", 0, MAX_SEED - self.replications + 1)
         mechs = data.get("mechanisms", [])
         if not isinstance(mechs, list) or not all(isinstance(m, str) for m in mechs):
-            raise ScenarioError(f"{source}: key 'mechanisms': expected a list of \"module:Class\", got {mechs!r}")
-        self.mechanisms = tuple(mechs)
+            raise ScenarioError(f"{source}: key 'mechanisms': expected a list of \"FILE.py:Class\" or "
+                                f"\"module:Class\", got {mechs!r}")
+        self.mechanisms = tuple(_absolute(m, base_dir) for m in mechs)
         try:
             self._loop = mechanism_loop(self.mechanisms)
         except ClusterlabError as exc:

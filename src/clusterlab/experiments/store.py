@@ -36,6 +36,7 @@ import secrets
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -64,9 +65,21 @@ def canonical(scenario_dict: dict, seed: int) -> str:
     sorted at every level, no whitespace (separators "," and ":"), UTF-8 text kept as is,
     numpy values as Python ones, tuples as lists, floats by Python's `repr` (the shortest
     text that reads back to the same double, so exact). 1 and 1.0 and true stay distinct."""
-    data = {"scenario": json_safe(scenario_dict, strict=True), "seed": int(seed)}
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    data = {"scenario": scenario_dict, "seed": int(seed)}
+    try:  # fast path: the encoder walks the dict once; numpy values through the hook
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          allow_nan=False, default=_plain)
+    except (TypeError, ValueError):  # the slow path names the bad value
+        data["scenario"] = json_safe(scenario_dict, strict=True)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          allow_nan=False)
+
+
+def _plain(v):
+    """numpy values as Python ones for `canonical` (json_safe's rules for these types)."""
+    if isinstance(v, (np.ndarray, np.generic)):
+        return json_safe(v, strict=True)
+    raise TypeError(f"cannot represent a {type(v).__name__} ({v!r}) in JSON")
 
 
 def run_key(scenario_dict: dict, seed: int) -> str:

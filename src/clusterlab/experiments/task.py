@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import ClusterlabError
-from .outcomes import Outcomes, load_object
+from .outcomes import Outcomes
 
 
 @dataclass(frozen=True)
@@ -23,26 +22,15 @@ class Task:
     scenario: dict  # fully resolved scenario dict (Scenario.model_dump(mode="json")), seed set
     meta: dict  # scalar columns of every row: arm, point, replication, seed (+ design keys)
     outcomes: Outcomes  # picklable
-    mechanisms: tuple[str, ...] = ()  # "module:Class" of extra mechanisms (() = built-in loop)
-
-
-def load_mechanism(spec: str):
-    """The Mechanism class named by "module:Class" (ClusterlabError naming the spec).
-    Like `clusterlab.cli.load_mechanism` for importable modules; not imported from there,
-    since the command line imports the experiments (an import circle otherwise)."""
-    from ..mechanism import Mechanism
-
-    cls = load_object(spec, "mechanism")
-    if not (isinstance(cls, type) and issubclass(cls, Mechanism) and cls.name):
-        raise ClusterlabError(f"mechanism {spec!r}: not a Mechanism class with a name")
-    return cls
+    mechanisms: tuple[str, ...] = ()  # "module:Class" or "/abs/FILE.py:Class" of extra mechanisms (() = built-in loop)
 
 
 def mechanism_loop(specs) -> tuple | None:
-    """The built-in loop with these "module:Class" mechanisms placed in it (None: none given)."""
+    """The built-in loop with these mechanisms (`clusterlab.user_code`) placed in it (None: none given)."""
     if not specs:
         return None
     from ..mechanisms import with_mechanisms
+    from ..user_code import load_mechanism
 
     return with_mechanisms(*(load_mechanism(s) for s in specs))
 
@@ -62,4 +50,4 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     return task.outcomes.extract(sim.run())
 
 
-__all__ = ["Task", "run_task", "load_mechanism", "mechanism_loop"]
+__all__ = ["Task", "run_task", "mechanism_loop"]
