@@ -1,4 +1,5 @@
-"""The command line: `clusterlab run`, `default-scenario`, `validate`.
+"""The command line: `clusterlab run`, `default-scenario`, `validate`, `analyze`, `compare`,
+`experiment`, `results`.
 
 User errors (bad scenario, missing file) print one line `error: ...` and exit with 2.
 """
@@ -353,6 +354,109 @@ def compare(
         typer.echo("network-evolution parameters these estimates suggest:")
         for k, v in overrides.items():
             typer.echo(f"  --set {k}={v}")
+
+
+ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",
+                                              help="change one experiment key, e.g. --set replications=5 or --set set.steps=60")]
+
+
+def _experiment_summary(res, quiet: bool, report: bool) -> None:
+    s = res.summary()
+    if report:
+        path = res.report(summary=s)
+    if not quiet:
+        typer.echo(s.text())
+        if report:
+            typer.echo(f"report: {path}")
+
+
+@app.command()
+def experiment(
+    file: Annotated[str, typer.Argument(help="experiment TOML file (arms or a design, replications, outcomes)")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="store folder  [default: experiments/<name>]")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="worker processes (default: the usable cores)")] = None,
+    executor: Annotated[str, typer.Option(help="pool (default), serial or dask")] = "pool",
+    address: Annotated[Optional[str], typer.Option(help="Dask scheduler address (with --executor dask; default: a local Dask cluster)")] = None,
+    sets: ExpSetOpt = [],
+    report: Annotated[bool, typer.Option("--report/--no-report", help="write figures and report.html into OUT/report")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary")] = False,
+) -> None:
+    """Run an experiment (only the runs its store does not hold yet), then summarise it."""
+    try:
+        from .scenario import parse_override
+
+        _show_warnings()
+        if workers is not None and not 1 <= workers <= 4096:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        if executor not in ("pool", "serial", "dask"):
+            raise ClusterlabError(f"--executor {executor!r}: expected pool, serial or dask")
+        if address and executor != "dask":
+            raise ClusterlabError("--address needs --executor dask")
+        from .experiments.spec import load_experiment
+
+        exp = load_experiment(file, dict(parse_override(x) for x in sets))
+        target = out if out is not None else Path("experiments") / exp.name
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+        from .experiments.results import run_experiment
+
+        console = Console(stderr=True, quiet=quiet)
+        n = len(exp.tasks())
+        if out is None:
+            _say(f"no --out given: the store is {target}/")
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+            job = bar.add_task(f"{exp.name}: {n} runs", total=None)
+
+            def progress(done: int, failed: int, total: int) -> None:
+                bar.update(job, total=total, completed=done + failed,
+                           description=f"{exp.name}: {done} done, {failed} failed")
+
+            res = run_experiment(exp, target, executor=executor, workers=workers, address=address,
+                                 progress=progress)
+        r = res.run_report
+        if not quiet:
+            typer.echo(f"{exp.name}: {r.done} runs done, {r.skipped} already in the store, "
+                       f"{r.failed} failed ({r.seconds:.1f} s); store: {target}")
+        if r.failed:
+            first = res.failed()["error"].iloc[0].splitlines()[0] if len(res.failed()) else ""
+            typer.echo(f"warning: {r.failed} runs failed (first: {first}); run the same command "
+                       f"again to retry them, `clusterlab results {target}` lists them", err=True)
+        _experiment_summary(res, quiet, report)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def results(
+    store: Annotated[Path, typer.Argument(help="the store folder of `clusterlab experiment`")],
+    arms: Annotated[list[str], typer.Option("--arm", help="only this arm (repeat for more)")] = [],
+    outcomes: Annotated[list[str], typer.Option("--outcome", help="only this outcome (repeat for more)")] = [],
+    where: Annotated[Optional[str], typer.Option(help="only runs where this SQL condition holds, e.g. \"replication < 10\"")] = None,
+    level: Annotated[float, typer.Option(help="confidence level of every interval")] = 0.95,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="DIR", help="also write figures, report.html and CSV tables to DIR")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="list the failed runs and their errors")] = False,
+) -> None:
+    """Summarise an experiment store again (all of it, or some arms, outcomes or runs)."""
+    try:
+        from .experiments.results import open_results
+
+        if not 0.5 <= level < 1:
+            raise ClusterlabError(f"--level {level}: expected a number from 0.5 to below 1")
+        res = open_results(store)
+        if failed:
+            f = res.failed()
+            typer.echo(f"{len(f)} failed runs" + (":" if len(f) else ""))
+            for _, row in f.iterrows():
+                typer.echo(f"  {row['run']} arm {row.get('arm')} replication {row.get('replication')}: "
+                           f"{str(row['error']).splitlines()[0]}")
+        s = res.summary(arms=arms or None, outcomes=outcomes or None, where=where, level=level)
+        typer.echo(s.text())
+        if report is not None:
+            typer.echo(f"report: {res.report(report, summary=s)}")
+    except ClusterlabError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

@@ -117,6 +117,7 @@ class Experiment:
         self.control: str | None = None
         self.points: pd.DataFrame | None = None
         self.problem: dict | None = None
+        self.levels: int | None = None  # Morris only
         self.comparisons: list[dict] = []
         self.mechanisms: tuple[str, ...] = ()
         self.scenarios: list = []  # the resolved Scenario of each arm / point (seed: base's)
@@ -346,6 +347,7 @@ class Experiment:
                 self._design_doc.update({"samples": n, "keys": {k: list(b) for k, b in bounds.items()}})
                 if method == "morris":
                     self._design_doc["levels"] = levels
+                    self.levels = levels
         except ScenarioError as exc:  # designs name the key; here it sits under design.keys
             msg = str(exc)
             if msg.startswith(src):
