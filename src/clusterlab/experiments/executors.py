@@ -1,0 +1,378 @@
+"""Where runs execute: in this process, on a local pool of spawned processes, or on Dask.
+
+An executor knows nothing of tasks, stores or simulations. It takes a picklable `job` (a
+callable) and an iterable of items, calls ``job(item)`` somewhere, and yields
+``(item, ok, value)`` as the calls finish (in any order): ok=True and the job's return
+value, or ok=False and a one-paragraph error text when the call raised or its process died.
+The job should return something small (a status): results travel back to this process.
+
+    with make_executor("pool", workers=2) as ex:
+        for item, ok, value in ex.map(job, items):
+            ...
+
+Items are drawn from the iterable lazily and at most a few per worker are in flight, so a
+10,000-item run holds only those in memory (bounded memory). Job and items are pickled with
+cloudpickle when it is installed (functions defined in a notebook or a script's `__main__`
+then work), else with pickle.
+
+- `Serial`: calls in this process, in order. A job's KeyboardInterrupt propagates.
+- `Pool`: its own worker processes, started with the *spawn* method: Python's default on
+  Linux, fork, dies at once with "fork() called from a process already using GNU OpenMP"
+  once numba's OpenMP layer is loaded. Each worker runs one item at a time over its own
+  pipe, so when a worker process dies (a segfault, the OOM killer, kill -9) the pool knows
+  exactly which item it held: that item comes back ok=False ("worker process died ...") and
+  a fresh worker takes its place; the other workers are not disturbed. (Python's
+  ProcessPoolExecutor instead marks the whole pool broken and fails every pending future,
+  python/cpython#66587 and the BrokenProcessPool docs, and it cannot say which call killed
+  the worker.) Workers ignore SIGINT: on Ctrl-C the main process stops handing out items,
+  terminates the workers and re-raises. A worker whose parent dies (kill -9 of the main
+  process) exits once its current item is done. Each worker runs numba on one thread.
+- `Dask`: a `distributed.Client` on an existing scheduler (`address`) or a LocalCluster of
+  `workers` single-threaded worker processes on 127.0.0.1 with no dashboard. A window of
+  2 items per worker thread is in flight. Each call sets numba to one thread first (numba's
+  thread count is per calling thread; Dask runs tasks in its own threads and does not set
+  it). A worker that dies is replaced by the nanny and Dask retries its task on another
+  worker; after `distributed.scheduler.allowed-failures` deaths the item comes back
+  ok=False (KilledWorker). Workers must see the same file system as this process.
+
+Sources: the multiprocessing docs ("Contexts and start methods", "Connection.wait"); the
+concurrent.futures docs (BrokenProcessPool); the distributed docs ("as_completed",
+"LocalCluster", "KilledWorker"); EMA workbench's evaluators (serial, multiprocessing, ipyparallel
+and MPI evaluators behind one interface) for the idea of a small executor interface.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..errors import ClusterlabError
+
+try:
+    import cloudpickle as _pickler
+except ImportError:  # pragma: no cover - cloudpickle comes with dask
+    _pickler = pickle
+
+EXECUTORS = ("serial", "pool", "dask")
+
+
+def dumps(obj: Any) -> bytes:
+    return _pickler.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def error_text(exc: BaseException, lines: int = 6) -> str:
+    """`Type: message` then the last `lines` lines of the traceback (the frames nearest the
+    error), for a failed-run record."""
+    head = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    tb = "".join(traceback.format_tb(exc.__traceback__)).rstrip().splitlines()[-lines:]
+    return head + ("\n" + "\n".join(tb) if tb else "")
+
+
+def single_thread() -> None:
+    """Run numba (and OpenMP libraries loaded from now on) on one thread in the calling
+    thread: workers run one simulation each, side by side. clusterlab.runtime's defaults
+    (idle OpenMP threads sleep) are applied on import of clusterlab."""
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import numba
+
+    if numba.get_num_threads() != 1:
+        numba.set_num_threads(1)
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _positive(workers: int | None, what: str) -> int:
+    if workers is None:
+        return default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ClusterlabError(f"{what}: workers must be a whole number >= 1, got {workers!r}")
+    return workers
+
+
+class Serial:
+    """Calls the job in this process, one item after another."""
+
+    workers = 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, job: Callable, items: Iterable) -> Iterator[tuple[Any, bool, Any]]:
+        for item in items:
+            try:
+                value = job(item)
+            except Exception as exc:
+                yield item, False, error_text(exc)
+            else:
+                yield item, True, value
+
+
+# -- the local pool ----------------------------------------------------------------------
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(3)
+
+
+def _pool_worker(conn, job_bytes: bytes, parent: int) -> None:
+    """A pool worker's loop: receive a pickled item, answer (ok, value); b"" or a closed
+    pipe ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    single_thread()
+    try:
+        job, broken = pickle.loads(job_bytes), None
+    except Exception as exc:
+        job, broken = None, "cannot load the job in a worker process: " + error_text(exc)
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not data:
+            return
+        if broken:
+            msg = (False, broken)
+        else:
+            try:
+                msg = (True, job(pickle.loads(data)))
+            except Exception as exc:
+                msg = (False, error_text(exc))
+        try:
+            conn.send_bytes(dumps(msg))
+        except Exception as exc:  # an unpicklable return value
+            conn.send_bytes(dumps((False, error_text(exc))))
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"worker process died (killed by {name})"
+    return f"worker process died (exit code {code})"
+
+
+class _Worker:
+    def __init__(self, ctx, job_bytes: bytes):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_pool_worker, args=(child, job_bytes, os.getpid()),
+                                daemon=True, name="clusterlab-worker")
+        self.proc.start()
+        child.close()
+        self.item = None
+        self.busy = False
+
+    def send(self, item) -> None:
+        self.item, self.busy = item, True
+        self.conn.send_bytes(dumps(item))
+
+    def stop(self, kill: bool) -> None:
+        if not kill:
+            try:
+                self.conn.send_bytes(b"")
+            except OSError:
+                pass
+            self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+class Pool:
+    """`workers` spawned processes, one item each at a time (see the module)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = _positive(workers, "pool")
+        self._live: list[_Worker] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.close(kill=kind is not None)
+        return False
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: ask them to finish (kill=False) or terminate them at once."""
+        live, self._live = self._live, []
+        for w in live:
+            w.stop(kill or w.busy)
+
+    def map(self, job: Callable, items: Iterable) -> Iterator[tuple[Any, bool, Any]]:
+        import multiprocessing
+        from multiprocessing.connection import wait
+
+        ctx = multiprocessing.get_context("spawn")
+        job_bytes = dumps(job)
+        items = iter(items)
+        more = True
+        try:
+            while True:
+                while more and len(self._live) < self.workers:
+                    self._live.append(_Worker(ctx, job_bytes))
+                for w in self._live:
+                    if more and not w.busy:
+                        item = next(items, _END)
+                        if item is _END:
+                            more = False
+                        else:
+                            w.send(item)
+                busy = [w for w in self._live if w.busy]
+                if not busy:
+                    return
+                ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]))
+                for w in busy:
+                    if w.conn in ready or w.proc.sentinel in ready:
+                        answer = self._collect(w)
+                        if answer is not None:
+                            yield answer
+        finally:
+            if not more:
+                self.close()
+
+    def _collect(self, w: _Worker):
+        """The answer of worker `w`, or the death of its item (the worker is then replaced)."""
+        item = w.item
+        try:
+            if w.conn.poll():
+                ok, value = pickle.loads(w.conn.recv_bytes())
+                w.item, w.busy = None, False
+                return item, ok, value
+        except (EOFError, OSError):
+            pass
+        if w.proc.is_alive():
+            w.proc.join(1)  # the pipe closed: the process is on its way out
+            if w.proc.is_alive():
+                return None
+        self._live.remove(w)
+        w.busy = False
+        w.stop(kill=True)
+        return item, False, _death(w.proc.exitcode)
+
+
+_END = object()
+
+
+# -- Dask ---------------------------------------------------------------------------------
+def _dask_call(job_bytes: bytes, item_bytes: bytes):
+    """Run in a Dask worker thread: one numba thread, then the job."""
+    single_thread()
+    return pickle.loads(job_bytes)(pickle.loads(item_bytes))
+
+
+class Dask:
+    """A Dask distributed client: on `address`, or on a local cluster of `workers`
+    single-threaded processes bound to 127.0.0.1 (see the module)."""
+
+    def __init__(self, workers: int | None = None, address: str | None = None,
+                 window: int = 2):
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ClusterlabError("the dask executor needs dask distributed: "
+                                  "pip install 'clusterlab[dask]'") from None
+        self.address = address
+        self.workers = None if address else _positive(workers, "dask")
+        self.window = window
+        self.client = self.cluster = None
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+
+        if self.address:
+            try:
+                self.client = Client(self.address, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterlabError(f"dask scheduler {self.address}: cannot connect "
+                                      f"({exc})") from None
+        else:
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                        processes=True, host="127.0.0.1",
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def map(self, job: Callable, items: Iterable) -> Iterator[tuple[Any, bool, Any]]:
+        from distributed import as_completed
+
+        client = self.client
+        threads = sum(client.nthreads().values()) or 1
+        job_bytes = dumps(job)
+        items = iter(items)
+        flight: dict = {}
+        done = as_completed()
+
+        def submit() -> bool:
+            item = next(items, _END)
+            if item is _END:
+                return False
+            fut = client.submit(_dask_call, job_bytes, dumps(item), pure=False)
+            flight[fut.key] = item
+            done.add(fut)
+            return True
+
+        try:
+            while len(flight) < self.window * threads and submit():
+                pass
+            for fut in done:
+                item = flight.pop(fut.key)
+                try:
+                    ok, value = True, fut.result()
+                except Exception as exc:
+                    ok, value = False, error_text(exc)
+                fut.release()
+                yield item, ok, value
+                submit()
+        finally:
+            for key in list(flight):
+                flight.pop(key)
+            done.clear()
+
+
+def make_executor(name: str = "pool", workers: int | None = None,
+                  address: str | None = None):
+    """The executor `name` ("serial", "pool" or "dask"); `address` is for dask only."""
+    if name not in EXECUTORS:
+        from ..scenario import did_you_mean
+
+        raise ClusterlabError(f"executor {name!r}: expected one of {', '.join(EXECUTORS)}"
+                              f"{did_you_mean(name, EXECUTORS)}")
+    if address and name != "dask":
+        raise ClusterlabError(f"executor {name!r}: an address is for the dask executor only")
+    if name == "serial":
+        return Serial()
+    if name == "pool":
+        return Pool(workers)
+    return Dask(workers, address)
