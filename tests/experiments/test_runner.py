@@ -259,3 +259,47 @@ def test_bad_options(tmp_path):
         make_executor("pool", workers=0)
     with pytest.raises(ClusterlabError, match="address is for the dask executor only"):
         run_tasks([], Store(tmp_path / "s"), executor="pool", address="tcp://127.0.0.1:1")
+
+
+def test_ctrl_c_on_the_process_group(tmp_path):
+    """Ctrl-C at a terminal: SIGINT to the whole process group, the pool workers included.
+    The main process stops with KeyboardInterrupt, no worker outlives it, the rerun completes."""
+    ts = tasks(6, arms=("a",))
+    blob = tmp_path / "tasks.pkl"
+    blob.write_bytes(cloudpickle.dumps((ts, execute)))
+    folder = tmp_path / "s"
+    cmd = [sys.executable, "-c", MAIN, str(folder), "pool", str(blob)]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": SRC}, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and \
+            len(list((folder / "done").glob("*.json"))) < 2:
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and b"KeyboardInterrupt" in err
+    for _ in range(100):  # every process of the group is gone
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a worker process outlived the interrupted run")
+    st = Store(folder)
+    rep = run_tasks(ts, st, executor="serial", execute=execute)
+    assert rep.failed == 0
+    assert_once(st, [t.key for t in ts])
+
+
+def test_dask_worker_killed(tmp_path):
+    """A task that kills its Dask worker once: the nanny restarts the worker, Dask runs the
+    task again elsewhere, and the run completes with every key done once."""
+    ts = tasks(2)
+    st = Store(tmp_path / "s", durable=False)
+    rep = run_tasks(ts, st, executor="dask", workers=2,
+                    execute=Faulty([ts[2].key], tmp_path / "killed", "kill"))
+    assert (tmp_path / "killed").exists()
+    assert (rep.done, rep.failed) == (4, 0), rep
+    assert_once(st, [t.key for t in ts])
