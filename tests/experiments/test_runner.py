@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,6 +251,12 @@ def test_executors_alone():
         got = list(ex.map(lambda x: 1 // x, [1, 0, 2]))
     assert sorted((i, ok) for i, ok, _ in got) == [(0, False), (1, True), (2, True)]
     assert next(v for i, _, v in got if i == 0).startswith("ZeroDivisionError")
+    lock = threading.Lock()  # cannot be pickled: that item fails, the others run
+    for ex in (Pool(1), make_executor("dask", 1)):
+        with ex:
+            got = list(ex.map(double, [1, lock, 2]))
+        assert sorted(v for _, ok, v in got if ok) == [2, 4]
+        assert [v for _, ok, v in got if not ok][0].startswith("cannot send the item to a worker")
 
 
 def test_bad_options(tmp_path):

@@ -180,8 +180,9 @@ class _Worker:
         self.busy = False
 
     def send(self, item) -> None:
+        data = dumps(item)
         self.item, self.busy = item, True
-        self.conn.send_bytes(dumps(item))
+        self.conn.send_bytes(data)
 
     def stop(self, kill: bool) -> None:
         if not kill:
@@ -232,12 +233,16 @@ class Pool:
                 while more and len(self._live) < self.workers:
                     self._live.append(_Worker(ctx, job_bytes))
                 for w in self._live:
-                    if more and not w.busy:
+                    while more and not w.busy:
                         item = next(items, _END)
                         if item is _END:
                             more = False
-                        else:
+                            break
+                        try:
                             w.send(item)
+                        except Exception as exc:  # an item that cannot be pickled
+                            w.item, w.busy = None, False
+                            yield item, False, "cannot send the item to a worker: " + error_text(exc)
                 busy = [w for w in self._live if w.busy]
                 if not busy:
                     return
@@ -334,11 +339,18 @@ class Dask:
         flight: dict = {}
         done = as_completed()
 
+        unsent: list = []
+
         def submit() -> bool:
             item = next(items, _END)
             if item is _END:
                 return False
-            fut = client.submit(_dask_call, job_bytes, dumps(item), pure=False)
+            try:
+                data = dumps(item)
+            except Exception as exc:  # an item that cannot be pickled
+                unsent.append((item, False, "cannot send the item to a worker: " + error_text(exc)))
+                return True
+            fut = client.submit(_dask_call, job_bytes, data, pure=False)
             flight[fut.key] = item
             done.add(fut)
             return True
@@ -346,6 +358,8 @@ class Dask:
         try:
             while len(flight) < self.window * threads and submit():
                 pass
+            yield from unsent
+            unsent.clear()
             for fut in done:
                 item = flight.pop(fut.key)
                 try:
@@ -354,7 +368,10 @@ class Dask:
                     ok, value = False, error_text(exc)
                 fut.release()
                 yield item, ok, value
-                submit()
+                while len(flight) < self.window * threads and submit():
+                    pass
+                yield from unsent
+                unsent.clear()
         finally:
             for key in list(flight):
                 flight.pop(key)
