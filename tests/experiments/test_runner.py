@@ -177,16 +177,27 @@ def test_pool_failure_and_worker_killed(tmp_path):
     assert_once(st, [t.key for t in ts])
 
 
+# A user's script as written in haste: no `if __name__ == "__main__":` guard, and the
+# function the workers run defined in the script itself (multiprocessing's spawn would run
+# the whole script again in each worker).
 MAIN = r"""
 import sys, cloudpickle
 from clusterlab.experiments import Store
 from clusterlab.experiments.runner import run_tasks
 folder, executor, blob = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(blob, "rb") as f:
-    ts, execute = cloudpickle.load(f)
+    ts, inner = cloudpickle.load(f)
+def execute(task):
+    return inner(task)
 rep = run_tasks(ts, Store(folder), executor=executor, workers=2, execute=execute)
 print(rep.done, rep.failed)
 """
+
+
+def script(tmp_path, executor: str, blob) -> list[str]:
+    main = tmp_path / "main.py"
+    main.write_text(MAIN)
+    return [sys.executable, str(main), str(tmp_path / "s"), executor, str(blob)]
 
 
 @pytest.mark.parametrize("executor", ["serial", "pool"])
@@ -197,7 +208,7 @@ def test_main_process_killed(tmp_path, executor):
     blob = tmp_path / "tasks.pkl"
     blob.write_bytes(cloudpickle.dumps((ts, execute)))
     folder = tmp_path / "s"
-    cmd = [sys.executable, "-c", MAIN, str(folder), executor, str(blob)]
+    cmd = script(tmp_path, executor, blob)
     env = {**os.environ, "PYTHONPATH": SRC}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 120
@@ -236,7 +247,7 @@ def test_pool_interrupt_stops_workers(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run_tasks(ts, st, executor="pool", workers=2, execute=execute, progress=progress)
     monkeypatch.undo()
-    assert procs and not any(p.is_alive() for p in procs)
+    assert procs and all(p.poll() is not None for p in procs)
     assert 1 <= len(st.keys()) < 6
     rep = run_tasks(ts, st, executor="serial", execute=execute)
     assert rep.failed == 0
@@ -275,7 +286,7 @@ def test_ctrl_c_on_the_process_group(tmp_path):
     blob = tmp_path / "tasks.pkl"
     blob.write_bytes(cloudpickle.dumps((ts, execute)))
     folder = tmp_path / "s"
-    cmd = [sys.executable, "-c", MAIN, str(folder), "pool", str(blob)]
+    cmd = script(tmp_path, "pool", blob)
     proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": SRC}, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 120

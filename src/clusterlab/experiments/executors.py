@@ -16,17 +16,22 @@ cloudpickle when it is installed (functions defined in a notebook or a script's 
 then work), else with pickle.
 
 - `Serial`: calls in this process, in order. A job's KeyboardInterrupt propagates.
-- `Pool`: its own worker processes, started with the *spawn* method: Python's default on
-  Linux, fork, dies at once with "fork() called from a process already using GNU OpenMP"
-  once numba's OpenMP layer is loaded. Each worker runs one item at a time over its own
-  pipe, so when a worker process dies (a segfault, the OOM killer, kill -9) the pool knows
+- `Pool`: its own worker processes, each a fresh interpreter (`sys.executable -c ...`,
+  this process's sys.path) talking over two pipes. Not fork: Python's default on Linux
+  dies at once with "fork() called from a process already using GNU OpenMP" once numba's
+  OpenMP layer is loaded. Not multiprocessing's spawn either: it re-imports the parent's
+  main script in every worker, so a script without an `if __name__ == "__main__":` guard
+  runs its experiment again in each worker (the classic process-pool pitfall); here the
+  job arrives pickled (cloudpickle: notebook functions work) and nothing else is imported.
+  Workers start with NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1. Each runs one item at a
+  time, so when a worker process dies (a segfault, the OOM killer, kill -9) the pool knows
   exactly which item it held: that item comes back ok=False ("worker process died ...") and
   a fresh worker takes its place; the other workers are not disturbed. (Python's
   ProcessPoolExecutor instead marks the whole pool broken and fails every pending future,
-  python/cpython#66587 and the BrokenProcessPool docs, and it cannot say which call killed
+  see BrokenProcessPool in the concurrent.futures docs, and cannot say which call killed
   the worker.) Workers ignore SIGINT: on Ctrl-C the main process stops handing out items,
   terminates the workers and re-raises. A worker whose parent dies (kill -9 of the main
-  process) exits once its current item is done. Each worker runs numba on one thread.
+  process) exits once its current item is done.
 - `Dask`: a `distributed.Client` on an existing scheduler (`address`) or a LocalCluster of
   `workers` single-threaded worker processes on 127.0.0.1 with no dashboard. A window of
   2 items per worker thread is in flight. Each call sets numba to one thread first (numba's
@@ -35,7 +40,7 @@ then work), else with pickle.
   worker; after `distributed.scheduler.allowed-failures` deaths the item comes back
   ok=False (KilledWorker). Workers must see the same file system as this process.
 
-Sources: the multiprocessing docs ("Contexts and start methods", "Connection.wait"); the
+Sources: the multiprocessing docs ("Contexts and start methods", "Connection", "wait"); the
 concurrent.futures docs (BrokenProcessPool); the distributed docs ("as_completed",
 "LocalCluster", "KilledWorker"); EMA workbench's evaluators (serial, multiprocessing, ipyparallel
 and MPI evaluators behind one interface) for the idea of a small executor interface.
@@ -43,9 +48,12 @@ and MPI evaluators behind one interface) for the idea of a small executor interf
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -122,6 +130,13 @@ class Serial:
 
 
 # -- the local pool ----------------------------------------------------------------------
+# A worker is a fresh interpreter running this bootstrap: SIGINT ignored first, this
+# process's sys.path, then `_serve` on the two pipe descriptors given as arguments.
+_BOOT = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+         "import json, os, sys; sys.path[:] = json.loads(os.environ.pop('CLUSTERLAB_SYS_PATH'))\n"
+         "from clusterlab.experiments.executors import _serve; _serve()\n")
+
+
 def _watch_parent(parent: int) -> None:
     while True:
         time.sleep(0.5)
@@ -129,19 +144,24 @@ def _watch_parent(parent: int) -> None:
             os._exit(3)
 
 
-def _pool_worker(conn, job_bytes: bytes, parent: int) -> None:
-    """A pool worker's loop: receive a pickled item, answer (ok, value); b"" or a closed
-    pipe ends it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def _serve() -> None:
+    """A pool worker's loop (in the worker process): read the job, then per item answer
+    (ok, value); an empty message or a closed pipe ends it."""
+    from multiprocessing.connection import Connection
+
+    inbox = Connection(int(sys.argv[1]), writable=False)
+    outbox = Connection(int(sys.argv[2]), readable=False)
+    threading.Thread(target=_watch_parent, args=(int(sys.argv[3]),), daemon=True).start()
     single_thread()
     try:
-        job, broken = pickle.loads(job_bytes), None
+        job, broken = pickle.loads(inbox.recv_bytes()), None
+    except (EOFError, OSError):
+        return
     except Exception as exc:
         job, broken = None, "cannot load the job in a worker process: " + error_text(exc)
     while True:
         try:
-            data = conn.recv_bytes()
+            data = inbox.recv_bytes()
         except (EOFError, OSError):
             return
         if not data:
@@ -154,9 +174,10 @@ def _pool_worker(conn, job_bytes: bytes, parent: int) -> None:
             except Exception as exc:
                 msg = (False, error_text(exc))
         try:
-            conn.send_bytes(dumps(msg))
-        except Exception as exc:  # an unpicklable return value
-            conn.send_bytes(dumps((False, error_text(exc))))
+            answer = dumps(msg)
+        except Exception as exc:  # a value that cannot be pickled
+            answer = dumps((False, error_text(exc)))
+        outbox.send_bytes(answer)
 
 
 def _death(code: int | None) -> str:
@@ -170,38 +191,60 @@ def _death(code: int | None) -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, job_bytes: bytes):
-        self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_pool_worker, args=(child, job_bytes, os.getpid()),
-                                daemon=True, name="clusterlab-worker")
-        self.proc.start()
-        child.close()
+    """One worker process and its two pipes; it holds at most one item."""
+
+    def __init__(self, job_bytes: bytes):
+        from multiprocessing.connection import Connection
+
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
+        env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+               "CLUSTERLAB_SYS_PATH": json.dumps(sys.path)}
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _BOOT, str(down_r), str(up_w), str(os.getpid())],
+                pass_fds=(down_r, up_w), env=env, stdin=subprocess.DEVNULL)
+        except BaseException:
+            for fd in (down_r, down_w, up_r, up_w):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (down_r, up_w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.outbox = Connection(down_w, readable=False)
+        self.inbox = Connection(up_r, writable=False)
         self.item = None
         self.busy = False
+        self.outbox.send_bytes(job_bytes)  # the pipe buffers it while the worker starts
 
     def send(self, item) -> None:
         data = dumps(item)
         self.item, self.busy = item, True
-        self.conn.send_bytes(data)
+        self.outbox.send_bytes(data)
 
     def stop(self, kill: bool) -> None:
         if not kill:
             try:
-                self.conn.send_bytes(b"")
-            except OSError:
+                self.outbox.send_bytes(b"")
+                self.proc.wait(10)
+            except (OSError, subprocess.TimeoutExpired):
                 pass
-            self.proc.join(5)
-        if self.proc.is_alive():
+        if self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.join(5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
-        self.conn.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.outbox.close()
+        self.inbox.close()
 
 
 class Pool:
-    """`workers` spawned processes, one item each at a time (see the module)."""
+    """`workers` worker processes, one item each at a time (see the module)."""
 
     def __init__(self, workers: int | None = None):
         self.workers = _positive(workers, "pool")
@@ -221,17 +264,15 @@ class Pool:
             w.stop(kill or w.busy)
 
     def map(self, job: Callable, items: Iterable) -> Iterator[tuple[Any, bool, Any]]:
-        import multiprocessing
         from multiprocessing.connection import wait
 
-        ctx = multiprocessing.get_context("spawn")
         job_bytes = dumps(job)
         items = iter(items)
         more = True
         try:
             while True:
                 while more and len(self._live) < self.workers:
-                    self._live.append(_Worker(ctx, job_bytes))
+                    self._live.append(_Worker(job_bytes))
                 for w in self._live:
                     while more and not w.busy:
                         item = next(items, _END)
@@ -240,18 +281,18 @@ class Pool:
                             break
                         try:
                             w.send(item)
+                        except (OSError, EOFError):  # the worker is gone: found by wait
+                            w.busy = True
                         except Exception as exc:  # an item that cannot be pickled
                             w.item, w.busy = None, False
                             yield item, False, "cannot send the item to a worker: " + error_text(exc)
                 busy = [w for w in self._live if w.busy]
                 if not busy:
                     return
-                ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy]))
+                ready = set(wait([w.inbox for w in busy]))
                 for w in busy:
-                    if w.conn in ready or w.proc.sentinel in ready:
-                        answer = self._collect(w)
-                        if answer is not None:
-                            yield answer
+                    if w.inbox in ready:
+                        yield self._collect(w)
         finally:
             if not more:
                 self.close()
@@ -260,20 +301,18 @@ class Pool:
         """The answer of worker `w`, or the death of its item (the worker is then replaced)."""
         item = w.item
         try:
-            if w.conn.poll():
-                ok, value = pickle.loads(w.conn.recv_bytes())
-                w.item, w.busy = None, False
-                return item, ok, value
-        except (EOFError, OSError):
+            ok, value = pickle.loads(w.inbox.recv_bytes())
+            w.item, w.busy = None, False
+            return item, ok, value
+        except (EOFError, OSError):  # the worker process is gone
             pass
-        if w.proc.is_alive():
-            w.proc.join(1)  # the pipe closed: the process is on its way out
-            if w.proc.is_alive():
-                return None
         self._live.remove(w)
-        w.busy = False
+        try:
+            code = w.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
         w.stop(kill=True)
-        return item, False, _death(w.proc.exitcode)
+        return item, False, _death(w.proc.returncode if code is None else code)
 
 
 _END = object()
