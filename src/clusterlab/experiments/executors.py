@@ -271,21 +271,24 @@ class Pool:
         more = True
         try:
             while True:
-                while more and len(self._live) < self.workers:
-                    self._live.append(_Worker(job_bytes))
-                for w in self._live:
-                    while more and not w.busy:
-                        item = next(items, _END)
-                        if item is _END:
-                            more = False
-                            break
-                        try:
-                            w.send(item)
-                        except (OSError, EOFError):  # the worker is gone: found by wait
-                            w.busy = True
-                        except Exception as exc:  # an item that cannot be pickled
-                            w.item, w.busy = None, False
-                            yield item, False, "cannot send the item to a worker: " + error_text(exc)
+                while more:  # an item to each idle worker; workers start when needed
+                    w = next((w for w in self._live if not w.busy), None)
+                    if w is None and len(self._live) >= self.workers:
+                        break
+                    item = next(items, _END)
+                    if item is _END:
+                        more = False
+                        break
+                    if w is None:
+                        w = _Worker(job_bytes)
+                        self._live.append(w)
+                    try:
+                        w.send(item)
+                    except (OSError, EOFError):  # the worker is gone: found by wait
+                        w.busy = True
+                    except Exception as exc:  # an item that cannot be pickled
+                        w.item, w.busy = None, False
+                        yield item, False, "cannot send the item to a worker: " + error_text(exc)
                 busy = [w for w in self._live if w.busy]
                 if not busy:
                     return
