@@ -114,7 +114,7 @@ def test_same_store_whatever_the_executor(tmp_path):
         st = Store(tmp_path / name, durable=False)
         seen = []
         rep = run_tasks(ts, st, executor=name, workers=workers, execute=execute,
-                        progress=lambda *a: seen.append(a))
+                        progress=lambda *a, seen=seen: seen.append(a))
         assert (rep.done, rep.skipped, rep.failed) == (6, 0, 0), (name, rep)
         assert seen[0] == (0, 0, 6) and seen[-1] == (6, 0, 6)
         stores[name] = contents(st)
@@ -267,7 +267,7 @@ def test_executors_alone():
         with ex:
             got = list(ex.map(double, [1, lock, 2]))
         assert sorted(v for _, ok, v in got if ok) == [2, 4]
-        assert [v for _, ok, v in got if not ok][0].startswith("cannot send the item to a worker")
+        assert next(v for _, ok, v in got if not ok).startswith("cannot send the item to a worker")
 
 
 def test_bad_options(tmp_path):
