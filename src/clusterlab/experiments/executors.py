@@ -1,4 +1,4 @@
-"""Where runs execute: in this process, on a local pool of spawned processes, or on Dask.
+"""Where runs execute: in this process, on a local pool of worker processes, or on Dask.
 
 An executor knows nothing of tasks, stores or simulations. It takes a picklable `job` (a
 callable) and an iterable of items, calls ``job(item)`` somewhere, and yields
@@ -34,11 +34,14 @@ then work), else with pickle.
   process) exits once its current item is done.
 - `Dask`: a `distributed.Client` on an existing scheduler (`address`) or a LocalCluster of
   `workers` single-threaded worker processes on 127.0.0.1 with no dashboard. A window of
-  2 items per worker thread is in flight. Each call sets numba to one thread first (numba's
-  thread count is per calling thread; Dask runs tasks in its own threads and does not set
-  it). A worker that dies is replaced by the nanny and Dask retries its task on another
-  worker; after `distributed.scheduler.allowed-failures` deaths the item comes back
-  ok=False (KilledWorker). Workers must see the same file system as this process.
+  2 items per worker thread is in flight (recounted as workers join or leave). Each call
+  sets numba to one thread first (numba's thread count is per calling thread; Dask runs
+  tasks in its own threads and does not set it). A worker that dies is replaced by the
+  nanny and Dask retries its task on another worker; after
+  `distributed.scheduler.allowed-failures` deaths the item comes back ok=False
+  (KilledWorker). Workers must see the same file system as this process. A LocalCluster
+  started from a script needs the script's `if __name__ == "__main__":` guard (Dask
+  starts its workers with multiprocessing's spawn); notebooks need nothing.
 
 Sources: the multiprocessing docs ("Contexts and start methods", "Connection", "wait"); the
 concurrent.futures docs (BrokenProcessPool); the distributed docs ("as_completed",
@@ -322,10 +325,19 @@ _END = object()
 
 
 # -- Dask ---------------------------------------------------------------------------------
+_JOBS: dict[bytes, Callable] = {}
+
+
 def _dask_call(job_bytes: bytes, item_bytes: bytes):
-    """Run in a Dask worker thread: one numba thread, then the job."""
+    """Run in a Dask worker thread: one numba thread, then the job (unpickled once per
+    worker process)."""
     single_thread()
-    return pickle.loads(job_bytes)(pickle.loads(item_bytes))
+    job = _JOBS.get(job_bytes)
+    if job is None:
+        if len(_JOBS) > 8:
+            _JOBS.clear()
+        job = _JOBS[job_bytes] = pickle.loads(job_bytes)
+    return job(pickle.loads(item_bytes))
 
 
 class Dask:
@@ -375,7 +387,14 @@ class Dask:
         from distributed import as_completed
 
         client = self.client
-        threads = sum(client.nthreads().values()) or 1
+        checked = [0.0, 1]
+
+        def limit() -> int:
+            """Items in flight: `window` per worker thread, the threads counted again at most
+            once a second (workers of an HPC cluster join while it runs)."""
+            if time.monotonic() - checked[0] > 1.0:
+                checked[:] = [time.monotonic(), max(1, sum(client.nthreads().values()))]
+            return self.window * checked[1]
         job_bytes = dumps(job)
         items = iter(items)
         flight: dict = {}
@@ -398,7 +417,7 @@ class Dask:
             return True
 
         try:
-            while len(flight) < self.window * threads and submit():
+            while len(flight) < limit() and submit():
                 pass
             yield from unsent
             unsent.clear()
@@ -410,7 +429,7 @@ class Dask:
                     ok, value = False, error_text(exc)
                 fut.release()
                 yield item, ok, value
-                while len(flight) < self.window * threads and submit():
+                while len(flight) < limit() and submit():
                     pass
                 yield from unsent
                 unsent.clear()
