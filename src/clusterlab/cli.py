@@ -413,8 +413,13 @@ def experiment(
                 bar.update(job, total=total, completed=done + failed,
                            description=f"{exp.name}: {done} done, {failed} failed")
 
-            res = run_experiment(exp, target, executor=executor, workers=workers, address=address,
-                                 progress=progress)
+            try:
+                res = run_experiment(exp, target, executor=executor, workers=workers, address=address,
+                                     progress=progress)
+            except KeyboardInterrupt:
+                typer.echo(f"the finished runs are kept in {target}/; run the same command "
+                           f"again to run the rest", err=True)
+                raise
         r = res.run_report
         if not quiet:
             typer.echo(f"{exp.name}: {r.done} runs done, {r.skipped} already in the store, "
