@@ -415,9 +415,15 @@ class Recorder:
         with np.errstate(invalid="ignore", divide="ignore"):
             p = K / tot[:, None]
             div = np.where(tot > 0, (1 - (p * p).sum(axis=1)) / (1 - 1 / max(a.domains, 2)), 0.0)
-        df = pd.DataFrame({
+        cols = {  # every column first, then one DataFrame (inserting columns one by one is slow)
             "step": np.full(a.n, sim.t, np.int32),
             "id": np.arange(a.n, dtype=np.int32),
+        }
+        if sim.labels is not None:  # a real cluster: its labels; entrants and externals unnamed
+            labels = np.full(a.n, "", dtype=object)
+            labels[:len(sim.labels)] = sim.labels
+            cols["label"] = labels
+        cols.update({
             "kind": pd.Categorical.from_codes(a.kind, categories=list(KINDS)),
             "stage": a.stage, "x": a.x, "y": a.y, "culture": a.culture, "group": a.group,
             "size": a.size, "rd": a.rd, "openness": a.openness, "reciprocity": a.reciprocity,
@@ -426,29 +432,28 @@ class Recorder:
             "knowledge": kw.astype(np.float32), "diversity": div.astype(np.float32),
         })
         for L, name in enumerate(LAYERS):
-            df[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
-        if sim.labels is not None:  # a real cluster: its labels; entrants and externals unnamed
-            labels = np.full(a.n, "", dtype=object)
-            labels[:len(sim.labels)] = sim.labels
-            df.insert(2, "label", labels)
-        df["sharing"] = a.sharing
-        df["born"] = a.born
-        df["external_origin"] = a.external_origin
-        df["via_focal"] = a.via_focal
-        df["innovations_incremental"] = a.innov_incremental
-        df["innovations_radical"] = a.innov_radical
-        df["alive"] = a.alive
+            cols[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
+        cols["sharing"] = a.sharing
+        cols["born"] = a.born
+        cols["external_origin"] = a.external_origin
+        cols["via_focal"] = a.via_focal
+        cols["innovations_incremental"] = a.innov_incremental
+        cols["innovations_radical"] = a.innov_radical
+        cols["alive"] = a.alive
         for m in sim.mechanisms:  # the states mechanisms declared to be recorded
             for s in m.states:
                 if s.record and not s.per_domain:
-                    df[s.name] = getattr(a, s.name)
+                    cols[s.name] = getattr(a, s.name)
+        df = pd.DataFrame(cols)  # copies the arrays (dict input), so later steps leave it as it is
         return df
 
     def results(self, sim) -> Results:
         snaps = list(self.snapshots)
         if not snaps or snaps[-1]["step"].iat[0] != sim.t:
             snaps.append(self.snapshot(sim))
-        ts = pd.DataFrame(self.rows, columns=self.columns)
+        # column by column (numpy infers each column's type as pandas does from the rows)
+        ts = pd.DataFrame({c: np.array([row[c] for row in self.rows]) for c in self.columns},
+                          columns=self.columns)
         a, ties = sim.actors, sim.ties
         live = ties.alive
         network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind], "alive": a.alive.copy(),

@@ -272,14 +272,10 @@ class Ties:
             spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
             self._push_free(spare)
             slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
-        self.a[slots], self.b[slots] = lo, hi
-        self.layer[slots] = layer
-        self.w[slots], self.trust[slots], self.dist[slots] = w, trust, dist
-        self.born[slots] = born
-        self.last_use[slots] = born
-        self.alive[slots] = True
-        self.active[slots] = False
-        self.moved[slots] = False
+        each = lambda v: np.broadcast_to(np.asarray(v), (k,))  # noqa: E731  a value or one per tie
+        _fill(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born), self.a, self.b,
+              self.layer, self.w, self.trust, self.dist, self.born, self.last_use, self.alive,
+              self.active, self.moved)
         # incidence: make room for actors whose lists overflow, then insert
         over, adds = _overflow(lo, hi, self._scratch(len(self.count)), self.count, self.cap)  # O(new ties)
         if len(over):
@@ -402,6 +398,24 @@ def _tally(ids, scratch):
         counts[k] = scratch[uniq[k]]
         scratch[uniq[k]] = 0
     return uniq[:m], counts
+
+
+@nb.njit(cache=True)
+def _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO):
+    """Write new ties into their slots (values cast to the fields' types as numpy would)."""
+    for k in range(len(slots)):
+        t = slots[k]
+        A[t] = lo[k]
+        B[t] = hi[k]
+        L[t] = layer[k]
+        W[t] = w[k]
+        TR[t] = trust[k]
+        DI[t] = dist[k]
+        BO[t] = born[k]
+        LU[t] = born[k]
+        AL[t] = True
+        AC[t] = False
+        MO[t] = False
 
 
 @nb.njit(cache=True)
