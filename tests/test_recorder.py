@@ -102,3 +102,11 @@ def test_keep_when_ties_change_rarely(small):
                                    "mechanisms.openness.enabled": False})
     f, _ = _kept_rows_match(sc, [10, 20, 30, 40, 47])
     assert f["constraint_mean"].nunique() > 1
+
+
+def test_keep_refuses_steps_that_are_not_integers(small):
+    with pytest.raises(cl.ClusterlabError, match="steps must be integers, got 'yearly'"):
+        cl.Sim(small(), keep="yearly")
+    with pytest.raises(cl.ClusterlabError, match="got 1.5"):
+        cl.Sim(small(), keep=[0, 1.5])
+    assert cl.Sim(small(), keep=np.arange(0, 37, 12)).recorder.keep == {0, 12, 24, 36}

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import bookkeeping
 from .checks import warn_idle
+from .errors import ClusterlabError
 from .events import Schedule
 from .joint_projects import JointProjects
 from .knowledge import mean_levels, unit_profiles
@@ -92,6 +93,10 @@ class Sim:
         self._cache: dict[str, np.ndarray] = {}
         self._rngs: dict[str, np.random.Generator] = {}
         if keep is not None:
+            keep = [keep] if isinstance(keep, (str, bytes)) else list(keep)
+            bad = [k for k in keep if isinstance(k, bool) or not isinstance(k, (int, np.integer))]
+            if bad:
+                raise ClusterlabError(f"Sim(keep=...): steps must be integers, got {bad[0]!r}")
             keep = [int(k) for k in keep]
         self.recorder = Recorder(keep)
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
