@@ -50,3 +50,63 @@ def test_events_table_and_new_columns_are_written(tmp_path, small):
     res.write(tmp_path / "out", figures=False)
     import pandas as pd
     assert len(pd.read_parquet(tmp_path / "out" / "events.parquet")) == 2
+
+
+def _kept_rows_match(sc, keep, monkeypatch=None):
+    """A run with `keep` has the full run's rows at the kept steps (bit for bit, NaN-aware),
+    NaN state indicators elsewhere, the `ALWAYS` columns and statistics at every step, and
+    the same actor snapshots."""
+    import pandas as pd
+
+    from clusterlab.recorder import ALWAYS, CORE
+
+    full = cl.Sim(sc).run()
+    part = cl.Sim(sc, keep=keep).run()
+    kept = sorted({0, sc.steps, *sc.output.snapshots, *(k for k in keep if 0 <= k <= sc.steps)})
+    f, p = full.timeseries.set_index("step"), part.timeseries.set_index("step")
+    pd.testing.assert_frame_equal(p.loc[kept], f.loc[kept], check_exact=True)
+    skipped = p.index.difference(kept)
+    costly = [c for c in CORE if c not in ALWAYS]
+    assert p.loc[skipped, costly].isna().all().all()
+    rest = [c for c in p.columns if c not in costly]
+    pd.testing.assert_frame_equal(p[rest], f[rest], check_exact=True)
+    pd.testing.assert_frame_equal(part.actors, full.actors, check_exact=True)
+    return f, p
+
+
+@pytest.mark.parametrize("keep", [[], [12], [1, 2, 3, 30, 35], list(range(0, 37, 12)), [5, 500, -1]])
+def test_keep_gives_the_full_runs_rows_at_kept_steps(small, keep):
+    _kept_rows_match(small(seed=3, **{"output.snapshots": [7]}), keep)
+
+
+def test_keep_with_events_and_sampled_indicators(small, monkeypatch):
+    """The shocks preset, shortened, with the recorder's sampling paths forced on: the
+    cognitive-proximity sample (random draws each step), the constraint sample and the
+    at-most-once-a-year constraint of big networks; a skipped step must move neither the
+    `record` stream nor the constraint's cached state."""
+    from clusterlab import presets, recorder
+
+    monkeypatch.setattr(recorder, "COGNITIVE_SAMPLE", 50)
+    monkeypatch.setattr(recorder, "BIG_NETWORK", 100)
+    sc = cl.load_scenario(presets.path("shocks")).set(**{
+        "steps": 96, "output.figures": False, "output.constraint_sample": 20})
+    f, _ = _kept_rows_match(sc, [12, 36, 37, 61, 85, 90])
+    assert f["constraint_mean"].nunique() > 3
+
+
+def test_keep_when_ties_change_rarely(small):
+    """Without network evolution and openness, tie versions change only now and then while
+    strengths keep moving: constraint at a kept step is the value of the last change, from
+    that step's strengths, as in a full run."""
+    sc = small(seed=5, steps=48, **{"mechanisms.network_evolution.enabled": False,
+                                   "mechanisms.openness.enabled": False})
+    f, _ = _kept_rows_match(sc, [10, 20, 30, 40, 47])
+    assert f["constraint_mean"].nunique() > 1
+
+
+def test_keep_refuses_steps_that_are_not_integers(small):
+    with pytest.raises(cl.ClusterlabError, match="steps must be integers, got 'yearly'"):
+        cl.Sim(small(), keep="yearly")
+    with pytest.raises(cl.ClusterlabError, match="got 1.5"):
+        cl.Sim(small(), keep=[0, 1.5])
+    assert cl.Sim(small(), keep=np.arange(0, 37, 12)).recorder.keep == {0, 12, 24, 36}

@@ -11,21 +11,35 @@ distance (mean ``network.tie_km``), so generation is O(N + E): no distance matri
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
+from .fast import clip
 from .params import Network
 from .spatial import Grid
 from .state import (CLUSTER_ORG, EXTERNAL, FOCAL, HORIZONTAL, INSTITUTE, MULTI_ANGLE,
-                    PIPELINE, SME, UNIVERSITY, VERTICAL, Actors, Ties)
+                    PIPELINE, SME, UNIVERSITY, VERTICAL, Actors, Ties, new_pairs)
 
 
 def layer_of(kind: np.ndarray, stage: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The layer a tie between a and b belongs to, from the kinds and stages of its ends."""
-    ka, kb = kind[a], kind[b]
-    layer = np.where(stage[a] == stage[b], HORIZONTAL, VERTICAL).astype(np.int8)
-    layer[(ka > SME) | (kb > SME)] = MULTI_ANGLE
-    layer[(ka == EXTERNAL) | (kb == EXTERNAL)] = PIPELINE
-    return layer
+    return _layers(kind, stage, np.asarray(a, np.int64), np.asarray(b, np.int64))
+
+
+@nb.njit(cache=True)
+def _layers(kind, stage, a, b):
+    out = np.empty(len(a), np.int8)
+    for k in range(len(a)):
+        ka, kb = kind[a[k]], kind[b[k]]
+        if ka == EXTERNAL or kb == EXTERNAL:
+            out[k] = PIPELINE
+        elif ka > SME or kb > SME:
+            out[k] = MULTI_ANGLE
+        elif stage[a[k]] == stage[b[k]]:
+            out[k] = HORIZONTAL
+        else:
+            out[k] = VERTICAL
+    return out
 
 
 def _stubs(rng, ids: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
@@ -127,7 +141,7 @@ def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, r
     w = rng.beta(conc * mean_w, conc * (1 - mean_w))
     trust0 = np.where(layer == PIPELINE, net.trust_pipeline, net.trust_local)
     trust0 = trust0 + net.trust_culture_bonus * (actors.culture[a] == actors.culture[b])
-    trust = np.clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
+    trust = clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
     dist = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b])
     return layer, w, trust, dist
 
@@ -146,14 +160,8 @@ def connect(actors: Actors, ties: Ties, net: Network, now: int, a, b, rng: np.ra
     already tied and pairs with a dead end are dropped. Returns the new tie slots."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = (lo != hi) & actors.alive[lo] & actors.alive[hi]
-    lo, hi = lo[keep], hi[keep]
-    if len(lo) == 0:
-        return np.zeros(0, np.int32)
-    _, first = np.unique(lo * actors.n + hi, return_index=True)
-    first = np.sort(first)  # keep the callers' order: deterministic and meaningful
-    lo, hi = lo[first], hi[first]
-    new = ~ties.has(lo, hi)
+    # distinct live pairs not tied yet, in the callers' order (deterministic and meaningful)
+    new = new_pairs(lo, hi, actors.alive, actors.n, ties.start, ties.count, ties.nbr, ties.tid)
     lo, hi = lo[new], hi[new]
     if len(lo) == 0:
         return np.zeros(0, np.int32)

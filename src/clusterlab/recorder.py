@@ -9,9 +9,19 @@ Time-series columns come from three places, declared once each:
 indicators are over the cluster's firms (focal firms and SMEs, alive). Row 0 is the
 initial state. Actor snapshots hold the built-in actor fields and every declared state
 that is recorded.
+
+Kept steps (`Sim(..., keep=steps)`, for experiments that read a few steps only): the state
+indicators (every `CORE` column not in `ALWAYS`) are computed only at kept steps (the steps
+in `keep`, step 0, the last step of each `Sim.run` and the snapshot steps) and are NaN at
+the others; `ALWAYS` (step, counters, cheap scalars) and the mechanisms' statistics are
+recorded at every step. A skipped step moves no random stream and no cached state the way a
+full step would not (constraint's recompute decision still runs, its inputs are kept), so
+the values at kept steps are bit for bit those of a full run. keep=None records every step.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numba as nb
 import numpy as np
@@ -58,6 +68,8 @@ CORE = {
     "projects_started": "joint projects started this step",
     "projects_running": "joint projects running at the end of the step",
 }
+ALWAYS = ("step", "year", "ties", "firms", "ties_created", "ties_dissolved", "demand",
+          "competitiveness_bar", "projects_started", "projects_running")  # every step, also with keep
 SHARED = {
     **{f"flow_{c}": f"knowledge gained this step through channel {c}" for c in CHANNELS},
     "flow_tacit": "tacit knowledge gained this step",
@@ -201,15 +213,36 @@ def _tie_means(alive, trust, w):
     return (st / n, sw / n, n) if n else (0.0, 0.0, 0)
 
 
+def _frozen(ties):
+    """A copy of the ties that `csr` and `neighbours` read as they are now (incidence index
+    and strengths), whatever later steps change."""
+    out = copy.copy(ties)
+    end = ties.pool_end
+    out.start, out.count = ties.start.copy(), ties.count.copy()
+    out.nbr, out.tid, out.w = ties.nbr[:end].copy(), ties.tid[:end].copy(), ties.w.copy()
+    return out
+
+
 class Recorder:
-    """Collects one row of indicators per step and per-actor snapshots."""
+    """Collects one row of indicators per step and per-actor snapshots.
+
+    `keep` (None: every step in full) are the steps whose state indicators are computed;
+    at other steps only `ALWAYS` and the mechanisms' statistics are, the rest is NaN (module
+    docstring). `end` is the last step of the running `Sim.run` (set by the Sim), always kept.
+    """
+
+    def __init__(self, keep=None):
+        self.keep = None if keep is None else frozenset(keep)
+        self.end = -1
 
     def init(self, sim) -> None:
         self.columns = columns(sim.mechanisms)
+        self._costly = [c for c in CORE if c not in ALWAYS]
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
         self._version = -1
         self._when = 0
+        self._pending = None  # constraint inputs of a skipped step that recomputed it
         self._added = sim.ties.n_added
         self._removed = sim.ties.n_removed
         self._started = sim.projects.n_started
@@ -221,23 +254,41 @@ class Recorder:
         self._snap_steps = set(sim.scenario.output.snapshots)
         self.record(sim)
 
-    def _structure(self, sim) -> None:
-        """Structure indicators; recomputed only when ties were added or removed."""
+    def kept(self, t: int) -> bool:
+        """Whether step t's row is recorded in full."""
+        return self.keep is None or t == 0 or t == self.end or t in self.keep or t in self._snap_steps
+
+    def _structure(self, sim, full: bool = True) -> None:
+        """Structure indicators; recomputed only when ties were added or removed (on big
+        networks at most once a year). At a skipped step (`full` false) a due recompute
+        keeps its inputs instead (the sample and a copy of the tie index and strengths, a few
+        memory copies) and runs at the next kept step, unless another one is due before."""
         a, ties = sim.actors, sim.ties
-        if ties.version == self._version:
-            return
-        if ties.m > BIG_NETWORK and self._version >= 0 and sim.t - self._when < sim.scenario.steps_per_year:
-            return
-        self._version = ties.version
-        self._when = sim.t
-        firms = np.flatnonzero(a.is_firm)
-        n_sample = sim.scenario.output.constraint_sample
-        sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]
+        due = ties.version != self._version and not (
+            ties.m > BIG_NETWORK and self._version >= 0 and sim.t - self._when < sim.scenario.steps_per_year)
+        if due:
+            self._version = ties.version
+            self._when = sim.t
+            firms = np.flatnonzero(a.is_firm)
+            n_sample = sim.scenario.output.constraint_sample
+            sample = firms if len(firms) <= n_sample else self._sample[a.alive[self._sample]]
+            if full:
+                self._pending = None
+                self._constraint = self._constraint_of(ties, sample)
+            else:
+                self._pending = (_frozen(ties), sample)
+        elif full and self._pending is not None:
+            frozen, sample = self._pending
+            self._pending = None
+            self._constraint = self._constraint_of(frozen, sample)
+
+    @staticmethod
+    def _constraint_of(ties, sample) -> float:
         c = np.zeros(0)
         if len(sample):  # the rows constraint reads: the sample's and its partners'
             indptr, indices, w = ties.csr(np.concatenate([sample, ties.neighbours(sample)]))
             c = constraint(indptr, indices, w, sample)
-        self._constraint = float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
+        return float(np.nanmean(c)) if np.isfinite(c).any() else float("nan")
 
     @staticmethod
     def _density(sim) -> float:
@@ -246,18 +297,55 @@ class Recorder:
         n_local = int(np.count_nonzero(a.alive & (a.kind != EXTERNAL)))
         return float(ties.deg[:, :3].sum()) / (n_local * (n_local - 1)) if n_local > 1 else 0.0
 
-    def _cognitive_proximity(self, sim) -> float:
+    def _cognitive_proximity(self, sim, full: bool = True) -> float:
         a, ties = sim.actors, sim.ties
         if ties.m <= COGNITIVE_SAMPLE:
+            if not full:
+                return float("nan")
             slots = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
         else:  # a uniform sample of slots (with replacement), live local ones kept
-            slots = np.sort(sim.rng("record").integers(0, ties.m, COGNITIVE_SAMPLE))
+            slots = sim.rng("record").integers(0, ties.m, COGNITIVE_SAMPLE)
+            if not full:  # the draw is made all the same: the stream moves as in a full run
+                return float("nan")
+            slots = np.sort(slots)
             slots = slots[ties.alive[slots] & (ties.layer[slots] != PIPELINE)]
         if len(slots) == 0:
             return 0.0
         return float(cognitive(a, ties.a[slots], ties.b[slots]).mean())
 
     def record(self, sim) -> None:
+        if self.kept(sim.t):
+            row = self._full(sim)
+        else:
+            row = self._cheap(sim)
+        self._added, self._removed = sim.ties.n_added, sim.ties.n_removed
+        self._started = sim.projects.n_started
+        for col, value in sim.stats.items():
+            row[col] = float(value)
+        self.rows.append(row)
+
+    def _cheap(self, sim) -> dict:
+        """A skipped step's row: `ALWAYS` and (in `record`) the statistics; the rest NaN.
+        The constraint decision and the cognitive sample's draw run as in a full step."""
+        ties = sim.ties
+        self._structure(sim, full=False)
+        self._cognitive_proximity(sim, full=False)
+        row = dict.fromkeys(self._costly, float("nan"))
+        row.update({
+            "step": sim.t,
+            "year": sim.t / sim.scenario.steps_per_year,
+            "ties": int(np.count_nonzero(ties.alive)),
+            "firms": int(np.count_nonzero(sim.actors.is_firm)),
+            "ties_created": ties.n_added - self._added,
+            "ties_dissolved": ties.n_removed - self._removed,
+            "demand": sim.tech.demand,
+            "competitiveness_bar": sim.tech.bar,
+            "projects_started": sim.projects.n_started - self._started,
+            "projects_running": sim.projects.running,
+        })
+        return row
+
+    def _full(self, sim) -> dict:
         a, ties, st = sim.actors, sim.ties, sim.stats
         self._structure(sim)
         firms = a.is_firm
@@ -313,13 +401,9 @@ class Recorder:
             "projects_started": sim.projects.n_started - self._started,
             "projects_running": sim.projects.running,
         })
-        self._added, self._removed = ties.n_added, ties.n_removed
-        self._started = sim.projects.n_started
-        for col, value in st.items():
-            row[col] = float(value)
-        self.rows.append(row)
         if sim.t in self._snap_steps:
             self.snapshots.append(self.snapshot(sim, kw))
+        return row
 
     def snapshot(self, sim, kw: np.ndarray | None = None) -> pd.DataFrame:
         """Per-actor state now: one row per actor."""
@@ -331,9 +415,15 @@ class Recorder:
         with np.errstate(invalid="ignore", divide="ignore"):
             p = K / tot[:, None]
             div = np.where(tot > 0, (1 - (p * p).sum(axis=1)) / (1 - 1 / max(a.domains, 2)), 0.0)
-        df = pd.DataFrame({
+        cols = {  # every column first, then one DataFrame (inserting columns one by one is slow)
             "step": np.full(a.n, sim.t, np.int32),
             "id": np.arange(a.n, dtype=np.int32),
+        }
+        if sim.labels is not None:  # a real cluster: its labels; entrants and externals unnamed
+            labels = np.full(a.n, "", dtype=object)
+            labels[:len(sim.labels)] = sim.labels
+            cols["label"] = labels
+        cols.update({
             "kind": pd.Categorical.from_codes(a.kind, categories=list(KINDS)),
             "stage": a.stage, "x": a.x, "y": a.y, "culture": a.culture, "group": a.group,
             "size": a.size, "rd": a.rd, "openness": a.openness, "reciprocity": a.reciprocity,
@@ -342,29 +432,28 @@ class Recorder:
             "knowledge": kw.astype(np.float32), "diversity": div.astype(np.float32),
         })
         for L, name in enumerate(LAYERS):
-            df[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
-        if sim.labels is not None:  # a real cluster: its labels; entrants and externals unnamed
-            labels = np.full(a.n, "", dtype=object)
-            labels[:len(sim.labels)] = sim.labels
-            df.insert(2, "label", labels)
-        df["sharing"] = a.sharing
-        df["born"] = a.born
-        df["external_origin"] = a.external_origin
-        df["via_focal"] = a.via_focal
-        df["innovations_incremental"] = a.innov_incremental
-        df["innovations_radical"] = a.innov_radical
-        df["alive"] = a.alive
+            cols[f"degree_{name}"] = ties.deg[:a.n, L].astype(np.int32)
+        cols["sharing"] = a.sharing
+        cols["born"] = a.born
+        cols["external_origin"] = a.external_origin
+        cols["via_focal"] = a.via_focal
+        cols["innovations_incremental"] = a.innov_incremental
+        cols["innovations_radical"] = a.innov_radical
+        cols["alive"] = a.alive
         for m in sim.mechanisms:  # the states mechanisms declared to be recorded
             for s in m.states:
                 if s.record and not s.per_domain:
-                    df[s.name] = getattr(a, s.name)
+                    cols[s.name] = getattr(a, s.name)
+        df = pd.DataFrame(cols)  # copies the arrays (dict input), so later steps leave it as it is
         return df
 
     def results(self, sim) -> Results:
         snaps = list(self.snapshots)
         if not snaps or snaps[-1]["step"].iat[0] != sim.t:
             snaps.append(self.snapshot(sim))
-        ts = pd.DataFrame(self.rows, columns=self.columns)
+        # column by column (numpy infers each column's type as pandas does from the rows)
+        ts = pd.DataFrame({c: np.array([row[c] for row in self.rows]) for c in self.columns},
+                          columns=self.columns)
         a, ties = sim.actors, sim.ties
         live = ties.alive
         network = {"x": a.x, "y": a.y, "kind": np.array(KINDS)[a.kind], "alive": a.alive.copy(),
@@ -374,4 +463,4 @@ class Recorder:
                        seconds=sim.seconds, events=sim.schedule.table())
 
 
-__all__ = ["Recorder", "Stats", "CORE", "SHARED", "ACTOR_COLUMNS", "columns", "stat_columns", "gini"]
+__all__ = ["Recorder", "Stats", "ALWAYS", "CORE", "SHARED", "ACTOR_COLUMNS", "columns", "stat_columns", "gini"]

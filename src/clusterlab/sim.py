@@ -28,6 +28,7 @@ import numpy as np
 
 from . import bookkeeping
 from .checks import warn_idle
+from .errors import ClusterlabError
 from .events import Schedule
 from .joint_projects import JointProjects
 from .knowledge import mean_levels, unit_profiles
@@ -58,10 +59,19 @@ class Sim:
     default `[mechanisms.<name>]` table; an instance brings its own parameters. Either way
     the parameters in force are `sim.scenario.mechanisms.<name>` (the mechanism's `pars`),
     which `set` events change; `sim.given` is the scenario as given, as the results record it.
+
+    `keep` (default None: every step in full) are the steps an experiment reads: the state
+    indicators of the time series (`recorder.CORE` less `recorder.ALWAYS`: knowledge,
+    diversity, gini, constraint, cognitive proximity, density, ...) are computed only there,
+    at step 0, at the last step of each `run` and at the snapshot steps, and are NaN at the
+    other steps; `recorder.ALWAYS` (step, counters, demand, ...) and the mechanisms'
+    statistics (flows, SECI, innovations, ...) are recorded at every step. The simulation is
+    unchanged and the rows of kept steps are bit for bit those of a full run.
     """
 
     def __init__(self, scenario: Scenario | None = None,
-                 mechanisms: Iterable[Mechanism | type[Mechanism]] | None = None):
+                 mechanisms: Iterable[Mechanism | type[Mechanism]] | None = None, *,
+                 keep: Iterable[int] | None = None):
         sc = scenario if scenario is not None else default_scenario()
         items = list(type(sc).mechanism_classes if mechanisms is None else mechanisms)
         classes = [m if isinstance(m, type) else type(m) for m in items]
@@ -82,7 +92,13 @@ class Sim:
         self.stats = Stats(self._stat_columns)
         self._cache: dict[str, np.ndarray] = {}
         self._rngs: dict[str, np.random.Generator] = {}
-        self.recorder = Recorder()
+        if keep is not None:
+            keep = [keep] if isinstance(keep, (str, bytes)) else list(keep)
+            bad = [k for k in keep if isinstance(k, bool) or not isinstance(k, (int, np.integer))]
+            if bad:
+                raise ClusterlabError(f"Sim(keep=...): steps must be integers, got {bad[0]!r}")
+            keep = [int(k) for k in keep]
+        self.recorder = Recorder(keep)
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
         self.schedule = Schedule(self.scenario.events)
         self.seconds = 0.0
@@ -215,9 +231,11 @@ class Sim:
     def run(self, steps: int | None = None, progress: Callable[[int], None] | None = None) -> Results:
         """Run `steps` steps (default: the scenario's) and return the results."""
         t0 = time.perf_counter()
+        n = self.scenario.steps if steps is None else steps
+        self.recorder.end = (self.t if self.initialized else 0) + n
         if not self.initialized:
             self.init()
-        for _ in range(self.scenario.steps if steps is None else steps):
+        for _ in range(n):
             self.step()
             if progress is not None:
                 progress(self.t)

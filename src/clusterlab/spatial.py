@@ -9,6 +9,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from .fast import clip
+
 
 LARGE = 100_000  # actors; above this, spatial indexes are rebuilt by turnover, not yearly
 TURNOVER = 0.05  # share of entrants that makes a rebuild due in a large model
@@ -86,8 +88,8 @@ class Grid:
         np.cumsum(class_counts, out=self.class_offsets[1:])
 
     def cell_of(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        cx = np.clip(((x - self.x0) // self.cell_km).astype(np.int64), 0, self.nx - 1)
-        cy = np.clip(((y - self.y0) // self.cell_km).astype(np.int64), 0, self.ny - 1)
+        cx = clip(((x - self.x0) // self.cell_km).astype(np.int64), 0, self.nx - 1)
+        cy = clip(((y - self.y0) // self.cell_km).astype(np.int64), 0, self.ny - 1)
         return cy * self.nx + cx
 
     def pick_near(self, rng: np.random.Generator, x: np.ndarray, y: np.ndarray, cls: np.ndarray,

@@ -272,18 +272,12 @@ class Ties:
             spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
             self._push_free(spare)
             slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
-        self.a[slots], self.b[slots] = lo, hi
-        self.layer[slots] = layer
-        self.w[slots], self.trust[slots], self.dist[slots] = w, trust, dist
-        self.born[slots] = born
-        self.last_use[slots] = born
-        self.alive[slots] = True
-        self.active[slots] = False
-        self.moved[slots] = False
+        each = lambda v: np.broadcast_to(np.asarray(v), (k,))  # noqa: E731  a value or one per tie
+        _fill(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born), self.a, self.b,
+              self.layer, self.w, self.trust, self.dist, self.born, self.last_use, self.alive,
+              self.active, self.moved)
         # incidence: make room for actors whose lists overflow, then insert
-        ends, adds = _tally(np.concatenate([lo, hi]), self._scratch(len(self.count)))  # O(new ties)
-        full = self.count[ends] + adds > self.cap[ends]
-        over, adds = ends[full], adds[full]
+        over, adds = _overflow(lo, hi, self._scratch(len(self.count)), self.count, self.cap)  # O(new ties)
         if len(over):
             new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())
@@ -404,6 +398,68 @@ def _tally(ids, scratch):
         counts[k] = scratch[uniq[k]]
         scratch[uniq[k]] = 0
     return uniq[:m], counts
+
+
+@nb.njit(cache=True)
+def _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO):
+    """Write new ties into their slots (values cast to the fields' types as numpy would)."""
+    for k in range(len(slots)):
+        t = slots[k]
+        A[t] = lo[k]
+        B[t] = hi[k]
+        L[t] = layer[k]
+        W[t] = w[k]
+        TR[t] = trust[k]
+        DI[t] = dist[k]
+        BO[t] = born[k]
+        LU[t] = born[k]
+        AL[t] = True
+        AC[t] = False
+        MO[t] = False
+
+
+@nb.njit(cache=True)
+def _overflow(lo, hi, scratch, count, cap):
+    """The actors of lo then hi (distinct, first-seen order) whose incidence lists overflow
+    with the new ends, and how many ends each gets (`_tally` then the capacity test, fused)."""
+    ids = np.concatenate((lo, hi))
+    ends, adds = _tally(ids, scratch)
+    keep = np.empty(len(ends), np.bool_)
+    for k in range(len(ends)):
+        keep[k] = count[ends[k]] + adds[k] > cap[ends[k]]
+    return ends[keep], adds[keep]
+
+
+@nb.njit(cache=True)
+def new_pairs(lo, hi, alive, n, start, count, nbr, tid):
+    """Positions of the pairs lo[k]-hi[k] (lo <= hi) to tie: not a self-pair, both ends
+    alive, the first occurrence of the pair, not tied yet; ascending (the callers' order).
+    What `np.unique(lo * n + hi, return_index=True)` after the alive filter and `has`
+    would keep, in one pass."""
+    m = len(lo)
+    ok = np.empty(m, np.bool_)
+    for k in range(m):
+        ok[k] = lo[k] != hi[k] and alive[lo[k]] and alive[hi[k]]
+    key = lo * n + hi
+    order = np.argsort(key, kind="mergesort")  # stable: the first occurrence leads each run
+    prev_key = -1
+    have = False
+    for r in range(m):
+        k = order[r]
+        if not ok[k]:
+            continue
+        if have and key[k] == prev_key:
+            ok[k] = False
+        else:
+            prev_key = key[k]
+            have = True
+    out = np.empty(m, np.int64)
+    c = 0
+    for k in range(m):
+        if ok[k] and tie_slot(start, count, nbr, tid, lo[k], hi[k]) < 0:
+            out[c] = k
+            c += 1
+    return out[:c]
 
 
 @nb.njit(cache=True)

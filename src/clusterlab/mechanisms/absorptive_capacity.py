@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..fast import clip
 from ..params import Field, MechanismParams
 from ..mechanism import Mechanism
 
@@ -40,7 +41,7 @@ class AbsorptiveCapacity(Mechanism):
         k = sim.knowledge_level()
         cap = (p.base + p.rd_weight * a.rd / (a.rd + p.rd_half)
                + p.knowledge_weight * k / (k + p.knowledge_half) + p.sharing_weight * a.sharing)
-        a.absorptive[:] = np.clip(cap, p.minimum, 1.0)
+        a.absorptive[:] = clip(cap, p.minimum, 1.0)
 
     def off(self, sim) -> None:
         sim.actors.absorptive[:] = self.pars.fixed

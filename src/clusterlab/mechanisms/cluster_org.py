@@ -125,6 +125,8 @@ class ClusterOrganisation(Mechanism):
         """Alive cluster organisations now; carried units follow their ids."""
         a = sim.actors
         orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
+        if np.array_equal(orgs, self._orgs):  # the usual case: the same organisations
+            return self._orgs
         carry = np.zeros((len(orgs), len(ACTIVITIES)))
         if len(self._orgs) and len(orgs):
             pos = np.searchsorted(self._orgs, orgs)
@@ -230,9 +232,10 @@ class ClusterOrganisation(Mechanism):
         who = rng.choice(smes, min(k, len(smes)), replace=False)
         top = np.argsort(-tech.relevance, kind="stable")[:min(p.info_domains, a.domains)]
         best = _best(a.T, a.E, members, top)
-        K = a.T[np.ix_(who, top)] + a.E[np.ix_(who, top)]
+        cells = np.ix_(who, top)
+        K = a.T[cells] + a.E[cells]
         gain = p.info_rate * a.absorptive[who, None] * np.maximum(0.0, best[None, :] - K)
-        a.E[np.ix_(who, top)] += gain.astype(np.float32)
+        a.E[cells] += gain.astype(np.float32)
         total = float(gain.sum())
         sim.stats["cluster_org_knowledge"] += total
         sim.stats["seci_combination"] += total

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..fast import clip
 from ..network import pick_externals
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
@@ -95,7 +96,7 @@ class Openness(Mechanism):
                                       a.kind, a.alive, sim.knowledge_level(), a.openness)
         pull = ~has & (best >= 0)
         o[pull] += p.imitation * (best[pull] - o[pull])
-        a.openness[ids] = np.clip(o, 0.0, 1.0).astype(np.float32)
+        a.openness[ids] = clip(o, 0.0, 1.0).astype(np.float32)
 
         # one step toward the target number of pipelines
         rate = np.where(a.kind[ids] == FOCAL, net.focal_pipelines, net.sme_pipelines)
