@@ -8,14 +8,13 @@ calls of a run.
 
 from __future__ import annotations
 
+
 import numpy as np
 
-try:
-    from numpy._core.umath import clip as _clip_ufunc
-except ImportError:  # numpy < 2
-    from numpy.core.umath import clip as _clip_ufunc
-
-clip = _clip_ufunc  # np.clip(x, lo, hi) with both bounds given (in range of x's dtype)
+try:  # np.clip(x, lo, hi) with both bounds given (in range of x's dtype)
+    from numpy._core.umath import clip
+except ImportError:  # a numpy that moved it: the public function, same values
+    clip = np.clip
 
 
 __all__ = ["clip"]

@@ -8,7 +8,6 @@ adds `run` and the meta columns and writes them to the store.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,11 +41,7 @@ def run_task(task: Task) -> dict[str, pd.DataFrame]:
     from ..sim import Sim
 
     sc = validate(task.scenario, source=f"run {task.key}", mechanisms=mechanism_loop(task.mechanisms))
-    # `keep` arrives with issue 9's Sim change (helper C); the fallback goes away at merge
-    if "keep" in inspect.signature(Sim).parameters:
-        sim = Sim(sc, keep=task.outcomes.record_steps(sc))
-    else:
-        sim = Sim(sc)
+    sim = Sim(sc, keep=task.outcomes.record_steps(sc))  # costly indicators only where read
     return task.outcomes.extract(sim.run())
 
 

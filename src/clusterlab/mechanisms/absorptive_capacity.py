@@ -13,7 +13,6 @@ Switched off, every actor has the constant capacity `fixed`.
 
 from __future__ import annotations
 
-import numpy as np
 
 from ..fast import clip
 from ..params import Field, MechanismParams
