@@ -169,6 +169,7 @@ def design_store(folder, method, problem, x, f, reps=2, levels=4):
     return write_store(folder, df, None, ["arm", "point", "replication", "seed", *problem["names"]], exp), df
 
 
+@pytest.mark.filterwarnings("ignore:.*ranking is not resolved")
 def test_sobol_design_uses_point_means(tmp_path):
     sample = pytest.importorskip("SALib.sample.sobol")
     from clusterlab.experiments.sensitivity import sobol_indices
