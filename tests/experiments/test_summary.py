@@ -202,3 +202,26 @@ def test_morris_design_and_missing_points(tmp_path):
     assert not s.warnings
     s2 = summarize(st, where="point <> 4", num_resamples=50)
     assert s2.sensitivity.empty and any("points" in w for w in s2.warnings)
+
+
+@pytest.mark.parametrize("listed", [False, True])
+@pytest.mark.parametrize("first_has_b", [0, 1])
+def test_parts_with_different_columns_are_united(tmp_path, first_has_b, listed):
+    """Runs whose parts lack a column (or add one) still read whole: missing values count."""
+    st = Store(tmp_path / "s", durable=False)
+    for i in range(4):
+        cols = {"step": [0, 1], "a": [float(i), 2.0]}
+        if i % 2 == first_has_b:
+            cols["b"] = [3.0, 4.0 + i]
+        out = {"y": [float(i)]} if i != 2 else {"y": [2.0], "extra": [7.0]}
+        st.write(f"k{i}", {"outcomes": pd.DataFrame(out), "timeseries": pd.DataFrame(cols)},
+                 {"arm": "x", "point": 0, "replication": i, "seed": i})
+    if listed:
+        st.save_json("experiment", {"outcomes": {"timeseries": ["a", "b"]}})
+    s = summarize(st)
+    assert s.outcomes == ["y", "extra"]
+    extra = s.arms.set_index("outcome").loc["extra"]
+    assert (extra["n"], extra["n_missing"], extra["mean"]) == (1, 3, 7.0)
+    b = s.bands.set_index(["column", "step"])
+    assert (b.loc[("b", 1), "n"], b.loc[("b", 1), "mean"]) == (2, 5.0 + first_has_b)
+    assert b.loc[("a", 0), "mean"] == pytest.approx(1.5)

@@ -14,6 +14,7 @@ sorted by name, the control is the first arm, and comparisons are every arm agai
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,6 +254,67 @@ def _grouped(con, table: str, by: list[str], cols: list[str], where: str, level:
     return pd.concat(parts, ignore_index=True)
 
 
+def _files(store, table: str, keys: list[str]) -> list[str]:
+    """`Store.files(table)` with one directory listing instead of a stat per run."""
+    folder = store.folder / "parts" / table
+    try:
+        there = set(os.listdir(folder))
+    except OSError:
+        return []
+    return [str(folder / f"{k}.parquet") for k in keys if f"{k}.parquet" in there]
+
+
+def _open(store, ts_cols):
+    """A DuckDB connection with `outcomes` as a temp table (one pass over its parts, schemas
+    united by name: one row per run, small) and `timeseries` as a view over its parts.
+
+    Uniting schemas by name reads every part's footer first, which doubles the time of a
+    pass over many small parts; so the time series are read with the first part's schema
+    when the experiment names its kept columns (`ts_cols`, the same for every run) and the
+    first part has them all; otherwise, or when a part lacks a column (DuckDB raises), the
+    parts are united by name. The parts are those of done runs (`Store.files`)."""
+    try:
+        import duckdb
+    except ImportError:
+        raise ClusterlabError("reading an experiment store needs duckdb: "
+                              "pip install 'clusterlab[experiments]'") from None
+    con = duckdb.connect()
+    keys = store.keys()
+    for table in ("outcomes", "timeseries"):
+        files = _files(store, table, keys)
+        if not files:
+            continue
+        listing = "[" + ", ".join(_lit(f) for f in files) + "]"
+        if table == "outcomes":
+            con.execute(f"CREATE TEMP TABLE outcomes AS SELECT * FROM "
+                        f"read_parquet({listing}, union_by_name=true)")
+            continue
+        con.execute(f"CREATE MACRO _unite() AS TABLE SELECT * FROM "
+                    f"read_parquet({listing}, union_by_name=true)")
+        con.execute(f"CREATE VIEW timeseries AS SELECT * FROM read_parquet({listing})")
+        if not ts_cols or not set(ts_cols) <= set(_numeric(con, "timeseries")):
+            con.execute("CREATE OR REPLACE VIEW timeseries AS SELECT * FROM _unite()")
+    return con
+
+
+def _united(con, run):
+    """run(con); if the timeseries parts' schemas differ (DuckDB raises), again with the view
+    over the parts united by name."""
+    import duckdb
+
+    try:
+        return run(con)
+    except duckdb.Error:
+        con.execute("CREATE OR REPLACE VIEW timeseries AS SELECT * FROM _unite()")
+        return run(con)
+
+
+def _has(con, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? UNION ALL "
+                            "SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
+                            [table, table]).df().iloc[:, 0].sum())
+
+
 def summarize(store, *, arms=None, outcomes=None, where: str | None = None,
               level: float = 0.95, sensitivity: bool = True, num_resamples: int = 1000) -> Summary:
     """Summarise the done runs of `store` (a Store): see `Summary` for the tables.
@@ -267,7 +329,7 @@ def summarize(store, *, arms=None, outcomes=None, where: str | None = None,
     level = _check_level(level)
     exp = store.load_json("experiment") or {}
     said: list[str] = []
-    con = store._connect()
+    con = _open(store, _names(exp.get("outcomes"))[1])
     try:
         return _summarize(store, con, exp, arms, outcomes, where, level, sensitivity,
                           num_resamples, said)
@@ -276,13 +338,12 @@ def summarize(store, *, arms=None, outcomes=None, where: str | None = None,
 
 
 def _summarize(store, con, exp, arms, outcomes, where, level, do_sens, num_resamples, said):
-    tables = store.tables()
     n_failed = len(store.failed())
     if n_failed:
         said.append(f"{n_failed} failed runs are not in the summary (a rerun retries them)")
     cond = [f"({where})"] if where else []
     empty = pd.DataFrame()
-    if "outcomes" not in tables or not store.files("outcomes"):
+    if not _has(con, "outcomes"):
         return Summary(exp, level, 0, n_failed, [], empty, empty, empty, empty, empty,
                        said + ["no finished runs with outcomes in the store"])
     types = _numeric(con, "outcomes")
@@ -316,12 +377,15 @@ def _summarize(store, con, exp, arms, outcomes, where, level, do_sens, num_resam
     comps = _comparisons(con, exp, order, names, wsql, level, said) if order else empty
 
     bands = empty
-    if "timeseries" in tables and store.files("timeseries") and order:
-        tt = _numeric(con, "timeseries")
-        cols = [c for c in (ts_cols or []) if c in tt]
-        cols = cols or [c for c, t in tt.items()
-                        if c not in META and c != "step" and c not in keys and _is_num(t)]
-        bands = _grouped(con, "timeseries", ["arm", "step"], cols, wsql, level, name="column")
+    if _has(con, "timeseries") and order:
+        def run(con):
+            tt = _numeric(con, "timeseries")
+            cols = [c for c in (ts_cols or []) if c in tt]
+            cols = cols or [c for c, t in tt.items()
+                            if c not in META and c != "step" and c not in keys and _is_num(t)]
+            return _grouped(con, "timeseries", ["arm", "step"], cols, wsql, level, name="column")
+
+        bands = _united(con, run)
         if len(bands):
             bands["arm"] = bands["arm"].astype(str)
             rank = {a: i for i, a in enumerate(order)}
