@@ -213,11 +213,11 @@ def test_parts_with_different_columns_are_united(tmp_path, first_has_b, listed):
         cols = {"step": [0, 1], "a": [float(i), 2.0]}
         if i % 2 == first_has_b:
             cols["b"] = [3.0, 4.0 + i]
-        out = {"y": [float(i)]} if i != 2 else {"y": [2.0], "extra": [7.0]}
+        out = {"y": [float(i)]} if i != 2 * first_has_b else {"y": [2.0 * first_has_b], "extra": [7.0]}
         st.write(f"k{i}", {"outcomes": pd.DataFrame(out), "timeseries": pd.DataFrame(cols)},
                  {"arm": "x", "point": 0, "replication": i, "seed": i})
     if listed:
-        st.save_json("experiment", {"outcomes": {"timeseries": ["a", "b"]}})
+        st.save_json("experiment", {"outcomes": {"values": ["y", "extra"], "timeseries": ["a", "b"]}})
     s = summarize(st)
     assert s.outcomes == ["y", "extra"]
     extra = s.arms.set_index("outcome").loc["extra"]

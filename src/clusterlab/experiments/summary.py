@@ -264,15 +264,17 @@ def _files(store, table: str, keys: list[str]) -> list[str]:
     return [str(folder / f"{k}.parquet") for k in keys if f"{k}.parquet" in there]
 
 
-def _open(store, ts_cols):
-    """A DuckDB connection with `outcomes` as a temp table (one pass over its parts, schemas
-    united by name: one row per run, small) and `timeseries` as a view over its parts.
+def _open(store, names: dict):
+    """A DuckDB connection with `outcomes` (one row per run) as a temp table and
+    `timeseries` as a view, over the parts of done runs (`Store.files`).
 
-    Uniting schemas by name reads every part's footer first, which doubles the time of a
-    pass over many small parts; so the time series are read with the first part's schema
-    when the experiment names its kept columns (`ts_cols`, the same for every run) and the
-    first part has them all; otherwise, or when a part lacks a column (DuckDB raises), the
-    parts are united by name. The parts are those of done runs (`Store.files`)."""
+    Uniting the parts' schemas by name (DuckDB's union_by_name) reads every part's footer
+    first, which made a pass over 10,000 small parts several times slower; so a table is
+    read with its first part's schema when the experiment names the table's columns
+    (`names[table]`: the scalar outcomes, the kept time-series columns, the same for every
+    run) and the first part has them all. Otherwise, or when a later part lacks a column
+    (DuckDB raises), the parts are united by name: never a silently dropped column of a
+    named outcome."""
     try:
         import duckdb
     except ImportError:
@@ -280,32 +282,46 @@ def _open(store, ts_cols):
                               "pip install 'clusterlab[experiments]'") from None
     con = duckdb.connect()
     keys = store.keys()
+    listings = {}
     for table in ("outcomes", "timeseries"):
         files = _files(store, table, keys)
         if not files:
             continue
-        listing = "[" + ", ".join(_lit(f) for f in files) + "]"
-        if table == "outcomes":
-            con.execute(f"CREATE TEMP TABLE outcomes AS SELECT * FROM "
-                        f"read_parquet({listing}, union_by_name=true)")
-            continue
-        con.execute(f"CREATE MACRO _unite() AS TABLE SELECT * FROM "
-                    f"read_parquet({listing}, union_by_name=true)")
-        con.execute(f"CREATE VIEW timeseries AS SELECT * FROM read_parquet({listing})")
-        if not ts_cols or not set(ts_cols) <= set(_numeric(con, "timeseries")):
-            con.execute("CREATE OR REPLACE VIEW timeseries AS SELECT * FROM _unite()")
-    return con
+        listings[table] = "[" + ", ".join(_lit(f) for f in files) + "]"
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({listings[table]})")
+        want = names.get(table)
+        if not want or not set(want) <= set(_numeric(con, table)):
+            _unite(con, table, listings)
+    return con, listings
 
 
-def _united(con, run):
-    """run(con); if the timeseries parts' schemas differ (DuckDB raises), again with the view
-    over the parts united by name."""
+def _unite(con, table: str, listings: dict) -> None:
+    con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM "
+                f"read_parquet({listings[table]}, union_by_name=true)")
+
+
+def _materialise(con, listings) -> None:
+    """Read `outcomes` once into a temp table (small: one row per run); queried often."""
+    import duckdb
+
+    try:
+        con.execute("CREATE TEMP TABLE _outcomes AS SELECT * FROM outcomes")
+    except duckdb.Error:  # a part lacks a column of the first one
+        _unite(con, "outcomes", listings)
+        con.execute("CREATE TEMP TABLE _outcomes AS SELECT * FROM outcomes")
+    con.execute("DROP VIEW outcomes")
+    con.execute("ALTER TABLE _outcomes RENAME TO outcomes")
+
+
+def _united(con, listings, run):
+    """run(con); if the timeseries parts' schemas differ (DuckDB raises), again with them
+    united by name."""
     import duckdb
 
     try:
         return run(con)
     except duckdb.Error:
-        con.execute("CREATE OR REPLACE VIEW timeseries AS SELECT * FROM _unite()")
+        _unite(con, "timeseries", listings)
         return run(con)
 
 
@@ -329,15 +345,16 @@ def summarize(store, *, arms=None, outcomes=None, where: str | None = None,
     level = _check_level(level)
     exp = store.load_json("experiment") or {}
     said: list[str] = []
-    con = _open(store, _names(exp.get("outcomes"))[1])
+    values, ts_cols = _names(exp.get("outcomes"))
+    con, listings = _open(store, {"outcomes": values, "timeseries": ts_cols})
     try:
-        return _summarize(store, con, exp, arms, outcomes, where, level, sensitivity,
+        return _summarize(store, con, listings, exp, arms, outcomes, where, level, sensitivity,
                           num_resamples, said)
     finally:
         con.close()
 
 
-def _summarize(store, con, exp, arms, outcomes, where, level, do_sens, num_resamples, said):
+def _summarize(store, con, listings, exp, arms, outcomes, where, level, do_sens, num_resamples, said):
     n_failed = len(store.failed())
     if n_failed:
         said.append(f"{n_failed} failed runs are not in the summary (a rerun retries them)")
@@ -346,6 +363,7 @@ def _summarize(store, con, exp, arms, outcomes, where, level, do_sens, num_resam
     if not _has(con, "outcomes"):
         return Summary(exp, level, 0, n_failed, [], empty, empty, empty, empty, empty,
                        said + ["no finished runs with outcomes in the store"])
+    _materialise(con, listings)
     types = _numeric(con, "outcomes")
     keys = _design_keys(exp, list(types))
     scalars, ts_cols = _names(exp.get("outcomes"))
@@ -385,7 +403,7 @@ def _summarize(store, con, exp, arms, outcomes, where, level, do_sens, num_resam
                             if c not in META and c != "step" and c not in keys and _is_num(t)]
             return _grouped(con, "timeseries", ["arm", "step"], cols, wsql, level, name="column")
 
-        bands = _united(con, run)
+        bands = _united(con, listings, run)
         if len(bands):
             bands["arm"] = bands["arm"].astype(str)
             rank = {a: i for i, a in enumerate(order)}
