@@ -11,9 +11,9 @@ from clusterlab import ClusterlabWarning
 from clusterlab.experiments.sensitivity import morris_indices, sobol_indices
 
 pytest.importorskip("SALib")
-from SALib.sample import morris as morris_sample  # noqa: E402
-from SALib.sample import sobol as sobol_sample  # noqa: E402
-from SALib.test_functions import Ishigami  # noqa: E402
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from SALib.test_functions import Ishigami
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 

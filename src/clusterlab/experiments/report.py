@@ -19,12 +19,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from ..plots import DPI  # noqa: E402
-from .summary import Summary, comparison_sentence, describe_run, fmt, fmt_p  # noqa: E402
+from ..plots import DPI
+from .summary import Summary, comparison_sentence, describe_run, fmt, fmt_p
 
 __all__ = ["plot_bands", "plot_effects", "plot_sensitivity", "write_figures", "write_report"]
 
@@ -184,8 +184,8 @@ def write_report(s: Summary, folder: str | Path, *, title: str | None = None) ->
     e = s.experiment
     pct = f"{100 * s.level:g}%"
     name = title or f"Experiment {e.get('name') or '(unnamed)'}"
-    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-           f"<title>{_E(name)}</title><style>{CSS}</style></head><body>", f"<h1>{_E(name)}</h1>"]
+    out = [(f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<title>{_E(name)}</title><style>{CSS}</style></head><body>"), f"<h1>{_E(name)}</h1>"]
     out.append("<h2>What was run</h2><ul>")
     out.append(f"<li>{_E(describe_run(s))}.</li>")
     arms = list(dict.fromkeys(s.arms["arm"])) if len(s.arms) else list(e.get("arms") or [])

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..errors import ClusterlabError, ClusterlabWarning
 
-__all__ = ["sobol_indices", "morris_indices", "MIN_SOBOL_N", "MIN_MORRIS_R"]
+__all__ = ["MIN_MORRIS_R", "MIN_SOBOL_N", "morris_indices", "sobol_indices"]
 
 MIN_SOBOL_N = 64
 MIN_MORRIS_R = 10

@@ -153,12 +153,12 @@ def _text(s: Summary) -> list[str]:
         for outcome, g in s.arms.groupby("outcome", sort=False):
             out.append(f"  {outcome}")
             for _, r in g.iterrows():
-                out.append(f"    {str(r['arm']):<{w}}  {fmt(r['mean']):>9}  "
+                out.append(f"    {r['arm']!s:<{w}}  {fmt(r['mean']):>9}  "
                            f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]  n={int(r['n'])}")
     if len(s.comparisons):
         m = int(s.comparisons["p_t"].notna().sum())
-        out += ["", f"Comparisons (paired by replication: common random numbers; "
-                    f"Holm adjustment over the {m} comparisons):"]
+        out += ["", (f"Comparisons (paired by replication: common random numbers; "
+                    f"Holm adjustment over the {m} comparisons):")]
         out += ["  " + comparison_sentence(r, s.level) for _, r in s.comparisons.iterrows()]
     if len(s.points) and not len(s.sensitivity):
         out += ["", f"{len(s.points)} design points (means per point: points.csv)"]
@@ -232,7 +232,7 @@ def _grouped(con, table: str, by: list[str], cols: list[str], where: str, level:
     long: by..., `name`, statistics."""
     if not cols:
         return pd.DataFrame()
-    sel = [f"count(*) AS _size"]
+    sel = ["count(*) AS _size"]
     for i, c in enumerate(cols):
         e = _clean(c)
         sel += [f"count({e}) AS n{i}", f"avg({e}) AS m{i}", f"stddev_samp({e}) AS s{i}"]
@@ -444,7 +444,7 @@ def _comparisons(con, exp, order, names, wsql, level, said) -> pd.DataFrame:
     used = sorted({p[1] for p in pairs} | {p[2] for p in pairs})
     extra = f"arm IN ({', '.join(_lit(a) for a in used)})"
     w = f"{wsql} AND {extra}" if wsql else f"WHERE {extra}"
-    df = con.execute(f"SELECT CAST(arm AS VARCHAR) AS arm, replication, "
+    df = con.execute("SELECT CAST(arm AS VARCHAR) AS arm, replication, "
                      + ", ".join(f"{_clean(c)} AS {_q(c)}" for c in need)
                      + f" FROM outcomes {w}").df()
     dup = df.duplicated(["arm", "replication"])
