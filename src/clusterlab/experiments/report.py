@@ -204,7 +204,8 @@ def write_report(s: Summary, folder: str | Path, *, title: str | None = None) ->
                    "are in points.csv.</li>")
     out.append("</ul>")
     if len(s.arms):
-        out.append(f"<h2>Means per arm</h2><p class=\"note\">Mean over replications with its "
+        head = "Means over all design points" if e.get("kind") == "design" else "Means per arm"
+        out.append(f"<h2>{head}</h2><p class=\"note\">Mean over runs with its "
                    f"{pct} confidence interval (t distribution); n runs with a value.</p>")
         out.append(_table(s.arms, [("outcome", "outcome"), ("arm", "arm"), ("n", "n"),
                                    ("mean", "mean"), ("sd", "sd"), ("ci_low", f"{pct} CI low"),

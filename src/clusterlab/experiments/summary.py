@@ -148,7 +148,8 @@ def _text(s: Summary) -> list[str]:
     pct = f"{100 * s.level:g}%"
     out = [describe_run(s)]
     if len(s.arms):
-        out += ["", f"Means per arm ({pct} CI):"]
+        head = "Means over all design points" if s.experiment.get("kind") == "design" else "Means per arm"
+        out += ["", f"{head} ({pct} CI):"]
         w = max(len(str(a)) for a in s.arms["arm"])
         for outcome, g in s.arms.groupby("outcome", sort=False):
             out.append(f"  {outcome}")
