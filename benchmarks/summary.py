@@ -43,7 +43,7 @@ def fill(folder: Path, runs: int) -> float:
                                "frontier_gap": rng.normal(1, 0.1, steps.size)})
             st.write(f"{arm}-{r:06d}", {"outcomes": out, "timeseries": ts},
                      {"arm": arm, "point": p, "replication": r, "seed": 1 + r})
-    st.save_json("experiment", {"name": "bench", "kind": "arms", "arms": ARMS, "control": "none",
+    st.save_json("layout", {"name": "bench", "kind": "arms", "arms": ARMS, "control": "none",
                                 "replications": reps, "seed": 1,
                                 "outcomes": {"values": list(out.columns),
                                              "timeseries": list(ts.columns[1:])}})

@@ -27,7 +27,7 @@ def arms_store(folder):
             ts = pd.DataFrame({"step": [0, 12, 24], "k<1>": shared[r] + shift * np.arange(3) / 2})
             st.write(f"{p}-{r}", {"outcomes": pd.DataFrame({"sme_intl": [y]}), "timeseries": ts},
                      {"arm": arm, "point": p, "replication": r, "seed": 1 + r})
-    st.save_json("experiment", {"name": "org <year 5>", "kind": "arms", "arms": ["none", EVIL],
+    st.save_json("layout", {"name": "org <year 5>", "kind": "arms", "arms": ["none", EVIL],
                                 "control": "none", "replications": 6, "seed": 1,
                                 "steps_per_year": 12})
     return st
@@ -76,7 +76,7 @@ def test_design_report_has_sensitivity_and_warnings(tmp_path):
         st.write(f"p{p}", {"outcomes": pd.DataFrame({"gap": [v[0] * 0.1 + v[1]]})},
                  {"arm": "design", "point": p, "replication": 0, "seed": 1,
                   "network.radius_km": v[0], "x.y": v[1]})
-    st.save_json("experiment", {"name": "screen", "kind": "design", "method": "morris",
+    st.save_json("layout", {"name": "screen", "kind": "design", "method": "morris",
                                 "problem": problem, "levels": 4, "replications": 1, "seed": 1})
     with pytest.warns(Warning, match="r = 4 trajectories"):
         s = summarize(st, num_resamples=20)

@@ -49,7 +49,7 @@ def write_store(folder, outcomes: pd.DataFrame, ts: pd.DataFrame | None, meta_co
             tables["timeseries"] = ts.loc[sel].drop(columns=["arm", "replication"])
         st.write(f"run{i:05d}", tables, meta)
     if experiment is not None:
-        st.save_json("experiment", experiment)
+        st.save_json("layout", experiment)
     return st
 
 
@@ -217,7 +217,7 @@ def test_parts_with_different_columns_are_united(tmp_path, first_has_b, listed):
         st.write(f"k{i}", {"outcomes": pd.DataFrame(out), "timeseries": pd.DataFrame(cols)},
                  {"arm": "x", "point": 0, "replication": i, "seed": i})
     if listed:
-        st.save_json("experiment", {"outcomes": {"values": ["y", "extra"], "timeseries": ["a", "b"]}})
+        st.save_json("layout", {"outcomes": {"values": ["y", "extra"], "timeseries": ["a", "b"]}})
     s = summarize(st)
     assert s.outcomes == ["y", "extra"]
     extra = s.arms.set_index("outcome").loc["extra"]

@@ -98,7 +98,9 @@ class ExperimentResults:
     def _read(self, table: str, columns=None, where: str | None = None) -> pd.DataFrame:
         if table not in self.store.tables():
             return pd.DataFrame()
-        runs = self.layout.get("runs")
+        import duckdb
+
+        runs, given = self.layout.get("runs"), where
         con = self.store._connect()
         try:
             if runs is not None:
@@ -107,10 +109,15 @@ class ExperimentResults:
                 where = f"({where}) AND {cond}" if where else cond
             cols = ", ".join('"' + c.replace('"', '""') + '"' for c in columns) if columns else "*"
             sql = f"SELECT {cols} FROM {table}" + (f" WHERE {where}" if where else "")
-            order = [c for c in ("point", "replication", "step") if columns is None or c in columns]
-            return con.execute(sql + (" ORDER BY " + ", ".join(order) if order else "")).df()
+            df = con.execute(sql).df()
+        except duckdb.Error as exc:
+            from .summary import sql_error
+
+            raise ClusterlabError(sql_error(exc, given, self.store)) from None
         finally:
             con.close()
+        order = [c for c in ("point", "replication", "step") if c in df.columns]
+        return df.sort_values(order, kind="stable").reset_index(drop=True) if order else df
 
     @property
     def outcomes(self) -> pd.DataFrame:

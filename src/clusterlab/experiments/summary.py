@@ -7,8 +7,10 @@ sees one row per group, plus, for the paired comparisons, one value per arm, rep
 outcome. The statistics follow `stats.py` (t CIs, paired t, Wilcoxon, Holm); non-finite
 values count as missing, as NaN does there.
 
-The experiment as resolved is read from the store (`store.load_json("experiment")`); every
-key is optional: without it, outcome columns are the numeric non-meta columns, arms are
+What the summary needs to know of the experiment is read from the store's `layout.json`
+(`results.layout`: arm names, control, outcome names, comparisons, design keys, SALib
+problem, and the current run keys, so runs of points an edited experiment file no longer
+has are left out); every key is optional: without it, outcome columns are the numeric non-meta columns, arms are
 sorted by name, the control is the first arm, and comparisons are every arm against it.
 """
 
@@ -265,7 +267,7 @@ def _files(store, table: str, keys: list[str]) -> list[str]:
     return [str(folder / f"{k}.parquet") for k in keys if f"{k}.parquet" in there]
 
 
-def _open(store, names: dict):
+def _open(store, names: dict, runs=None):
     """A DuckDB connection with `outcomes` (one row per run) as a temp table and
     `timeseries` as a view, over the parts of done runs (`Store.files`).
 
@@ -283,6 +285,9 @@ def _open(store, names: dict):
                               "pip install 'clusterlab[experiments]'") from None
     con = duckdb.connect()
     keys = store.keys()
+    if runs is not None:  # only the experiment's current runs
+        current = set(runs)
+        keys = [k for k in keys if k in current]
     listings = {}
     for table in ("outcomes", "timeseries"):
         files = _files(store, table, keys)
@@ -344,15 +349,25 @@ def summarize(store, *, arms=None, outcomes=None, where: str | None = None,
     of the summary (the family). Sensitivity indices (design method sobol or morris) use the
     means over replications per point, in `point` order (see sensitivity.py)."""
     level = _check_level(level)
-    exp = store.load_json("experiment") or {}
+    exp = store.load_json("layout") or {}
     said: list[str] = []
     values, ts_cols = _names(exp.get("outcomes"))
-    con, listings = _open(store, {"outcomes": values, "timeseries": ts_cols})
+    con, listings = _open(store, {"outcomes": values, "timeseries": ts_cols}, exp.get("runs"))
+    import duckdb
+
     try:
         return _summarize(store, con, listings, exp, arms, outcomes, where, level, sensitivity,
                           num_resamples, said)
+    except duckdb.Error as exc:  # most likely the user's `where`: one line, no traceback
+        raise ClusterlabError(sql_error(exc, where, store)) from None
     finally:
         con.close()
+
+
+def sql_error(exc: Exception, where: str | None, store) -> str:
+    """One line for a DuckDB error: the condition given (or the store) and DuckDB's message."""
+    msg = " ".join(str(exc).split("LINE 1:")[0].split())
+    return f"--where {where!r}: {msg}" if where else f"{store.folder}: {msg}"
 
 
 def _summarize(store, con, listings, exp, arms, outcomes, where, level, do_sens, num_resamples, said):
