@@ -151,3 +151,19 @@ def test_a_bad_condition_from_python_is_one_clear_error(org, tmp_path):
 def test_open_results_refuses_a_folder_that_is_not_a_store(tmp_path):
     with pytest.raises(ClusterlabError, match="not an experiment store"):
         ex.open_results(tmp_path)
+
+
+def test_design_points_that_resolve_to_one_scenario_share_its_runs(tmp_path):
+    from clusterlab import ClusterlabWarning
+
+    with pytest.warns(ClusterlabWarning, match="resolve to the same scenario"):
+        exp = ex.Experiment.from_dict({
+            "name": "dup", "replications": 2, "set": {"steps": 6, "population.firms": 30},
+            "design": {"method": "points", "points": [{"population.sme_openness": v} for v in (0.1, 0.1, 0.3)]},
+            "outcomes": {"values": {"intl": {"column": "sme_international_share"}}},
+        })
+    res = ex.run_experiment(exp, tmp_path / "s", executor="serial")
+    assert res.run_report.done == 4 and res.run_report.skipped == 2
+    pts = res.summary().points
+    assert list(pts["point"]) == [0, 1, 2] and list(pts["n"]) == [2, 2, 2]
+    assert pts["intl"].iloc[0] == pts["intl"].iloc[1]

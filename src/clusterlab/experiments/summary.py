@@ -128,6 +128,9 @@ def comparison_sentence(row, level: float = 0.95) -> str:
          f"paired t {fmt_p(row['p_t'])}, Holm-adjusted {fmt_p(row['p_t_holm'])}; "
          f"Wilcoxon {fmt_p(row['p_wilcoxon'])} (Holm {fmt_p(row['p_wilcoxon_holm'])}); "
          f"{int(row['n'])} pairs")
+    vr = row.get("variance_reduction")
+    if vr is not None and np.isfinite(vr):  # var(paired diff) / var(unpaired diff): CRN's gain
+        s += f" (CRN: difference variance x{fmt(vr)} of independent seeds')"
     if row.get("n_unmatched"):
         s += f", {int(row['n_unmatched'])} unpaired replications dropped"
     return s + (f" [{row['note']}]" if row.get("note") else "")
@@ -149,8 +152,9 @@ def describe_run(s: Summary) -> str:
 def _text(s: Summary) -> list[str]:
     pct = f"{100 * s.level:g}%"
     out = [describe_run(s)]
-    if len(s.arms):
-        head = "Means over all design points" if s.experiment.get("kind") == "design" else "Means per arm"
+    design = s.experiment.get("kind") == "design"
+    if len(s.arms) and (not design or len(s.points) <= 10):
+        head = "Means per design point" if design else "Means per arm"
         out += ["", f"{head} ({pct} CI):"]
         w = max(len(str(a)) for a in s.arms["arm"])
         for outcome, g in s.arms.groupby("outcome", sort=False):
@@ -432,8 +436,16 @@ def _summarize(store, con, listings, exp, arms, outcomes, where, level, do_sens,
     if (exp.get("kind") == "design" or keys) and "point" in types:
         sel = ", ".join([f"first({_q(k)}) AS {_q(k)}" for k in keys] + ["count(*) AS n"]
                         + [f"avg({_clean(c)}) AS {_q(c)}" for c in names])
-        points = con.execute(f"SELECT point, {sel} FROM outcomes {wsql} "
-                             f"GROUP BY point ORDER BY point").df()
+        keys_, reps = exp.get("runs"), exp.get("replications")
+        if isinstance(keys_, list) and isinstance(reps, int) and reps > 0 and len(keys_) % reps == 0:
+            # points by the experiment's task order (point-major): two points that resolve to
+            # the same scenario share their runs (the store keeps a run once, under one point)
+            con.register("point_map", pd.DataFrame({"run": keys_, "point_": np.arange(len(keys_)) // reps}))
+            points = con.execute(f"SELECT point_ AS point, {sel} FROM outcomes JOIN point_map USING (run) "
+                                 f"{wsql} GROUP BY point_ ORDER BY point_").df()
+        else:
+            points = con.execute(f"SELECT point, {sel} FROM outcomes {wsql} "
+                                 f"GROUP BY point ORDER BY point").df()
     sens_df = empty
     if do_sens and len(points) and exp.get("method") in ("sobol", "morris"):
         sens_df = _sensitivity(exp, points, names, keys, level, num_resamples, said)
