@@ -78,3 +78,39 @@ def test_readme_user_mechanism_runs_from_the_command_line(tmp_path):
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Nothing" in bad.stderr
     assert not (tmp_path / "x").exists()
+
+
+def _experiment_blocks():
+    blocks = re.findall(r"```toml\n(.*?)```", README, re.S)
+    return [b for b in blocks if "replications" in b]
+
+
+def test_readme_experiment_files_are_valid_experiments(tmp_path):
+    import clusterlab.experiments as ex
+
+    org, screen = _experiment_blocks()
+    (tmp_path / "org.toml").write_text(org)
+    e = ex.load_experiment(tmp_path / "org.toml")
+    assert e.arms == ["none", "org"] and e.control == "none" and len(e.tasks()) == 40
+    assert [t.meta["seed"] for t in e.tasks()[:2]] == [1, 2]
+    (tmp_path / "screen.toml").write_text(screen)
+    s = ex.load_experiment(tmp_path / "screen.toml")
+    assert s.method == "morris" and len(s.arms) == 50 and s.replications == 2
+
+
+def test_readme_experiment_python_and_duckdb_examples_run(tmp_path, monkeypatch):
+    import clusterlab.experiments as ex
+
+    org = _experiment_blocks()[0].replace("replications = 20", "replications = 2")
+    org = org.replace("[[arms]]", '[set]\nsteps = 72\n"population.firms" = 30\n\n[[arms]]', 1)
+    org = org.replace("step = 120", "step = 36")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "org_year5.toml").write_text(org)
+    python = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "ex.run_experiment(\"org_year5" in b)
+    exec(python.replace("workers=2)", "workers=2, executor='serial')"), {})
+    query = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "import duckdb" in b)
+    df = eval(query.split("import duckdb\n", 1)[1], {"duckdb": __import__("duckdb")})
+    assert list(df["arm"]) == ["none", "org"] and list(df["runs"]) == [2, 2]
+    slurm = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "SLURMCluster" in b)
+    compile(slurm, "README", "exec")  # no SLURM here: the example is checked to be Python
+    assert ex.open_results("runs/org").summary().comparisons["n"].tolist() == [2, 2, 2, 2]

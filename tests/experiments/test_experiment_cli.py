@@ -30,6 +30,7 @@ drop_events = true
 
 [[arms]]
 name = "org"
+drop_events = true
 events = [{ step = 6, action = "start_cluster_org", members = 0.5 }]
 
 [outcomes]
