@@ -35,6 +35,7 @@ events = [{ step = 6, action = "start_cluster_org", members = 0.5 }]
 
 [outcomes]
 timeseries = ["sme_international_share"]
+steps = [0, 3, 5, 12, 24, 30]
 [outcomes.values]
 sme_intl = { column = "sme_international_share" }
 innovations = { summary = "innovations_radical" }
@@ -168,3 +169,18 @@ def test_design_points_that_resolve_to_one_scenario_share_its_runs(tmp_path):
     pts = res.summary().points
     assert list(pts["point"]) == [0, 1, 2] and list(pts["n"]) == [2, 2, 2]
     assert pts["intl"].iloc[0] == pts["intl"].iloc[1]
+
+
+def test_common_random_numbers_arms_are_identical_until_the_policy_starts(org, tmp_path):
+    """ODD 7.21: replication r of every arm has the same seed, so the arms' runs are the same
+    run until the event at step 6; afterwards the organisation arm differs."""
+    res = ex.run_experiment(org, tmp_path / "s", executor="serial")
+    ts = res.timeseries
+    none, orgs = (ts[ts["arm"] == a].set_index(["replication", "step"]) for a in ("none", "org"))
+    cols = ["sme_international_share"]
+    before = none.index.get_level_values("step") < 6
+    assert before.sum() == 3 * 3  # steps 0, 3, 5 of 3 replications
+    pd.testing.assert_frame_equal(none.loc[before, cols], orgs.loc[before, cols])
+    after = none.index.get_level_values("step") >= 12
+    assert (none.loc[after, cols] != orgs.loc[after, cols]).any().any()
+    assert sorted(set(res.outcomes["seed"])) == [11, 12, 13]
