@@ -68,3 +68,10 @@ def test_the_simulator_does_not_import_the_analysis_area():
     for core in ("clusterlab.sim", "clusterlab.mechanisms", "clusterlab.recorder"):
         reach = nx.descendants(g, core)
         assert not any(m.startswith("clusterlab.analysis") for m in reach), core
+
+
+def test_the_simulator_and_the_analysis_do_not_import_the_experiments():
+    g = import_graph()
+    for core in ("clusterlab.sim", "clusterlab.mechanisms", "clusterlab.recorder", "clusterlab.analysis"):
+        if core in g:
+            assert not any(m.startswith("clusterlab.experiments") for m in nx.descendants(g, core)), core
