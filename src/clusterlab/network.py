@@ -134,16 +134,40 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
 
 def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
     """Layer (from the ends), initial strength, trust and length of new ties a-b."""
-    layer = layer_of(actors.kind, actors.stage, a, b)
-    mean_w = np.array([net.strength_horizontal, net.strength_vertical,
-                       net.strength_multi_angle, net.strength_pipeline])[layer]
-    conc = 6.0
-    w = rng.beta(conc * mean_w, conc * (1 - mean_w))
-    trust0 = np.where(layer == PIPELINE, net.trust_pipeline, net.trust_local)
-    trust0 = trust0 + net.trust_culture_bonus * (actors.culture[a] == actors.culture[b])
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    strength = np.array([net.strength_horizontal, net.strength_vertical,
+                         net.strength_multi_angle, net.strength_pipeline])
+    layer, alpha, beta, trust0, dx, dy = _attributes(
+        actors.kind, actors.stage, actors.culture, actors.x, actors.y, a, b, strength,
+        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), 6.0)
+    w = rng.beta(alpha, beta)
     trust = clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
-    dist = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b])
+    dist = np.hypot(dx, dy)
     return layer, w, trust, dist
+
+
+@nb.njit(cache=True)
+def _attributes(kind, stage, culture, x, y, a, b, strength, trust_pipeline, trust_local, bonus, conc):
+    """The deterministic part of `tie_attributes` in one pass: layer, the beta parameters of
+    the strength (conc * mean, conc * (1 - mean)), trust before noise and the ends' offsets
+    (in the coordinates' dtype, as numpy computes them; the caller takes np.hypot)."""
+    m = len(a)
+    layer = _layers(kind, stage, a, b)
+    alpha = np.empty(m, np.float64)
+    beta = np.empty(m, np.float64)
+    trust0 = np.empty(m, np.float64)
+    dx = np.empty(m, x.dtype)
+    dy = np.empty(m, y.dtype)
+    for k in range(m):
+        mean = strength[layer[k]]
+        alpha[k] = conc * mean
+        beta[k] = conc * (1.0 - mean)
+        t = trust_pipeline if layer[k] == PIPELINE else trust_local
+        same = 1.0 if culture[a[k]] == culture[b[k]] else 0.0
+        trust0[k] = t + bonus * same
+        dx[k] = x[a[k]] - x[b[k]]
+        dy[k] = y[a[k]] - y[b[k]]
+    return layer, alpha, beta, trust0, dx, dy
 
 
 def ties_between(net: Network, steps_per_year: int, actors: Actors, a: np.ndarray, b: np.ndarray,
