@@ -123,6 +123,58 @@ def _gather(buf, counts, m):
     return out
 
 
+@nb.njit(cache=True)
+def _local_pairs(i, j, alive, kind, x, y):
+    """The proposals i-j with both ends given (>= 0), distinct, alive and in the cluster, in
+    order, and the ends' offsets (x[i] - x[j], y[i] - y[j], in the coordinates' dtype)."""
+    keep = np.empty(len(i), np.int64)
+    m = 0
+    for k in range(len(i)):
+        s, t = i[k], j[k]
+        if s >= 0 and t >= 0 and s != t and alive[s] and alive[t] and kind[s] != EXTERNAL and kind[t] != EXTERNAL:
+            keep[m] = k
+            m += 1
+    ii = np.empty(m, np.int64)
+    jj = np.empty(m, np.int64)
+    dx = np.empty(m, x.dtype)
+    dy = np.empty(m, y.dtype)
+    for r in range(m):
+        s, t = i[keep[r]], j[keep[r]]
+        ii[r] = s
+        jj[r] = t
+        dx[r] = x[s] - x[t]
+        dy[r] = y[s] - y[t]
+    return ii, jj, dx, dy
+
+
+@nb.njit(cache=True)
+def _below_bound(i, j, u, geo, cw):
+    """The proposals whose uniform is below the acceptance bound at c = 1,
+    u < min(geo * (1 + cw), 1), with their i, j, u and geo."""
+    bound = 1.0 + cw
+    keep = np.empty(len(i), np.int64)
+    m = 0
+    for k in range(len(i)):
+        if u[k] < min(geo[k] * bound, 1.0):
+            keep[m] = k
+            m += 1
+    keep = keep[:m]
+    return i[keep], j[keep], u[keep], geo[keep]
+
+
+@nb.njit(cache=True)
+def _accepted(i, j, u, geo, cw, c):
+    """The accepted pairs: u < q = min(geo * (1 + cw * c), 1)."""
+    keep = np.empty(len(i), np.int64)
+    m = 0
+    for k in range(len(i)):
+        if u[k] < min(geo[k] * (1.0 + cw * c[k]), 1.0):
+            keep[m] = k
+            m += 1
+    keep = keep[:m]
+    return i[keep], j[keep]
+
+
 class NetworkEvolution(Mechanism):
     name = "network_evolution"
     records = {f"ties_created_{route}": f"ties created this step by {route}" for route in ROUTES}
@@ -215,22 +267,19 @@ class NetworkEvolution(Mechanism):
         proposed = (self._closure(sim, rng, k_closure, n_local),
                     self._proximity(sim, rng, k_prox),
                     self._brokerage(sim, rng, k_broker))
+        cw = float(p.cognitive_weight)
         for route, (i, j) in zip(ROUTES, proposed):
-            keep = (i >= 0) & (j >= 0)
-            i, j = i[keep], j[keep]
-            keep = (i != j) & self._is_local(a, i) & self._is_local(a, j)
-            i, j = i[keep], j[keep]
+            i, j, dx, dy = _local_pairs(i, j, a.alive, a.kind, a.x, a.y)
             if len(i) == 0:
                 continue
             # acceptance q = min(1, base (1 + gw g) (1 + cw c)); one uniform, cognitive
             # proximity computed only where the uniform is below the bound at c = 1
-            km = np.hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]).astype(np.float64)
+            km = np.hypot(dx, dy).astype(np.float64)
             geo = p.base_accept * (1.0 + p.geo_weight * np.exp(-km / p.geo_km))
             u = rng.random(len(i))
-            ok = u < np.minimum(geo * (1.0 + p.cognitive_weight), 1.0)
-            i, j, u, geo = i[ok], j[ok], u[ok], geo[ok]
-            q = np.minimum(geo * (1.0 + p.cognitive_weight * self._cognitive(sim, i, j)), 1.0)
-            made = sim.connect(i[u < q], j[u < q], rng)
+            i, j, u, geo = _below_bound(i, j, u, geo, cw)
+            i, j = _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
+            made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
 
     @staticmethod
