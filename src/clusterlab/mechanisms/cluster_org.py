@@ -64,7 +64,7 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..proximity import cognitive
-from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME
+from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME, tie_slot
 from ..mechanism import Mechanism
 
 ACTIVITIES = ("international", "networking", "market_info", "infrastructure", "rnd")
@@ -81,6 +81,35 @@ def _best(T, E, rows, cols):
         for c in range(len(cols)):
             out[c] = max(out[c], T[i, cols[c]] + E[i, cols[c]])
     return out
+
+
+@nb.njit(cache=True)
+def _closest_untied(pick, cand, cos, start, count, nbr, tid):
+    """Per SME pick[r], the candidate of row cand[r] with the largest cosine cos[r * C + c]
+    among those it is not tied to (the first on ties); SMEs with none (or a NaN cosine,
+    as numpy's argmax would pick it) are dropped. Returns (SMEs, partners)."""
+    n, C = cand.shape
+    who = np.empty(n, np.int64)
+    partner = np.empty(n, np.int64)
+    m = 0
+    for r in range(n):
+        best = -1
+        top = -np.inf
+        for c in range(C):
+            if tie_slot(start, count, nbr, tid, pick[r], cand[r, c]) >= 0:
+                continue
+            v = np.float64(cos[r * C + c])
+            if v != v:  # NaN: argmax takes it, isfinite drops the row
+                best = -1
+                break
+            if v > top:
+                top = v
+                best = c
+        if best >= 0 and top < np.inf:
+            who[m] = pick[r]
+            partner[m] = cand[r, best]
+            m += 1
+    return who[:m], partner[:m]
 
 
 
@@ -201,13 +230,8 @@ class ClusterOrganisation(Mechanism):
             pick = np.concatenate([pick, rng.choice(rest, min(k - len(pick), len(rest)), replace=False)])
         C = self.pars.pipeline_candidates
         cand = ext[rng.integers(0, len(ext), (len(pick), C))]
-        cos = cognitive(a, np.repeat(pick, C), cand.ravel()).reshape(cand.shape).astype(np.float64)
-        tied = ties.has(np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
-        cos[tied] = -np.inf
-        best = np.argmax(cos, axis=1)
-        rows = np.arange(len(pick))
-        ok = np.isfinite(cos[rows, best])
-        return pick[ok], cand[rows, best][ok]
+        cos = cognitive(a, np.repeat(pick, C), cand.ravel())
+        return _closest_untied(pick.astype(np.int64), cand, cos, ties.start, ties.count, ties.nbr, ties.tid)
 
     def _networking(self, sim, members, k, rng):
         """Pairs of members, not yet tied, for k introductions."""
