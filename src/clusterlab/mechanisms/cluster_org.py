@@ -112,6 +112,25 @@ def _closest_untied(pick, cand, cos, start, count, nbr, tid):
     return who[:m], partner[:m]
 
 
+@nb.njit(cache=True)
+def _inform(T, E, absorptive, who, cols, best, rate):
+    """Market information: each SME `who[r]` gains, as explicit knowledge in the domains
+    `cols`, gain = rate * A * max(0, best - (T + E)) (float64; E gets it as float32, as
+    `E[cells] += gain.astype(float32)`); returns the gains (who x cols)."""
+    gain = np.empty((len(who), len(cols)))
+    for r in range(len(who)):
+        i = who[r]
+        scale = np.float64(rate * absorptive[i])  # float32 product, as numpy takes it
+        for c in range(len(cols)):
+            d = cols[c]
+            gap = best[c] - np.float64(T[i, d] + E[i, d])
+            if gap < 0.0:
+                gap = 0.0
+            gain[r, c] = scale * gap
+            E[i, d] = E[i, d] + np.float32(gain[r, c])
+    return gain
+
+
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
@@ -256,11 +275,8 @@ class ClusterOrganisation(Mechanism):
         who = rng.choice(smes, min(k, len(smes)), replace=False)
         top = np.argsort(-tech.relevance, kind="stable")[:min(p.info_domains, a.domains)]
         best = _best(a.T, a.E, members, top)
-        cells = np.ix_(who, top)
-        K = a.T[cells] + a.E[cells]
-        gain = p.info_rate * a.absorptive[who, None] * np.maximum(0.0, best[None, :] - K)
-        a.E[cells] += gain.astype(np.float32)
-        total = float(gain.sum())
+        gain = _inform(a.T, a.E, a.absorptive, who.astype(np.int64), top, best, np.float32(p.info_rate))
+        total = float(gain.sum())  # numpy's (pairwise) sum, as before
         sim.stats["cluster_org_knowledge"] += total
         sim.stats["seci_combination"] += total
         return len(who)
