@@ -273,12 +273,13 @@ class Ties:
             self._push_free(spare)
             slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
         each = lambda v: v if type(v) is np.ndarray and v.shape == (k,) else np.broadcast_to(np.asarray(v), (k,))  # noqa: E731  a value or one per tie
-        _fill(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born), self.a, self.b,
-              self.layer, self.w, self.trust, self.dist, self.born, self.last_use, self.alive,
-              self.active, self.moved)
-        # incidence: make room for actors whose lists overflow, then insert
-        over, adds = _overflow(lo, hi, self._scratch(len(self.count)), self.count, self.cap)  # O(new ties)
-        if len(over):
+        # fill the slots; insert into the incidence lists unless some overflow
+        over, adds = _place(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born),
+                            self.a, self.b, self.layer, self.w, self.trust, self.dist, self.born,
+                            self.last_use, self.alive, self.active, self.moved,
+                            self._scratch(len(self.count)), self.start, self.count, self.cap,
+                            self.nbr, self.tid, self.deg)
+        if len(over):  # make room for actors whose lists overflow, then insert
             new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())
             if self.pool_end + need > len(self.nbr):
@@ -287,7 +288,7 @@ class Ties:
                 self.tid = _grow(self.tid, self.pool_end, size)
             self.pool_end = _relocate(over, new_cap, self.start, self.count, self.cap,
                                       self.nbr, self.tid, self.pool_end)
-        _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
+            _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
         self.version += 1
         self.n_added += k
         return slots
@@ -416,6 +417,19 @@ def _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU
         AL[t] = True
         AC[t] = False
         MO[t] = False
+
+
+@nb.njit(cache=True)
+def _place(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO,
+           scratch, start, count, cap, nbr, tid, deg):
+    """`_fill`, then `_overflow`; when no incidence list overflows, `_insert` too (returning
+    no actors), else the overflowing actors and their new ends (the caller makes room and
+    inserts). One call for the usual case."""
+    _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO)
+    over, adds = _overflow(lo, hi, scratch, count, cap)
+    if len(over) == 0:
+        _insert(slots, lo, hi, L, start, count, nbr, tid, deg)
+    return over, adds
 
 
 @nb.njit(cache=True)
