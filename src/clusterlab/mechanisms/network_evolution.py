@@ -174,6 +174,40 @@ def _accepted(i, j, u, geo, cw, c):
     keep = keep[:m]
     return i[keep], j[keep]
 
+@nb.njit(cache=True)
+def _routes(src, route, up, x, y, stage, stages):
+    """For the proximity route's firms src (route 0 horizontal, 1 vertical, 2 institution):
+    the positions of routes 0-1 and of route 2, the firms' coordinates (float64) and the
+    stage sought (the firm's own; vertical one up if `up`, else one down, reflected at
+    the ends of the chain)."""
+    m = len(src)
+    near = np.empty(m, np.int64)
+    inst = np.empty(m, np.int64)
+    xs = np.empty(m, np.float64)
+    ys = np.empty(m, np.float64)
+    target = np.empty(m, np.int64)
+    n_near = 0
+    n_inst = 0
+    v = 0
+    for k in range(m):
+        i = src[k]
+        xs[k] = x[i]
+        ys[k] = y[i]
+        t = np.int64(stage[i])
+        if route[k] == 1:
+            t += 1 if up[v] else -1
+            v += 1
+            t = 1 if t < 0 else (stages - 2 if t >= stages else t)
+        target[k] = t
+        if route[k] < 2:
+            near[n_near] = k
+            n_near += 1
+        elif route[k] == 2:
+            inst[n_inst] = k
+            n_inst += 1
+    return near[:n_near], inst[:n_inst], xs, ys, target
+
+
 
 class NetworkEvolution(Mechanism):
     name = "network_evolution"
@@ -324,17 +358,12 @@ class NetworkEvolution(Mechanism):
         src = self._sample(rng, k, a.n, lambda v: (a.kind[v] <= SME) & a.alive[v], self._firm_share)
         dst = np.full(len(src), -1, np.int64)
         route = rng.choice(3, len(src), p=w / w.sum())
-        x, y = a.x[src].astype(np.float64), a.y[src].astype(np.float64)
-        target = a.stage[src].astype(np.int64)
-        vert = route == 1
-        tv = target[vert] + np.where(rng.random(int(vert.sum())) < 0.5, 1, -1)
-        target[vert] = np.where(tv < 0, 1, np.where(tv >= stages, stages - 2, tv))
-        near = route < 2
-        if near.any():
+        up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
+        near, inst, x, y, target = _routes(src, route, up, a.x, a.y, a.stage, stages)
+        if len(near):
             dst[near] = self._firms.pick_near(rng, x[near], y[near], target[near], net.tie_km)
-        inst = route == 2
-        if inst.any():
-            dst[inst] = self._inst.pick_near(rng, x[inst], y[inst], np.zeros(int(inst.sum()), np.int64),
+        if len(inst):
+            dst[inst] = self._inst.pick_near(rng, x[inst], y[inst], np.zeros(len(inst), np.int64),
                                              3 * net.tie_km)
         return src, dst
 
