@@ -107,15 +107,11 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
     Nooteboom 2000) or, with probability `explore`, a domain drawn by market `relevance`
     (firms search where the market goes; Bathelt et al. 2004); a random external where no
     external specialises in the field."""
-    ext = np.flatnonzero((actors.kind == EXTERNAL) & actors.alive)
+    ext, by_field, offsets = _externals_by_field(actors.kind, actors.alive, actors.T, actors.E)
     out = np.full(len(ids), -1, np.int64)
     if len(ext) == 0 or len(ids) == 0:
         return out
     D = actors.domains
-    top_ext = np.argmax(actors.T[ext] + actors.E[ext], axis=1)
-    order = np.argsort(top_ext, kind="stable")
-    offsets = np.zeros(D + 1, np.int64)
-    np.cumsum(np.bincount(top_ext, minlength=D), out=offsets[1:])
     K = actors.T[ids] + actors.E[ids]
     best2 = np.argpartition(-K, min(1, D - 1), axis=1)[:, : min(2, D)] if D > 1 else np.zeros((len(ids), 1), np.int64)
     field = best2[np.arange(len(ids)), rng.integers(0, best2.shape[1], len(ids))]
@@ -124,12 +120,61 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
         cdf = np.cumsum(relevance, dtype=np.float64)
         drawn = np.searchsorted(cdf / cdf[-1], rng.random(int(search.sum())), side="right")
         field[search] = np.minimum(drawn, D - 1)
-    lo, hi = offsets[field], offsets[field + 1]
     u = rng.random(len(ids))
-    match = hi > lo
-    out[match] = ext[order[lo[match] + (u[match] * (hi - lo)[match]).astype(np.int64)]]
-    out[~match] = ext[rng.integers(0, len(ext), int((~match).sum()))]
+    rest = _pick_in_field(field, u, offsets, by_field, out)
+    out[rest] = ext[rng.integers(0, len(ext), len(rest))]
     return out
+
+
+@nb.njit(cache=True)
+def _externals_by_field(kind, alive, T, E):
+    """The alive externals (ascending), the same grouped by field (strongest domain of
+    T + E, the first on ties, as np.argmax) in a stable order, and each field's offsets in that list."""
+    n, D = T.shape
+    ext = np.empty(n, np.int64)
+    top = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if kind[i] == EXTERNAL and alive[i]:
+            d_best = 0
+            v_best = T[i, 0] + E[i, 0]
+            for d in range(1, D):
+                if v_best != v_best:  # NaN: np.argmax takes the first
+                    break
+                v = T[i, d] + E[i, d]
+                if v > v_best or v != v:
+                    v_best = v
+                    d_best = d
+            ext[m] = i
+            top[m] = d_best
+            m += 1
+    offsets = np.zeros(D + 1, np.int64)
+    for r in range(m):
+        offsets[top[r] + 1] += 1
+    for d in range(D):
+        offsets[d + 1] += offsets[d]
+    fill = offsets[:D].copy()
+    by_field = np.empty(m, np.int64)
+    for r in range(m):
+        by_field[fill[top[r]]] = ext[r]
+        fill[top[r]] += 1
+    return ext[:m], by_field, offsets
+
+
+@nb.njit(cache=True)
+def _pick_in_field(field, u, offsets, by_field, out):
+    """out[k] = the external of field[k] taken by u[k]; returns the positions whose field
+    has no external (in order)."""
+    rest = np.empty(len(field), np.int64)
+    m = 0
+    for k in range(len(field)):
+        lo, hi = offsets[field[k]], offsets[field[k] + 1]
+        if hi > lo:
+            out[k] = by_field[lo + np.int64(u[k] * (hi - lo))]
+        else:
+            rest[m] = k
+            m += 1
+    return rest[:m]
 
 
 def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
