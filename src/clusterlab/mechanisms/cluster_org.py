@@ -131,6 +131,36 @@ def _inform(T, E, absorptive, who, cols, best, rate):
     return gain
 
 
+@nb.njit(cache=True)
+def _introductions(i, j, k, n, start, count, nbr, tid):
+    """The first k distinct pairs i[r]-j[r] (either order) with i != j that are not tied,
+    in the order drawn."""
+    m = len(i)
+    ok = np.empty(m, np.bool_)
+    key = np.empty(m, np.int64)
+    for r in range(m):
+        ok[r] = i[r] != j[r] and tie_slot(start, count, nbr, tid, i[r], j[r]) < 0
+        key[r] = min(i[r], j[r]) * n + max(i[r], j[r])
+    order = np.argsort(key, kind="mergesort")  # stable: a pair's first draw leads its run
+    prev = -1
+    for q in range(m):
+        r = order[q]
+        if not ok[r]:
+            continue
+        if key[r] == prev:
+            ok[r] = False
+        prev = key[r]
+    si = np.empty(min(k, m), i.dtype)
+    sj = np.empty(min(k, m), j.dtype)
+    c = 0
+    for r in range(m):
+        if ok[r] and c < k:
+            si[c] = i[r]
+            sj[c] = j[r]
+            c += 1
+    return si[:c], sj[:c]
+
+
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
@@ -259,14 +289,7 @@ class ClusterOrganisation(Mechanism):
         ties = sim.ties
         i = members[rng.integers(0, len(members), 4 * k)]
         j = members[rng.integers(0, len(members), 4 * k)]
-        ok = i != j
-        i, j = i[ok], j[ok]
-        ok = ~ties.has(i, j)
-        i, j = i[ok], j[ok]
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        _, first = np.unique(lo * sim.actors.n + hi, return_index=True)
-        first = np.sort(first)[:k]
-        return i[first], j[first]
+        return _introductions(i, j, k, sim.actors.n, ties.start, ties.count, ties.nbr, ties.tid)
 
     def _market_info(self, sim, members, smes, k, rng) -> int:
         if k == 0 or len(smes) == 0:
