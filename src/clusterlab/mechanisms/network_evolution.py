@@ -111,15 +111,30 @@ def _strength_pass(alive, moved, born, last_use, layer, w, now, t0, grow, decay,
 
 
 @nb.njit(cache=True)
-def _gather(buf, counts, m):
+def _gather(buf, counts, m, keep_membership, kind, a, b):
+    """The chunks' candidates in slot order; with `keep_membership`, not the ties to a
+    cluster organisation."""
     n_chunks = len(counts)
     size = (m + n_chunks - 1) // n_chunks
     out = np.empty(counts.sum(), np.int32)
     k = 0
     for c in range(n_chunks):
         for p in range(c * size, c * size + counts[c]):
-            out[k] = buf[p]
+            t = buf[p]
+            if keep_membership and (kind[a[t]] == CLUSTER_ORG or kind[b[t]] == CLUSTER_ORG):
+                continue
+            out[k] = t
             k += 1
+    return out[:k]
+
+
+@nb.njit(cache=True)
+def _two_hops(i, u_j, u_k, start, count, nbr):
+    """Triadic closure: for each i a partner j taken by u_j, and j's partner taken by u_k."""
+    out = np.empty(len(i), np.int64)
+    for r in range(len(i)):
+        j = nbr[start[i[r]] + np.int64(u_j[r] * count[i[r]])]
+        out[r] = nbr[start[j] + np.int64(u_k[r] * count[j])]
     return out
 
 
@@ -264,10 +279,7 @@ class NetworkEvolution(Mechanism):
         decay = 1.0 - (1.0 - p.decay) ** (1.0 / spy)
         _strength_pass(ties.alive, ties.moved, ties.born, ties.last_use, ties.layer, ties.w, sim.t,
                        self._t0, p.grow, decay, p.dissolve_below, p.idle_years * spy, self._buf, self._counts)
-        cand = _gather(self._buf, self._counts, ties.m)
-        if p.keep_membership and len(cand):
-            kind = sim.actors.kind
-            cand = cand[(kind[ties.a[cand]] != CLUSTER_ORG) & (kind[ties.b[cand]] != CLUSTER_ORG)]
+        cand = _gather(self._buf, self._counts, ties.m, p.keep_membership, sim.actors.kind, ties.a, ties.b)
         # 2. dissolution; cognitive proximity only where the draw is below the largest probability
         if len(cand) and p.dissolve_rate > 0:
             u = rng.random(len(cand))
@@ -342,9 +354,9 @@ class NetworkEvolution(Mechanism):
         start, count, nbr = ties.start, ties.count, ties.nbr
         n = min(a.n, len(count))
         i = self._sample(rng, k, n, lambda v: self._is_local(a, v) & (count[v] > 0), n_local / max(n, 1))
-        j = nbr[start[i] + (rng.random(len(i)) * count[i]).astype(np.int64)].astype(np.int64)
-        far = nbr[start[j] + (rng.random(len(j)) * count[j]).astype(np.int64)].astype(np.int64)
-        return i, far
+        u_j = rng.random(len(i))  # which partner j of i
+        u_k = rng.random(len(i))  # which partner of j
+        return i, _two_hops(i, u_j, u_k, start, count, nbr)
 
     def _proximity(self, sim, rng, k):
         """A random firm and a nearby firm (same or adjacent stage) or institution."""
