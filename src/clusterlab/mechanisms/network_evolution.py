@@ -129,6 +129,37 @@ def _gather(buf, counts, m, keep_membership, kind, a, b):
 
 
 @nb.njit(cache=True)
+def _can_broker(b, count, alive, kind):
+    """The brokers b with at least two ties, alive and in the cluster, in order."""
+    keep = np.empty(len(b), np.int64)
+    m = 0
+    for r in range(len(b)):
+        i = b[r]
+        if count[i] >= 2 and alive[i] and kind[i] != EXTERNAL:
+            keep[m] = i
+            m += 1
+    return keep[:m]
+
+
+@nb.njit(cache=True)
+def _two_contacts(b, u_first, u_second, start, count, nbr):
+    """Two distinct contacts of each broker b: positions u = floor(u_first * c) and
+    v = floor(u_second * (c - 1)), v skipping u (both capped, c the broker's ties)."""
+    m = len(b)
+    first = np.empty(m, np.int64)
+    second = np.empty(m, np.int64)
+    for r in range(m):
+        c = np.int64(count[b[r]])
+        u = min(np.int64(u_first[r] * c), c - 1)
+        v = min(np.int64(u_second[r] * (c - 1)), c - 2)
+        if v >= u:
+            v += 1
+        first[r] = nbr[start[b[r]] + u]
+        second[r] = nbr[start[b[r]] + v]
+    return first, second
+
+
+@nb.njit(cache=True)
 def _two_hops(i, u_j, u_k, start, count, nbr):
     """Triadic closure: for each i a partner j taken by u_j, and j's partner taken by u_k."""
     out = np.empty(len(i), np.int64)
@@ -396,14 +427,12 @@ class NetworkEvolution(Mechanism):
         if k > k_inst and ties.n_alive:
             parts.append(self._tie_ends(rng, ties, k - k_inst))
         b = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-        b = b[(count[b] >= 2) & self._is_local(a, b)]
+        b = _can_broker(b, count, a.alive, a.kind)
         if len(b) == 0:
             return none
-        c = count[b].astype(np.int64)
-        u = np.minimum((rng.random(len(b)) * c).astype(np.int64), c - 1)
-        v = np.minimum((rng.random(len(b)) * (c - 1)).astype(np.int64), c - 2)
-        v += v >= u
-        return nbr[start[b] + u].astype(np.int64), nbr[start[b] + v].astype(np.int64)
+        u_first = rng.random(len(b))  # the first contact
+        u_second = rng.random(len(b))  # another one
+        return _two_contacts(b, u_first, u_second, start, count, nbr)
 
     @staticmethod
     def _tie_ends(rng, ties, k):
