@@ -194,13 +194,16 @@ def _local_pairs(i, j, alive, kind, x, y):
 
 
 @nb.njit(cache=True)
-def _below_bound(i, j, u, geo, cw):
-    """The proposals whose uniform is below the acceptance bound at c = 1,
-    u < min(geo * (1 + cw), 1), with their i, j, u and geo."""
+def _below_bound(i, j, u, near, base, gw, cw):
+    """geo = base * (1 + gw * near) of each proposal (near = exp(-km / geo_km)); the
+    proposals whose uniform is below the acceptance bound at c = 1, u < min(geo * (1 + cw), 1),
+    with their i, j, u and geo."""
     bound = 1.0 + cw
     keep = np.empty(len(i), np.int64)
+    geo = np.empty(len(i), np.float64)
     m = 0
     for k in range(len(i)):
+        geo[k] = base * (1.0 + gw * near[k])
         if u[k] < min(geo[k] * bound, 1.0):
             keep[m] = k
             m += 1
@@ -351,10 +354,10 @@ class NetworkEvolution(Mechanism):
                 continue
             # acceptance q = min(1, base (1 + gw g) (1 + cw c)); one uniform, cognitive
             # proximity computed only where the uniform is below the bound at c = 1
-            km = np.hypot(dx, dy).astype(np.float64)
-            geo = p.base_accept * (1.0 + p.geo_weight * np.exp(-km / p.geo_km))
+            # exp(-km / geo_km), km in float64 (a / -g is -a / g exactly)
+            near = np.exp(np.divide(np.hypot(dx, dy), -p.geo_km, dtype=np.float64))
             u = rng.random(len(i))
-            i, j, u, geo = _below_bound(i, j, u, geo, cw)
+            i, j, u, geo = _below_bound(i, j, u, near, p.base_accept, p.geo_weight, cw)
             i, j = _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
             made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
