@@ -161,6 +161,35 @@ def _introductions(i, j, k, n, start, count, nbr, tid):
     return si[:c], sj[:c]
 
 
+@nb.njit(cache=True)
+def _spend(carry, per_step):
+    """Whole activity units this step (carry + per_step, less 1e-9 of rounding); the
+    fractions stay in `carry`."""
+    n_act = np.empty(len(carry), np.int64)
+    for a in range(len(carry)):
+        units = carry[a] + per_step[a]
+        n_act[a] = np.int64(np.floor(units + 1e-9))
+        carry[a] = max(units - np.float64(n_act[a]), 0.0)
+    return n_act
+
+
+@nb.njit(cache=True)
+def _members(org, start, count, nbr, kind, alive):
+    """The organisation's alive member firms (its partners, in list order) and of them the SMEs."""
+    members = np.empty(count[org], np.int64)
+    smes = np.empty(count[org], np.int64)
+    m = 0
+    s = 0
+    for p in range(start[org], start[org] + count[org]):
+        j = nbr[p]
+        if kind[j] <= SME and alive[j]:
+            members[m] = j
+            m += 1
+            if kind[j] == SME:
+                smes[s] = j
+                s += 1
+    return members[:m], smes[:s]
+
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
@@ -233,16 +262,12 @@ class ClusterOrganisation(Mechanism):
         done = np.zeros(len(ACTIVITIES))
         new_a, new_b = [], []  # new ties of all organisations, made in one call (O(N) each)
         for c, org in enumerate(orgs):
-            units = self._carry[c] + per_step
-            n_act = np.floor(units + 1e-9).astype(np.int64)
-            self._carry[c] = np.maximum(units - n_act, 0.0)
+            n_act = _spend(self._carry[c], per_step)
             if not n_act.any():
                 continue
-            nb_ = ties.nbr[ties.start[org]:ties.start[org] + ties.count[org]].astype(np.int64)
-            members = nb_[(a.kind[nb_] <= SME) & a.alive[nb_]]
+            members, smes = _members(org, ties.start, ties.count, ties.nbr, a.kind, a.alive)
             if len(members) == 0:
                 continue
-            smes = members[a.kind[members] == SME]
             for i, j in (self._international(sim, smes, int(n_act[0]), rng),
                          self._networking(sim, members, int(n_act[1]), rng)):
                 new_a.append(i)
