@@ -165,6 +165,23 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
                     sums[c, S_SPAWN] += 1.0
 
 
+@nb.njit(cache=True)
+def _between(slots, ta, tb, ids, parents, n):
+    """Which ties `slots` join a spin-off ids[r] to its parent parents[r] (any r); as
+    `np.isin` of the pairs' keys min * n + max."""
+    key = np.empty(len(ids), np.int64)
+    for r in range(len(ids)):
+        key[r] = np.int64(min(ids[r], parents[r])) * n + max(ids[r], parents[r])
+    key = np.sort(key)
+    out = np.zeros(len(slots), np.bool_)
+    for k in range(len(slots)):
+        t = slots[k]
+        x = np.int64(ta[t]) * n + tb[t]
+        p = np.searchsorted(key, x)
+        out[k] = p < len(key) and key[p] == x
+    return out
+
+
 class Market(Mechanism):
     name = "market"
     records = {
@@ -331,9 +348,7 @@ class Market(Mechanism):
         src = np.concatenate([np.broadcast_to(ids[:, None], pick.shape)[has], ids])
         dst = np.concatenate([ties.nbr[slot[has]], parents])
         made = sim.connect(src, dst, rng)
-        nn = np.int64(a.n)
-        key = np.minimum(ids, parents).astype(np.int64) * nn + np.maximum(ids, parents)
-        to_parent = np.isin(ties.a[made].astype(np.int64) * nn + ties.b[made], key)
+        to_parent = _between(made, ties.a, ties.b, ids, parents, a.n)
         ties.w[made[to_parent]] = p.parent_tie_strength
         self._track(sim)  # their R&D targets
         a.normal_size[ids] = normal
