@@ -299,12 +299,12 @@ class Ties:
         slots = np.asarray(slots, np.int64)
         if len(slots) == 0:
             return
-        gone = _kill(slots, self.alive, self.active, self.moved, self.a, self.b, self.layer, self.deg)
+        gone = _kill_compact(slots, self.alive, self.active, self.moved, self.a, self.b, self.layer,
+                             self.deg, self._scratch(len(self.count)), self.start, self.count,
+                             self.tid, self.nbr)
         if len(gone) == 0:
             return
-        ends, _ = _tally(np.concatenate([self.a[gone], self.b[gone]]), self._scratch(len(self.count)))
-        _compact(ends, self.start, self.count, self.tid, self.nbr, self.alive)
-        self._push_free(gone.astype(np.int32))
+        self._push_free(gone)
         self.version += 1
         self.n_removed += len(gone)
 
@@ -474,6 +474,22 @@ def new_pairs(lo, hi, alive, n, start, count, nbr, tid):
             out[c] = k
             c += 1
     return out[:c]
+
+
+@nb.njit(cache=True)
+def _kill_compact(slots, alive, active, moved, a, b, layer, deg, scratch, start, count, tid, nbr):
+    """`_kill`, then each affected actor's list compacted once (`_tally` of the ends, a
+    then b, and `_compact`); returns the slots killed (int32)."""
+    gone = _kill(slots, alive, active, moved, a, b, layer, deg)
+    if len(gone) == 0:
+        return gone.astype(np.int32)
+    ends = np.empty(2 * len(gone), np.int64)
+    for k in range(len(gone)):
+        ends[k] = a[gone[k]]
+        ends[len(gone) + k] = b[gone[k]]
+    uniq, _ = _tally(ends, scratch)
+    _compact(uniq, start, count, tid, nbr, alive)
+    return gone.astype(np.int32)
 
 
 @nb.njit(cache=True)
