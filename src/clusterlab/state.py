@@ -272,7 +272,10 @@ class Ties:
             spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
             self._push_free(spare)
             slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
-        each = lambda v: v if type(v) is np.ndarray and v.shape == (k,) else np.broadcast_to(np.asarray(v), (k,))  # noqa: E731  a value or one per tie
+        def each(v):  # a value or one per tie, as an array of k
+            if type(v) is np.ndarray and v.shape == (k,):
+                return v
+            return np.full(k, v) if np.ndim(v) == 0 else np.broadcast_to(np.asarray(v), (k,))
         # fill the slots; insert into the incidence lists unless some overflow
         over, adds = _place(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born),
                             self.a, self.b, self.layer, self.w, self.trust, self.dist, self.born,
