@@ -166,6 +166,23 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
 
 
 @nb.njit(cache=True)
+def _events(event):
+    """The firms that exit and those that spawn this step (ascending ids)."""
+    gone = np.empty(len(event), np.int64)
+    parents = np.empty(len(event), np.int64)
+    n_gone = 0
+    n_parents = 0
+    for i in range(len(event)):
+        if event[i] == EXIT:
+            gone[n_gone] = i
+            n_gone += 1
+        elif event[i] == SPAWN:
+            parents[n_parents] = i
+            n_parents += 1
+    return gone[:n_gone], parents[:n_parents]
+
+
+@nb.njit(cache=True)
 def _between(slots, ta, tb, ids, parents, n):
     """Which ties `slots` join a spin-off ids[r] to its parent parents[r] (any r); as
     `np.isin` of the pairs' keys min * n + max."""
@@ -302,17 +319,14 @@ class Market(Mechanism):
         st["revenue"] += s[S_REVENUE]
         st["profit"] += s[S_PROFIT]
         st["payout"] += s[S_PAYOUT]
-        ids = np.flatnonzero(a.market_event)
-        ev = a.market_event[ids]
+        gone, parents = _events(a.market_event)
         # exits
-        gone = ids[ev == EXIT]
         if len(gone):
             a.alive[gone] = False
             sim.ties.remove_actor_ties(gone)
             st["exits"] += len(gone)
             st["exits_focal"] += int((a.kind[gone] == FOCAL).sum())
         # spin-offs
-        parents = ids[ev == SPAWN]
         if len(parents):
             self.spawn(sim, parents, rng)
 
