@@ -139,10 +139,10 @@ def _externals_by_field(kind, alive, T, E):
             d_best = 0
             v_best = T[i, 0] + E[i, 0]
             for d in range(1, D):
-                if v_best != v_best:  # NaN: np.argmax takes the first
+                if np.isnan(v_best):  # np.argmax takes the first NaN
                     break
                 v = T[i, d] + E[i, d]
-                if v > v_best or v != v:
+                if v > v_best or np.isnan(v):
                     v_best = v
                     d_best = d
             ext[m] = i

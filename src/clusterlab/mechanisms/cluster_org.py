@@ -99,7 +99,7 @@ def _closest_untied(pick, cand, cos, start, count, nbr, tid):
             if tie_slot(start, count, nbr, tid, pick[r], cand[r, c]) >= 0:
                 continue
             v = np.float64(cos[r * C + c])
-            if v != v:  # NaN: argmax takes it, isfinite drops the row
+            if np.isnan(v):  # argmax takes a NaN, isfinite drops the row
                 best = -1
                 break
             if v > top:
@@ -124,7 +124,7 @@ def _inform(T, E, absorptive, who, cols, best, rate):
         for c in range(len(cols)):
             d = cols[c]
             gap = best[c] - np.float64(T[i, d] + E[i, d])
-            if gap < 0.0:
+            if gap < 0.0:  # np.maximum(0, gap), NaN kept
                 gap = 0.0
             gain[r, c] = scale * gap
             E[i, d] = E[i, d] + np.float32(gain[r, c])
