@@ -111,9 +111,22 @@ def _strength_pass(alive, moved, born, last_use, layer, w, now, t0, grow, decay,
 
 
 @nb.njit(cache=True)
-def _gather(buf, counts, m, keep_membership, kind, a, b):
-    """The chunks' candidates in slot order; with `keep_membership`, not the ties to a
-    cluster organisation."""
+def _gather(buf, counts, m):
+    """The chunks' candidates in slot order."""
+    n_chunks = len(counts)
+    size = (m + n_chunks - 1) // n_chunks
+    out = np.empty(counts.sum(), np.int32)
+    k = 0
+    for c in range(n_chunks):
+        for p in range(c * size, c * size + counts[c]):
+            out[k] = buf[p]
+            k += 1
+    return out
+
+
+@nb.njit(cache=True)
+def _gather_kept(buf, counts, m, keep_membership, kind, a, b):
+    """`_gather`; with `keep_membership`, without the ties to a cluster organisation."""
     n_chunks = len(counts)
     size = (m + n_chunks - 1) // n_chunks
     out = np.empty(counts.sum(), np.int32)
@@ -313,7 +326,7 @@ class NetworkEvolution(Mechanism):
         decay = 1.0 - (1.0 - p.decay) ** (1.0 / spy)
         _strength_pass(ties.alive, ties.moved, ties.born, ties.last_use, ties.layer, ties.w, sim.t,
                        self._t0, p.grow, decay, p.dissolve_below, p.idle_years * spy, self._buf, self._counts)
-        cand = _gather(self._buf, self._counts, ties.m, p.keep_membership, sim.actors.kind, ties.a, ties.b)
+        cand = _gather_kept(self._buf, self._counts, ties.m, p.keep_membership, sim.actors.kind, ties.a, ties.b)
         # 2. dissolution; cognitive proximity only where the draw is below the largest probability
         if len(cand) and p.dissolve_rate > 0:
             u = rng.random(len(cand))
