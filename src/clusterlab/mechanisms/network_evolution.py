@@ -236,6 +236,7 @@ def _accepted(i, j, u, geo, cw, c):
     keep = keep[:m]
     return i[keep], j[keep]
 
+
 @nb.njit(cache=True)
 def _routes(src, route, up, x, y, stage, stages):
     """For the proximity route's firms src (route 0 horizontal, 1 vertical, 2 institution):
