@@ -190,6 +190,38 @@ def _members(org, start, count, nbr, kind, alive):
                 s += 1
     return members[:m], smes[:s]
 
+@nb.njit(cache=True)
+def _same_orgs(kind, alive, orgs):
+    """Whether the alive cluster organisations are exactly `orgs` (ascending)."""
+    k = 0
+    for i in range(len(kind)):
+        if kind[i] == CLUSTER_ORG and alive[i]:
+            if k >= len(orgs) or orgs[k] != i:
+                return False
+            k += 1
+    return k == len(orgs)
+
+
+@nb.njit(cache=True)
+def _open_up(made, layer, ta, tb, kind, openness, boost):
+    """The SME end of each new pipeline among the ties `made` gains openness,
+    o += boost * (1 - o) (float32; all from the old values, as numpy's fancy `+=`: an SME
+    with two new pipelines gains once); returns the number of pipelines."""
+    who = np.empty(len(made), np.int64)
+    n = 0
+    for k in range(len(made)):
+        t = made[k]
+        if layer[t] == PIPELINE:
+            who[n] = ta[t] if kind[ta[t]] == SME else tb[t]
+            n += 1
+    new = np.empty(n, openness.dtype)
+    for k in range(n):
+        o = openness[who[k]]
+        new[k] = o + boost * (np.float32(1.0) - o)
+    for k in range(n):
+        openness[who[k]] = new[k]
+    return n
+
 
 class ClusterOrganisation(Mechanism):
     name = "cluster_org"
@@ -231,9 +263,9 @@ class ClusterOrganisation(Mechanism):
     def _sync(self, sim) -> np.ndarray:
         """Alive cluster organisations now; carried units follow their ids."""
         a = sim.actors
-        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
-        if np.array_equal(orgs, self._orgs):  # the usual case: the same organisations
+        if _same_orgs(a.kind, a.alive, self._orgs):  # the usual case: the same organisations
             return self._orgs
+        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
         carry = np.zeros((len(orgs), len(ACTIVITIES)))
         if len(self._orgs) and len(orgs):
             pos = np.searchsorted(self._orgs, orgs)
@@ -279,12 +311,11 @@ class ClusterOrganisation(Mechanism):
                                               rng, with_leader=False)
         if new_a:
             made = sim.connect(np.concatenate(new_a), np.concatenate(new_b), rng)
-            pipe = made[ties.layer[made] == PIPELINE]
-            done[0] += len(pipe)
-            done[1] += len(made) - len(pipe)
             # the brokered SME becomes more open (keeps its new pipeline)
-            who = np.where(a.kind[ties.a[pipe]] == SME, ties.a[pipe], ties.b[pipe])
-            a.openness[who] += np.float32(self.pars.openness_boost) * (1.0 - a.openness[who])
+            n_pipe = _open_up(made, ties.layer, ties.a, ties.b, a.kind, a.openness,
+                              np.float32(self.pars.openness_boost))
+            done[0] += n_pipe
+            done[1] += len(made) - n_pipe
         st = sim.stats
         st["cluster_org_actions"] += float(done.sum())
         for key, v in zip(COUNTERS, done):
