@@ -173,6 +173,43 @@ def _two_contacts(b, u_first, u_second, start, count, nbr):
 
 
 @nb.njit(cache=True)
+def _first_local_with_ties(draw, limit, alive, kind, count):
+    """The first `limit` of `draw` that are alive cluster actors with ties, in order."""
+    out = np.empty(min(limit, len(draw)), draw.dtype)
+    m = 0
+    for v in draw:
+        if m >= limit:
+            break
+        if alive[v] and kind[v] != EXTERNAL and count[v] > 0:
+            out[m] = v
+            m += 1
+    return out[:m]
+
+
+@nb.njit(cache=True)
+def _first_alive(draw, limit, alive, kind):
+    """The first `limit` of `draw` that are alive (and firms, if `kind` is given), in order."""
+    out = np.empty(min(limit, len(draw)), draw.dtype)
+    m = 0
+    for v in draw:
+        if m >= limit:
+            break
+        if alive[v] and (kind is None or kind[v] <= SME):
+            out[m] = v
+            m += 1
+    return out[:m]
+
+
+@nb.njit(cache=True)
+def _tie_end(s, u, a, b):
+    """An end of each tie s: a where u < 0.5, else b (int64)."""
+    out = np.empty(len(s), np.int64)
+    for r in range(len(s)):
+        out[r] = a[s[r]] if u[r] < 0.5 else b[s[r]]
+    return out
+
+
+@nb.njit(cache=True)
 def _two_hops(i, u_j, u_k, start, count, nbr):
     """Triadic closure: for each i a partner j taken by u_j, and j's partner taken by u_k."""
     out = np.empty(len(i), np.int64)
@@ -376,23 +413,20 @@ class NetworkEvolution(Mechanism):
             made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
 
-    @staticmethod
-    def _is_local(a, ids: np.ndarray) -> np.ndarray:
-        return a.alive[ids] & (a.kind[ids] != EXTERNAL)
-
     # -- the three routes: each returns proposed pairs (i, j), -1 where none ------------
     @staticmethod
-    def _sample(rng, k: int, n: int, ok, share: float) -> np.ndarray:
-        """k ids drawn uniformly among 0..n-1 with ok(ids) true (rejection: O(k), a few rounds)."""
+    def _sample(rng, k: int, n: int, keep, share: float) -> np.ndarray:
+        """k ids drawn uniformly among 0..n-1 that `keep(ids, limit)` accepts (it returns the
+        first `limit` accepted, in order; rejection: O(k), a few rounds)."""
         out, got = [], 0
         for _ in range(4):
             if got >= k or n == 0:
                 break
             draw = rng.integers(0, n, int((k - got) / max(share, 0.02) * 1.2) + 16)
-            draw = draw[ok(draw)][:k - got]
+            draw = keep(draw, k - got)
             out.append(draw)
             got += len(draw)
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
+        return (out[0] if len(out) == 1 else np.concatenate(out)) if out else np.zeros(0, np.int64)
 
     def _closure(self, sim, rng, k, n_local):
         """i: a random cluster actor with ties; j: a random partner of i; k: one of j's."""
@@ -401,7 +435,8 @@ class NetworkEvolution(Mechanism):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         start, count, nbr = ties.start, ties.count, ties.nbr
         n = min(a.n, len(count))
-        i = self._sample(rng, k, n, lambda v: self._is_local(a, v) & (count[v] > 0), n_local / max(n, 1))
+        i = self._sample(rng, k, n, lambda v, lim: _first_local_with_ties(v, lim, a.alive, a.kind, count),
+                         n_local / max(n, 1))
         u_j = rng.random(len(i))  # which partner j of i
         u_k = rng.random(len(i))  # which partner of j
         return i, _two_hops(i, u_j, u_k, start, count, nbr)
@@ -415,7 +450,8 @@ class NetworkEvolution(Mechanism):
                       net.multi_angle_degree if self._has_inst else 0.0])
         if k == 0 or w.sum() <= 0:
             return none
-        src = self._sample(rng, k, a.n, lambda v: (a.kind[v] <= SME) & a.alive[v], self._firm_share)
+        src = self._sample(rng, k, a.n, lambda v, lim: _first_alive(v, lim, a.alive, a.kind),
+                           self._firm_share)
         dst = np.full(len(src), -1, np.int64)
         route = rng.choice(3, len(src), p=w / w.sum())
         up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
@@ -460,7 +496,7 @@ class NetworkEvolution(Mechanism):
             if got >= k:
                 break
             s = rng.integers(0, ties.m, int((k - got) / max(share, 0.02) * 1.2) + 16)
-            s = s[ties.alive[s]][:k - got]
-            out.append(np.where(rng.random(len(s)) < 0.5, ties.a[s], ties.b[s]).astype(np.int64))
+            s = _first_alive(s, k - got, ties.alive, None)
+            out.append(_tie_end(s, rng.random(len(s)), ties.a, ties.b))
             got += len(s)
         return np.concatenate(out) if out else np.zeros(0, np.int64)
