@@ -87,6 +87,26 @@ def _recruit(leaders, with_leader, start, count, nbr, tid, w, trust, kind, alive
 
 
 @nb.njit(cache=True)
+def _teams(out, nout, width):
+    """The recruited teams of at least two members: their rows, their members (row by row,
+    from `out`, `width` slots per row) and the members' offsets."""
+    rows = np.empty(len(nout), np.int64)
+    moff = np.zeros(len(nout) + 1, np.int64)
+    k = 0
+    for r in range(len(nout)):
+        if nout[r] >= 2:
+            rows[k] = r
+            moff[k + 1] = moff[k] + nout[r]
+            k += 1
+    mem = np.empty(moff[k], np.int64)
+    for q in range(k):
+        r = rows[q]
+        for c in range(nout[r]):
+            mem[moff[q] + c] = out[r * width + c]
+    return rows[:k], mem, moff[:k + 1]
+
+
+@nb.njit(cache=True)
 def _focus(moff, mem, T, E, relevance, out):
     """Each project's domains ranked by relevance x mean share profile of the members
     (its focus is the first `focus_domains` of them)."""
@@ -147,15 +167,10 @@ class JointProjects:
         nout = np.zeros(len(leaders), np.int64)
         _recruit(leaders, with_leader, ties.start, ties.count, ties.nbr, ties.tid, ties.w, ties.trust,
                  a.kind, a.alive, u, uoff, r.size, r.institution_weight, out, nout)
-        ok = nout >= 2
-        if not ok.any():
+        rows, mem, moff = _teams(out, nout, r.size + 1)
+        if len(rows) == 0:
             return 0
-        leaders, nout = leaders[ok], nout[ok]
-        rows = np.flatnonzero(ok)
-        sel = (rows[:, None] * (r.size + 1) + np.arange(r.size + 1)[None, :])
-        mem = out[sel][np.arange(r.size + 1)[None, :] < nout[:, None]]
-        moff = np.zeros(len(leaders) + 1, np.int64)
-        np.cumsum(nout, out=moff[1:])
+        leaders = leaders[rows]
         focus = np.zeros((len(leaders), a.domains), np.int16)
         _focus(moff, mem, a.T, a.E, relevance.astype(np.float64), focus)
         k = len(leaders)

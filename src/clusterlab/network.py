@@ -107,15 +107,11 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
     Nooteboom 2000) or, with probability `explore`, a domain drawn by market `relevance`
     (firms search where the market goes; Bathelt et al. 2004); a random external where no
     external specialises in the field."""
-    ext = np.flatnonzero((actors.kind == EXTERNAL) & actors.alive)
+    ext, by_field, offsets = _externals_by_field(actors.kind, actors.alive, actors.T, actors.E)
     out = np.full(len(ids), -1, np.int64)
     if len(ext) == 0 or len(ids) == 0:
         return out
     D = actors.domains
-    top_ext = np.argmax(actors.T[ext] + actors.E[ext], axis=1)
-    order = np.argsort(top_ext, kind="stable")
-    offsets = np.zeros(D + 1, np.int64)
-    np.cumsum(np.bincount(top_ext, minlength=D), out=offsets[1:])
     K = actors.T[ids] + actors.E[ids]
     best2 = np.argpartition(-K, min(1, D - 1), axis=1)[:, : min(2, D)] if D > 1 else np.zeros((len(ids), 1), np.int64)
     field = best2[np.arange(len(ids)), rng.integers(0, best2.shape[1], len(ids))]
@@ -124,26 +120,99 @@ def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
         cdf = np.cumsum(relevance, dtype=np.float64)
         drawn = np.searchsorted(cdf / cdf[-1], rng.random(int(search.sum())), side="right")
         field[search] = np.minimum(drawn, D - 1)
-    lo, hi = offsets[field], offsets[field + 1]
     u = rng.random(len(ids))
-    match = hi > lo
-    out[match] = ext[order[lo[match] + (u[match] * (hi - lo)[match]).astype(np.int64)]]
-    out[~match] = ext[rng.integers(0, len(ext), int((~match).sum()))]
+    rest = _pick_in_field(field, u, offsets, by_field, out)
+    out[rest] = ext[rng.integers(0, len(ext), len(rest))]
     return out
+
+
+@nb.njit(cache=True)
+def _externals_by_field(kind, alive, T, E):
+    """The alive externals (ascending), the same grouped by field (strongest domain of
+    T + E, the first on ties, as np.argmax) in a stable order, and each field's offsets in that list."""
+    n, D = T.shape
+    ext = np.empty(n, np.int64)
+    top = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if kind[i] == EXTERNAL and alive[i]:
+            d_best = 0
+            v_best = T[i, 0] + E[i, 0]
+            for d in range(1, D):
+                if np.isnan(v_best):  # np.argmax takes the first NaN
+                    break
+                v = T[i, d] + E[i, d]
+                if v > v_best or np.isnan(v):
+                    v_best = v
+                    d_best = d
+            ext[m] = i
+            top[m] = d_best
+            m += 1
+    offsets = np.zeros(D + 1, np.int64)
+    for r in range(m):
+        offsets[top[r] + 1] += 1
+    for d in range(D):
+        offsets[d + 1] += offsets[d]
+    fill = offsets[:D].copy()
+    by_field = np.empty(m, np.int64)
+    for r in range(m):
+        by_field[fill[top[r]]] = ext[r]
+        fill[top[r]] += 1
+    return ext[:m], by_field, offsets
+
+
+@nb.njit(cache=True)
+def _pick_in_field(field, u, offsets, by_field, out):
+    """out[k] = the external of field[k] taken by u[k]; returns the positions whose field
+    has no external (in order)."""
+    rest = np.empty(len(field), np.int64)
+    m = 0
+    for k in range(len(field)):
+        lo, hi = offsets[field[k]], offsets[field[k] + 1]
+        if hi > lo:
+            out[k] = by_field[lo + np.int64(u[k] * (hi - lo))]
+        else:
+            rest[m] = k
+            m += 1
+    return rest[:m]
 
 
 def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
     """Layer (from the ends), initial strength, trust and length of new ties a-b."""
-    layer = layer_of(actors.kind, actors.stage, a, b)
-    mean_w = np.array([net.strength_horizontal, net.strength_vertical,
-                       net.strength_multi_angle, net.strength_pipeline])[layer]
-    conc = 6.0
-    w = rng.beta(conc * mean_w, conc * (1 - mean_w))
-    trust0 = np.where(layer == PIPELINE, net.trust_pipeline, net.trust_local)
-    trust0 = trust0 + net.trust_culture_bonus * (actors.culture[a] == actors.culture[b])
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    strength = np.array([net.strength_horizontal, net.strength_vertical,
+                         net.strength_multi_angle, net.strength_pipeline])
+    layer, alpha, beta, trust0, dx, dy = _attributes(
+        actors.kind, actors.stage, actors.culture, actors.x, actors.y, a, b, strength,
+        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), 6.0)
+    w = rng.beta(alpha, beta)
     trust = clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
-    dist = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b])
+    dist = np.hypot(dx, dy)
     return layer, w, trust, dist
+
+
+@nb.njit(cache=True)
+def _attributes(kind, stage, culture, x, y, a, b, strength, trust_pipeline, trust_local, bonus, conc):
+    """The deterministic part of `tie_attributes` in one pass: layer, the beta parameters of
+    the strength (conc * mean, conc * (1 - mean)), trust before noise and the ends' offsets
+    (in the coordinates' dtype, as numpy computes them; the caller takes np.hypot)."""
+    m = len(a)
+    layer = _layers(kind, stage, a, b)
+    alpha = np.empty(m, np.float64)
+    beta = np.empty(m, np.float64)
+    trust0 = np.empty(m, np.float64)
+    dx = np.empty(m, x.dtype)
+    dy = np.empty(m, y.dtype)
+    for k in range(m):
+        mean = strength[layer[k]]
+        alpha[k] = conc * mean
+        beta[k] = conc * (1.0 - mean)
+        t = trust_pipeline if layer[k] == PIPELINE else trust_local
+        same = 1.0 if culture[a[k]] == culture[b[k]] else 0.0
+        trust0[k] = t + bonus * same
+        dx[k] = x[a[k]] - x[b[k]]
+        dy[k] = y[a[k]] - y[b[k]]
+    return layer, alpha, beta, trust0, dx, dy
 
 
 def ties_between(net: Network, steps_per_year: int, actors: Actors, a: np.ndarray, b: np.ndarray,
@@ -158,14 +227,21 @@ def connect(actors: Actors, ties: Ties, net: Network, now: int, a, b, rng: np.ra
             w=None, trust=None) -> np.ndarray:
     """Add ties a-b during a run (born `now`); self-pairs, repeated pairs, pairs that are
     already tied and pairs with a dead end are dropped. Returns the new tie slots."""
-    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
     # distinct live pairs not tied yet, in the callers' order (deterministic and meaningful)
-    new = new_pairs(lo, hi, actors.alive, actors.n, ties.start, ties.count, ties.nbr, ties.tid)
-    lo, hi = lo[new], hi[new]
+    lo, hi = _new_ties(np.asarray(a, np.int64), np.asarray(b, np.int64), actors.alive, actors.n,
+                       ties.start, ties.count, ties.nbr, ties.tid)
     if len(lo) == 0:
         return np.zeros(0, np.int32)
     layer, w0, trust0, dist = tie_attributes(net, actors, lo, hi, rng)
     w = w0 if w is None else np.broadcast_to(w, lo.shape)
     trust = trust0 if trust is None else np.broadcast_to(trust, lo.shape)
     return ties.add(lo, hi, layer, w, trust, dist, now)
+
+
+@nb.njit(cache=True)
+def _new_ties(a, b, alive, n, start, count, nbr, tid):
+    """The pairs of `connect` as (lo, hi), with `new_pairs` applied."""
+    lo = np.minimum(a, b)
+    hi = np.maximum(a, b)
+    new = new_pairs(lo, hi, alive, n, start, count, nbr, tid)
+    return lo[new], hi[new]

@@ -108,14 +108,9 @@ class Grid:
                 break
             r = rng.exponential(scale_km, len(todo))
             ang = rng.uniform(0, 2 * np.pi, len(todo))
-            cell = self.cell_of(x[todo] + r * np.cos(ang), y[todo] + r * np.sin(ang))
-            key = cls[todo].astype(np.int64) * self.ncells + cell
-            lo, hi = self.offsets[key], self.offsets[key + 1]
-            ok = hi > lo
             u = rng.random(len(todo))
-            pos = lo + (u * (hi - lo)).astype(np.int64)
-            out[todo[ok]] = self.members[pos[ok]]
-            todo = todo[~ok]
+            todo = _pick_cells(todo, x, y, r * np.cos(ang), r * np.sin(ang), cls, u, self.x0, self.y0,
+                               self.cell_km, self.nx, self.ny, self.ncells, self.offsets, self.members, out)
         if len(todo):
             c = cls[todo]
             lo, hi = self.class_offsets[c], self.class_offsets[c + 1]
@@ -133,6 +128,27 @@ class Grid:
         return _within(x.astype(np.float64), y.astype(np.float64), cls.astype(np.int64),
                        self.members, self.offsets, self.x0, self.y0, self.cell_km, self.nx,
                        self.ny, self.ncells, reach, float(radius_km), int(max_per), seeds)
+
+
+@nb.njit(cache=True)
+def _pick_cells(todo, x, y, dx, dy, cls, u, x0, y0, cell_km, nx, ny, ncells, offsets, members, out):
+    """One try of `Grid.pick_near` after its draws: for each query todo[k], the cell of the
+    point (x + dx, y + dy) (as `cell_of`), and a member of its class there, taken by u[k]
+    (written to out); returns the queries whose cell was empty, in order."""
+    left = np.empty(len(todo), todo.dtype)
+    m = 0
+    for k in range(len(todo)):
+        q = todo[k]
+        cx = min(max(np.int64((x[q] + dx[k] - x0) // cell_km), 0), nx - 1)
+        cy = min(max(np.int64((y[q] + dy[k] - y0) // cell_km), 0), ny - 1)
+        key = np.int64(cls[q]) * ncells + cy * nx + cx
+        lo, hi = offsets[key], offsets[key + 1]
+        if hi > lo:
+            out[q] = members[lo + np.int64(u[k] * (hi - lo))]
+        else:
+            left[m] = q
+            m += 1
+    return left[:m]
 
 
 @nb.njit(cache=True)

@@ -272,13 +272,17 @@ class Ties:
             spare = np.arange(cap - 1, m + need - 1, -1, dtype=np.int32)  # stack: lowest on top
             self._push_free(spare)
             slots = np.concatenate([slots, np.arange(m, m + need, dtype=np.int32)])
-        each = lambda v: np.broadcast_to(np.asarray(v), (k,))  # noqa: E731  a value or one per tie
-        _fill(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born), self.a, self.b,
-              self.layer, self.w, self.trust, self.dist, self.born, self.last_use, self.alive,
-              self.active, self.moved)
-        # incidence: make room for actors whose lists overflow, then insert
-        over, adds = _overflow(lo, hi, self._scratch(len(self.count)), self.count, self.cap)  # O(new ties)
-        if len(over):
+        def each(v):  # a value or one per tie, as an array of k
+            if type(v) is np.ndarray and v.shape == (k,):
+                return v
+            return np.full(k, v) if np.ndim(v) == 0 else np.broadcast_to(np.asarray(v), (k,))
+        # fill the slots; insert into the incidence lists unless some overflow
+        over, adds = _place(slots, lo, hi, each(layer), each(w), each(trust), each(dist), each(born),
+                            self.a, self.b, self.layer, self.w, self.trust, self.dist, self.born,
+                            self.last_use, self.alive, self.active, self.moved,
+                            self._scratch(len(self.count)), self.start, self.count, self.cap,
+                            self.nbr, self.tid, self.deg)
+        if len(over):  # make room for actors whose lists overflow, then insert
             new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())
             if self.pool_end + need > len(self.nbr):
@@ -287,7 +291,7 @@ class Ties:
                 self.tid = _grow(self.tid, self.pool_end, size)
             self.pool_end = _relocate(over, new_cap, self.start, self.count, self.cap,
                                       self.nbr, self.tid, self.pool_end)
-        _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
+            _insert(slots, lo, hi, self.layer, self.start, self.count, self.nbr, self.tid, self.deg)
         self.version += 1
         self.n_added += k
         return slots
@@ -298,12 +302,12 @@ class Ties:
         slots = np.asarray(slots, np.int64)
         if len(slots) == 0:
             return
-        gone = _kill(slots, self.alive, self.active, self.moved, self.a, self.b, self.layer, self.deg)
+        gone = _kill_compact(slots, self.alive, self.active, self.moved, self.a, self.b, self.layer,
+                             self.deg, self._scratch(len(self.count)), self.start, self.count,
+                             self.tid, self.nbr)
         if len(gone) == 0:
             return
-        ends, _ = _tally(np.concatenate([self.a[gone], self.b[gone]]), self._scratch(len(self.count)))
-        _compact(ends, self.start, self.count, self.tid, self.nbr, self.alive)
-        self._push_free(gone.astype(np.int32))
+        self._push_free(gone)
         self.version += 1
         self.n_removed += len(gone)
 
@@ -419,6 +423,19 @@ def _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU
 
 
 @nb.njit(cache=True)
+def _place(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO,
+           scratch, start, count, cap, nbr, tid, deg):
+    """`_fill`, then `_overflow`; when no incidence list overflows, `_insert` too (returning
+    no actors), else the overflowing actors and their new ends (the caller makes room and
+    inserts). One call for the usual case."""
+    _fill(slots, lo, hi, layer, w, trust, dist, born, A, B, L, W, TR, DI, BO, LU, AL, AC, MO)
+    over, adds = _overflow(lo, hi, scratch, count, cap)
+    if len(over) == 0:
+        _insert(slots, lo, hi, L, start, count, nbr, tid, deg)
+    return over, adds
+
+
+@nb.njit(cache=True)
 def _overflow(lo, hi, scratch, count, cap):
     """The actors of lo then hi (distinct, first-seen order) whose incidence lists overflow
     with the new ends, and how many ends each gets (`_tally` then the capacity test, fused)."""
@@ -460,6 +477,22 @@ def new_pairs(lo, hi, alive, n, start, count, nbr, tid):
             out[c] = k
             c += 1
     return out[:c]
+
+
+@nb.njit(cache=True)
+def _kill_compact(slots, alive, active, moved, a, b, layer, deg, scratch, start, count, tid, nbr):
+    """`_kill`, then each affected actor's list compacted once (`_tally` of the ends, a
+    then b, and `_compact`); returns the slots killed (int32)."""
+    gone = _kill(slots, alive, active, moved, a, b, layer, deg)
+    if len(gone) == 0:
+        return gone.astype(np.int32)
+    ends = np.empty(2 * len(gone), np.int64)
+    for k in range(len(gone)):
+        ends[k] = a[gone[k]]
+        ends[len(gone) + k] = b[gone[k]]
+    uniq, _ = _tally(ends, scratch)
+    _compact(uniq, start, count, tid, nbr, alive)
+    return gone.astype(np.int32)
 
 
 @nb.njit(cache=True)

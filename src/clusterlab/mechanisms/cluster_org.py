@@ -64,7 +64,7 @@ import numpy as np
 
 from ..params import Field, MechanismParams
 from ..proximity import cognitive
-from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME
+from ..state import CLUSTER_ORG, EXTERNAL, PIPELINE, SME, tie_slot
 from ..mechanism import Mechanism
 
 ACTIVITIES = ("international", "networking", "market_info", "infrastructure", "rnd")
@@ -82,6 +82,145 @@ def _best(T, E, rows, cols):
             out[c] = max(out[c], T[i, cols[c]] + E[i, cols[c]])
     return out
 
+
+@nb.njit(cache=True)
+def _closest_untied(pick, cand, cos, start, count, nbr, tid):
+    """Per SME pick[r], the candidate of row cand[r] with the largest cosine cos[r * C + c]
+    among those it is not tied to (the first on ties); SMEs with none (or a NaN cosine,
+    as numpy's argmax would pick it) are dropped. Returns (SMEs, partners)."""
+    n, C = cand.shape
+    who = np.empty(n, np.int64)
+    partner = np.empty(n, np.int64)
+    m = 0
+    for r in range(n):
+        best = -1
+        top = -np.inf
+        for c in range(C):
+            if tie_slot(start, count, nbr, tid, pick[r], cand[r, c]) >= 0:
+                continue
+            v = np.float64(cos[r * C + c])
+            if np.isnan(v):  # argmax takes a NaN, isfinite drops the row
+                best = -1
+                break
+            if v > top:
+                top = v
+                best = c
+        if best >= 0 and top < np.inf:
+            who[m] = pick[r]
+            partner[m] = cand[r, best]
+            m += 1
+    return who[:m], partner[:m]
+
+
+@nb.njit(cache=True)
+def _inform(T, E, absorptive, who, cols, best, rate):
+    """Market information: each SME `who[r]` gains, as explicit knowledge in the domains
+    `cols`, gain = rate * A * max(0, best - (T + E)) (float64; E gets it as float32, as
+    `E[cells] += gain.astype(float32)`); returns the gains (who x cols)."""
+    gain = np.empty((len(who), len(cols)))
+    for r in range(len(who)):
+        i = who[r]
+        scale = np.float64(rate * absorptive[i])  # float32 product, as numpy takes it
+        for c in range(len(cols)):
+            d = cols[c]
+            gap = best[c] - np.float64(T[i, d] + E[i, d])
+            if gap < 0.0:  # np.maximum(0, gap), NaN kept
+                gap = 0.0
+            gain[r, c] = scale * gap
+            E[i, d] = E[i, d] + np.float32(gain[r, c])
+    return gain
+
+
+@nb.njit(cache=True)
+def _introductions(i, j, k, n, start, count, nbr, tid):
+    """The first k distinct pairs i[r]-j[r] (either order) with i != j that are not tied,
+    in the order drawn."""
+    m = len(i)
+    ok = np.empty(m, np.bool_)
+    key = np.empty(m, np.int64)
+    for r in range(m):
+        ok[r] = i[r] != j[r] and tie_slot(start, count, nbr, tid, i[r], j[r]) < 0
+        key[r] = min(i[r], j[r]) * n + max(i[r], j[r])
+    order = np.argsort(key, kind="mergesort")  # stable: a pair's first draw leads its run
+    prev = -1
+    for q in range(m):
+        r = order[q]
+        if not ok[r]:
+            continue
+        if key[r] == prev:
+            ok[r] = False
+        prev = key[r]
+    si = np.empty(min(k, m), i.dtype)
+    sj = np.empty(min(k, m), j.dtype)
+    c = 0
+    for r in range(m):
+        if ok[r] and c < k:
+            si[c] = i[r]
+            sj[c] = j[r]
+            c += 1
+    return si[:c], sj[:c]
+
+
+@nb.njit(cache=True)
+def _spend(carry, per_step):
+    """Whole activity units this step (carry + per_step, less 1e-9 of rounding); the
+    fractions stay in `carry`."""
+    n_act = np.empty(len(carry), np.int64)
+    for a in range(len(carry)):
+        units = carry[a] + per_step[a]
+        n_act[a] = np.int64(np.floor(units + 1e-9))
+        carry[a] = max(units - np.float64(n_act[a]), 0.0)
+    return n_act
+
+
+@nb.njit(cache=True)
+def _members(org, start, count, nbr, kind, alive):
+    """The organisation's alive member firms (its partners, in list order) and of them the SMEs."""
+    members = np.empty(count[org], np.int64)
+    smes = np.empty(count[org], np.int64)
+    m = 0
+    s = 0
+    for p in range(start[org], start[org] + count[org]):
+        j = nbr[p]
+        if kind[j] <= SME and alive[j]:
+            members[m] = j
+            m += 1
+            if kind[j] == SME:
+                smes[s] = j
+                s += 1
+    return members[:m], smes[:s]
+
+@nb.njit(cache=True)
+def _same_orgs(kind, alive, orgs):
+    """Whether the alive cluster organisations are exactly `orgs` (ascending)."""
+    k = 0
+    for i in range(len(kind)):
+        if kind[i] == CLUSTER_ORG and alive[i]:
+            if k >= len(orgs) or orgs[k] != i:
+                return False
+            k += 1
+    return k == len(orgs)
+
+
+@nb.njit(cache=True)
+def _open_up(made, layer, ta, tb, kind, openness, boost):
+    """The SME end of each new pipeline among the ties `made` gains openness,
+    o += boost * (1 - o) (float32; all from the old values, as numpy's fancy `+=`: an SME
+    with two new pipelines gains once); returns the number of pipelines."""
+    who = np.empty(len(made), np.int64)
+    n = 0
+    for k in range(len(made)):
+        t = made[k]
+        if layer[t] == PIPELINE:
+            who[n] = ta[t] if kind[ta[t]] == SME else tb[t]
+            n += 1
+    new = np.empty(n, openness.dtype)
+    for k in range(n):
+        o = openness[who[k]]
+        new[k] = o + boost * (np.float32(1.0) - o)
+    for k in range(n):
+        openness[who[k]] = new[k]
+    return n
 
 
 class ClusterOrganisation(Mechanism):
@@ -124,9 +263,9 @@ class ClusterOrganisation(Mechanism):
     def _sync(self, sim) -> np.ndarray:
         """Alive cluster organisations now; carried units follow their ids."""
         a = sim.actors
-        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
-        if np.array_equal(orgs, self._orgs):  # the usual case: the same organisations
+        if _same_orgs(a.kind, a.alive, self._orgs):  # the usual case: the same organisations
             return self._orgs
+        orgs = np.flatnonzero((a.kind == CLUSTER_ORG) & a.alive)
         carry = np.zeros((len(orgs), len(ACTIVITIES)))
         if len(self._orgs) and len(orgs):
             pos = np.searchsorted(self._orgs, orgs)
@@ -155,16 +294,12 @@ class ClusterOrganisation(Mechanism):
         done = np.zeros(len(ACTIVITIES))
         new_a, new_b = [], []  # new ties of all organisations, made in one call (O(N) each)
         for c, org in enumerate(orgs):
-            units = self._carry[c] + per_step
-            n_act = np.floor(units + 1e-9).astype(np.int64)
-            self._carry[c] = np.maximum(units - n_act, 0.0)
+            n_act = _spend(self._carry[c], per_step)
             if not n_act.any():
                 continue
-            nb_ = ties.nbr[ties.start[org]:ties.start[org] + ties.count[org]].astype(np.int64)
-            members = nb_[(a.kind[nb_] <= SME) & a.alive[nb_]]
+            members, smes = _members(org, ties.start, ties.count, ties.nbr, a.kind, a.alive)
             if len(members) == 0:
                 continue
-            smes = members[a.kind[members] == SME]
             for i, j in (self._international(sim, smes, int(n_act[0]), rng),
                          self._networking(sim, members, int(n_act[1]), rng)):
                 new_a.append(i)
@@ -176,12 +311,11 @@ class ClusterOrganisation(Mechanism):
                                               rng, with_leader=False)
         if new_a:
             made = sim.connect(np.concatenate(new_a), np.concatenate(new_b), rng)
-            pipe = made[ties.layer[made] == PIPELINE]
-            done[0] += len(pipe)
-            done[1] += len(made) - len(pipe)
             # the brokered SME becomes more open (keeps its new pipeline)
-            who = np.where(a.kind[ties.a[pipe]] == SME, ties.a[pipe], ties.b[pipe])
-            a.openness[who] += np.float32(self.pars.openness_boost) * (1.0 - a.openness[who])
+            n_pipe = _open_up(made, ties.layer, ties.a, ties.b, a.kind, a.openness,
+                              np.float32(self.pars.openness_boost))
+            done[0] += n_pipe
+            done[1] += len(made) - n_pipe
         st = sim.stats
         st["cluster_org_actions"] += float(done.sum())
         for key, v in zip(COUNTERS, done):
@@ -201,13 +335,8 @@ class ClusterOrganisation(Mechanism):
             pick = np.concatenate([pick, rng.choice(rest, min(k - len(pick), len(rest)), replace=False)])
         C = self.pars.pipeline_candidates
         cand = ext[rng.integers(0, len(ext), (len(pick), C))]
-        cos = cognitive(a, np.repeat(pick, C), cand.ravel()).reshape(cand.shape).astype(np.float64)
-        tied = ties.has(np.repeat(pick, C), cand.ravel()).reshape(cand.shape)
-        cos[tied] = -np.inf
-        best = np.argmax(cos, axis=1)
-        rows = np.arange(len(pick))
-        ok = np.isfinite(cos[rows, best])
-        return pick[ok], cand[rows, best][ok]
+        cos = cognitive(a, np.repeat(pick, C), cand.ravel())
+        return _closest_untied(pick.astype(np.int64), cand, cos, ties.start, ties.count, ties.nbr, ties.tid)
 
     def _networking(self, sim, members, k, rng):
         """Pairs of members, not yet tied, for k introductions."""
@@ -216,14 +345,7 @@ class ClusterOrganisation(Mechanism):
         ties = sim.ties
         i = members[rng.integers(0, len(members), 4 * k)]
         j = members[rng.integers(0, len(members), 4 * k)]
-        ok = i != j
-        i, j = i[ok], j[ok]
-        ok = ~ties.has(i, j)
-        i, j = i[ok], j[ok]
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        _, first = np.unique(lo * sim.actors.n + hi, return_index=True)
-        first = np.sort(first)[:k]
-        return i[first], j[first]
+        return _introductions(i, j, k, sim.actors.n, ties.start, ties.count, ties.nbr, ties.tid)
 
     def _market_info(self, sim, members, smes, k, rng) -> int:
         if k == 0 or len(smes) == 0:
@@ -232,11 +354,8 @@ class ClusterOrganisation(Mechanism):
         who = rng.choice(smes, min(k, len(smes)), replace=False)
         top = np.argsort(-tech.relevance, kind="stable")[:min(p.info_domains, a.domains)]
         best = _best(a.T, a.E, members, top)
-        cells = np.ix_(who, top)
-        K = a.T[cells] + a.E[cells]
-        gain = p.info_rate * a.absorptive[who, None] * np.maximum(0.0, best[None, :] - K)
-        a.E[cells] += gain.astype(np.float32)
-        total = float(gain.sum())
+        gain = _inform(a.T, a.E, a.absorptive, who.astype(np.int64), top, best, np.float32(p.info_rate))
+        total = float(gain.sum())  # numpy's (pairwise) sum, as before
         sim.stats["cluster_org_knowledge"] += total
         sim.stats["seci_combination"] += total
         return len(who)

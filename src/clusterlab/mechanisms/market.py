@@ -165,6 +165,40 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
                     sums[c, S_SPAWN] += 1.0
 
 
+@nb.njit(cache=True)
+def _events(event):
+    """The firms that exit and those that spawn this step (ascending ids)."""
+    gone = np.empty(len(event), np.int64)
+    parents = np.empty(len(event), np.int64)
+    n_gone = 0
+    n_parents = 0
+    for i in range(len(event)):
+        if event[i] == EXIT:
+            gone[n_gone] = i
+            n_gone += 1
+        elif event[i] == SPAWN:
+            parents[n_parents] = i
+            n_parents += 1
+    return gone[:n_gone], parents[:n_parents]
+
+
+@nb.njit(cache=True)
+def _between(slots, ta, tb, ids, parents, n):
+    """Which ties `slots` join a spin-off ids[r] to its parent parents[r] (any r); as
+    `np.isin` of the pairs' keys min * n + max."""
+    key = np.empty(len(ids), np.int64)
+    for r in range(len(ids)):
+        key[r] = np.int64(min(ids[r], parents[r])) * n + max(ids[r], parents[r])
+    key = np.sort(key)
+    out = np.zeros(len(slots), np.bool_)
+    for k in range(len(slots)):
+        t = slots[k]
+        x = np.int64(ta[t]) * n + tb[t]
+        p = np.searchsorted(key, x)
+        out[k] = p < len(key) and key[p] == x
+    return out
+
+
 class Market(Mechanism):
     name = "market"
     records = {
@@ -285,17 +319,14 @@ class Market(Mechanism):
         st["revenue"] += s[S_REVENUE]
         st["profit"] += s[S_PROFIT]
         st["payout"] += s[S_PAYOUT]
-        ids = np.flatnonzero(a.market_event)
-        ev = a.market_event[ids]
+        gone, parents = _events(a.market_event)
         # exits
-        gone = ids[ev == EXIT]
         if len(gone):
             a.alive[gone] = False
             sim.ties.remove_actor_ties(gone)
             st["exits"] += len(gone)
             st["exits_focal"] += int((a.kind[gone] == FOCAL).sum())
         # spin-offs
-        parents = ids[ev == SPAWN]
         if len(parents):
             self.spawn(sim, parents, rng)
 
@@ -331,9 +362,7 @@ class Market(Mechanism):
         src = np.concatenate([np.broadcast_to(ids[:, None], pick.shape)[has], ids])
         dst = np.concatenate([ties.nbr[slot[has]], parents])
         made = sim.connect(src, dst, rng)
-        nn = np.int64(a.n)
-        key = np.minimum(ids, parents).astype(np.int64) * nn + np.maximum(ids, parents)
-        to_parent = np.isin(ties.a[made].astype(np.int64) * nn + ties.b[made], key)
+        to_parent = _between(made, ties.a, ties.b, ids, parents, a.n)
         ties.w[made[to_parent]] = p.parent_tie_strength
         self._track(sim)  # their R&D targets
         a.normal_size[ids] = normal

@@ -112,6 +112,7 @@ def _strength_pass(alive, moved, born, last_use, layer, w, now, t0, grow, decay,
 
 @nb.njit(cache=True)
 def _gather(buf, counts, m):
+    """The chunks' candidates in slot order."""
     n_chunks = len(counts)
     size = (m + n_chunks - 1) // n_chunks
     out = np.empty(counts.sum(), np.int32)
@@ -121,6 +122,191 @@ def _gather(buf, counts, m):
             out[k] = buf[p]
             k += 1
     return out
+
+
+@nb.njit(cache=True)
+def _gather_kept(buf, counts, m, keep_membership, kind, a, b):
+    """`_gather`; with `keep_membership`, without the ties to a cluster organisation."""
+    n_chunks = len(counts)
+    size = (m + n_chunks - 1) // n_chunks
+    out = np.empty(counts.sum(), np.int32)
+    k = 0
+    for c in range(n_chunks):
+        for p in range(c * size, c * size + counts[c]):
+            t = buf[p]
+            if keep_membership and (kind[a[t]] == CLUSTER_ORG or kind[b[t]] == CLUSTER_ORG):
+                continue
+            out[k] = t
+            k += 1
+    return out[:k]
+
+
+@nb.njit(cache=True)
+def _can_broker(b, count, alive, kind):
+    """The brokers b with at least two ties, alive and in the cluster, in order."""
+    keep = np.empty(len(b), np.int64)
+    m = 0
+    for r in range(len(b)):
+        i = b[r]
+        if count[i] >= 2 and alive[i] and kind[i] != EXTERNAL:
+            keep[m] = i
+            m += 1
+    return keep[:m]
+
+
+@nb.njit(cache=True)
+def _two_contacts(b, u_first, u_second, start, count, nbr):
+    """Two distinct contacts of each broker b: positions u = floor(u_first * c) and
+    v = floor(u_second * (c - 1)), v skipping u (both capped, c the broker's ties)."""
+    m = len(b)
+    first = np.empty(m, np.int64)
+    second = np.empty(m, np.int64)
+    for r in range(m):
+        c = np.int64(count[b[r]])
+        u = min(np.int64(u_first[r] * c), c - 1)
+        v = min(np.int64(u_second[r] * (c - 1)), c - 2)
+        if v >= u:
+            v += 1
+        first[r] = nbr[start[b[r]] + u]
+        second[r] = nbr[start[b[r]] + v]
+    return first, second
+
+
+@nb.njit(cache=True)
+def _first_local_with_ties(draw, limit, alive, kind, count):
+    """The first `limit` of `draw` that are alive cluster actors with ties, in order."""
+    out = np.empty(min(limit, len(draw)), draw.dtype)
+    m = 0
+    for v in draw:
+        if m >= limit:
+            break
+        if alive[v] and kind[v] != EXTERNAL and count[v] > 0:
+            out[m] = v
+            m += 1
+    return out[:m]
+
+
+@nb.njit(cache=True)
+def _first_alive(draw, limit, alive, kind):
+    """The first `limit` of `draw` that are alive (and firms, if `kind` is given), in order."""
+    out = np.empty(min(limit, len(draw)), draw.dtype)
+    m = 0
+    for v in draw:
+        if m >= limit:
+            break
+        if alive[v] and (kind is None or kind[v] <= SME):
+            out[m] = v
+            m += 1
+    return out[:m]
+
+
+@nb.njit(cache=True)
+def _tie_end(s, u, a, b):
+    """An end of each tie s: a where u < 0.5, else b (int64)."""
+    out = np.empty(len(s), np.int64)
+    for r in range(len(s)):
+        out[r] = a[s[r]] if u[r] < 0.5 else b[s[r]]
+    return out
+
+
+@nb.njit(cache=True)
+def _two_hops(i, u_j, u_k, start, count, nbr):
+    """Triadic closure: for each i a partner j taken by u_j, and j's partner taken by u_k."""
+    out = np.empty(len(i), np.int64)
+    for r in range(len(i)):
+        j = nbr[start[i[r]] + np.int64(u_j[r] * count[i[r]])]
+        out[r] = nbr[start[j] + np.int64(u_k[r] * count[j])]
+    return out
+
+
+@nb.njit(cache=True)
+def _local_pairs(i, j, alive, kind, x, y):
+    """The proposals i-j with both ends given (>= 0), distinct, alive and in the cluster, in
+    order, and the ends' offsets (x[i] - x[j], y[i] - y[j], in the coordinates' dtype)."""
+    keep = np.empty(len(i), np.int64)
+    m = 0
+    for k in range(len(i)):
+        s, t = i[k], j[k]
+        if s >= 0 and t >= 0 and s != t and alive[s] and alive[t] and kind[s] != EXTERNAL and kind[t] != EXTERNAL:
+            keep[m] = k
+            m += 1
+    ii = np.empty(m, np.int64)
+    jj = np.empty(m, np.int64)
+    dx = np.empty(m, x.dtype)
+    dy = np.empty(m, y.dtype)
+    for r in range(m):
+        s, t = i[keep[r]], j[keep[r]]
+        ii[r] = s
+        jj[r] = t
+        dx[r] = x[s] - x[t]
+        dy[r] = y[s] - y[t]
+    return ii, jj, dx, dy
+
+
+@nb.njit(cache=True)
+def _below_bound(i, j, u, near, base, gw, cw):
+    """geo = base * (1 + gw * near) of each proposal (near = exp(-km / geo_km)); the
+    proposals whose uniform is below the acceptance bound at c = 1, u < min(geo * (1 + cw), 1),
+    with their i, j, u and geo."""
+    bound = 1.0 + cw
+    keep = np.empty(len(i), np.int64)
+    geo = np.empty(len(i), np.float64)
+    m = 0
+    for k in range(len(i)):
+        geo[k] = base * (1.0 + gw * near[k])
+        if u[k] < min(geo[k] * bound, 1.0):
+            keep[m] = k
+            m += 1
+    keep = keep[:m]
+    return i[keep], j[keep], u[keep], geo[keep]
+
+
+@nb.njit(cache=True)
+def _accepted(i, j, u, geo, cw, c):
+    """The accepted pairs: u < q = min(geo * (1 + cw * c), 1)."""
+    keep = np.empty(len(i), np.int64)
+    m = 0
+    for k in range(len(i)):
+        if u[k] < min(geo[k] * (1.0 + cw * c[k]), 1.0):
+            keep[m] = k
+            m += 1
+    keep = keep[:m]
+    return i[keep], j[keep]
+
+
+@nb.njit(cache=True)
+def _routes(src, route, up, x, y, stage, stages):
+    """For the proximity route's firms src (route 0 horizontal, 1 vertical, 2 institution):
+    the positions of routes 0-1 and of route 2, the firms' coordinates (float64) and the
+    stage sought (the firm's own; vertical one up if `up`, else one down, reflected at
+    the ends of the chain)."""
+    m = len(src)
+    near = np.empty(m, np.int64)
+    inst = np.empty(m, np.int64)
+    xs = np.empty(m, np.float64)
+    ys = np.empty(m, np.float64)
+    target = np.empty(m, np.int64)
+    n_near = 0
+    n_inst = 0
+    v = 0
+    for k in range(m):
+        i = src[k]
+        xs[k] = x[i]
+        ys[k] = y[i]
+        t = np.int64(stage[i])
+        if route[k] == 1:
+            t += 1 if up[v] else -1
+            v += 1
+            t = 1 if t < 0 else (stages - 2 if t >= stages else t)
+        target[k] = t
+        if route[k] < 2:
+            near[n_near] = k
+            n_near += 1
+        elif route[k] == 2:
+            inst[n_inst] = k
+            n_inst += 1
+    return near[:n_near], inst[:n_inst], xs, ys, target
+
 
 
 class NetworkEvolution(Mechanism):
@@ -178,10 +364,7 @@ class NetworkEvolution(Mechanism):
         decay = 1.0 - (1.0 - p.decay) ** (1.0 / spy)
         _strength_pass(ties.alive, ties.moved, ties.born, ties.last_use, ties.layer, ties.w, sim.t,
                        self._t0, p.grow, decay, p.dissolve_below, p.idle_years * spy, self._buf, self._counts)
-        cand = _gather(self._buf, self._counts, ties.m)
-        if p.keep_membership and len(cand):
-            kind = sim.actors.kind
-            cand = cand[(kind[ties.a[cand]] != CLUSTER_ORG) & (kind[ties.b[cand]] != CLUSTER_ORG)]
+        cand = _gather_kept(self._buf, self._counts, ties.m, p.keep_membership, sim.actors.kind, ties.a, ties.b)
         # 2. dissolution; cognitive proximity only where the draw is below the largest probability
         if len(cand) and p.dissolve_rate > 0:
             u = rng.random(len(cand))
@@ -215,41 +398,35 @@ class NetworkEvolution(Mechanism):
         proposed = (self._closure(sim, rng, k_closure, n_local),
                     self._proximity(sim, rng, k_prox),
                     self._brokerage(sim, rng, k_broker))
+        cw = float(p.cognitive_weight)
         for route, (i, j) in zip(ROUTES, proposed):
-            keep = (i >= 0) & (j >= 0)
-            i, j = i[keep], j[keep]
-            keep = (i != j) & self._is_local(a, i) & self._is_local(a, j)
-            i, j = i[keep], j[keep]
+            i, j, dx, dy = _local_pairs(i, j, a.alive, a.kind, a.x, a.y)
             if len(i) == 0:
                 continue
             # acceptance q = min(1, base (1 + gw g) (1 + cw c)); one uniform, cognitive
             # proximity computed only where the uniform is below the bound at c = 1
-            km = np.hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]).astype(np.float64)
-            geo = p.base_accept * (1.0 + p.geo_weight * np.exp(-km / p.geo_km))
+            # exp(-km / geo_km), km in float64 (a / -g is -a / g exactly)
+            near = np.exp(np.divide(np.hypot(dx, dy), -p.geo_km, dtype=np.float64))
             u = rng.random(len(i))
-            ok = u < np.minimum(geo * (1.0 + p.cognitive_weight), 1.0)
-            i, j, u, geo = i[ok], j[ok], u[ok], geo[ok]
-            q = np.minimum(geo * (1.0 + p.cognitive_weight * self._cognitive(sim, i, j)), 1.0)
-            made = sim.connect(i[u < q], j[u < q], rng)
+            i, j, u, geo = _below_bound(i, j, u, near, p.base_accept, p.geo_weight, cw)
+            i, j = _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
+            made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
-
-    @staticmethod
-    def _is_local(a, ids: np.ndarray) -> np.ndarray:
-        return a.alive[ids] & (a.kind[ids] != EXTERNAL)
 
     # -- the three routes: each returns proposed pairs (i, j), -1 where none ------------
     @staticmethod
-    def _sample(rng, k: int, n: int, ok, share: float) -> np.ndarray:
-        """k ids drawn uniformly among 0..n-1 with ok(ids) true (rejection: O(k), a few rounds)."""
+    def _sample(rng, k: int, n: int, keep, share: float) -> np.ndarray:
+        """k ids drawn uniformly among 0..n-1 that `keep(ids, limit)` accepts (it returns the
+        first `limit` accepted, in order; rejection: O(k), a few rounds)."""
         out, got = [], 0
         for _ in range(4):
             if got >= k or n == 0:
                 break
             draw = rng.integers(0, n, int((k - got) / max(share, 0.02) * 1.2) + 16)
-            draw = draw[ok(draw)][:k - got]
+            draw = keep(draw, k - got)
             out.append(draw)
             got += len(draw)
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
+        return (out[0] if len(out) == 1 else np.concatenate(out)) if out else np.zeros(0, np.int64)
 
     def _closure(self, sim, rng, k, n_local):
         """i: a random cluster actor with ties; j: a random partner of i; k: one of j's."""
@@ -258,10 +435,11 @@ class NetworkEvolution(Mechanism):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         start, count, nbr = ties.start, ties.count, ties.nbr
         n = min(a.n, len(count))
-        i = self._sample(rng, k, n, lambda v: self._is_local(a, v) & (count[v] > 0), n_local / max(n, 1))
-        j = nbr[start[i] + (rng.random(len(i)) * count[i]).astype(np.int64)].astype(np.int64)
-        far = nbr[start[j] + (rng.random(len(j)) * count[j]).astype(np.int64)].astype(np.int64)
-        return i, far
+        i = self._sample(rng, k, n, lambda v, lim: _first_local_with_ties(v, lim, a.alive, a.kind, count),
+                         n_local / max(n, 1))
+        u_j = rng.random(len(i))  # which partner j of i
+        u_k = rng.random(len(i))  # which partner of j
+        return i, _two_hops(i, u_j, u_k, start, count, nbr)
 
     def _proximity(self, sim, rng, k):
         """A random firm and a nearby firm (same or adjacent stage) or institution."""
@@ -272,20 +450,16 @@ class NetworkEvolution(Mechanism):
                       net.multi_angle_degree if self._has_inst else 0.0])
         if k == 0 or w.sum() <= 0:
             return none
-        src = self._sample(rng, k, a.n, lambda v: (a.kind[v] <= SME) & a.alive[v], self._firm_share)
+        src = self._sample(rng, k, a.n, lambda v, lim: _first_alive(v, lim, a.alive, a.kind),
+                           self._firm_share)
         dst = np.full(len(src), -1, np.int64)
         route = rng.choice(3, len(src), p=w / w.sum())
-        x, y = a.x[src].astype(np.float64), a.y[src].astype(np.float64)
-        target = a.stage[src].astype(np.int64)
-        vert = route == 1
-        tv = target[vert] + np.where(rng.random(int(vert.sum())) < 0.5, 1, -1)
-        target[vert] = np.where(tv < 0, 1, np.where(tv >= stages, stages - 2, tv))
-        near = route < 2
-        if near.any():
+        up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
+        near, inst, x, y, target = _routes(src, route, up, a.x, a.y, a.stage, stages)
+        if len(near):
             dst[near] = self._firms.pick_near(rng, x[near], y[near], target[near], net.tie_km)
-        inst = route == 2
-        if inst.any():
-            dst[inst] = self._inst.pick_near(rng, x[inst], y[inst], np.zeros(int(inst.sum()), np.int64),
+        if len(inst):
+            dst[inst] = self._inst.pick_near(rng, x[inst], y[inst], np.zeros(len(inst), np.int64),
                                              3 * net.tie_km)
         return src, dst
 
@@ -306,14 +480,12 @@ class NetworkEvolution(Mechanism):
         if k > k_inst and ties.n_alive:
             parts.append(self._tie_ends(rng, ties, k - k_inst))
         b = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
-        b = b[(count[b] >= 2) & self._is_local(a, b)]
+        b = _can_broker(b, count, a.alive, a.kind)
         if len(b) == 0:
             return none
-        c = count[b].astype(np.int64)
-        u = np.minimum((rng.random(len(b)) * c).astype(np.int64), c - 1)
-        v = np.minimum((rng.random(len(b)) * (c - 1)).astype(np.int64), c - 2)
-        v += v >= u
-        return nbr[start[b] + u].astype(np.int64), nbr[start[b] + v].astype(np.int64)
+        u_first = rng.random(len(b))  # the first contact
+        u_second = rng.random(len(b))  # another one
+        return _two_contacts(b, u_first, u_second, start, count, nbr)
 
     @staticmethod
     def _tie_ends(rng, ties, k):
@@ -324,7 +496,7 @@ class NetworkEvolution(Mechanism):
             if got >= k:
                 break
             s = rng.integers(0, ties.m, int((k - got) / max(share, 0.02) * 1.2) + 16)
-            s = s[ties.alive[s]][:k - got]
-            out.append(np.where(rng.random(len(s)) < 0.5, ties.a[s], ties.b[s]).astype(np.int64))
+            s = _first_alive(s, k - got, ties.alive, None)
+            out.append(_tie_end(s, rng.random(len(s)), ties.a, ties.b))
             got += len(s)
         return np.concatenate(out) if out else np.zeros(0, np.int64)

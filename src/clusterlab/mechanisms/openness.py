@@ -26,7 +26,6 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..fast import clip
 from ..network import pick_externals
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
@@ -48,6 +47,51 @@ def _best_partner_openness(ids, start, count, nbr, tid, layer, kind, alive, leve
                 best = level[j]
                 out[k] = openness[j]
     return out
+
+
+@nb.njit(cache=True)
+def _review(ids, deg, recent, openness, kind, best, value_per_knowledge, pipeline_cost, unpaid,
+            adapt, imitation, focal_rate, sme_rate):
+    """The reviews of firms `ids` (see the module docstring), in float64 as numpy did them:
+    openness updated in place (stored as float32); returns the firms above their target
+    number of pipelines (to drop one) and those below it (to open one), in order."""
+    m = len(ids)
+    drop = np.empty(m, ids.dtype)
+    add = np.empty(m, ids.dtype)
+    n_drop = 0
+    n_add = 0
+    for k in range(m):
+        i = ids[k]
+        pipes = np.float64(deg[i, PIPELINE])
+        o = np.float64(openness[i])
+        if pipes > 0:
+            value = value_per_knowledge * np.float64(recent[i, PIPELINE])
+            cost = pipes * pipeline_cost * unpaid
+            denom = value + cost if value + cost > 0 else 1.0
+            o += adapt * ((value - cost) / denom)
+        elif best[k] >= 0:
+            o += imitation * (best[k] - o)
+        o32 = np.float32(min(max(o, 0.0), 1.0))
+        openness[i] = o32
+        rate = focal_rate if kind[i] == FOCAL else sme_rate
+        target = _round_half_even(rate * np.float64(o32))
+        if pipes > target:
+            drop[n_drop] = i
+            n_drop += 1
+        elif pipes < target:
+            add[n_add] = i
+            n_add += 1
+    return drop[:n_drop], add[:n_add]
+
+
+@nb.njit(cache=True)
+def _round_half_even(x):
+    """np.round(x) (half to even) of a float64, exactly."""
+    r = np.floor(x)
+    d = x - r
+    if d > 0.5 or (d == 0.5 and r % 2.0 != 0.0):
+        r += 1.0
+    return r
 
 
 @nb.njit(cache=True)
@@ -84,28 +128,15 @@ class Openness(Mechanism):
         ids = firms[rng.random(len(firms)) < chance]
         if len(ids) == 0:
             return
-        pipes = ties.deg[ids, PIPELINE].astype(np.float64)
-        value = p.value_per_knowledge * a.recent[ids, PIPELINE].astype(np.float64)
         net = sim.scenario.network
-        cost = pipes * net.pipeline_cost * (1.0 - net.pipeline_subsidy)
-        o = a.openness[ids].astype(np.float64)
-        has = pipes > 0
-        denom = np.where(value + cost > 0, value + cost, 1.0)
-        o[has] += p.adapt * ((value - cost) / denom)[has]
         best = _best_partner_openness(ids, ties.start, ties.count, ties.nbr, ties.tid, ties.layer,
                                       a.kind, a.alive, sim.knowledge_level(), a.openness)
-        pull = ~has & (best >= 0)
-        o[pull] += p.imitation * (best[pull] - o[pull])
-        a.openness[ids] = clip(o, 0.0, 1.0).astype(np.float32)
-
-        # one step toward the target number of pipelines
-        rate = np.where(a.kind[ids] == FOCAL, net.focal_pipelines, net.sme_pipelines)
-        target = np.round(rate * a.openness[ids])
-        drop = ids[pipes > target]
+        drop, add = _review(ids, ties.deg, a.recent, a.openness, a.kind, best, p.value_per_knowledge,
+                            net.pipeline_cost, 1.0 - net.pipeline_subsidy, p.adapt, p.imitation,
+                            net.focal_pipelines, net.sme_pipelines)
         weakest = _weakest_pipeline(drop, ties.start, ties.count, ties.tid, ties.layer, ties.w)
         weakest = weakest[weakest >= 0]
         ties.remove(weakest)
-        add = ids[pipes < target]
         partner = pick_externals(a, add, rng, sim.tech.relevance, p.explore)
         made = sim.connect(add[partner >= 0], partner[partner >= 0], rng)
         sim.stats["pipelines_dropped"] += float(len(weakest))

@@ -13,11 +13,27 @@ Switched off, frontier, relevance and external partners stay as they are (shocks
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL
 from ..mechanism import Mechanism
+
+
+@nb.njit(cache=True)
+def _catch_up(T, E, ext, frontier, profile, tacit, explicit, rate):
+    """Externals close `rate` of their gap to the frontier (times their profile), split into
+    tacit and explicit by their shares; in the arrays' types, as numpy did it."""
+    for r in range(len(ext)):
+        i = ext[r]
+        for d in range(T.shape[1]):
+            g = frontier[d] * profile[r, d] - (T[i, d] + E[i, d])
+            if g < 0:  # np.maximum(0, g), NaN kept
+                g = np.float32(0.0)
+            g = g * rate
+            T[i, d] = T[i, d] + np.float32(g * tacit[r, 0])
+            E[i, d] = E[i, d] + np.float32(g * explicit[r, 0])
 
 
 class TechnologyRegime(Mechanism):
@@ -46,8 +62,5 @@ class TechnologyRegime(Mechanism):
             rho = tech.relevance * np.exp(noise)
             tech.relevance[:] = (rho / rho.sum()).astype(np.float32)
         if len(self.externals) and p.external_catchup > 0:
-            ext = self.externals
-            K = a.T[ext] + a.E[ext]
-            gap = np.maximum(0.0, tech.frontier * self.profile - K) * p.external_catchup
-            a.T[ext] += (gap * self.tacit).astype(np.float32)
-            a.E[ext] += (gap * (1 - self.tacit)).astype(np.float32)
+            _catch_up(a.T, a.E, self.externals, tech.frontier, self.profile, self.tacit,
+                      1 - self.tacit, np.float32(p.external_catchup))
