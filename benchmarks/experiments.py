@@ -4,6 +4,7 @@ Dask cluster of 2 workers, against bare runs in this process.
     python benchmarks/experiments.py                 # 200 default runs (240 steps) each way
     python benchmarks/experiments.py --runs 50
     python benchmarks/experiments.py --quick         # a smoke run: 8 small runs
+    python benchmarks/experiments.py --only pool-dask   # the Dask overhead alone
 
 The tasks are replications of the default scenario (seeds 1..runs). With the experiment
 layer's `task.run_task` available they are built by `Experiment.from_dict` and run by it
@@ -108,11 +109,20 @@ def main(argv=None) -> dict:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--quick", action="store_true", help="8 runs of 60 firms, 24 steps")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--only", choices=["pool-dask"], help="time only a 2-worker pool and a 2-worker Dask cluster")
     args = ap.parse_args(argv)
     changes = {"population.firms": 60, "steps": 24} if args.quick else {}
     runs = 8 if args.quick else args.runs
     tasks, execute, source = make_tasks(runs, changes)
     execute(tasks[0])  # warm-up: numba's cache
+    if args.only:
+        rows = [timed(tasks, "pool", 2, execute), timed(tasks, "dask", 2, execute)]
+        p, d = rows
+        gap = 1000 * 2 * (1 / d["steady_runs_per_s"] - 1 / p["steady_runs_per_s"])
+        for r in rows:
+            print(f"{r['executor']:<6} 2 workers: wall {r['wall_s']:.2f} s, steady {r['steady_runs_per_s']:.3f} runs/s")
+        print(f"dask overhead vs the pool (steady): {gap:.1f} ms/run (target < 50 ms)")
+        return {"runs": runs, "executors": rows, "dask_vs_pool_ms_per_run": gap}
 
     t0 = time.perf_counter()
     for t in tasks:
