@@ -47,6 +47,15 @@ def cli(*args, cwd=None):
                           capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    """A store of the ORG experiment, run once for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("exp")
+    (folder / "org.toml").write_text(ORG, encoding="utf-8")
+    ex.run_experiment(folder / "org.toml", folder / "store", executor="serial")
+    return folder / "store"
+
+
 @pytest.fixture()
 def org(tmp_path) -> Path:
     f = tmp_path / "org.toml"
@@ -74,9 +83,8 @@ def test_experiment_runs_summarises_reports_and_resumes(org, tmp_path):
     assert sorted(res.outcomes["arm"]) == ["none"] * 3 + ["org"] * 3
 
 
-def test_results_summarises_a_subset_and_writes_a_report(org, tmp_path):
-    out = tmp_path / "store"
-    assert cli("experiment", org, "--out", out, "--executor", "serial", "-q", "--no-report").returncode == 0
+def test_results_summarises_a_subset_and_writes_a_report(small_store, tmp_path):
+    out = small_store
     sub = cli("results", out, "--outcome", "sme_intl", "--where", "replication < 2", "--report", tmp_path / "rep")
     assert sub.returncode == 0, sub.stderr
     assert "2 pairs" in sub.stdout and "innovations" not in sub.stdout
@@ -99,11 +107,8 @@ def test_results_summarises_a_subset_and_writes_a_report(org, tmp_path):
     (["results", "{store}", "--where", "replication <<< 2"], "--where 'replication <<< 2': "),
     (["results", "{store}", "--where", "nosuch = 1"], "--where 'nosuch = 1': Binder Error"),
 ])
-def test_bad_experiment_options_are_one_line_and_exit_2(org, tmp_path, args, message):
-    store = tmp_path / "store"
-    if "{store}" in args:
-        assert cli("experiment", org, "--out", store, "--executor", "serial", "-q", "--no-report").returncode == 0
-    args = [a.format(org=org, tmp=tmp_path, store=store) for a in args]
+def test_bad_experiment_options_are_one_line_and_exit_2(org, tmp_path, args, message, small_store):
+    args = [a.format(org=org, tmp=tmp_path, store=small_store) for a in args]
     proc = cli(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout
     assert message in proc.stderr and "Traceback" not in proc.stderr
