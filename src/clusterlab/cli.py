@@ -401,6 +401,9 @@ def experiment(
 
         from .experiments.results import run_experiment
 
+        from .experiments.store import Store
+
+        Store(target, name=exp.name)  # refused (a user's folder, not writable) before any bar
         console = Console(stderr=True, quiet=quiet)
         n = len(exp.tasks())
         if out is None:
