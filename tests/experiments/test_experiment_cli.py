@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,11 @@ def test_experiment_runs_summarises_reports_and_resumes(org, tmp_path):
     html = (out / "report" / "report.html").read_text(encoding="utf-8")
     assert "sme_intl" in html and "http://" not in html and "https://" not in html
     assert {"arms.csv", "comparisons.csv", "bands.csv"} <= {p.name for p in (out / "report").iterdir()}
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for table in ("arms", "comparisons", "bands"):  # the README's column lists are the real ones
+        row = re.search(rf"^\| `{table}.csv` \| (.*) \|$", readme, re.M)[1]
+        listed = [c.split(" (")[0].strip() for c in re.sub(r"\([^)]*\)", "", row).split(",")]
+        assert listed == list(pd.read_csv(out / "report" / f"{table}.csv").columns), table
     again = cli("experiment", org, "--out", out, "--executor", "serial", "--no-report")
     assert again.returncode == 0 and "0 runs done, 6 already in the store" in again.stdout
     # one arm edited: only its runs run again; the summary reads the current runs only
