@@ -6,10 +6,8 @@ Dask cluster of 2 workers, against bare runs in this process.
     python benchmarks/experiments.py --quick         # a smoke run: 8 small runs
     python benchmarks/experiments.py --only pool-dask   # the Dask overhead alone
 
-The tasks are replications of the default scenario (seeds 1..runs). With the experiment
-layer's `task.run_task` available they are built by `Experiment.from_dict` and run by it
-(kept steps only: see `Sim(keep=...)`); otherwise a local stand-in runs the full `Sim` and
-keeps the last row and the yearly rows of the time series. Each executor writes a fresh
+The tasks are replications of the default scenario (seeds 1..runs), built by
+`Experiment.from_dict` and run by `task.run_task` (kept steps only: see `Sim(keep=...)`). Each executor writes a fresh
 store in a temp folder (durable, as in real use). One warm-up run first loads numba's cache.
 
 Reported (JSON and a table):
@@ -33,60 +31,17 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-
-import pandas as pd
 
 import clusterlab as cl
-from clusterlab.experiments import Store, run_key
+from clusterlab.experiments import Experiment, Store, run_task
 from clusterlab.experiments.runner import run_tasks
 
 
-class LocalOutcomes:
-    """Stand-in outcomes: the last row as scalars, the yearly rows as the time series."""
-
-    def record_steps(self, scenario):
-        return None
-
-    def extract(self, res) -> dict[str, pd.DataFrame]:
-        ts = res.timeseries
-        cols = ["knowledge_mean", "frontier_gap", "diversity", "trust_mean"]
-        spy = res.scenario.steps_per_year
-        return {"outcomes": ts[cols].iloc[[-1]].reset_index(drop=True).astype(float),
-                "timeseries": ts.loc[ts["step"] % spy == 0, ["step", *cols]]}
-
-
-@dataclass(frozen=True)
-class LocalTask:
-    key: str
-    scenario: dict
-    meta: dict
-    outcomes: LocalOutcomes = field(default_factory=LocalOutcomes)
-    mechanisms: tuple[str, ...] = ()
-
-
-def local_execute(task) -> dict[str, pd.DataFrame]:
-    return task.outcomes.extract(cl.Sim(cl.validate(task.scenario)).run())
-
-
 def make_tasks(runs: int, changes: dict):
-    """(tasks, execute, source): the experiment layer's when present, else the stand-in."""
-    try:
-        from clusterlab.experiments.spec import Experiment
-        from clusterlab.experiments.task import run_task
-
-        exp = Experiment.from_dict({"name": "bench", "replications": runs, "seed": 1,
-                                    "set": changes, "arms": [{"name": "default"}]})
-        return exp.tasks(), run_task, "experiments.task.run_task"
-    except (ImportError, cl.ClusterlabError) as exc:
-        print(f"(experiment layer not used: {exc})", file=sys.stderr)
-    base = cl.default_scenario().set(**changes)
-    tasks = []
-    for r in range(runs):
-        sc = base.set(seed=1 + r).model_dump(mode="json")
-        tasks.append(LocalTask(run_key(sc, 1 + r), sc,
-                               {"arm": "default", "replication": r, "seed": 1 + r}))
-    return tasks, local_execute, "local stand-in (full Sim)"
+    """(tasks, execute, source): replications of the default scenario, run by `run_task`."""
+    exp = Experiment.from_dict({"name": "bench", "replications": runs, "seed": 1,
+                                "set": changes, "arms": [{"name": "default"}]})
+    return exp.tasks(), run_task, "experiments.task.run_task"
 
 
 def timed(tasks, executor: str, workers: int, execute) -> dict:

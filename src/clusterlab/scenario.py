@@ -303,28 +303,19 @@ def parse_override(text: str) -> tuple[str, Any]:
 def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
                   mechanisms: Iterable[type[Mechanism]] | None = None) -> Scenario:
     """Read a scenario TOML file or a preset by name (`clusterlab.presets`; the default
-    when path is None) and apply dotted overrides; `mechanisms` (default: the built-in loop) are the mechanism classes whose
-    tables the file may set."""
+    when path is None) and apply dotted overrides; `mechanisms` (default: the built-in
+    loop) are the mechanism classes whose tables the file may set."""
     if path is None:
         data: dict = {}
         source = "<default scenario>"
     else:
         from .presets import resolve
 
-        p = path = resolve(path)  # a file, else a preset name
-        source = str(p)
-        if not p.exists():
-            raise ScenarioError(f"{source}: no such file")
-        if p.is_dir():
-            raise ScenarioError(f"{source}: is a folder, expected a TOML file")
-        try:
-            text = p.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(f"{source}: malformed TOML: {exc}") from None
+        from .toml_io import read_toml
+
+        path = resolve(path)  # a file, else a preset name
+        source = str(path)
+        data = read_toml(path)
     if path is not None:  # data files named in the scenario are relative to it
         table = data.get("data")
         if isinstance(table, dict):

@@ -1,11 +1,34 @@
-"""Write a scenario as commented TOML: each key with its description, range and default."""
+"""TOML in and out: read a scenario or experiment file with one-line errors (`read_toml`);
+write a scenario as commented TOML, each key with its description, range and default."""
 
 from __future__ import annotations
 
 import json
 import math
+import tomllib
+from pathlib import Path
 
 from pydantic import BaseModel
+
+from .errors import ScenarioError
+
+
+def read_toml(path: str | Path, what: str = "a TOML file") -> dict:
+    """The table of a TOML file; ScenarioError, one line naming the file, when it is missing,
+    a folder, not UTF-8 or malformed. `what`: what the file should be, for the folder case."""
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError(f"{p}: no such file")
+    if p.is_dir():
+        raise ScenarioError(f"{p}: is a folder, expected {what}")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{p}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{p}: malformed TOML: {exc}") from None
 
 
 def toml_value(v) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import clusterlab as cl
-from clusterlab.mechanisms.network_evolution import N_CHUNKS, _gather, _strength_pass
+from clusterlab.mechanisms.network_evolution import N_CHUNKS, _gather_kept, _strength_pass
 from clusterlab.state import PIPELINE
 
 NE = "mechanisms.network_evolution."
@@ -275,7 +275,8 @@ def test_strength_pass_same_with_one_or_two_threads():
             w = w0.copy()
             buf, counts = np.empty(m, np.int32), np.zeros(N_CHUNKS, np.int64)
             _strength_pass(alive, moved, born, last, layer, w, 7, 0, 0.05, 0.03, 0.3, 6, buf, counts)
-            out.append((w, _gather(buf, counts, m)))
+            none = np.empty(0, np.int64)
+            out.append((w, _gather_kept(buf, counts, m, False, np.empty(0, np.int8), none, none)))
     finally:
         nb.set_num_threads(threads)
     assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])

@@ -429,11 +429,15 @@ class Dask:
             done.add(fut)
             return True
 
-        try:
+        def fill() -> Iterator:
+            """Submit up to the window; yield the items that could not be sent."""
             while len(flight) < limit() and submit():
                 pass
             yield from unsent
             unsent.clear()
+
+        try:
+            yield from fill()
             for fut in done:
                 item = flight.pop(fut.key)
                 try:
@@ -442,10 +446,7 @@ class Dask:
                     ok, value = False, error_text(exc)
                 fut.release()
                 yield item, ok, value
-                while len(flight) < limit() and submit():
-                    pass
-                yield from unsent
-                unsent.clear()
+                yield from fill()
         finally:
             for key in list(flight):
                 flight.pop(key)

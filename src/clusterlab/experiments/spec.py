@@ -35,7 +35,6 @@ experiment's seed). Common random numbers (CRN): every arm and point uses the sa
 from __future__ import annotations
 
 import copy
-import tomllib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ import pandas as pd
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..outdir import json_safe
 from ..scenario import Scenario, did_you_mean, validate
+from ..toml_io import read_toml
 from . import designs
 from .outcomes import Outcomes
 from .store import run_key
@@ -470,16 +470,7 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
     key) for anything wrong."""
     p = Path(path)
     source = str(p)
-    if not p.exists():
-        raise ScenarioError(f"{source}: no such file")
-    if p.is_dir():
-        raise ScenarioError(f"{source}: is a folder, expected an experiment TOML file")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: malformed TOML: {exc}") from None
+    data = read_toml(p, "an experiment TOML file")
     data.setdefault("name", p.stem)
     for key, value in (overrides or {}).items():
         _override(data, key, value, source)

@@ -111,22 +111,9 @@ def _strength_pass(alive, moved, born, last_use, layer, w, now, t0, grow, decay,
 
 
 @nb.njit(cache=True)
-def _gather(buf, counts, m):
-    """The chunks' candidates in slot order."""
-    n_chunks = len(counts)
-    size = (m + n_chunks - 1) // n_chunks
-    out = np.empty(counts.sum(), np.int32)
-    k = 0
-    for c in range(n_chunks):
-        for p in range(c * size, c * size + counts[c]):
-            out[k] = buf[p]
-            k += 1
-    return out
-
-
-@nb.njit(cache=True)
 def _gather_kept(buf, counts, m, keep_membership, kind, a, b):
-    """`_gather`; with `keep_membership`, without the ties to a cluster organisation."""
+    """The chunks' candidates in slot order; with `keep_membership`, without the ties to a
+    cluster organisation (`kind`, `a`, `b` are read only then)."""
     n_chunks = len(counts)
     size = (m + n_chunks - 1) // n_chunks
     out = np.empty(counts.sum(), np.int32)
