@@ -10,7 +10,9 @@ Not a mechanism: it cannot be switched off and owns no parameters of its own.
   ``recent = knowledge.inflow_memory * recent + inflow`` (read by innovation's attribution
   and by openness); and the knowledge-origin tracer folds this step's traced inflow into
   each actor's shares of external origin and of it gatekept by focal firms
-  (`knowledge.update_origin`; Giuliani & Bell 2005).
+  (`knowledge.update_origin`; Giuliani & Bell 2005); and each actor's cumulative
+  learning per channel, ``learned_<channel> += inflow`` (`declare_learning`; recorded in the
+  actor snapshots as `learned` and `learned_<channel>`, knowledge gained since entry).
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ import numpy as np
 
 from .knowledge import column_max, update_origin
 from .mechanism import SimView
-from .state import EXTERNAL
+from .state import CHANNELS, EXTERNAL
+
+LEARNED = tuple(f"learned_{c}" for c in CHANNELS)  # cumulative inflow per channel (float64)
+
+
+def declare_learning(actors) -> list[np.ndarray]:
+    """The actors' cumulative learning per channel (one float64 array per channel in
+    `CHANNELS`, declared once, grown with the actors, entrants at 0); returns them."""
+    return [actors.add_state(name, np.float64, 0.0) for name in LEARNED]
 
 
 def begin_step(sim: SimView) -> None:
@@ -38,5 +48,7 @@ def end_step(sim: SimView) -> None:
     update_frontier(sim)
     a.recent *= np.float32(sim.scenario.knowledge.inflow_memory)
     a.recent += a.inflow
+    for c, cum in enumerate(declare_learning(a)):
+        cum += a.inflow[:, c]
     update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
                   a.kind == EXTERNAL, a.external_origin, a.via_focal)

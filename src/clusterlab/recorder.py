@@ -28,13 +28,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import MechanismError
+from .bookkeeping import LEARNED, declare_learning
 from .knowledge import blau
+from .measures import betweenness as _betweenness
+from .measures import burt_constraint
 from .measures.structural_holes import constraint
 from .proximity import cognitive
 from .results import Results
 from .state import CHANNELS, EXTERNAL, KINDS, LAYERS, PIPELINE, SME
 
 N_CHUNKS = 256
+BETWEENNESS_MAX = 5_000  # alive local actors; above this the snapshots' betweenness is NaN
 CORE = {
     "step": "step number (0 = initial state)",
     "year": "step / steps_per_year",
@@ -67,6 +71,7 @@ CORE = {
     "competitiveness_bar": "competitiveness bar raised by global competition",
     "projects_started": "joint projects started this step",
     "projects_running": "joint projects running at the end of the step",
+    "variety": "1 - mean pairwise cosine similarity of firms' knowledge profiles (0 = all alike)",
 }
 ALWAYS = ("step", "year", "ties", "firms", "ties_created", "ties_dissolved", "demand",
           "competitiveness_bar", "projects_started", "projects_running")  # every step, also with keep
@@ -107,6 +112,23 @@ ACTOR_COLUMNS = {  # the built-in columns of an actor snapshot, in order; then r
     "innovations_incremental": "incremental innovations since entry",
     "innovations_radical": "radical innovations since entry",
     "alive": "in the cluster (false: exited or closed)",
+    "learned": "knowledge gained since entry, all channels (cumulative inflow)",
+    **{f"learned_{c}": f"knowledge gained since entry through channel {c}" for c in CHANNELS},
+    "degree_centrality": "distinct local partners / (alive local actors - 1) (local layers: no pipelines)",
+    "betweenness": (f"normalised betweenness (hop counts) in the local network; NaN above "
+                    f"{BETWEENNESS_MAX:,} alive local actors (too costly) and for externals"),
+    "constraint": "Burt's constraint in the local network, tie strengths as weights (NaN: no local tie)",
+    "ego_size": "distinct local partners (local layers, alive)",
+    "external_ties": "alive pipelines",
+}
+TIE_COLUMNS = {  # the ties table (Results.ties, ties.parquet): live ties at snapshot steps
+    "step": "step of the snapshot",
+    "a": "one end (actor id, the lower)",
+    "b": "the other end (actor id)",
+    "layer": "horizontal, vertical, multi_angle or pipeline",
+    "w": "tie strength, 0 to 1",
+    "trust": "trust, 0 to 1",
+    "age_years": "years since the tie was made (ties of the initial network: since before the run)",
 }
 
 
@@ -223,6 +245,54 @@ def _frozen(ties):
     return out
 
 
+def firm_network(sim) -> dict[str, np.ndarray]:
+    """Per-actor network measures of the local network now (snapshot columns
+    `degree_centrality`, `betweenness`, `constraint`, `ego_size`, `external_ties`), through
+    `clusterlab.measures` on the simple graph of the alive local actors' live non-pipeline
+    ties (strengths as weights; a pair tied in two layers is one tie). Externals and actors
+    no longer alive get NaN (0 ties for ego_size and external_ties). Betweenness (igraph,
+    O(n m)) is NaN above `BETWEENNESS_MAX` alive local actors."""
+    from types import SimpleNamespace
+
+    from .measures import prepare
+
+    a, ties = sim.actors, sim.ties
+    n = a.n
+    local = np.flatnonzero(a.alive & (a.kind != EXTERNAL))
+    index = np.full(n, -1, np.int64)
+    index[local] = np.arange(len(local))
+    t = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
+    ia, ib = index[ties.a[t]], index[ties.b[t]]
+    ok = (ia >= 0) & (ib >= 0)
+    net = SimpleNamespace(n=len(local), ids=local, src=ia[ok], dst=ib[ok],
+                          weight=np.maximum(ties.w[t[ok]].astype(np.float64), 1e-12), directed=False)
+    p = prepare(net)
+    out = {name: np.full(n, np.nan) for name in ("degree_centrality", "betweenness", "constraint")}
+    ego = np.zeros(n, np.int32)
+    ego[local] = p.und_count
+    if len(local):
+        out["degree_centrality"][local] = p.und_count / (len(local) - 1) if len(local) > 1 else 0.0
+        if len(local) <= BETWEENNESS_MAX:
+            out["betweenness"][local] = _betweenness(p, normalized=True)
+        out["constraint"][local] = burt_constraint(p)
+    out["ego_size"] = ego
+    out["external_ties"] = ties.deg[:n, PIPELINE].astype(np.int32)
+    return out
+
+
+def tie_table(sim) -> pd.DataFrame:
+    """The live ties now, one row each (`TIE_COLUMNS`)."""
+    ties = sim.ties
+    t = np.flatnonzero(ties.alive)
+    return pd.DataFrame({
+        "step": np.full(len(t), sim.t, np.int32),
+        "a": ties.a[t].astype(np.int32), "b": ties.b[t].astype(np.int32),
+        "layer": pd.Categorical.from_codes(ties.layer[t], categories=list(LAYERS)),
+        "w": ties.w[t].astype(np.float32), "trust": ties.trust[t].astype(np.float32),
+        "age_years": ((sim.t - ties.born[t]) / sim.scenario.steps_per_year).astype(np.float32),
+    })
+
+
 class Recorder:
     """Collects one row of indicators per step and per-actor snapshots.
 
@@ -240,6 +310,7 @@ class Recorder:
         self._costly = [c for c in CORE if c not in ALWAYS]
         self.rows: list[dict] = []
         self.snapshots: list[pd.DataFrame] = []
+        self.tie_snapshots: list[pd.DataFrame] = []
         self._version = -1
         self._when = 0
         self._pending = None  # constraint inputs of a skipped step that recomputed it
@@ -247,6 +318,7 @@ class Recorder:
         self._removed = sim.ties.n_removed
         self._started = sim.projects.n_started
         a = sim.actors
+        declare_learning(a)
         firms = np.flatnonzero(a.kind <= SME)
         n_sample = sim.scenario.output.constraint_sample
         rng = sim.rng("record")
@@ -401,8 +473,12 @@ class Recorder:
             "projects_started": sim.projects.n_started - self._started,
             "projects_running": sim.projects.running,
         })
+        nv = float(nf)  # variety: mean pairwise cosine = (|sum_i p_i|^2 - n) / (n (n - 1))
+        sq = float(np.dot(s[6 + D:6 + 2 * D], s[6 + D:6 + 2 * D]))
+        row["variety"] = min(1.0, max(0.0, 1.0 - (sq - nv) / (nv * (nv - 1.0)))) if nv > 1 else 0.0
         if sim.t in self._snap_steps:
             self.snapshots.append(self.snapshot(sim, kw))
+            self.tie_snapshots.append(tie_table(sim))
         return row
 
     def snapshot(self, sim, kw: np.ndarray | None = None) -> pd.DataFrame:
@@ -440,6 +516,11 @@ class Recorder:
         cols["innovations_incremental"] = a.innov_incremental
         cols["innovations_radical"] = a.innov_radical
         cols["alive"] = a.alive
+        learned = [getattr(a, name) for name in LEARNED] if hasattr(a, LEARNED[0]) else [np.zeros(a.n)] * len(LEARNED)
+        cols["learned"] = np.sum(learned, axis=0)
+        for name, x in zip(LEARNED, learned):
+            cols[name] = x
+        cols.update(firm_network(sim))
         for m in sim.mechanisms:  # the states mechanisms declared to be recorded
             for s in m.states:
                 if s.record and not s.per_domain:
@@ -448,9 +529,10 @@ class Recorder:
         return df
 
     def results(self, sim) -> Results:
-        snaps = list(self.snapshots)
+        snaps, tie_snaps = list(self.snapshots), list(self.tie_snapshots)
         if not snaps or snaps[-1]["step"].iat[0] != sim.t:
             snaps.append(self.snapshot(sim))
+            tie_snaps.append(tie_table(sim))
         # column by column (numpy infers each column's type as pandas does from the rows)
         ts = pd.DataFrame({c: np.array([row[c] for row in self.rows]) for c in self.columns},
                           columns=self.columns)
@@ -460,7 +542,9 @@ class Recorder:
                    "a": ties.a[live], "b": ties.b[live], "layer": ties.layer[live]}
         return Results(scenario=sim.given, timeseries=ts,
                        actors=pd.concat(snaps, ignore_index=True), network=network,
-                       seconds=sim.seconds, events=sim.schedule.table())
+                       seconds=sim.seconds, events=sim.schedule.table(),
+                       ties=pd.concat(tie_snaps, ignore_index=True))
 
 
-__all__ = ["Recorder", "Stats", "ALWAYS", "CORE", "SHARED", "ACTOR_COLUMNS", "columns", "stat_columns", "gini"]
+__all__ = ["Recorder", "Stats", "ALWAYS", "CORE", "SHARED", "ACTOR_COLUMNS", "TIE_COLUMNS", "columns",
+           "stat_columns", "gini", "firm_network", "tie_table"]

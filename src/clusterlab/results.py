@@ -25,6 +25,7 @@ class Results:
     network: dict = field(default_factory=dict)  # final x, y, kind, alive; live ties a, b, layer
     seconds: float = 0.0
     events: pd.DataFrame | None = None
+    ties: pd.DataFrame | None = None  # live ties at the snapshot steps (recorder.TIE_COLUMNS)
 
     def __repr__(self) -> str:
         """A few lines: the run (scenario, seed, steps, actors and ties alive at the end, run
@@ -44,8 +45,9 @@ class Results:
             f"  .actors      {len(act):,} rows x {act.shape[1]} columns, per-actor snapshots",
             f"  .events      {n_events} applied events",
             "  .network     final network: x, y, kind, alive; live ties a, b, layer",
+            f"  .ties        {0 if self.ties is None else len(self.ties):,} rows, live ties at the snapshot steps",
             "  .scenario    the scenario run",
-            "  methods: summary(), final(), recovery(), write(out)",
+            "  methods: summary(), final(), recovery(), network_at(step), to_graphml(path), write(out)",
         ])
 
     def final(self) -> pd.Series:
@@ -67,6 +69,47 @@ class Results:
                         "gap_peak": float(after.max()) if len(after) else float(before),
                         "recovery_steps": int(back.index[0] - step) if len(back) else None})
         return out
+
+    def network_at(self, step: int | None = None):
+        """The simulated network at a snapshot step (default: the last) as a
+        `clusterlab.data.ClusterNetwork`: the actors alive then (ids = actor ids, as text;
+        their snapshot columns as attributes, `ownership` = business group, `stage` left out
+        for non-firms), undirected live ties with strength as weight and their layer. This is
+        what `to_graphml` writes and `clusterlab analyze` reads back."""
+        from .data import ClusterNetwork
+        from .errors import ClusterlabError
+
+        if self.ties is None or self.actors is None or not len(self.actors):
+            raise ClusterlabError("these results hold no tie snapshots")
+        step = int(self.actors["step"].max()) if step is None else int(step)
+        act = self.actors[(self.actors["step"] == step) & self.actors["alive"]]
+        if not len(act):
+            raise ClusterlabError(f"no actor snapshot at step {step}; snapshots: "
+                                  f"{sorted(self.actors['step'].unique().tolist())}")
+        t = self.ties[self.ties["step"] == step]
+        index = pd.Series(np.arange(len(act)), index=act["id"].to_numpy())
+        keep = t["a"].isin(index.index) & t["b"].isin(index.index)
+        t = t[keep]
+        src = index.loc[t["a"].to_numpy()].to_numpy()
+        dst = index.loc[t["b"].to_numpy()].to_numpy()
+        attrs = act.drop(columns=["step", "id"]).reset_index(drop=True)
+        attrs["kind"] = attrs["kind"].astype(str)
+        attrs["stage"] = attrs["stage"].where(attrs["stage"] >= 0).astype("Int64")
+        attrs["ownership"] = attrs["group"].astype(str)
+        ids = np.array([str(i) for i in act["id"]], dtype=object)
+        attrs.insert(0, "id", ids)
+        lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+        return ClusterNetwork(ids=ids, src=lo, dst=hi, weight=t["w"].to_numpy(np.float64),
+                              layer=t["layer"].astype(str).to_numpy(dtype=object), directed=False,
+                              attributes=attrs, source=f"simulation step {step}")
+
+    def to_graphml(self, path: str | Path, step: int | None = None) -> Path:
+        """Write the network at a snapshot step (default: the last; `network_at`) as GraphML,
+        or as GEXF when `path` ends in .gexf; returns the path. Both open in Gephi and are
+        read by `clusterlab analyze`."""
+        from .data import write_network
+
+        return write_network(self.network_at(step), path)
 
     def summary(self) -> dict:
         ts = self.timeseries
@@ -112,8 +155,9 @@ class Results:
 
     def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None,
               overwrite: bool = False) -> Path:
-        """Write timeseries.parquet, actors.parquet, scenario.toml, summary.json and figures/
-        (rules: `clusterlab.outdir`; overwrite: also replace files clusterlab did not write)."""
+        """Write timeseries.parquet, actors.parquet, ties.parquet, network.graphml (the final
+        network), scenario.toml, summary.json and figures/ (rules: `clusterlab.outdir`;
+        overwrite: also replace files clusterlab did not write)."""
         out = Path(out)
         opts = self.scenario.output
         figures = opts.figures if figures is None else figures
@@ -121,6 +165,9 @@ class Results:
         with staged(out, "run", overwrite) as tmp:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
+            if self.ties is not None:
+                self.ties.to_parquet(tmp / "ties.parquet", index=False)
+                self.to_graphml(tmp / "network.graphml")
             if self.events is not None:
                 events = self.events.copy()
                 rec = {r["step"]: r["recovery_steps"] for r in self.recovery()}
@@ -131,6 +178,8 @@ class Results:
             if csv:
                 self.timeseries.to_csv(tmp / "timeseries.csv", index=False)
                 self.actors.to_csv(tmp / "actors.csv", index=False)
+                if self.ties is not None:
+                    self.ties.to_csv(tmp / "ties.csv", index=False)
             (tmp / "scenario.toml").write_text(self.scenario.to_toml(), encoding="utf-8")
             (tmp / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
             if figures:
