@@ -55,8 +55,15 @@ class Results:
         return self.timeseries.iloc[-1]
 
     def recovery(self) -> list[dict]:
-        """Time to recover after each technology shift: steps until the frontier gap is back
-        at or below its level just before the shift (None: not within the run)."""
+        """Recovery after each technology shift: `recovery_steps`, the steps until the
+        frontier gap is back at or below its level just before the shift (None: not within
+        the run, so censored), and `knowledge_vs_trend`, never censored: the mean gap per
+        year between knowledge_mean and its linear trend over the 2 years before the shift,
+        over the 5 years after it, cut at the end of the run
+        (`clusterlab.measures.recovery`; None when fewer than two steps follow)."""
+        from .measures import MeasureError
+        from .measures.recovery import recovery as trend_recovery
+
         out = []
         if self.events is None or self.events.empty:
             return out
@@ -65,9 +72,14 @@ class Results:
             before = ts.get(step - 1, ts.iloc[0])
             after = ts[ts.index >= step]
             back = after[after <= before]
+            try:
+                area = trend_recovery(self.timeseries, int(step), "knowledge_mean", pre_years=2.0, post_years=5.0)
+            except MeasureError:  # nothing recorded before the shift (a shift at step 0)
+                area = float("nan")
             out.append({"step": int(step), "gap_before": float(before),
                         "gap_peak": float(after.max()) if len(after) else float(before),
-                        "recovery_steps": int(back.index[0] - step) if len(back) else None})
+                        "recovery_steps": int(back.index[0] - step) if len(back) else None,
+                        "knowledge_vs_trend": None if np.isnan(area) else float(area)})
         return out
 
     def network_at(self, step: int | None = None):
@@ -170,10 +182,12 @@ class Results:
                 self.to_graphml(tmp / "network.graphml")
             if self.events is not None:
                 events = self.events.copy()
-                rec = {r["step"]: r["recovery_steps"] for r in self.recovery()}
-                events["recovery_steps"] = [rec.get(s) if a == "technology_shift" else None
-                                            for s, a in zip(events["step"], events["action"])]
-                events["recovery_steps"] = events["recovery_steps"].astype("Int64")
+                recs = {r["step"]: r for r in self.recovery()}
+                shift = [recs.get(s) if a == "technology_shift" else None
+                         for s, a in zip(events["step"], events["action"])]
+                events["recovery_steps"] = pd.array([r and r["recovery_steps"] for r in shift], dtype="Int64")
+                events["knowledge_vs_trend"] = pd.array([r and r["knowledge_vs_trend"] for r in shift],
+                                                        dtype="Float64")
                 events.to_parquet(tmp / "events.parquet", index=False)
             if csv:
                 self.timeseries.to_csv(tmp / "timeseries.csv", index=False)

@@ -1,7 +1,8 @@
 """Network measures of a ClusterNetwork over CSR graphs: Wang's (2013) structural and
 relational dimensions (centrality, network size, structural holes, tie strength, cohesion),
-core-periphery, communities, brokerage, the cluster literature's actor roles and lock-in
-risk; `analyze` assembles them into a firm table and a cluster summary."""
+core-periphery, communities, brokerage, the cluster literature's actor roles, lock-in
+risk and recovery after a shock (`recovery`: area to the pre-shock trend); `analyze`
+assembles them into a firm table and a cluster summary."""
 
 from clusterlab.measures.structural_holes import constraint, csr_from_edges, effective_size
 from clusterlab.measures._graph import MeasureError, PreparedNetwork, prepare
@@ -15,6 +16,7 @@ from clusterlab.measures.cohesion import (components, degree_centralization, den
 from clusterlab.measures.communities import Communities, leiden, modularity
 from clusterlab.measures.core_periphery import CorePeriphery, core_periphery, core_periphery_fit
 from clusterlab.measures.lockin import cognitive_homogeneity, lock_in_indicators
+from clusterlab.measures.recovery import knowledge_in_domains, recovery, trend_gap
 from clusterlab.measures.roles import (GB_ROLES, external_openness, external_stars, focal_firm_score,
                                        focal_firms, giuliani_bell_roles)
 from clusterlab.measures.table import analyze, cluster_summary, firm_table
@@ -25,5 +27,5 @@ __all__ = ["BROKERAGE_ROLES", "GB_ROLES", "Communities", "CorePeriphery", "Measu
            "core_periphery_fit", "csr_from_edges", "degree", "degree_centralization", "density",
            "effective_size", "ego_network_size", "eigenvector", "external_openness", "external_stars",
            "firm_table", "focal_firm_score", "focal_firms", "giuliani_bell_roles", "gould_fernandez",
-           "in_degree", "leiden", "lock_in_indicators", "mean_tie_strength", "modularity", "out_degree",
-           "pagerank", "prepare", "reciprocity", "tie_strength", "transitivity"]
+           "in_degree", "knowledge_in_domains", "leiden", "lock_in_indicators", "mean_tie_strength", "modularity", "out_degree",
+           "pagerank", "prepare", "reciprocity", "recovery", "tie_strength", "transitivity", "trend_gap"]
