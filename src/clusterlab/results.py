@@ -151,6 +151,7 @@ class Results:
             "external_share": float(last["external_share"]),
             "lock_in": {
                 "diversity": {"start": float(first["diversity"]), "end": float(last["diversity"])},
+                "variety": {"start": float(first["variety"]), "end": float(last["variety"])},
                 "mean_cognitive_proximity": {"start": float(first["mean_cognitive_proximity"]),
                                              "end": float(last["mean_cognitive_proximity"])},
                 "external_inflow_share_last_year": float(ts["external_inflow_share"].tail(self.scenario.steps_per_year).mean()),
