@@ -110,3 +110,103 @@ def test_keep_refuses_steps_that_are_not_integers(small):
     with pytest.raises(cl.ClusterlabError, match="got 1.5"):
         cl.Sim(small(), keep=[0, 1.5])
     assert cl.Sim(small(), keep=np.arange(0, 37, 12)).recorder.keep == {0, 12, 24, 36}
+
+
+# -- issue 10: firm-level learning and network columns, ties table, variety ----------------
+
+@pytest.fixture(scope="module")
+def snap_run():
+    """A small run with a snapshot mid-way; the Sim is kept to check against its state."""
+    from clusterlab.scenario import default_scenario
+
+    sc = default_scenario().set(**{"seed": 4, "steps": 24, "population.firms": 80, "population.externals": 15,
+                                   "knowledge.domains": 4, "output.figures": False, "output.snapshots": [12]})
+    sim = cl.Sim(sc)
+    return sim, sim.run()
+
+
+def test_learned_adds_up_the_flows_of_each_channel(snap_run):
+    """Over all actors, cumulative learning per channel is the sum of that channel's flow
+    column; `learned` is the sum over channels, 0 at entry."""
+    from clusterlab.state import CHANNELS
+
+    _, res = snap_run
+    last = res.actors[res.actors["step"] == 24]
+    for c in CHANNELS:
+        assert last[f"learned_{c}"].sum() == pytest.approx(res.timeseries[f"flow_{c}"].sum(), rel=1e-4, abs=1e-9)
+    total = last[[f"learned_{c}" for c in CHANNELS]].sum(axis=1)
+    assert np.allclose(last["learned"], total) and last["learned"].sum() > 0
+    mid = res.actors[res.actors["step"] == 12].set_index("id")["learned"]
+    assert (last.set_index("id")["learned"].loc[mid.index] >= mid - 1e-12).all()  # cumulative
+    entrants = last[last["born"] == 24]
+    assert (entrants["learned"] == 0).all()
+
+
+def test_snapshot_network_columns_match_networkx(snap_run):
+    """degree_centrality, betweenness, constraint and ego_size over the local network
+    (alive non-external actors, pipelines left out) as networkx computes them."""
+    from clusterlab.state import EXTERNAL, PIPELINE
+
+    sim, res = snap_run
+    a, ties = sim.actors, sim.ties
+    local = [int(i) for i in np.flatnonzero(a.alive & (a.kind != EXTERNAL))]
+    G = nx.Graph()
+    G.add_nodes_from(local)
+    for t in np.flatnonzero(ties.alive & (ties.layer != PIPELINE)):
+        i, j = int(ties.a[t]), int(ties.b[t])
+        if i in G and j in G:
+            w = float(ties.w[t]) + (G[i][j]["weight"] if G.has_edge(i, j) else 0.0)
+            G.add_edge(i, j, weight=w)
+    last = res.actors[res.actors["step"] == 24].set_index("id")
+    dc, bc, cons = nx.degree_centrality(G), nx.betweenness_centrality(G), nx.constraint(G, weight="weight")
+    for i in local:
+        assert last.at[i, "degree_centrality"] == pytest.approx(dc[i])
+        assert last.at[i, "betweenness"] == pytest.approx(bc[i], abs=1e-12)
+        assert last.at[i, "ego_size"] == G.degree(i)
+        if G.degree(i):
+            assert last.at[i, "constraint"] == pytest.approx(cons[i], rel=1e-6)
+        else:
+            assert np.isnan(last.at[i, "constraint"])
+    ext = last[last["kind"] == "external"]
+    assert ext["betweenness"].isna().all() and (ext["ego_size"] == 0).all()
+    assert (last["external_ties"] == last["degree_pipeline"]).all()
+    assert last["betweenness"].max() > 0 and last["external_ties"].sum() > 0
+
+
+def test_ties_table_at_snapshot_steps(snap_run):
+    sim, res = snap_run
+    from clusterlab.recorder import TIE_COLUMNS
+
+    t = res.ties
+    assert list(t.columns) == list(TIE_COLUMNS) and sorted(t["step"].unique()) == [12, 24]
+    ts = res.timeseries.set_index("step")
+    for step in (12, 24):
+        assert (t["step"] == step).sum() == ts.at[step, "ties"]
+    last = t[t["step"] == 24]
+    live = np.flatnonzero(sim.ties.alive)
+    assert sorted(zip(last["a"], last["b"])) == sorted(zip(sim.ties.a[live], sim.ties.b[live]))
+    assert (last["a"] < last["b"]).all() and last["w"].between(0, 1).all() and last["trust"].between(0, 1).all()
+    assert (t["age_years"] >= 0).all() and set(t["layer"].astype(str)) <= {"horizontal", "vertical", "multi_angle", "pipeline"}
+    born = sim.ties.born[live]
+    assert np.allclose(np.sort(last["age_years"]), np.sort((24 - born) / 12), atol=1e-5)
+
+
+def test_variety_is_one_minus_the_mean_pairwise_cosine(snap_run):
+    sim, res = snap_run
+    a = sim.actors
+    P = (a.T + a.E)[a.is_firm].astype(np.float64)
+    U = P / np.linalg.norm(P, axis=1, keepdims=True)
+    C = U @ U.T
+    n = len(U)
+    expect = 1.0 - (C.sum() - n) / (n * (n - 1))
+    assert res.timeseries["variety"].iat[-1] == pytest.approx(expect, rel=1e-5)
+    assert 0 < res.timeseries["variety"].iat[0] < 1
+
+
+def test_keep_runs_give_the_same_ties_table(small):
+    sc = small(seed=3, steps=24, **{"output.snapshots": [7]})
+    full, part = cl.Sim(sc).run(), cl.Sim(sc, keep=[12]).run()
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(part.ties, full.ties, check_exact=True)
+    assert part.timeseries["variety"].isna().sum() > 0 and part.timeseries["variety"].iat[-1] == full.timeseries["variety"].iat[-1]
