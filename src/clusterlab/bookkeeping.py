@@ -17,6 +17,7 @@ Not a mechanism: it cannot be switched off and owns no parameters of its own.
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from .knowledge import column_max, update_origin
@@ -24,6 +25,15 @@ from .mechanism import SimView
 from .state import CHANNELS, EXTERNAL
 
 LEARNED = tuple(f"learned_{c}" for c in CHANNELS)  # cumulative inflow per channel (float64)
+
+
+@nb.njit(cache=True)
+def _accumulate(inflow, cums):
+    """cums[c][i] += inflow[i, c]: one pass instead of a NumPy call per channel."""
+    for c in range(len(cums)):
+        cum = cums[c]
+        for i in range(inflow.shape[0]):
+            cum[i] += inflow[i, c]
 
 
 def declare_learning(actors) -> list[np.ndarray]:
@@ -48,7 +58,10 @@ def end_step(sim: SimView) -> None:
     update_frontier(sim)
     a.recent *= np.float32(sim.scenario.knowledge.inflow_memory)
     a.recent += a.inflow
-    for c, cum in enumerate(declare_learning(a)):
-        cum += a.inflow[:, c]
+    try:
+        cums = [getattr(a, name) for name in LEARNED]
+    except AttributeError:  # a state built without the recorder (which declares them)
+        cums = declare_learning(a)
+    _accumulate(a.inflow, tuple(cums))
     update_origin(a.T, a.E, a.inflow, a.inflow_external, a.inflow_via_focal, a.alive,
                   a.kind == EXTERNAL, a.external_origin, a.via_focal)

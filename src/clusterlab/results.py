@@ -17,6 +17,9 @@ from .outdir import staged
 from .state import CHANNELS
 
 
+GRAPHML_MAX_TIES = 50_000  # above this many final ties, `write` leaves network.graphml out (slow, large)
+
+
 @dataclass(repr=False)
 class Results:
     scenario: object  # Scenario
@@ -169,8 +172,9 @@ class Results:
     def write(self, out: str | Path, figures: bool | None = None, csv: bool | None = None,
               overwrite: bool = False) -> Path:
         """Write timeseries.parquet, actors.parquet, ties.parquet, network.graphml (the final
-        network), scenario.toml, summary.json and figures/ (rules: `clusterlab.outdir`;
-        overwrite: also replace files clusterlab did not write)."""
+        network, when it has at most `GRAPHML_MAX_TIES` ties: networkx writes about 7,000
+        ties a second), scenario.toml, summary.json and figures/ (rules:
+        `clusterlab.outdir`; overwrite: also replace files clusterlab did not write)."""
         out = Path(out)
         opts = self.scenario.output
         figures = opts.figures if figures is None else figures
@@ -180,7 +184,8 @@ class Results:
             self.actors.to_parquet(tmp / "actors.parquet", index=False)
             if self.ties is not None:
                 self.ties.to_parquet(tmp / "ties.parquet", index=False)
-                self.to_graphml(tmp / "network.graphml")
+                if (self.ties["step"] == self.ties["step"].max()).sum() <= GRAPHML_MAX_TIES:
+                    self.to_graphml(tmp / "network.graphml")
             if self.events is not None:
                 events = self.events.copy()
                 recs = {r["step"]: r for r in self.recovery()}
