@@ -317,7 +317,7 @@ def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path):
     assert again.stderr.count("\n") == 1 and "give --out to keep it" in again.stderr
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == [MANIFEST, "actors.parquet", "events.parquet", "figures/my_plot.png", "my_notes.txt",
-                     "scenario.toml", "summary.json", "timeseries.parquet"]
+                     "network.graphml", "scenario.toml", "summary.json", "ties.parquet", "timeseries.parquet"]
     assert (out / "figures" / "my_plot.png").read_bytes() == b"mine"
 
     explicit = cli("run", *SMALL, "--no-figures", "-q", "--out", "results", cwd=tmp_path)
@@ -403,5 +403,6 @@ def test_a_run_killed_while_moving_files_into_place(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert staging(tmp_path) == [] and manifest(out)["complete"] is True
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "actors.parquet", "events.parquet", "mine.txt",
-                                                     "scenario.toml", "summary.json", "timeseries.parquet"]
+                                                     "network.graphml", "scenario.toml", "summary.json",
+                                                     "ties.parquet", "timeseries.parquet"]
     assert json.loads((out / "summary.json").read_text())["steps"] == 3
