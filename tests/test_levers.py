@@ -125,19 +125,31 @@ def test_externals_specialise_in_domains_the_cluster_barely_holds():
     a = sim.actors
     ext = a.kind == EXTERNAL
     Ke = a.T[ext] + a.E[ext]
-    assert (Ke[:, foreign].max(axis=1) > 0.3).all()  # every external holds one of them
+    assert (Ke[:, foreign].max(axis=1) > 5 * K[:, foreign].max()).all()  # every external holds one of them
     assert (Ke.argmax(axis=1) < 6).all()  # and is found in a field of the cluster's own
 
 
+def _foreign_share(sc, steps=None) -> tuple[float, float]:
+    """Firms' share of knowledge in other trajectories' domains at the start and the end."""
+    sim = cl.Sim(sc).init()
+    foreign = external_domain_ids(sim.scenario.knowledge)
+    K = _firm_k(sim)
+    s0 = float(K[:, foreign].sum() / K.sum())
+    sim.run(steps)
+    K = _firm_k(sim)
+    return s0, float(K[:, foreign].sum() / K.sum())
+
+
 def test_pipelines_bring_knowledge_of_other_trajectories():
-    for seed in SEEDS[:2]:
-        share = {}
-        for arm, kw in (("open", {}), ("closed", NO_PIPELINES)):
-            sim = cl.Sim(_sc(seed=seed, **kw))
-            sim.run()
-            K = _firm_k(sim)
-            share[arm] = K[:, external_domain_ids(sim.scenario.knowledge)].sum() / K.sum()
-        assert share["open"] > 1.3 * share["closed"], (seed, share)
+    opened, closed = [], []
+    for seed in SEEDS:
+        opened.append(_foreign_share(_sc(seed=seed))[1])
+        closed.append(_foreign_share(_sc(seed=seed, **NO_PIPELINES))[1])
+        assert opened[-1] > closed[-1], (seed, opened, closed)
+    assert np.mean(opened) > 1.3 * np.mean(closed), (opened, closed)
+    # without pipelines only the firms' own (radical) innovation reaches those domains
+    s0, s1 = _foreign_share(_sc(seed=1, **NO_PIPELINES, **{"mechanisms.innovation.enabled": False}))
+    assert s1 < 1.2 * s0, (s0, s1)
 
 
 def test_technology_shift_moves_relevance_to_other_trajectories():

@@ -52,6 +52,7 @@ def core_at(pos: np.ndarray, stages: int, domains: int) -> np.ndarray:
 
 
 FOREIGN = 0.1  # cluster actors' set-up knowledge in other trajectories' domains, relative
+EXTERNAL_FOREIGN = 0.3  # an external's weight in its other-trajectory domain (1 in its field): a secondary competence
 
 
 def external_domain_ids(know: Knowledge) -> np.ndarray:
@@ -152,7 +153,7 @@ def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowl
     prof[ext] = 0.2 * noise[ext]
     if len(foreign):  # a field of the cluster's trajectory (its strongest, found by pipelines) and one of another
         prof[ext, rng.integers(0, L, len(ext))] = 1.0
-        prof[ext, foreign[rng.integers(0, len(foreign), len(ext))]] = 1.0
+        prof[ext, foreign[rng.integers(0, len(foreign), len(ext))]] = EXTERNAL_FOREIGN
     else:
         prof[ext, rng.integers(0, D, len(ext))] = 1.0
         prof[ext, rng.integers(0, D, len(ext))] = 1.0
