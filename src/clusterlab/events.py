@@ -19,7 +19,20 @@ from pydantic import Field
 from .mechanism import SimView
 from .params import MAX_STEPS, MAX_YEARS, Params
 from .population import draw_knowledge, draw_traits
-from .state import CLUSTER_ORG, UNIVERSITY
+from .state import (AGENCY, CLUSTER_ORG, EXTERNAL, FOCAL, INSTITUTE, INTERMEDIARY, PIPELINE, SME,
+                    UNIVERSITY)
+
+_KINDS = {"focal": (FOCAL,), "sme": (SME,), "firm": (FOCAL, SME), "university": (UNIVERSITY,),
+          "institute": (INSTITUTE,), "intermediary": (INTERMEDIARY,), "agency": (AGENCY,),
+          "cluster_org": (CLUSTER_ORG,), "external": (EXTERNAL,)}
+ActorKind = Literal["focal", "sme", "firm", "university", "institute", "intermediary", "agency",
+                    "cluster_org", "external"]
+
+
+def _draw_share(ids: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """round(share x len(ids)) of `ids`, drawn without replacement, ascending."""
+    k = int(round(share * len(ids)))
+    return np.sort(rng.choice(ids, k, replace=False)) if k < len(ids) else ids
 
 
 class _Event(Params):
@@ -120,6 +133,43 @@ class TechnologyShift(_Event):
         return f"technology shift: relevance moves to domains {domains}"
 
 
+class RemoveActors(_Event):
+    """Actors leave mid-run (a counterfactual: e.g. every focal firm, Wang 2013 on focal
+    firms as gatekeepers): a share of the alive actors of one kind exit and their ties end."""
+
+    action: Literal["remove_actors"]
+    kind: ActorKind = Field("focal", description="kind of actor that leaves (firm = focal firms and SMEs)")
+    share: float = Field(1.0, ge=0, le=1, description="share of the alive actors of that kind that leave")
+
+    def apply(self, sim: SimView) -> str:
+        a = sim.actors
+        ids = np.flatnonzero(np.isin(a.kind, _KINDS[self.kind]) & a.alive)
+        gone = _draw_share(ids, self.share, sim.rng("events"))
+        a.alive[gone] = False
+        removed = sim.ties.remove_actor_ties(gone)
+        return f"{len(gone)} of {len(ids)} {self.kind} actor(s) removed, {removed} ties ended"
+
+
+class ClosePipelines(_Event):
+    """Global pipelines close (Bathelt et al. 2004): a share of the alive pipelines whose
+    cluster end is of the given kind end now. Firms may open new ones later (openness,
+    cluster organisation) unless those mechanisms are switched off."""
+
+    action: Literal["close_pipelines"]
+    share: float = Field(1.0, ge=0, le=1, description="share of those pipelines that close")
+    kind: Literal["all", "firm", "focal", "sme"] = Field("all", description="whose pipelines: all (every cluster actor's), firm, focal or sme")
+
+    def apply(self, sim: SimView) -> str:
+        a, t = sim.actors, sim.ties
+        live = np.flatnonzero(t.alive[: t.m] & (t.layer[: t.m] == PIPELINE))
+        local = np.where(a.kind[t.a[live]] == EXTERNAL, t.b[live], t.a[live])
+        if self.kind != "all":
+            live = live[np.isin(a.kind[local], _KINDS[self.kind])]
+        gone = _draw_share(live, self.share, sim.rng("events"))
+        t.remove(gone)
+        return f"{len(gone)} of {len(live)} pipelines ({self.kind}) closed"
+
+
 class Recession(_Event):
     """Demand falls for a while (Oxborrow 2012)."""
 
@@ -158,7 +208,7 @@ class SetParameter(_Event):
 
 
 EVENT_TYPES = (StartClusterOrg, CloseClusterOrg, FundUniversity, SubsidisePipelines, CutSupport,
-               TechnologyShift, Recession, GlobalCompetition, SetParameter)
+               TechnologyShift, RemoveActors, ClosePipelines, Recession, GlobalCompetition, SetParameter)
 Event = Annotated[Union[EVENT_TYPES], Field(discriminator="action")]
 ACTIONS = tuple(get_args(cls.model_fields["action"].annotation)[0] for cls in EVENT_TYPES)
 

@@ -92,12 +92,16 @@ def make_ties(net: Network, stages: int, steps_per_year: int, actors: Actors,
         src = np.concatenate([src, _stubs(rng, research, net.institution_pipelines)])
         add(src, pick_externals(actors, src, rng))
 
+    # business groups: every subsidiary is tied to its parent (organisational proximity)
+    sub = np.flatnonzero(actors.group != np.arange(n))
+    add(sub, actors.group[sub].astype(np.int64))
+
     a = np.concatenate(pairs_a).astype(np.int64) if pairs_a else np.zeros(0, np.int64)
     b = np.concatenate(pairs_b).astype(np.int64) if pairs_b else np.zeros(0, np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     key = np.unique(lo[lo != hi] * n + hi[lo != hi])
     a, b = (key // n).astype(np.int32), (key % n).astype(np.int32)
-    return ties_between(net, steps_per_year, actors, a, b, rng)
+    return ties_between(net, steps_per_year, actors, a, b, rng, in_group=actors.group[a] == actors.group[b])
 
 
 def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
@@ -216,9 +220,12 @@ def _attributes(kind, stage, culture, x, y, a, b, strength, trust_pipeline, trus
 
 
 def ties_between(net: Network, steps_per_year: int, actors: Actors, a: np.ndarray, b: np.ndarray,
-                 rng: np.random.Generator) -> Ties:
-    """The starting ties for given pairs (a < b), with ages drawn up to network.max_age_years."""
+                 rng: np.random.Generator, in_group: np.ndarray | None = None) -> Ties:
+    """The starting ties for given pairs (a < b), with ages drawn up to network.max_age_years;
+    pairs `in_group` (parent and subsidiary) are vertical ties whatever their stages."""
     layer, w, trust, dist = tie_attributes(net, actors, a, b, rng)
+    if in_group is not None:
+        layer[in_group & (layer != PIPELINE)] = VERTICAL
     born = -rng.integers(0, int(net.max_age_years * steps_per_year) + 1, len(a))
     return Ties.from_edges(actors.n, a, b, layer, w, trust, dist, born)
 

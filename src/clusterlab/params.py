@@ -8,7 +8,7 @@ are read during the run and may be changed by `set` events; the others shape the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -77,6 +77,8 @@ class Population(Params):
     sme_openness: float = Field(0.2, ge=0, le=1, description="mean SME openness (propensity for extra-local ties)")
     focal_openness: float = Field(0.8, ge=0, le=1, description="mean focal-firm openness")
     free_rider_share: float = Field(0.1, ge=0, le=1, description="share of firms that take knowledge without giving")
+    setting: Literal["cluster", "isolated", "dispersed"] = Field("cluster", description="the same firms clustered, isolated (no local ties, buzz, spillover, labour pool, local projects, cluster organisation or supplier training; pipelines kept) or dispersed (same network, no co-location: cluster actors scattered over `dispersed_km`)")
+    dispersed_km: float = Field(1000.0, ge=MIN_KM, le=MAX_KM, description="side of the square the cluster actors are scattered over when setting = \"dispersed\" (km)")
 
     @model_validator(mode="after")
     def _check(self) -> Population:
@@ -97,6 +99,8 @@ class Knowledge(Params):
     focal_level: float = Field(0.55, ge=0, le=1, description="mean initial focal-firm knowledge per core domain")
     institution_level: float = Field(0.6, ge=0, le=1, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
     external_level: float = Field(0.85, ge=0, le=1, description="mean initial knowledge of external partners per core domain")
+    heterogeneity: float = Field(0.0, ge=0, le=1, description="cognitive heterogeneity: each firm's core domains are shifted on the domain circle by a uniform offset of up to +/- heterogeneity / 2 of the circle (0: firms of a stage share their core; 1: cores independent of stage)")
+    external_domains: float = Field(0.25, ge=0, lt=1, description="share of the domains (floor(share x domains), the last ones) that belong to other technological trajectories: external partners specialise in them, cluster actors barely hold them at set-up")
     cognitive_scale: float = Field(0.6, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
     inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by innovation attribution and openness)")
 

@@ -37,13 +37,29 @@ def core_profile(stages: int, domains: int) -> np.ndarray:
     Stages and domains sit on a circle; a stage's core domains are the nearest ones, so
     adjacent stages share knowledge (vertical cognitive proximity).
     """
+    return core_at((np.arange(stages) + 0.5) / stages, stages, domains)
+
+
+def core_at(pos: np.ndarray, stages: int, domains: int) -> np.ndarray:
+    """Weight of each domain for actors at positions `pos` on the domain circle ([0, 1),
+    a stage s sits at (s + 0.5) / stages): Gaussian in the circular gap, max 1 per row."""
     d = (np.arange(domains) + 0.5) / domains
-    s = (np.arange(stages) + 0.5) / stages
-    gap = np.abs(s[:, None] - d[None, :])
+    gap = np.abs(np.asarray(pos, np.float64)[:, None] % 1.0 - d[None, :])
     gap = np.minimum(gap, 1 - gap)
     width = max(0.5 / stages, 0.5 / domains)
     w = np.exp(-0.5 * (gap / width) ** 2)
     return w / w.max(axis=1, keepdims=True)
+
+
+FOREIGN = 0.1  # cluster actors' set-up knowledge in other trajectories' domains, relative
+EXTERNAL_FOREIGN = 0.3  # an external's weight in its other-trajectory domain (1 in its field): a secondary competence
+
+
+def external_domain_ids(know: Knowledge) -> np.ndarray:
+    """The domains of other technological trajectories (`knowledge.external_domains`): the
+    last floor(share x D) domains, which external partners specialise in."""
+    k = int(know.external_domains * know.domains)
+    return np.arange(know.domains - k, know.domains)
 
 
 def kinds_of(pop: Population) -> np.ndarray:
@@ -98,11 +114,17 @@ def draw_traits(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> 
 
 
 def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowledge,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                   rng: np.random.Generator, offset: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Tacit and explicit knowledge (float32, actors x domains, frontier = 1): firms
-    specialised in their stage's core domains, institutions broad, externals specialised in
-    one or two domains; levels by kind from the knowledge table, lognormal between actors."""
+    specialised in their stage's core domains (shifted on the domain circle by `offset`,
+    per actor, if given: cognitive heterogeneity), institutions broad, externals
+    specialised in one domain of the cluster's trajectory and, if there are any, one of the
+    other trajectories' domains (`external_domain_ids`), which cluster actors hold only at
+    FOREIGN of their usual weight; levels by kind from the knowledge table, lognormal
+    between actors."""
     n, D = len(kind), know.domains
+    foreign = external_domain_ids(know)
+    L = D - len(foreign)  # the cluster's own domains 0..L-1
     firm, external = kind <= SME, kind == EXTERNAL
     level = np.zeros(n)
     tacit_factor = np.ones(n)
@@ -116,19 +138,49 @@ def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowl
     prof = np.zeros((n, D))
     noise = rng.random((n, D))
     fs = np.flatnonzero(firm)
-    core = core_profile(stages, D)
-    prof[fs] = know.specialisation * core[np.clip(stage[fs], 0, stages - 1)] + (1 - know.specialisation) * noise[fs]
+    pos = (np.clip(stage[fs], 0, stages - 1) + 0.5) / stages
+    if offset is not None:
+        pos = pos + offset[fs]
+    core = np.zeros((len(fs), D))
+    core[:, :L] = core_at(pos, stages, L)
+    prof[fs] = know.specialisation * core + (1 - know.specialisation) * noise[fs]
     inst = ~firm & ~external
     if inst.any():
         prof[inst] = rng.dirichlet(np.full(D, 0.7), int(inst.sum())) * D / 2
+    if len(foreign):
+        prof[np.ix_(~external, foreign)] *= FOREIGN
     ext = np.flatnonzero(external)
     prof[ext] = 0.2 * noise[ext]
-    prof[ext, rng.integers(0, D, len(ext))] = 1.0
-    prof[ext, rng.integers(0, D, len(ext))] = 1.0
+    if len(foreign):  # a field of the cluster's trajectory (its strongest, found by pipelines) and one of another
+        prof[ext, rng.integers(0, L, len(ext))] = 1.0
+        prof[ext, foreign[rng.integers(0, len(foreign), len(ext))]] = EXTERNAL_FOREIGN
+    else:
+        prof[ext, rng.integers(0, D, len(ext))] = 1.0
+        prof[ext, rng.integers(0, D, len(ext))] = 1.0
     prof = np.clip(prof, 0, 1.5)
     K = np.minimum(prof * (level * rng.lognormal(0, 0.3, n))[:, None], 1.0)
     tacit = np.clip(know.tacit_share * tacit_factor, 0, 1)[:, None]
     return (K * tacit).astype(np.float32), (K * (1 - tacit)).astype(np.float32)
+
+
+def cognitive_offsets(kind: np.ndarray, heterogeneity: float, rng: np.random.Generator) -> np.ndarray:
+    """Each actor's shift of its core domains on the domain circle: uniform on
+    [-heterogeneity / 2, heterogeneity / 2] (a draw for every actor, so the draws do not
+    depend on the lever); only firms use it."""
+    return heterogeneity * (rng.random(len(kind)) - 0.5)
+
+
+def disperse(actors: Actors, ties, pop: Population, rng: np.random.Generator) -> None:
+    """setting = "dispersed": the cluster actors (not externals) move to uniform positions
+    over a square `dispersed_km` wide centred on the region's centre; tie lengths follow.
+    Everything else (traits, knowledge, the network) stays as generated."""
+    local = np.flatnonzero(actors.kind != EXTERNAL)
+    half, c = pop.dispersed_km / 2, pop.region_km / 2
+    actors.x[local] = rng.uniform(c - half, c + half, len(local)).astype(np.float32)
+    actors.y[local] = rng.uniform(c - half, c + half, len(local)).astype(np.float32)
+    live = np.flatnonzero(ties.alive)
+    a, b = ties.a[live], ties.b[live]
+    ties.dist[live] = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b]).astype(np.float32)
 
 
 def place(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -169,16 +221,21 @@ def business_groups(kind: np.ndarray, subsidiary_share: float, rng: np.random.Ge
     return group
 
 
-def make_actors(pop: Population, know: Knowledge, rng: np.random.Generator) -> tuple[Actors, Technology]:
+def make_actors(pop: Population, know: Knowledge, rng: np.random.Generator,
+                levers: np.random.Generator | None = None) -> tuple[Actors, Technology]:
     """The actors of a generated cluster and its technology regime (frontier 1 in every
-    domain, market relevance drawn from a Dirichlet)."""
+    domain, market relevance drawn from a Dirichlet). `levers` (default: a stream derived
+    from nothing but the default seed 0) draws the cognitive offsets, apart from `rng`, so
+    the other draws do not move with knowledge.heterogeneity."""
     kind = kinds_of(pop)
     n = len(kind)
     x, y, culture = place(kind, pop, rng)
     stage = draw_stages(kind, pop.stages, rng)
     traits = draw_traits(kind, pop, rng)
     group = business_groups(kind, pop.subsidiary_share, rng)
-    T, E = draw_knowledge(kind, stage, pop.stages, know, rng)
+    levers = levers if levers is not None else np.random.default_rng(0)
+    offset = cognitive_offsets(kind, know.heterogeneity, levers)
+    T, E = draw_knowledge(kind, stage, pop.stages, know, rng, offset)
 
     # number cluster actors along a Z-order curve; externals last, by angle
     local = np.flatnonzero(kind != EXTERNAL)

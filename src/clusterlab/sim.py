@@ -34,12 +34,14 @@ from .joint_projects import JointProjects
 from .knowledge import mean_levels, unit_profiles
 from .mechanism import Mechanism
 from .network import connect, make_ties
-from .population import make_actors
+from .population import disperse, make_actors
 from .recorder import Recorder, Stats, stat_columns
 from .results import Results
 from .scenario import Scenario, check_live, default_scenario
-from .state import Actors, Technology, Ties
+from .state import EXTERNAL, PIPELINE, Actors, Technology, Ties
 
+# mechanisms that need co-located partners: off when population.setting = "isolated"
+LOCAL_ONLY = ("spillover", "labour", "focal_firms", "projects", "cluster_org")
 SMALL_MODEL = 50_000  # actors + ties below which a step runs on one thread
 
 
@@ -129,7 +131,14 @@ class Sim:
         return self._cache["level"]
 
     def connect(self, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
-        """Tie the pairs a-b now (`network.connect`); return the new tie slots."""
+        """Tie the pairs a-b now (`network.connect`); return the new tie slots. Isolated
+        firms form pipelines only: pairs without an external end are dropped."""
+        if self.isolated:
+            a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+            ext = (self.actors.kind[a] == EXTERNAL) | (self.actors.kind[b] == EXTERNAL)
+            a, b = a[ext], b[ext]
+            w = w if w is None or np.ndim(w) == 0 else np.asarray(w)[ext]
+            trust = trust if trust is None or np.ndim(trust) == 0 else np.asarray(trust)[ext]
         return connect(self.actors, self.ties, self.scenario.network, self.t, a, b, rng, w, trust)
 
     def get(self, key: str) -> Any:
@@ -164,6 +173,7 @@ class Sim:
         """Create the starting state from the scenario, or take the one given (e.g. a real
         cluster read from survey data, or a hand-built case in a test)."""
         sc = self.scenario
+        own = ties is None  # the state is built here (generated or from data): the setting applies
         if actors is None and sc.data.network:
             from .data import load_network
             from .from_data import state_from_network
@@ -172,7 +182,8 @@ class Sim:
             actors, ties, tech = state_from_network(net, sc, self.rng("population"))
             self.labels = np.array([str(i) for i in net.ids], dtype=object)
         elif actors is None:
-            actors, tech0 = make_actors(sc.population, sc.knowledge, self.rng("population"))
+            actors, tech0 = make_actors(sc.population, sc.knowledge, self.rng("population"),
+                                        self.rng("population.levers"))
             tech = tech if tech is not None else tech0
         if tech is None:
             D = actors.domains
@@ -181,6 +192,8 @@ class Sim:
         warn_idle(sc, [m.name for m in self.mechanisms], actors.kind)
         if ties is None:
             ties = make_ties(sc.network, sc.population.stages, sc.steps_per_year, actors, self.rng("network"))
+        if own:
+            self._apply_setting(actors, ties)
         self.ties = ties
         self.projects = JointProjects(actors.domains)
         for m in self.mechanisms:
@@ -193,6 +206,21 @@ class Sim:
         self.recorder.init(self)
         self.initialized = True
         return self
+
+    @property
+    def isolated(self) -> bool:
+        """population.setting = "isolated": no local ties, only pipelines (see `_apply_setting`)."""
+        return self.scenario.population.setting == "isolated"
+
+    def _apply_setting(self, actors: Actors, ties: Ties) -> None:
+        """The counterfactual settings of the same generated firms (docs/odd.md, 5.4):
+        isolated drops every local tie (pipelines stay), dispersed scatters the cluster
+        actors over `population.dispersed_km` (the network as generated, tie lengths new)."""
+        setting = self.scenario.population.setting
+        if setting == "isolated":
+            ties.remove(np.flatnonzero(ties.alive & (ties.layer != PIPELINE)))
+        elif setting == "dispersed":
+            disperse(actors, ties, self.scenario.population, self.rng("population.setting"))
 
     def step(self) -> None:
         if not self.initialized:
@@ -216,9 +244,10 @@ class Sim:
         self.schedule.apply_due(self)
         self.profiles()  # knowledge profiles as at the start of the step, for every mechanism
         clock = time.perf_counter
+        isolated = self.isolated
         for m in self.mechanisms:
             t0 = clock()
-            if m.pars.enabled:
+            if m.pars.enabled and not (isolated and m.name in LOCAL_ONLY):
                 m.step(self)
             else:
                 m.off(self)

@@ -28,7 +28,7 @@ def test_technology_shift_moves_relevance_to_unknown_domains(small):
     weakest = int(np.argmin((sim.actors.T[firm] + sim.actors.E[firm]).sum(axis=0)))
     rho0 = sim.tech.relevance.copy()
     sim.run(1)
-    assert sim.tech.relevance[weakest] > rho0[weakest] + 0.4
+    assert sim.tech.relevance[weakest] == pytest.approx(0.4 * rho0[weakest] + 0.6)  # share 0.6 moved there
     assert sim.tech.relevance.sum() == pytest.approx(1.0)
     ts = sim.results().timeseries
     assert ts["frontier_gap"].iloc[10] > ts["frontier_gap"].iloc[9] + 0.02
