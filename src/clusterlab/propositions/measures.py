@@ -184,3 +184,11 @@ def lock_in(results) -> dict:
 
 __all__ = ["learned", "transfer_flow", "innovations", "sme_innovations", "sme_external_origin",
            "structural", "holes", "lock_in", "missing"]
+
+
+def external_intake(results) -> float:
+    """Knowledge the cluster took in through pipelines over the run (sum of flow_pipeline)."""
+    return float(results.timeseries["flow_pipeline"].to_numpy(float).sum())
+
+
+__all__ += ["external_intake"]
