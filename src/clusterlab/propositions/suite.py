@@ -91,9 +91,22 @@ def _value(exp: Experiment, key: str):
     return exp._set.get(key, node)
 
 
-def perturbations(settings: dict) -> list[tuple[str, list[str], float]]:
-    """(name, keys, factor) of each robustness perturbation: every group x 0.8 and x 1.2."""
-    return [(f"{g} x{f:g}", keys, f) for g, keys in settings.get("robustness", {}).items() for f in (0.8, 1.2)]
+def perturbations(settings: dict) -> list[tuple[str, list[tuple[str, float]]]]:
+    """(name, [(key, factor), ...]) of each robustness perturbation: the rows of
+    `robustness.signs`, -1 = x 0.8, 1 = x 1.2, 0 = unchanged, for each group in order."""
+    rob = dict(settings.get("robustness", {}))
+    signs = rob.pop("signs", None)
+    groups = list(rob.items())
+    if signs is None:  # one group at a time
+        signs = [[s if j == i else 0 for j in range(len(groups))] for i in range(len(groups)) for s in (-1, 1)]
+    out = []
+    for row in signs:
+        if len(row) != len(groups):
+            raise ClusterlabError(f"robustness.signs: each row needs {len(groups)} entries (one per group), got {row}")
+        moves = [(k, 1 + 0.2 * s) for (_, keys), s in zip(groups, row) if s for k in keys]
+        name = ", ".join(f"{g} x{1 + 0.2 * s:g}" for (g, _), s in zip(groups, row) if s)
+        out.append((name, moves))
+    return out
 
 
 @dataclass
@@ -112,8 +125,7 @@ def _load(prop: Proposition, overrides: dict, variant: str, pert: tuple | None) 
             over.update({k: v for k, v in prop.quick.items()} if over.pop("_quick", False) else {})
             exp = load_experiment(DESIGNS / f, over)
             if pert is not None:
-                _, keys, factor = pert
-                extra = {f"set.{k}": _value(exp, k) * factor for k in keys}
+                extra = {f"set.{k}": _value(exp, k) * factor for k, factor in pert[1]}
                 exp = load_experiment(DESIGNS / f, {**over, **extra})
             exps.append(exp)
     except ScenarioError as exc:
