@@ -105,20 +105,17 @@ def test_correlation_interaction_and_inverted_u_known_answers():
 
 
 def test_the_command_runs_a_proposition_and_writes_the_report(tmp_path):
-    """P4 (trust) end to end in quick mode, in this process's interpreter (serial)."""
+    """P10 (cluster organisation) end to end in quick mode, serial, 2 replications."""
     out = tmp_path / "props"
-    proc = subprocess.run([sys.executable, "-m", "clusterlab", "propositions", "P4", "--out", str(out), "--quick",
+    proc = subprocess.run([sys.executable, "-m", "clusterlab", "propositions", "P10", "--out", str(out), "--quick",
                            "--replications", "2", "--no-robustness", "--executor", "serial"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "P4 Trust" in proc.stdout
+    assert "P10 Cluster organisations" in proc.stdout
     table = pd.read_csv(out / "propositions.csv")
-    assert set(table["id"]) == {"P4"} and len(table) == 2
+    assert set(table["id"]) == {"P10"} and len(table) == 2
     assert {"effect", "ci_low", "ci_high", "p", "p_holm", "supported", "verdict"} <= set(table.columns)
     doc = json.loads((out / "propositions.json").read_text())
     assert doc["propositions"][0]["verdict"] in ("supported", "not supported")
     page = (out / "report.html").read_text()
-    assert "Trust" in page and "data:image/png;base64," in page
-    bad = subprocess.run([sys.executable, "-m", "clusterlab", "propositions", "P99", "--out", str(tmp_path / "x"),
-                          "--quick"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "no proposition" in bad.stderr
+    assert "Cluster organisations" in page and "data:image/png;base64," in page

@@ -77,9 +77,9 @@ def _figure(pid: str, tests: pd.DataFrame, frames: pd.DataFrame, path: Path) -> 
     return path
 
 
-def write(out: Path, results: dict, meta: dict, store, index) -> Path:
-    from .suite import _frame
-
+def write(out: Path, results: dict, meta: dict, frames) -> Path:
+    """Write the report files into `out`; frames(pid) = the main runs' outcomes of a
+    proposition (one row per run: arm, replication, outcome columns)."""
     out = Path(out)
     figs = out / "figures"
     figs.mkdir(parents=True, exist_ok=True)
@@ -120,9 +120,7 @@ def write(out: Path, results: dict, meta: dict, store, index) -> Path:
         if p["robustness"]:
             parts.append(f"<p><b>Robustness</b> (each perturbation {meta['robustness_replications']} replications, "
                          f"p &lt; {meta['robustness_alpha']}): {E(p['robustness'])}.</p>")
-        n = sum(1 for k in index if k[0] == p["id"] and k[1] == "main")
-        frames = pd.concat([_frame(store, index[(p["id"], "main", j)]) for j in range(n)], ignore_index=True)
-        fig = _figure(p["id"], t, frames, figs / f"{p['id']}.png")
+        fig = _figure(p["id"], t, frames(p["id"]), figs / f"{p['id']}.png")
         if fig is not None:
             data = base64.b64encode(fig.read_bytes()).decode("ascii")
             parts.append(f'<p><img alt="{p["id"]}" src="data:image/png;base64,{data}"></p>')

@@ -225,7 +225,12 @@ def run_suite(ids: list[str] | None, out: str | Path, *, replications: int | Non
             "robustness_alpha": ralpha, "quick": quick, "runs": len(tasks), "runs_done_now": report.done,
             "runs_failed": report.failed, "seconds": round(seconds, 1), "perturbations": [p[0] for p in perts]}
     from .report import write
-    write(out, results, meta, store, index)
+
+    def frames(pid: str) -> pd.DataFrame:
+        n = sum(1 for k in index if k[0] == pid and k[1] == "main")
+        return _frame_all(store, index, pid, "main", n)
+
+    write(out, results, meta, frames)
     results["seconds"] = seconds
     results["meta"] = meta
     return results
