@@ -119,3 +119,4 @@ def test_the_command_runs_a_proposition_and_writes_the_report(tmp_path):
     assert doc["propositions"][0]["verdict"] in ("supported", "not supported")
     page = (out / "report.html").read_text()
     assert "Cluster organisations" in page and "data:image/png;base64," in page
+    assert "| P10 | Cluster organisations |" in (out / "propositions.md").read_text()

@@ -91,6 +91,7 @@ def write(out: Path, results: dict, meta: dict, frames) -> Path:
     doc = {"meta": meta, "propositions": [{**p, "tests": tests[tests["id"] == p["id"]].drop(columns="id").to_dict("records")}
                                           for p in props]}
     (out / "propositions.json").write_text(json.dumps(json_safe(doc), indent=1, allow_nan=False, default=str) + "\n")
+    (out / "propositions.md").write_text(markdown(results, meta), encoding="utf-8")
     parts = [f"<h1>clusterlab propositions: evidence report</h1><p>{E(_summary_line(meta))}</p>",
              "<table><tr><th>P</th><th>proposition</th><th>verdict</th><th>robustness</th><th>why</th></tr>"]
     for p in props:
@@ -152,3 +153,17 @@ def text(results: dict) -> str:
                          f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}], rel {_fmt(r.relative)}, p {_p(r.p)} "
                          f"{'ok' if r.supported else 'no'}")
     return "\n".join(lines)
+
+
+def markdown(results: dict, meta: dict) -> str:
+    """The verdict table in Markdown (for a README): proposition, verdict, robustness and the
+    primary tests' effects (relative effect, p)."""
+    tests = results["tests"]
+    lines = [f"{_summary_line(meta)}", "", "| P | proposition | verdict | robustness | primary tests: effect [95% CI], relative, p |",
+             "|---|---|---|---|---|"]
+    for p in results["propositions"]:
+        t = tests[(tests["id"] == p["id"]) & tests["primary"].astype(bool)]
+        what = "; ".join(f"{r.outcome} {r.comparison}: {_fmt(r.effect)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}], "
+                         f"{_fmt(r.relative)}, p {_p(r.p)}" for r in t.itertuples()) or p["reason"]
+        lines.append(f"| {p['id']} | {p['title']} | {p['verdict']} | {p['robustness'] or '–'} | {what.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
