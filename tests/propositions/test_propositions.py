@@ -4,13 +4,13 @@ command runs a proposition end to end (quick mode: a small, short cluster)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from clusterlab.cli import app
 from clusterlab.errors import ScenarioError
 from clusterlab.experiments import load_experiment
 from clusterlab.propositions import DESIGNS, load_suite
@@ -105,13 +105,12 @@ def test_correlation_interaction_and_inverted_u_known_answers():
 
 
 def test_the_command_runs_a_proposition_and_writes_the_report(tmp_path):
-    """P10 (cluster organisation) end to end in quick mode, serial, 2 replications."""
+    """P10 (cluster organisation) end to end in quick mode, serial, 2 replications, in this process."""
     out = tmp_path / "props"
-    proc = subprocess.run([sys.executable, "-m", "clusterlab", "propositions", "P10", "--out", str(out), "--quick",
-                           "--replications", "2", "--no-robustness", "--executor", "serial"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "P10 Cluster organisations" in proc.stdout
+    got = CliRunner().invoke(app, ["propositions", "P10", "--out", str(out), "--quick", "--replications", "2",
+                                   "--no-robustness", "--executor", "serial"])
+    assert got.exit_code == 0, got.output
+    assert "P10 Cluster organisations" in got.output
     table = pd.read_csv(out / "propositions.csv")
     assert set(table["id"]) == {"P10"} and len(table) == 2
     assert {"effect", "ci_low", "ci_high", "p", "p_holm", "supported", "verdict"} <= set(table.columns)
