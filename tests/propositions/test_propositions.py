@@ -119,3 +119,25 @@ def test_the_command_runs_a_proposition_and_writes_the_report(tmp_path):
     page = (out / "report.html").read_text()
     assert "Cluster organisations" in page and "data:image/png;base64," in page
     assert "| P10 | Cluster organisations |" in (out / "propositions.md").read_text()
+
+
+def test_the_cognitive_probe_records_distances_and_changes_nothing():
+    from clusterlab.mechanisms import with_mechanisms
+    from clusterlab.propositions.measures import cognitive_firm
+    from clusterlab.propositions.probe import CognitiveProbe
+    from clusterlab.scenario import default_scenario, validate
+    from clusterlab.sim import Sim
+
+    d = default_scenario().model_dump(mode="json")
+    d.update(steps=6)
+    d["population"].update(firms=60, externals=10)
+    probed = Sim(validate(d, mechanisms=with_mechanisms(CognitiveProbe))).run()
+    plain = Sim(validate(d)).run()
+    dist = probed.actors["partner_distance"].dropna()
+    assert len(dist) > 30 and dist.between(0, 1).all()
+    assert np.allclose(probed.timeseries["knowledge_mean"].to_numpy(float),
+                       plain.timeseries["knowledge_mean"].to_numpy(float), equal_nan=True)
+    got = cognitive_firm(probed)
+    assert set(got) == {"c2", "peak_inside"}
+    if "learned" in probed.actors.columns:
+        assert not np.isnan(got["c2"])

@@ -192,3 +192,25 @@ def external_intake(results) -> float:
 
 
 __all__ += ["external_intake"]
+
+
+def cognitive_firm(results) -> dict:
+    """P6 at the firm level: across firms in one run, a quadratic fit of cumulative learning
+    (`learned`; NaN without it) on the mean cognitive distance to local partners
+    (`partner_distance`, recorded by `propositions.probe.CognitiveProbe`), both standardised:
+    c2 = the quadratic term (an inverted U: < 0), peak_inside = 1 when the fitted peak lies
+    within the firms' range of distances."""
+    f = _firms(results)
+    if "learned" not in f.columns or "partner_distance" not in f.columns:
+        return {"c2": math.nan, "peak_inside": math.nan}
+    d = f[["partner_distance", "learned"]].astype(float).dropna()
+    if len(d) < 10 or d["partner_distance"].std() == 0 or d["learned"].std() == 0:
+        return {"c2": math.nan, "peak_inside": math.nan}
+    x = ((d["partner_distance"] - d["partner_distance"].mean()) / d["partner_distance"].std()).to_numpy()
+    y = ((d["learned"] - d["learned"].mean()) / d["learned"].std()).to_numpy()
+    c2, c1, _ = np.polyfit(x, y, 2)
+    peak = -c1 / (2 * c2) if c2 else math.nan
+    return {"c2": float(c2), "peak_inside": float(c2 < 0 and x.min() < peak < x.max())}
+
+
+__all__ += ["cognitive_firm"]

@@ -72,7 +72,7 @@ def evaluate(test: dict, df: pd.DataFrame, alpha: float, levels: dict | None = N
             out["relative"] = r["mean_diff"] / abs(r["mean_a"])
     elif kind == "correlation":
         arm = test.get("arm")
-        out["comparison"] = "mean within-run correlation vs 0"
+        out["comparison"] = f"mean of the per-run values{' in ' + arm if arm else ''} vs 0"
         if test["outcome"] not in df.columns:
             out["note"] = "no values"
             return out
