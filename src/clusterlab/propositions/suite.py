@@ -129,7 +129,7 @@ def _load(prop: Proposition, overrides: dict, variant: str, pert: tuple | None) 
                 exp = load_experiment(DESIGNS / f, {**over, **extra})
             exps.append(exp)
     except ScenarioError as exc:
-        return Loaded(prop, variant, [], str(exc))
+        return Loaded(prop, variant, [], str(exc).replace(str(DESIGNS) + "/", ""))
     return Loaded(prop, variant, exps)
 
 
@@ -263,7 +263,7 @@ def _evaluate(props, loaded, store, index, alpha, ralpha, pert_names) -> dict:
             else:
                 entry["verdict"] = V.verdict(trows)
             holds, m = 0, 0
-            for name in pert_names:
+            for name in (pert_names if entry["verdict"] != "not run" else []):
                 lp = by.get((prop.pid, name))
                 if lp is None or lp.error:
                     continue
