@@ -1,5 +1,5 @@
 """The command line: `clusterlab run`, `default-scenario`, `validate`, `analyze`, `compare`,
-`experiment`, `results`.
+`experiment`, `results`, `propositions`.
 
 User errors (bad scenario, missing file) print one line `error: ...` and exit with 2.
 """
@@ -463,6 +463,48 @@ def results(
         typer.echo(s.text())
         if report is not None:
             typer.echo(f"report: {res.report(report, summary=s)}")
+    except ClusterlabError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def propositions(
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="[P1 ... P13 | all]", help="which propositions (default: all)")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder: report.html, propositions.csv/json, the run store")] = Path("propositions"),
+    replications: Annotated[Optional[int], typer.Option("--replications", "-r", help="replications per arm (default: the suite's, 20)")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="worker processes (default: the usable cores)")] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="a smoke test: few replications, a small short cluster (not evidence)")] = False,
+    robustness: Annotated[bool, typer.Option("--robustness/--no-robustness", help="recheck each verdict under +/-20% of the main parameters")] = True,
+    suite: Annotated[Optional[Path], typer.Option("--suite", help="a suite TOML file instead of the shipped one")] = None,
+    executor: Annotated[str, typer.Option(help="pool (processes) or serial (this process)")] = "pool",
+) -> None:
+    """Run the propositions of MODEL.md section 6 (their shipped designs) and write an evidence report."""
+    try:
+        if workers is not None and not 1 <= workers <= 4096:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        if replications is not None and not 2 <= replications <= 100_000:
+            raise ClusterlabError(f"--replications {replications}: expected a whole number from 2 to 100,000")
+        if executor not in ("pool", "serial"):
+            raise ClusterlabError(f"--executor {executor!r}: expected pool or serial")
+        _show_warnings()
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+        from .propositions.report import text
+        from .propositions.suite import run_suite
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True)) as bar:
+            job = bar.add_task("propositions", total=None)
+
+            def progress(done: int, failed: int, total: int) -> None:
+                bar.update(job, total=total, completed=done + failed,
+                           description=f"propositions: {done} runs done, {failed} failed")
+
+            res = run_suite(ids or [], out, replications=replications, workers=workers, quick=quick,
+                            robustness=robustness, suite=suite, progress=progress, executor=executor)
+        typer.echo(text(res))
+        typer.echo(f"{res['meta']['runs']} runs, {res['seconds']:.0f} s; report: {Path(out) / 'report.html'}")
     except ClusterlabError as exc:
         _fail(str(exc))
 
