@@ -97,8 +97,8 @@ class Knowledge(Params):
     focal_level: float = Field(0.55, ge=0, le=1, description="mean initial focal-firm knowledge per core domain")
     institution_level: float = Field(0.6, ge=0, le=1, description="initial knowledge of universities and institutes per core domain (intermediaries 0.5x, cluster organisations 0.3x, agencies 0.2x)")
     external_level: float = Field(0.85, ge=0, le=1, description="mean initial knowledge of external partners per core domain")
-    cognitive_scale: float = Field(0.6, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
-    inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by innovation attribution and openness)")
+    cognitive_scale: float = Field(1.4, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive reach at absorptive capacity 1: understandability max(0, 1 - delta / (scale * A)) in transfer and spillover falls to 0 at delta = scale * A")
+    inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by openness; the same memory smooths innovation's newly received knowledge)")
 
 
 class Network(Params):

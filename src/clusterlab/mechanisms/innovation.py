@@ -156,9 +156,9 @@ class Innovation(Mechanism):
     }
 
     class Params(MechanismParams):
-        incremental_base: float = Field(0.002, ge=0, le=1, description="incremental hazard per step of any firm")
+        incremental_base: float = Field(0.001, ge=0, le=1, description="incremental hazard per step of any firm")
         incremental_rd: float = Field(0.2, ge=0, le=10, description="incremental hazard per unit of R&D intensity")
-        incremental_diversity: float = Field(0.005, ge=0, le=10, description="incremental hazard per unit of knowledge diversity")
+        incremental_diversity: float = Field(0.003, ge=0, le=10, description="incremental hazard per unit of knowledge diversity")
         incremental_learning: float = Field(0.1, ge=0, le=100, description="incremental hazard per unit of recombination input X (newly received knowledge, novelty-weighted, frontier = 1)")
         novelty_weight: float = Field(2.0, ge=0, le=100, description="extra weight in X of new knowledge in domains the firm is weak in (x novelty in [0, 1])")
         incremental_size: float = Field(0.03, ge=0, le=10, description="explicit knowledge an incremental innovation adds without new inputs (x frontier)")
