@@ -39,6 +39,8 @@ Changed in issue 10: the hazard used the stock of knowledge (learning mattered l
 8x more learning, +9% innovations), and each innovation was attributed to channels by
 their shares of smoothed inflow (columns innov_from_*), which disagreed with knock-out
 experiments; the columns are gone, channel contributions are measured by knock-outs.
+Measured with the defaults (120 steps, seeds 1-6): transfer off -25% innovations,
+vertical transfer off -16%.
 """
 
 from __future__ import annotations
