@@ -3,7 +3,10 @@
 Not a mechanism: it cannot be switched off and owns no parameters of its own.
 
 - `begin_step`: this step's inflows (per learning channel, of external origin, via a focal
-  firm) start at zero; mechanisms add to them as knowledge moves.
+  firm) start at zero; mechanisms add to them as knowledge moves. The start-of-step
+  knowledge snapshot `K_start = T + E` (float32, actors x domains; a state declared by
+  `innovation`, which reads what each firm newly received as `max(0, K - K_start)`) is
+  taken when the state exists.
 - `update_frontier`: the global frontier in each domain is at least the best knowledge any
   actor holds there (an actor that exited this step after passing it counts too).
 - `end_step`: the frontier; each actor's smoothed inflow per channel,
@@ -47,6 +50,9 @@ def begin_step(sim: SimView) -> None:
     a.inflow[:] = 0.0
     a.inflow_external[:] = 0.0
     a.inflow_via_focal[:] = 0.0
+    K_start = getattr(a, "K_start", None)
+    if K_start is not None:
+        np.add(a.T, a.E, out=K_start)
 
 
 def update_frontier(sim: SimView) -> None:

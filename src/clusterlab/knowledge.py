@@ -95,10 +95,17 @@ def update_origin(T, E, inflow, inflow_ext, inflow_via, alive, is_external, ext,
 
 @nb.njit(cache=True, inline="always")
 def understandability(delta, absorptive, scale):
-    """u(delta, A) = exp(-delta / (scale * A)): how much of a partner's knowledge an actor of
-    absorptive capacity A understands across cognitive distance delta (Nooteboom 2000;
-    Cohen & Levinthal 1990: capacity widens the range)."""
-    return np.exp(-delta / (scale * absorptive))
+    """u(delta, A) = max(0, 1 - delta / (scale * A)): how much of a partner's knowledge an
+    actor of absorptive capacity A understands across cognitive distance delta, falling
+    linearly to 0 at the reach scale * A (Nooteboom 2000; Nooteboom et al. 2007, whose
+    understandability is linear in distance; Cohen & Levinthal 1990: capacity widens the
+    reach). Times novelty, which rises with delta, it gives the inverted U of learning in
+    cognitive distance with its peak near delta = scale * A / 2 (changed in issue 10: the
+    former exp(-delta / (scale * A)) never reached 0, so the falling branch was faint)."""
+    reach = scale * absorptive
+    if reach <= 0.0:
+        return 0.0
+    return max(0.0, 1.0 - delta / reach)
 
 
 @nb.njit(parallel=True, cache=True)

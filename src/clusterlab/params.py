@@ -101,8 +101,8 @@ class Knowledge(Params):
     external_level: float = Field(0.85, ge=0, le=1, description="mean initial knowledge of external partners per core domain")
     heterogeneity: float = Field(0.0, ge=0, le=1, description="cognitive heterogeneity: each firm's core domains are shifted on the domain circle by a uniform offset of up to +/- heterogeneity / 2 of the circle (0: firms of a stage share their core; 1: cores independent of stage)")
     external_domains: float = Field(0.25, ge=0, lt=1, description="share of the domains (floor(share x domains), the last ones) that belong to other technological trajectories: external partners specialise in them, cluster actors barely hold them at set-up")
-    cognitive_scale: float = Field(0.6, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive distance understood at absorptive capacity 1 (1/e): the width of understandability exp(-delta / (scale * A)) in transfer and spillover")
-    inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by innovation attribution and openness)")
+    cognitive_scale: float = Field(1.4, ge=0.01, le=100, json_schema_extra=LIVE, description="cognitive reach at absorptive capacity 1: understandability max(0, 1 - delta / (scale * A)) in transfer and spillover falls to 0 at delta = scale * A")
+    inflow_memory: float = Field(0.9, ge=0, lt=1, json_schema_extra=LIVE, description="per-step persistence of each actor's smoothed inflow by learning channel (used by openness; the same memory smooths innovation's newly received knowledge)")
 
 
 class Network(Params):

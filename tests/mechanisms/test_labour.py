@@ -98,7 +98,6 @@ def test_flow_labour_is_zero_when_the_module_is_off(rich_and_poor, run_labour, s
     off = cl.run(small(steps=12, **{"mechanisms.labour.enabled": False}))
     assert on.timeseries["flow_labour"].sum() > 0
     assert off.timeseries["flow_labour"].sum() == 0
-    assert off.timeseries["innov_from_labour"].sum() == 0
     sim, T0, _ = run_labour(rich_and_poor(), labour__enabled=False)
     assert np.array_equal(sim.actors.T, T0)
 

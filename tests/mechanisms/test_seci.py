@@ -1,6 +1,12 @@
-"""SECI conversion inside each actor (Nonaka & Takeuchi 1995)."""
+"""SECI conversion inside each actor (Nonaka & Takeuchi 1995): it moves knowledge between
+the tacit and explicit forms toward a codifiability target and never creates any."""
+
+import numpy as np
+import pytest
 
 import clusterlab as cl
+from clusterlab.mechanisms import MECHANISMS
+from clusterlab.state import EXTERNAL
 
 
 def test_seci_codifies_and_internalises(actors, only, sim_with, ties):
@@ -8,13 +14,68 @@ def test_seci_codifies_and_internalises(actors, only, sim_with, ties):
     E = [[0.0, 1.0, 0, 0]]
     sim = sim_with(only("seci"), actors(1, T=T, E=E), ties(1, [], []))
     sim.step()
-    assert sim.actors.E[0, 0] > 0  # externalisation
-    assert sim.actors.T[0, 1] > 0  # internalisation
+    assert sim.actors.E[0, 0] > 0 and sim.actors.T[0, 0] < 1.0  # externalisation moves T to E
+    assert sim.actors.T[0, 1] > 0 and sim.actors.E[0, 1] < 1.0  # internalisation moves E to T
+    assert (sim.actors.T + sim.actors.E).sum() == pytest.approx(2.0)
     ts = sim.results().timeseries
     assert ts["seci_externalization"].iloc[-1] > 0 and ts["seci_internalization"].iloc[-1] > 0
     sim = sim_with(only(), actors(1, T=T, E=E), ties(1, [], []))
     sim.step()
     assert sim.actors.E[0, 0] == 0 and sim.actors.T[0, 1] == 0
+
+
+def test_seci_relaxes_each_domain_toward_the_codifiability_target(actors, only, sim_with, ties):
+    # the actor starts with a tacit share of 0.25 overall: its target
+    T = [[0.5, 0.0, 0, 0]]
+    E = [[0.5, 1.0, 0, 0]]
+    sim = sim_with(only("seci", seci__externalization=0.1, seci__internalization=0.1),
+                   actors(1, T=T, E=E), ties(1, [], []))
+    for _ in range(120):
+        sim.step()
+    a = sim.actors
+    share = a.T[0, :2] / (a.T[0, :2] + a.E[0, :2])
+    assert share == pytest.approx([0.25, 0.25], abs=1e-3)
+    assert a.T[0, :2] + a.E[0, :2] == pytest.approx([1.0, 1.0], rel=1e-5)  # conserved per domain
+
+
+@pytest.fixture(scope="module")
+def seci_alone(small):
+    def run(tacit_share, loss=0.0, steps=120):
+        sets = {f"mechanisms.{m.name}.enabled": m.name == "seci" for m in MECHANISMS}
+        sc = small(steps=steps, knowledge__tacit_share=tacit_share, mechanisms__seci__conversion_loss=loss,
+                   **sets)
+        sim = cl.Sim(sc).init()
+        local = sim.actors.kind != EXTERNAL
+        totals = [float((sim.actors.T[local] + sim.actors.E[local]).sum())]
+        for _ in range(steps):
+            sim.step()
+            totals.append(float((sim.actors.T[local] + sim.actors.E[local]).sum()))
+        return np.array(totals), sim
+
+    return run
+
+
+@pytest.mark.parametrize("tacit_share", [0.0, 0.5, 1.0])
+def test_seci_alone_never_grows_knowledge(seci_alone, tacit_share):
+    totals, _ = seci_alone(tacit_share)
+    assert np.all(np.diff(totals) <= 1e-6 * totals[0])
+    assert totals[-1] == pytest.approx(totals[0], rel=1e-4)
+    lossy, _ = seci_alone(tacit_share, loss=0.2)
+    assert lossy[-1] <= totals[-1] + 1e-6
+
+
+def test_tacit_share_stays_the_lever(small):
+    # with every mechanism on, the cluster's tacit share follows knowledge.tacit_share
+    def tacit(share):
+        sim = cl.Sim(small(steps=72, knowledge__tacit_share=share)).init()
+        sim.run(72)
+        a = sim.actors
+        f = a.is_firm
+        return float(a.T[f].sum() / (a.T[f] + a.E[f]).sum())
+
+    low, mid, high = tacit(0.2), tacit(0.5), tacit(0.8)
+    assert low < mid < high
+    assert abs(high - 0.8) < 0.15 and abs(low - 0.2) < 0.15
 
 
 def test_seci_flows_all_recorded_in_a_run(small):

@@ -8,7 +8,10 @@ same-stage firm drawn from those within `radius_km` and gains part of the gap in
 
     dE_i[d] = rate * visibility * A_i * u(delta_ij, A_i) * max(0, E_j[d] - E_i[d])
 
-Tacit knowledge is not observable and does not spill over. The observation neighbourhood
+with u the understandability of transfer, max(0, 1 - delta / (cognitive_scale * A_i))
+(`knowledge.understandability`; changed in issue 10 from exp(-delta / (scale * A)), so
+nothing is imitated beyond the cognitive reach; Nooteboom et al. 2007). Tacit knowledge is
+not observable and does not spill over. The observation neighbourhood
 (at most `max_observed` firms) is built with a spatial grid at the start and rebuilt when
 firms have entered (`spatial.rebuild_due`: yearly in small models, by turnover in large
 ones); entrants observe nobody until then; exited firms are skipped.

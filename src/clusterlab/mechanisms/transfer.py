@@ -6,7 +6,7 @@ while it is switched off). Receiver i closes part of its gap to holder j in ever
 
     dK_i[d] = beta_layer * A_i * u(delta_ij, A_i) * willingness_ji * w_ij * eff_ij * max(0, K_j[d] - K_i[d])
 
-- u = exp(-delta / (cognitive_scale * A_i)) is understandability, falling with the cognitive
+- u = max(0, 1 - delta / (cognitive_scale * A_i)) is understandability, falling with the cognitive
   distance delta = 1 - cosine(K_i, K_j); the gap supplies novelty, and the product is
   Nooteboom's (2000) inverted U in cognitive distance. Absorptive capacity A_i widens it.
 - willingness_ji = (willingness_base + willingness_trust * trust_ij) * reciprocity_j, times
