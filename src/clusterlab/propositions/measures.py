@@ -116,17 +116,14 @@ def _partial_spearman(x: pd.Series, y: pd.Series, z: pd.Series) -> float:
 
 
 def structural(results) -> dict:
-    """P2: Spearman correlation across firms, in one run, of cumulative learning with degree
-    centrality (fallback: local degree), ego-network size and openness. Learning falls back
-    to the firm's knowledge gain since step 0 (needs a snapshot at step 0)."""
-    f = _firms(results)
-    learn = _per_firm_learning(results)
-    if learn is None:
-        learn = _gain(results, "knowledge")
-    out = {"degree": _spearman(learn, _degree(f)),
-           "openness": _spearman(learn, f.set_index("id")["openness"].astype(float))}
-    out["ego_size"] = _spearman(learn, f.set_index("id")["ego_size"].astype(float)) if "ego_size" in f.columns else math.nan
-    return out
+    """P2: Spearman correlation across firms, in one run, of cumulative learning (`learned`)
+    with betweenness centrality (Freeman 1977), degree centrality, ego-network size (distinct
+    local partners; in a simple graph it ranks firms as degree does) and openness."""
+    f = _firms(results).set_index("id")
+    learn = f["learned"].astype(float)
+    return {name: _spearman(learn, f[col].astype(float))
+            for name, col in (("betweenness", "betweenness"), ("degree", "degree_centrality"),
+                              ("ego_size", "ego_size"), ("openness", "openness"))}
 
 
 def _gain(results, column: str) -> pd.Series:
@@ -161,24 +158,22 @@ def _shift_step(results) -> int | None:
 
 
 def lock_in(results) -> dict:
-    """P8: `variety` (fallback: `diversity`) at the end and its fall from step 0; recovery of
-    relevance-weighted knowledge after the first technology shift, as the area between the
-    pre-shift trend and the path per year (`clusterlab.measures.recovery`; NaN without it)."""
-    ts = results.timeseries.set_index("step")
-    col = "variety" if "variety" in ts.columns else "diversity"
-    v = ts[col].dropna()
-    out = {"variety_end": float(v.iloc[-1]), "variety_loss": float(v.iloc[0] - v.iloc[-1]), "recovery": math.nan}
+    """P8: `variety` at the end and its fall from step 0; `recovery` of relevance-weighted
+    knowledge after the first technology shift, as the mean gap per year between the path and
+    its pre-shift trend (`clusterlab.measures.recovery`; NaN without a shift); and
+    `late_log`, the log of mean relevance-weighted knowledge over the second half of the run
+    (the presets shift at their midpoint), which the design compares with the same cluster
+    run without the shift (common random numbers: the counterfactual path, not a trend)."""
+    from ..measures import recovery
+
+    ts = results.timeseries
+    v = ts["variety"].dropna()
+    k = ts["knowledge_mean"].dropna()
+    half = k[ts.loc[k.index, "step"] >= int(ts["step"].max()) // 2]
+    out = {"variety_end": float(v.iloc[-1]), "variety_loss": float(v.iloc[0] - v.iloc[-1]),
+           "late_log": float(np.log(half.mean())) if len(half) else math.nan}
     shift = _shift_step(results)
-    try:
-        from ..measures import recovery
-    except ImportError:
-        recovery = None
-    if shift is not None and recovery is not None:
-        try:
-            got = recovery(results.timeseries, shift, "knowledge_mean")
-            out["recovery"] = float(got["area_per_year"] if isinstance(got, dict) and "area_per_year" in got else got)
-        except Exception:  # an interface still in flux: recorded as missing, not as a number
-            out["recovery"] = math.nan
+    out["recovery"] = recovery(ts, shift, "knowledge_mean") if shift is not None else math.nan
     return out
 
 
