@@ -11,33 +11,17 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterlab.cli import app
-from clusterlab.errors import ScenarioError
 from clusterlab.experiments import load_experiment
 from clusterlab.propositions import DESIGNS, load_suite
 from clusterlab.propositions import verdict as V
 from clusterlab.propositions.suite import perturbations, select
-
-# scenario levers and events that other parts of issue 10 add; a design using one skips until merged
-ISSUE10 = ("population.setting", "knowledge.heterogeneity", "knowledge.external_domains", "remove_actors",
-           "close_pipelines")
-
-
-def _load_or_skip(path):
-    try:
-        return load_experiment(path)
-    except ScenarioError as exc:
-        lacking = [k for k in ISSUE10 if k in str(exc)]
-        if lacking:
-            pytest.skip(f"{path.name} needs {', '.join(lacking)} (issue 10 levers, not in this tree yet)")
-        raise
-
 
 SETTINGS, PROPS = load_suite()
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DESIGNS.glob("*.toml")))
 def test_design_files_load_as_experiments(name):
-    exp = _load_or_skip(DESIGNS / name)
+    exp = load_experiment(DESIGNS / name)
     assert exp.replications >= 20
     assert len(exp.tasks()) == exp.replications * len(exp.arms)
 
@@ -139,5 +123,4 @@ def test_the_cognitive_probe_records_distances_and_changes_nothing():
                        plain.timeseries["knowledge_mean"].to_numpy(float), equal_nan=True)
     got = cognitive_firm(probed)
     assert set(got) == {"c2", "peak_inside"}
-    if "learned" in probed.actors.columns:
-        assert not np.isnan(got["c2"])
+    assert not np.isnan(got["c2"])

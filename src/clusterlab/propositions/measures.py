@@ -1,12 +1,12 @@
 """Outcome functions of the proposition designs: each takes a run's `Results` and returns a
 float or a dict of floats (the experiment layer's `function` outcomes, `outcomes.py`).
 
-Firm = focal firm or SME alive at the last snapshot. Per-firm columns that the issue-10
-outputs add (`learned`, `degree_centrality`, `ego_size`, `constraint`, `variety`,
-`clusterlab.measures.recovery`) are used when the model records them; where a run lacks
-one, the measure falls back to the nearest existing quantity named in its docstring, or
-is NaN (the suite then reports the proposition as not testable with that model, never as
-supported). `missing(results)` counts the preferred columns the run lacks.
+Firm = focal firm or SME alive at the last snapshot. The measures read the model's
+per-firm columns (`learned`, `degree_centrality`, `betweenness`, `ego_size`, `constraint`,
+`recorder.ACTOR_COLUMNS`) and series (`variety`, `recorder.CORE`) directly, and
+`clusterlab.measures.recovery`. A measure is NaN only where it has no value in a run (too
+few firms to correlate, no technology shift); the suite then reports the proposition as
+not run, never as supported.
 
 Sources: Spearman (1904) rank correlation; partial correlation of ranks controlling for
 degree (Burt 1992 warns constraint and degree are confounded); Nooteboom et al. (2007)
@@ -22,9 +22,6 @@ import pandas as pd
 from scipy import stats
 
 FIRMS = ("focal", "sme")
-LOCAL_LAYERS = ("horizontal", "vertical", "multi_angle")
-PREFERRED_ACTOR = ("learned", "degree_centrality", "ego_size", "constraint")
-PREFERRED_SERIES = ("variety",)
 
 
 def _firms(results, step: int | None = None, kind=FIRMS) -> pd.DataFrame:
@@ -42,20 +39,10 @@ def _flows_total(results) -> float:
     return float(ts[cols].to_numpy(float).sum()) if cols else math.nan
 
 
-def missing(results) -> float:
-    """How many of the preferred issue-10 columns this run lacks (0 = none: no fallbacks)."""
-    act, ts = set(results.actors.columns), set(results.timeseries.columns)
-    return float(sum(c not in act for c in PREFERRED_ACTOR) + sum(c not in ts for c in PREFERRED_SERIES))
-
-
 def learned(results) -> float:
     """Mean cumulative learning per firm (`learned`: knowledge gained since entry, all
-    channels). Fallback when the column is missing: the knowledge inflow of all channels
-    over the run (sum of the flow_* columns) per firm alive at the end."""
-    f = _firms(results)
-    if "learned" in f.columns:
-        return float(f["learned"].astype(float).mean())
-    return _flows_total(results) / max(len(f), 1)
+    channels)."""
+    return float(_firms(results)["learned"].astype(float).mean())
 
 
 def transfer_flow(results) -> float:
@@ -78,20 +65,6 @@ def sme_innovations(results) -> float:
 def sme_external_origin(results) -> float:
     """Mean share of SMEs' knowledge of external origin at the end."""
     return float(_firms(results, kind=("sme",))["external_origin"].astype(float).mean())
-
-
-def _per_firm_learning(results) -> pd.Series | None:
-    f = _firms(results)
-    if "learned" in f.columns:
-        return f.set_index("id")["learned"].astype(float)
-    return None
-
-
-def _degree(f: pd.DataFrame) -> pd.Series:
-    if "degree_centrality" in f.columns:
-        return f.set_index("id")["degree_centrality"].astype(float)
-    cols = [f"degree_{layer}" for layer in LOCAL_LAYERS if f"degree_{layer}" in f.columns]
-    return f.set_index("id")[cols].astype(float).sum(axis=1)
 
 
 def _spearman(x: pd.Series, y: pd.Series) -> float:
@@ -138,12 +111,10 @@ def _gain(results, column: str) -> pd.Series:
 def holes(results) -> dict:
     """P3: partial Spearman correlation across firms, controlling for degree, of Burt
     constraint with the gain in knowledge diversity since step 0 and with innovations
-    since entry (NaN without the `constraint` column)."""
+    since entry (degree = `degree_centrality`)."""
     f = _firms(results)
-    if "constraint" not in f.columns:
-        return {"diversity_gain": math.nan, "innovations": math.nan}
     c = f.set_index("id")["constraint"].astype(float)
-    deg = _degree(f)
+    deg = f.set_index("id")["degree_centrality"].astype(float)
     inn = (f["innovations_incremental"] + f["innovations_radical"]).astype(float).set_axis(f["id"])
     return {"diversity_gain": _partial_spearman(c, _gain(results, "diversity"), deg),
             "innovations": _partial_spearman(c, inn, deg)}
@@ -178,7 +149,7 @@ def lock_in(results) -> dict:
 
 
 __all__ = ["learned", "transfer_flow", "innovations", "sme_innovations", "sme_external_origin",
-           "structural", "holes", "lock_in", "missing"]
+           "structural", "holes", "lock_in"]
 
 
 def external_intake(results) -> float:
@@ -191,12 +162,12 @@ __all__ += ["external_intake"]
 
 def cognitive_firm(results) -> dict:
     """P6 at the firm level: across firms in one run, a quadratic fit of cumulative learning
-    (`learned`; NaN without it) on the mean cognitive distance to local partners
-    (`partner_distance`, recorded by `propositions.probe.CognitiveProbe`), both standardised:
-    c2 = the quadratic term (an inverted U: < 0), peak_inside = 1 when the fitted peak lies
-    within the firms' range of distances."""
+    (`learned`) on the mean cognitive distance to local partners (`partner_distance`,
+    recorded by `propositions.probe.CognitiveProbe`; NaN in a run without the probe), both
+    standardised: c2 = the quadratic term (an inverted U: < 0), peak_inside = 1 when the
+    fitted peak lies within the firms' range of distances."""
     f = _firms(results)
-    if "learned" not in f.columns or "partner_distance" not in f.columns:
+    if "partner_distance" not in f.columns:
         return {"c2": math.nan, "peak_inside": math.nan}
     d = f[["partner_distance", "learned"]].astype(float).dropna()
     if len(d) < 10 or d["partner_distance"].std() == 0 or d["learned"].std() == 0:

@@ -109,9 +109,6 @@ def write(out: Path, results: dict, meta: dict, frames) -> Path:
         if p["reason"]:
             parts.append(f"<p><b>Not run:</b> {E(p['reason'])}</p>")
             continue
-        if p.get("missing_columns"):
-            parts.append(f"<p><i>{p['missing_columns']} of the issue-10 output columns are missing in these runs: "
-                         f"measures used their documented fallbacks (clusterlab.propositions.measures).</i></p>")
         t = tests[tests["id"] == p["id"]]
         parts.append("<table><tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr>")
         for _, r in t.iterrows():

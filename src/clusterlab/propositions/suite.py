@@ -47,7 +47,6 @@ from . import verdict as V
 HERE = Path(str(resources.files(__package__)))
 DESIGNS = HERE / "designs"
 SUITE = HERE / "suite.toml"
-MISSING = {"_missing": {"function": "clusterlab.propositions.measures:missing"}}
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _merged(loaded: list[Loaded]) -> dict[str, Outcomes]:
     groups: dict[str, dict] = {}
     for ld in loaded:
         for exp in ld.experiments:
-            g = groups.setdefault(_group(exp.outcomes), {"ts": [], "values": dict(MISSING), "steps": exp.outcomes.steps})
+            g = groups.setdefault(_group(exp.outcomes), {"ts": [], "values": {}, "steps": exp.outcomes.steps})
             for c in exp.outcomes.timeseries:
                 if c not in g["ts"]:
                     g["ts"].append(c)
@@ -249,17 +248,15 @@ def _evaluate(props, loaded, store, index, alpha, ralpha, pert_names) -> dict:
         ld = by[(prop.pid, "main")]
         entry = {"id": prop.pid, "title": prop.title, "claim": prop.claim, "design": prop.design,
                  "files": prop.files, "verdict": "not run", "reason": ld.error, "robustness": "",
-                 "holds": None, "perturbations": 0, "missing_columns": 0}
+                 "holds": None, "perturbations": 0}
         if not ld.error:
             df = _frame_all(store, index, prop.pid, "main", len(ld.experiments))
-            if "_missing" in df.columns and len(df):
-                entry["missing_columns"] = int(np.nanmax(df["_missing"].to_numpy(float)))
             trows = _tests(prop, ld, df, alpha)
             empty = [r["test"] + " " + r["outcome"] for r in trows if r["primary"] and math.isnan(r["effect"])]
             if empty:
                 entry["verdict"] = "not run"
-                entry["reason"] = (f"no values for {', '.join(empty)}: a column or lever this model lacks "
-                                   f"(issue 10 outputs); the other tests are reported")
+                entry["reason"] = (f"no values for {', '.join(empty)} (e.g. too few firms, or no event the "
+                                   f"measure needs); the other tests are reported")
             else:
                 entry["verdict"] = V.verdict(trows)
             holds, m = 0, 0
