@@ -477,6 +477,7 @@ def propositions(
     robustness: Annotated[bool, typer.Option("--robustness/--no-robustness", help="recheck each verdict under +/-20% of the main parameters")] = True,
     suite: Annotated[Optional[Path], typer.Option("--suite", help="a suite TOML file instead of the shipped one")] = None,
     executor: Annotated[str, typer.Option(help="pool (processes) or serial (this process)")] = "pool",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace files in OUT that clusterlab did not write")] = False,
 ) -> None:
     """Run the propositions of MODEL.md section 6 (their shipped designs) and write an evidence report."""
     try:
@@ -491,8 +492,12 @@ def propositions(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
         from .propositions.report import text
-        from .propositions.suite import run_suite
+        from .outdir import prepare
+        from .propositions.suite import REPORT_FILES, load_suite, run_suite, select
 
+        # a bad name, suite file or output folder: one line, before the progress bar
+        select(load_suite(suite)[1], ids or [])
+        prepare(out, "propositions", overwrite, names=REPORT_FILES)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True)) as bar:
             job = bar.add_task("propositions", total=None)
@@ -502,7 +507,8 @@ def propositions(
                            description=f"propositions: {done} runs done, {failed} failed")
 
             res = run_suite(ids or [], out, replications=replications, workers=workers, quick=quick,
-                            robustness=robustness, suite=suite, progress=progress, executor=executor)
+                            robustness=robustness, suite=suite, progress=progress, executor=executor,
+                            overwrite=overwrite)
         typer.echo(text(res))
         typer.echo(f"{res['meta']['runs']} runs, {res['seconds']:.0f} s; report: {Path(out) / 'report.html'}")
     except ClusterlabError as exc:

@@ -105,6 +105,35 @@ def test_the_command_runs_a_proposition_and_writes_the_report(tmp_path):
     assert "| P10 | Cluster organisations |" in (out / "propositions.md").read_text()
 
 
+def test_bad_names_and_a_users_file_in_the_way_are_one_line_before_any_run(tmp_path):
+    """A wrong proposition name, or a file of the user's where the report goes: exit 2, one
+    line, no run and the user's file unchanged (README "Output folders")."""
+    from clusterlab.cli import main
+
+    def cli(*args):
+        import sys
+        from contextlib import redirect_stderr
+        from io import StringIO
+
+        err, argv = StringIO(), sys.argv
+        sys.argv = ["clusterlab", "propositions", *args]
+        try:
+            with redirect_stderr(err), pytest.raises(SystemExit) as ex:
+                main()
+        finally:
+            sys.argv = argv
+        return ex.value.code, err.getvalue()
+
+    code, err = cli("P99", "--out", str(tmp_path / "a"))
+    assert code == 2 and err.strip().splitlines() == ["error: no proposition 'P99': expected P1 ... P13 or all"]
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "report.html").write_text("mine")
+    code, err = cli("P4", "--out", str(out), "--quick", "--no-robustness", "--executor", "serial")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "report.html: not written by clusterlab" in err
+    assert (out / "report.html").read_text() == "mine" and not (out / "store").exists()
+
+
 def test_the_cognitive_probe_records_distances_and_changes_nothing():
     from clusterlab.mechanisms import with_mechanisms
     from clusterlab.propositions.measures import cognitive_firm

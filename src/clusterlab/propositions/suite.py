@@ -41,6 +41,7 @@ from ..experiments.runner import run_tasks
 from ..experiments.spec import Experiment, load_experiment
 from ..experiments.stats import adjust
 from ..experiments.store import Store
+from ..outdir import prepare, staged
 from ..toml_io import read_toml
 from . import verdict as V
 
@@ -58,6 +59,9 @@ class Proposition:
     files: list[str]
     tests: list[dict]
     quick: dict = field(default_factory=dict)
+
+
+REPORT_FILES = ("report.html", "propositions.csv", "propositions.json", "propositions.md")
 
 
 def load_suite(path: str | Path | None = None) -> tuple[dict, list[Proposition]]:
@@ -189,7 +193,8 @@ def _frame(store: Store, rows) -> pd.DataFrame:
 
 def run_suite(ids: list[str] | None, out: str | Path, *, replications: int | None = None,
               workers: int | None = None, quick: bool = False, robustness: bool = True,
-              suite: str | Path | None = None, progress=None, executor: str = "pool") -> dict:
+              suite: str | Path | None = None, progress=None, executor: str = "pool",
+              overwrite: bool = False) -> dict:
     """Run the selected propositions into OUT and write the report (see the module).
     Returns {"propositions": [...], "tests": DataFrame, "seconds": ...}."""
     t0 = time.perf_counter()
@@ -215,6 +220,7 @@ def run_suite(ids: list[str] | None, out: str | Path, *, replications: int | Non
     merged = _merged(ok)
     tasks, index = _tasks(ok, merged)
     out = Path(out)
+    prepare(out, "propositions", overwrite, names=REPORT_FILES)  # before any run: a user's file in the way is refused
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / "store", name="propositions")
     report = run_tasks(tasks, store, executor=executor, workers=workers, progress=progress)
@@ -229,7 +235,8 @@ def run_suite(ids: list[str] | None, out: str | Path, *, replications: int | Non
         n = sum(1 for k in index if k[0] == pid and k[1] == "main")
         return _frame_all(store, index, pid, "main", n)
 
-    write(out, results, meta, frames)
+    with staged(out, "propositions", overwrite) as tmp:  # README "Output folders": only our files are replaced
+        write(tmp, results, meta, frames)
     results["seconds"] = seconds
     results["meta"] = meta
     return results
