@@ -33,12 +33,6 @@ def _firms(results, step: int | None = None, kind=FIRMS) -> pd.DataFrame:
     return sel
 
 
-def _flows_total(results) -> float:
-    ts = results.timeseries
-    cols = [c for c in ts.columns if c.startswith("flow_") and c not in ("flow_tacit", "flow_explicit")]
-    return float(ts[cols].to_numpy(float).sum()) if cols else math.nan
-
-
 def learned(results) -> float:
     """Mean cumulative learning per firm (`learned`: knowledge gained since entry, all
     channels)."""
@@ -46,8 +40,11 @@ def learned(results) -> float:
 
 
 def transfer_flow(results) -> float:
-    """Knowledge moved along ties and channels over the run (sum of the flow_* columns)."""
-    return _flows_total(results)
+    """Knowledge moved along ties and channels over the run (sum of the flow_<channel>
+    columns; flow_tacit and flow_explicit split the same flows by form)."""
+    ts = results.timeseries
+    cols = [c for c in ts.columns if c.startswith("flow_") and c not in ("flow_tacit", "flow_explicit")]
+    return float(ts[cols].to_numpy(float).sum()) if cols else math.nan
 
 
 def innovations(results) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..mechanism import Mechanism, MechanismParams, State
+from ..mechanism import Mechanism, State
 from ..proximity import cognitive
 from ..state import PIPELINE
 
@@ -22,17 +22,12 @@ class CognitiveProbe(Mechanism):
 
     name = "cognitive_probe"
 
-    class Params(MechanismParams):
-        pass
-
-    records = {}
     states = (State("partner_distance", np.float32, np.nan,
                     "mean cognitive distance (1 - cosine of knowledge profiles) to local partners"),)
 
     def step(self, sim) -> None:
         a, t = sim.actors, sim.ties
-        idx = np.flatnonzero(t.alive[:t.m] & (t.layer[:t.m] != PIPELINE)) if hasattr(t, "m") else \
-            np.flatnonzero(t.alive & (t.layer != PIPELINE))
+        idx = np.flatnonzero(t.alive[:t.m] & (t.layer[:t.m] != PIPELINE))
         n = len(a.partner_distance)
         if not len(idx):
             a.partner_distance[:] = np.nan
