@@ -92,16 +92,28 @@ def make_ties(net: Network, stages: int, steps_per_year: int, actors: Actors,
         src = np.concatenate([src, _stubs(rng, research, net.institution_pipelines)])
         add(src, pick_externals(actors, src, rng))
 
-    # business groups: every subsidiary is tied to its parent (organisational proximity)
-    sub = np.flatnonzero(actors.group != np.arange(n))
-    add(sub, actors.group[sub].astype(np.int64))
-
     a = np.concatenate(pairs_a).astype(np.int64) if pairs_a else np.zeros(0, np.int64)
     b = np.concatenate(pairs_b).astype(np.int64) if pairs_b else np.zeros(0, np.int64)
+    key = _keys(a, b, n)
+    # business groups: every subsidiary is tied to its parent (organisational proximity).
+    # These ties come last and draw their attributes after the others, so the rest of the
+    # network does not move with population.subsidiary_share (common random numbers).
+    sub = np.flatnonzero(actors.group != np.arange(n))
+    extra = np.setdiff1d(_keys(sub, actors.group[sub].astype(np.int64), n), key)
+    parts = []
+    for k in (key, extra):
+        ka, kb = (k // n).astype(np.int32), (k % n).astype(np.int32)
+        layer, w, trust, dist = tie_attributes(net, actors, ka, kb, rng)
+        layer[(actors.group[ka] == actors.group[kb]) & (layer != PIPELINE)] = VERTICAL
+        born = -rng.integers(0, int(net.max_age_years * steps_per_year) + 1, len(ka))
+        parts.append((ka, kb, layer, w, trust, dist, born))
+    return Ties.from_edges(n, *(np.concatenate(col) for col in zip(*parts)))
+
+
+def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """The distinct pairs a-b (no self-pairs) as sorted keys lo * n + hi."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = np.unique(lo[lo != hi] * n + hi[lo != hi])
-    a, b = (key // n).astype(np.int32), (key % n).astype(np.int32)
-    return ties_between(net, steps_per_year, actors, a, b, rng, in_group=actors.group[a] == actors.group[b])
+    return np.unique(lo[lo != hi] * n + hi[lo != hi])
 
 
 def pick_externals(actors: Actors, ids: np.ndarray, rng: np.random.Generator,
@@ -217,17 +229,6 @@ def _attributes(kind, stage, culture, x, y, a, b, strength, trust_pipeline, trus
         dx[k] = x[a[k]] - x[b[k]]
         dy[k] = y[a[k]] - y[b[k]]
     return layer, alpha, beta, trust0, dx, dy
-
-
-def ties_between(net: Network, steps_per_year: int, actors: Actors, a: np.ndarray, b: np.ndarray,
-                 rng: np.random.Generator, in_group: np.ndarray | None = None) -> Ties:
-    """The starting ties for given pairs (a < b), with ages drawn up to network.max_age_years;
-    pairs `in_group` (parent and subsidiary) are vertical ties whatever their stages."""
-    layer, w, trust, dist = tie_attributes(net, actors, a, b, rng)
-    if in_group is not None:
-        layer[in_group & (layer != PIPELINE)] = VERTICAL
-    born = -rng.integers(0, int(net.max_age_years * steps_per_year) + 1, len(a))
-    return Ties.from_edges(actors.n, a, b, layer, w, trust, dist, born)
 
 
 def connect(actors: Actors, ties: Ties, net: Network, now: int, a, b, rng: np.random.Generator,

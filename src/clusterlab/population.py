@@ -183,10 +183,13 @@ def disperse(actors: Actors, ties, pop: Population, rng: np.random.Generator) ->
     ties.dist[live] = np.hypot(actors.x[a] - actors.x[b], actors.y[a] - actors.y[b]).astype(np.float32)
 
 
-def place(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def place(kind: np.ndarray, pop: Population, rng: np.random.Generator,
+          levers: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions (km) and culture groups: actors gather around a few towns (culture follows
     the town, with some mixing), a share of firms is scattered over the region, externals
-    lie `external_km` from its centre in a random direction (a culture of their own)."""
+    lie `external_km` from its centre in a random direction (a culture of their own).
+    The culture draws come from `levers` if given (default `rng`), a fixed number of
+    uniforms whatever `culture_groups`, so the other draws do not move with the lever."""
     n = len(kind)
     firm, external = kind <= SME, kind == EXTERNAL
     R = pop.region_km
@@ -204,20 +207,28 @@ def place(kind: np.ndarray, pop: Population, rng: np.random.Generator) -> tuple[
     dist = rng.uniform(lo, hi, k)
     x[external] = R / 2 + dist * np.cos(ang)
     y[external] = R / 2 + dist * np.sin(ang)
-    culture = np.where(rng.random(n) < 0.8, town % pop.culture_groups,
-                       rng.integers(0, pop.culture_groups, n)).astype(np.int16)
+    cr = levers if levers is not None else rng
+    G = pop.culture_groups
+    mixed = cr.random(n) >= 0.8
+    drawn = np.minimum((cr.random(n) * G).astype(np.int64), G - 1)
+    culture = np.where(mixed, drawn, town % G).astype(np.int16)
     culture[external] = pop.culture_groups
     return x, y, culture
 
 
 def business_groups(kind: np.ndarray, subsidiary_share: float, rng: np.random.Generator) -> np.ndarray:
     """Business group of each actor (organisational proximity): its own, except a share of
-    SMEs that belong to a focal firm's group."""
-    group = np.arange(len(kind), dtype=np.int32)
+    SMEs that belong to a focal firm's group. Two uniforms per actor whatever the share (a
+    larger share adds subsidiaries to a smaller one's, same parents), so `rng` can be a
+    lever stream."""
+    n = len(kind)
+    group = np.arange(n, dtype=np.int32)
     focal_ids = np.flatnonzero(kind == FOCAL)
+    u, v = rng.random(n), rng.random(n)
     if len(focal_ids):
-        sub = (kind == SME) & (rng.random(len(kind)) < subsidiary_share)
-        group[sub] = rng.choice(focal_ids, int(sub.sum()))
+        sub = (kind == SME) & (u < subsidiary_share)
+        parent = focal_ids[np.minimum((v * len(focal_ids)).astype(np.int64), len(focal_ids) - 1)]
+        group[sub] = parent[sub]
     return group
 
 
@@ -225,15 +236,17 @@ def make_actors(pop: Population, know: Knowledge, rng: np.random.Generator,
                 levers: np.random.Generator | None = None) -> tuple[Actors, Technology]:
     """The actors of a generated cluster and its technology regime (frontier 1 in every
     domain, market relevance drawn from a Dirichlet). `levers` (default: a stream derived
-    from nothing but the default seed 0) draws the cognitive offsets, apart from `rng`, so
-    the other draws do not move with knowledge.heterogeneity."""
+    from nothing but the default seed 0) draws the culture groups, business groups and
+    cognitive offsets, apart from `rng`, a fixed number of draws each, so the other draws
+    do not move with population.culture_groups, population.subsidiary_share or
+    knowledge.heterogeneity (common random numbers for paired comparisons)."""
     kind = kinds_of(pop)
     n = len(kind)
-    x, y, culture = place(kind, pop, rng)
+    levers = levers if levers is not None else np.random.default_rng(0)
+    x, y, culture = place(kind, pop, rng, levers)
     stage = draw_stages(kind, pop.stages, rng)
     traits = draw_traits(kind, pop, rng)
-    group = business_groups(kind, pop.subsidiary_share, rng)
-    levers = levers if levers is not None else np.random.default_rng(0)
+    group = business_groups(kind, pop.subsidiary_share, levers)
     offset = cognitive_offsets(kind, know.heterogeneity, levers)
     T, E = draw_knowledge(kind, stage, pop.stages, know, rng, offset)
 
