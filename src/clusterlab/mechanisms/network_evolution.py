@@ -231,16 +231,20 @@ def _local_pairs(i, j, alive, kind, x, y):
 
 
 @nb.njit(cache=True)
-def _below_bound(i, j, u, near, base, gw, cw):
-    """geo = base * (1 + gw * near) of each proposal (near = exp(-km / geo_km)); the
-    proposals whose uniform is below the acceptance bound at c = 1, u < min(geo * (1 + cw), 1),
-    with their i, j, u and geo."""
+def _below_bound(i, j, u, near, culture, group, base, gw, cw, hc, hg):
+    """geo = base * (1 + gw * near) * (1 + hc * same culture) * (1 + hg * same group) of
+    each proposal (near = exp(-km / geo_km)); the proposals whose uniform is below the
+    acceptance bound at c = 1, u < min(geo * (1 + cw), 1), with their i, j, u and geo."""
     bound = 1.0 + cw
     keep = np.empty(len(i), np.int64)
     geo = np.empty(len(i), np.float64)
     m = 0
     for k in range(len(i)):
         geo[k] = base * (1.0 + gw * near[k])
+        if culture[i[k]] == culture[j[k]]:
+            geo[k] *= 1.0 + hc
+        if group[i[k]] == group[j[k]]:
+            geo[k] *= 1.0 + hg
         if u[k] < min(geo[k] * bound, 1.0):
             keep[m] = k
             m += 1
@@ -316,6 +320,8 @@ class NetworkEvolution(Mechanism):
         geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance")
         geo_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="distance scale of geographic proximity in acceptance (km)")
         cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity")
+        culture_weight: float = Field(1.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity)")
+        group_weight: float = Field(1.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
 
     # -- set-up ----------------------------------------------------------------------
@@ -395,7 +401,8 @@ class NetworkEvolution(Mechanism):
             # exp(-km / geo_km), km in float64 (a / -g is -a / g exactly)
             near = np.exp(np.divide(np.hypot(dx, dy), -p.geo_km, dtype=np.float64))
             u = rng.random(len(i))
-            i, j, u, geo = _below_bound(i, j, u, near, p.base_accept, p.geo_weight, cw)
+            i, j, u, geo = _below_bound(i, j, u, near, a.culture, a.group, p.base_accept, p.geo_weight,
+                                        cw, p.culture_weight, p.group_weight)
             i, j = _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
             made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
