@@ -58,3 +58,35 @@ def test_six_culture_groups_put_more_local_ties_across_cultures():
         loc = np.flatnonzero(t.alive[: t.m] & (t.layer[: t.m] != PIPELINE))
         cross = (a.culture[t.a[loc]] != a.culture[t.b[loc]]).mean()
         assert 0.3 < cross < 0.9
+
+
+# -- homophily in tie formation (network_evolution) ----------------------------------
+
+def _created(seed: int, **kw) -> tuple[float, float]:
+    """Local ties created by network_evolution in 120 steps, and the share within a culture
+    group of those still alive at the end."""
+    s = cl.Sim(_sc(seed=seed, **kw)).init()
+    ts = s.run().timeseries
+    made = float(sum(ts[f"ties_created_{r}"].sum() for r in ("closure", "proximity", "brokerage")))
+    t, a = s.ties, s.actors
+    new = np.flatnonzero(t.alive[: t.m] & (t.born[: t.m] > 0) & (t.layer[: t.m] != PIPELINE))
+    return made, float((a.culture[t.a[new]] == a.culture[t.b[new]]).mean())
+
+
+@pytest.fixture(scope="module")
+def homophily():
+    off = {"mechanisms.network_evolution.culture_weight": 0.0, "mechanisms.network_evolution.group_weight": 0.0}
+    return np.array([[_created(seed, **off), _created(seed)] for seed in SEEDS])  # seed x (off, on) x (made, share)
+
+
+def test_new_ties_form_more_within_a_culture_group(homophily):
+    share_off, share_on = homophily[:, 0, 1], homophily[:, 1, 1]
+    assert (share_on > share_off).all()
+    assert share_on.mean() > share_off.mean() + 0.04
+    assert homophily[:, 1, 0].sum() > homophily[:, 0, 0].sum()  # same-culture proposals are accepted more often
+
+
+def test_one_culture_group_forms_more_ties_than_six():
+    one = sum(_created(seed, **{"population.culture_groups": 1})[0] for seed in SEEDS)
+    six = sum(_created(seed, **{"population.culture_groups": 6})[0] for seed in SEEDS)
+    assert one > 1.05 * six

@@ -6,7 +6,9 @@ customer), multi-angle (firms and institutions) and pipeline (cluster actors and
 Bathelt et al. 2004). Local partners are found through a spatial grid at an exponential
 distance (mean ``network.tie_km``), so generation is O(N + E): no distance matrix.
 `connect` ties pairs during a run (mechanisms call it as `sim.connect`) and
-`pick_externals` finds pipeline partners in a chosen field.
+`pick_externals` finds pipeline partners in a chosen field. Parent-subsidiary ties draw
+their attributes after all other ties, so population.subsidiary_share moves no other draw
+(common random numbers for paired comparisons).
 """
 
 from __future__ import annotations

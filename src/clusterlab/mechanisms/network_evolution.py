@@ -42,14 +42,18 @@ Every step, in this order (t = now, S = steps per year):
      organisations, the rest any cluster actor; either way drawn in proportion to degree.
    A proposal i-k is accepted with probability
 
-       q = min(1, base_accept * (1 + geo_weight * exp(-km_ik / geo_km)) * (1 + cognitive_weight * c_ik))
+       q = min(1, base_accept * (1 + geo_weight * exp(-km_ik / geo_km)) * (1 + cognitive_weight * c_ik)
+                  * (1 + culture_weight * [same culture group]) * (1 + group_weight * [same business group]))
 
    multiplicative, so each proximity raises the odds on its own and neither is
    necessary (proximities partly substitute, Boschma 2005); base_accept is the acceptance
    of a distant, cognitively unrelated pair. (One uniform per proposal; cognitive
    proximity is computed only where it is below the bound at c = 1, which is exact.) Juhasz & Lengyel found geographic proximity
    (and closure) drive creation, cognitive proximity hardly, so the default geo_weight is
-   large and cognitive_weight small. Accepted pairs become ties through
+   large and cognitive_weight small. The last two factors are homophily (McPherson,
+   Smith-Lovin & Cook 2001): institutional and organisational proximity favour new
+   collaborations (Boschma 2005; Balland 2012, "Proximity and the evolution of
+   collaboration networks", Regional Studies 46(6)). Accepted pairs become ties through
    `clusterlab.network.connect` (layer, strength and trust from the scenario's network
    table; existing pairs, repeats and dead ends are dropped).
 
