@@ -62,6 +62,9 @@ def test_six_culture_groups_put_more_local_ties_across_cultures():
 
 # -- homophily in tie formation (network_evolution) ----------------------------------
 
+ON = {"mechanisms.network_evolution.culture_weight": 1.0, "mechanisms.network_evolution.group_weight": 1.0}
+
+
 def _created(seed: int, **kw) -> tuple[float, float]:
     """Local ties created by network_evolution in 120 steps, and the share within a culture
     group of those still alive at the end."""
@@ -75,8 +78,7 @@ def _created(seed: int, **kw) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def homophily():
-    off = {"mechanisms.network_evolution.culture_weight": 0.0, "mechanisms.network_evolution.group_weight": 0.0}
-    return np.array([[_created(seed, **off), _created(seed)] for seed in SEEDS])  # seed x (off, on) x (made, share)
+    return np.array([[_created(seed), _created(seed, **ON)] for seed in SEEDS])  # seed x (off, on) x (made, share)
 
 
 def test_new_ties_form_more_within_a_culture_group(homophily):
@@ -87,6 +89,6 @@ def test_new_ties_form_more_within_a_culture_group(homophily):
 
 
 def test_one_culture_group_forms_more_ties_than_six():
-    one = sum(_created(seed, **{"population.culture_groups": 1})[0] for seed in SEEDS)
-    six = sum(_created(seed, **{"population.culture_groups": 6})[0] for seed in SEEDS)
+    one = sum(_created(seed, **ON, **{"population.culture_groups": 1})[0] for seed in SEEDS)
+    six = sum(_created(seed, **ON, **{"population.culture_groups": 6})[0] for seed in SEEDS)
     assert one > 1.05 * six

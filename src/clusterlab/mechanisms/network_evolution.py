@@ -53,7 +53,8 @@ Every step, in this order (t = now, S = steps per year):
    large and cognitive_weight small. The last two factors are homophily (McPherson,
    Smith-Lovin & Cook 2001): institutional and organisational proximity favour new
    collaborations (Boschma 2005; Balland 2012, "Proximity and the evolution of
-   collaboration networks", Regional Studies 46(6)). Accepted pairs become ties through
+   collaboration networks", Regional Studies 46(6)); off by default (0), see docs/odd.md
+   7.12 for what weight 1 does. Accepted pairs become ties through
    `clusterlab.network.connect` (layer, strength and trust from the scenario's network
    table; existing pairs, repeats and dead ends are dropped).
 
@@ -324,8 +325,8 @@ class NetworkEvolution(Mechanism):
         geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance")
         geo_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="distance scale of geographic proximity in acceptance (km)")
         cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity")
-        culture_weight: float = Field(1.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity)")
-        group_weight: float = Field(1.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity)")
+        culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity)")
+        group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
 
     # -- set-up ----------------------------------------------------------------------
