@@ -45,6 +45,21 @@ yet tied become tied (`sim.connect`: collaboration creates ties). Trust on the t
 among members rises by ``trust_gain * (1 - trust)`` on success and falls by
 ``trust_loss * trust`` on failure; these ties count as used (``last_use``).
 
+**Collective innovation.** A success that creates knowledge (``creation > 0``) is an
+innovation of the team (Wang & Wang 2012: collective innovation, combination in a
+collaborative network). It counts once for each alive member *firm* (focal firm or SME;
+universities and institutes do research, not innovations), as innovation surveys count a
+co-operative innovation at every enterprise that took part (Community Innovation Survey;
+OECD/Eurostat 2005, Oslo Manual: innovations developed "together with other enterprises or
+institutions"): the firm's ``innov_incremental`` and ``last_innovation``, the step's
+``innovations_incremental`` (the innovation mechanism's column) and, apart,
+``projects_innovations``.
+
+Changed in issue 10 (round 2): before, successful projects created knowledge but no
+innovation, although knowledge is created only by innovation and research. Measured (suite,
+20 replications): P11 recession vs none innovations -5.4% -> +18.4%; P10 innovations per
+SME -0.05% -> +11.1% (docs/odd.md, 7.8).
+
 **Response to shocks.** Under market pressure, pressure = (1 - demand) + competitiveness
 bar (events `recession`, `global_competition`), SMEs too lead projects, each with
 probability ``1 - exp(-pressure_rate * pressure / steps_per_year)`` per step: shocks
@@ -53,7 +68,8 @@ collaboration and innovation"; Doeringer et al. 2009), proposition P11.
 
 Members that exit drop out; a project with no member alive at its end fails. Switched off,
 running projects pause and no new ones start. Columns: ``projects_succeeded``,
-``projects_failed``, ``projects_created`` (knowledge created), ``projects_started_under_pressure``
+``projects_failed``, ``projects_created`` (knowledge created), ``projects_innovations``
+(collective innovations), ``projects_started_under_pressure``
 (the recorder counts ``projects_started`` and ``projects_running`` from the shared state).
 """
 
