@@ -52,12 +52,13 @@ def core_at(pos: np.ndarray, stages: int, domains: int) -> np.ndarray:
 
 
 FOREIGN = 0.1  # cluster actors' set-up knowledge in other trajectories' domains, relative
-EXTERNAL_FOREIGN = 0.3  # an external's weight in its other-trajectory domain (1 in its field): a secondary competence
+EXTERNAL_FOREIGN = 0.3  # an external's weight in its secondary competence in the other group of domains (1 in its field)
 
 
 def external_domain_ids(know: Knowledge) -> np.ndarray:
     """The domains of other technological trajectories (`knowledge.external_domains`): the
-    last floor(share x D) domains, which external partners specialise in."""
+    last floor(share x D) domains, which only external partners hold well (some specialise
+    in them, the others hold one as a secondary competence)."""
     k = int(know.external_domains * know.domains)
     return np.arange(know.domains - k, know.domains)
 
@@ -118,10 +119,16 @@ def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowl
     """Tacit and explicit knowledge (float32, actors x domains, frontier = 1): firms
     specialised in their stage's core domains (shifted on the domain circle by `offset`,
     per actor, if given: cognitive heterogeneity), institutions broad, externals
-    specialised in one domain of the cluster's trajectory and, if there are any, one of the
-    other trajectories' domains (`external_domain_ids`), which cluster actors hold only at
-    FOREIGN of their usual weight; levels by kind from the knowledge table, lognormal
-    between actors."""
+    specialised in one field drawn uniformly over all domains, with a secondary competence
+    (EXTERNAL_FOREIGN) in the other group: an external of the cluster's trajectory also
+    holds one of the other trajectories' domains (`external_domain_ids`), which cluster
+    actors hold only at FOREIGN of their usual weight, and an external of another
+    trajectory also holds one of the cluster's domains (the global pool spans technology
+    space: Bathelt et al. 2004; Boschma & Iammarino 2009 on extra-regional knowledge from
+    other, related sectors). Changed in issue 10 (round 2): every external's field was one of
+    the cluster's own, so a firm searching pipelines in a newly relevant field of another
+    trajectory (`openness.explore`) found no specialist there. Levels by kind from the
+    knowledge table, lognormal between actors."""
     n, D = len(kind), know.domains
     foreign = external_domain_ids(know)
     L = D - len(foreign)  # the cluster's own domains 0..L-1
@@ -151,9 +158,12 @@ def draw_knowledge(kind: np.ndarray, stage: np.ndarray, stages: int, know: Knowl
         prof[np.ix_(~external, foreign)] *= FOREIGN
     ext = np.flatnonzero(external)
     prof[ext] = 0.2 * noise[ext]
-    if len(foreign):  # a field of the cluster's trajectory (its strongest, found by pipelines) and one of another
-        prof[ext, rng.integers(0, L, len(ext))] = 1.0
-        prof[ext, foreign[rng.integers(0, len(foreign), len(ext))]] = EXTERNAL_FOREIGN
+    if len(foreign):  # a field anywhere in technology space and a secondary competence in the other group
+        field = rng.integers(0, D, len(ext))
+        other = rng.random(len(ext))
+        second = np.where(field < L, foreign[(other * len(foreign)).astype(np.int64)], (other * L).astype(np.int64))
+        prof[ext, field] = 1.0
+        prof[ext, second] = EXTERNAL_FOREIGN
     else:
         prof[ext, rng.integers(0, D, len(ext))] = 1.0
         prof[ext, rng.integers(0, D, len(ext))] = 1.0
