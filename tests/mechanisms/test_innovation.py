@@ -94,10 +94,11 @@ def learning_arms(small):
     def arms(seeds=(1, 2, 3, 4)):
         out = {}
         for name, sets in {"on": {}, "off": {"mechanisms__transfer__enabled": False}}.items():
-            out[name] = np.array([
-                cl.run(small(steps=96, seed=s, **sets)).timeseries[
-                    ["innovations_incremental", "innovations_radical"]].to_numpy().sum()
-                for s in seeds])
+            # the innovation mechanism's own (recombination) innovations: collective
+            # innovations of joint projects (`projects_innovations`) left out
+            ts = [cl.run(small(steps=96, seed=s, **sets)).timeseries for s in seeds]
+            out[name] = np.array([t["innovations_incremental"].sum() + t["innovations_radical"].sum()
+                                  - t["projects_innovations"].sum() for t in ts])
         return out
 
     return arms
