@@ -220,10 +220,15 @@ def place(kind: np.ndarray, pop: Population, rng: np.random.Generator,
     cr = levers if levers is not None else rng
     G = pop.culture_groups
     mixed = cr.random(n) >= 0.8
-    drawn = np.minimum((cr.random(n) * G).astype(np.int64), G - 1)
+    drawn = _pick(cr.random(n), G)
     culture = np.where(mixed, drawn, town % G).astype(np.int16)
     culture[external] = pop.culture_groups
     return x, y, culture
+
+
+def _pick(u: np.ndarray, k: int) -> np.ndarray:
+    """Indices 0..k-1 from uniforms u (one draw each, whatever k)."""
+    return np.minimum((u * k).astype(np.int64), k - 1)
 
 
 def business_groups(kind: np.ndarray, subsidiary_share: float, rng: np.random.Generator) -> np.ndarray:
@@ -237,7 +242,7 @@ def business_groups(kind: np.ndarray, subsidiary_share: float, rng: np.random.Ge
     u, v = rng.random(n), rng.random(n)
     if len(focal_ids):
         sub = (kind == SME) & (u < subsidiary_share)
-        parent = focal_ids[np.minimum((v * len(focal_ids)).astype(np.int64), len(focal_ids) - 1)]
+        parent = focal_ids[_pick(v, len(focal_ids))]
         group[sub] = parent[sub]
     return group
 
