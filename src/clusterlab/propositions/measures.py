@@ -159,17 +159,23 @@ __all__ += ["external_intake"]
 
 def cognitive_firm(results) -> dict:
     """P6 at the firm level: across firms in one run, a quadratic fit of cumulative learning
-    (`learned`) on the mean cognitive distance to local partners (`partner_distance`,
-    recorded by `propositions.probe.CognitiveProbe`; NaN in a run without the probe), both
-    standardised: c2 = the quadratic term (an inverted U: < 0), peak_inside = 1 when the
-    fitted peak lies within the firms' range of distances."""
-    f = _firms(results)
-    if "partner_distance" not in f.columns:
+    (`learned`) on the mean cognitive distance to local partners at the start of the run
+    (`partner_distance_start`, recorded by `propositions.probe.CognitiveProbe`; NaN in a run
+    without the probe), both standardised: c2 = the quadratic term (an inverted U: < 0),
+    peak_inside = 1 when the fitted peak lies within the firms' range of distances. Changed in
+    issue 10 (round 2): the distance was the one at the end, after learning had closed most
+    of it (reverse causality); Nooteboom et al. (2007) use the distance of the preceding years."""
+    return cognitive_fit(_firms(results), "partner_distance_start")
+
+
+def cognitive_fit(f, col: str) -> dict:
+    """The quadratic fit of `cognitive_firm` on distance column `col` of firm rows `f`."""
+    if col not in f.columns:
         return {"c2": math.nan, "peak_inside": math.nan}
-    d = f[["partner_distance", "learned"]].astype(float).dropna()
-    if len(d) < 10 or d["partner_distance"].std() == 0 or d["learned"].std() == 0:
+    d = f[[col, "learned"]].astype(float).dropna()
+    if len(d) < 10 or d[col].std() == 0 or d["learned"].std() == 0:
         return {"c2": math.nan, "peak_inside": math.nan}
-    x = ((d["partner_distance"] - d["partner_distance"].mean()) / d["partner_distance"].std()).to_numpy()
+    x = ((d[col] - d[col].mean()) / d[col].std()).to_numpy()
     y = ((d["learned"] - d["learned"].mean()) / d["learned"].std()).to_numpy()
     c2, c1, _ = np.polyfit(x, y, 2)
     peak = -c1 / (2 * c2) if c2 else math.nan
