@@ -1,5 +1,5 @@
 """The command line: `clusterlab run`, `default-scenario`, `validate`, `analyze`, `compare`,
-`experiment`, `results`, `propositions`.
+`experiment`, `results`, `propositions`, `dashboard`.
 
 User errors (bad scenario, missing file) print one line `error: ...` and exit with 2.
 """
@@ -513,6 +513,42 @@ def propositions(
         typer.echo(f"{res['meta']['runs']} runs, {res['seconds']:.0f} s; report: {Path(out) / 'report.html'}")
     except ClusterlabError as exc:
         _fail(str(exc))
+
+
+@app.command()
+def dashboard(
+    scenario: Annotated[Optional[str], typer.Argument(help="scenario TOML file or preset to start from (default: the built-in scenario)")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", "-p", help="port to listen on (default: a free one)")] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on; anything but 127.0.0.1 / localhost / ::1 opens the dashboard to other machines")] = "127.0.0.1",
+    propositions_dir: Annotated[Optional[Path], typer.Option("--propositions", help="folder of the latest propositions report  [default: propositions]")] = None,
+) -> None:
+    """Start the browser dashboard (needs the extra: pip install 'clusterlab[dashboard]')."""
+    try:
+        if port is not None and not 0 <= port <= 65535:
+            raise ClusterlabError(f"--port {port}: expected a whole number from 0 to 65,535")
+        if scenario is not None:
+            from .scenario import load_scenario
+
+            load_scenario(scenario)  # a bad file or name: one line, before any server starts
+        try:
+            import solara  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError:
+            raise ClusterlabError("the dashboard needs its extra: pip install 'clusterlab[dashboard]'") from None
+        from .dashboard.server import bind, serve
+
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            typer.echo(f"warning: listening on {host}: other machines on the network can reach this "
+                       "dashboard and run simulations on this computer", err=True)
+        try:
+            sock = bind(host, port)
+        except OSError as exc:
+            raise ClusterlabError(f"--host {host} --port {port or 0}: cannot listen there ({exc.strerror or exc})") from None
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    serve(sock, scenario=scenario, propositions=str(propositions_dir) if propositions_dir else None,
+          announce=typer.echo)
 
 
 def main() -> None:

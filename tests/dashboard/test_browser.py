@@ -1,0 +1,121 @@
+"""The dashboard in a real browser (Debian's chromium via Playwright): what a user does."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytest.importorskip("solara")
+pytest.importorskip("playwright")
+
+pytestmark = pytest.mark.browser
+
+
+def set_key(page, key: str, value: str):
+    box = page.locator(f".cl-key-{key.replace('.', '-')} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def tab(page, name: str):
+    page.get_by_role("tab", name=name).click()
+
+
+def step_label(page) -> int:
+    return int(re.search(r"step (\d+)", page.locator(".cl-step-label").inner_text()).group(1))
+
+
+def test_page_loads_with_nothing_from_outside(app, shot):
+    assert app.get_by_text("Mechanisms").is_visible()
+    shot("scenario")
+    assert app.outside == []
+
+
+def test_bad_value_is_refused_with_the_command_line_message(app, shot):
+    set_key(app, "population.firms", "-3")
+    app.get_by_text("input should be greater than or equal to 1, got -3").wait_for()
+    shot("scenario-refused")
+
+
+def test_parameter_change_is_applied_to_the_next_run_and_reset(app, shot):
+    set_key(app, "population.firms", "60")
+    set_key(app, "steps", "30")
+    tab(app, "Run")
+    app.locator(".cl-step").click()
+    app.get_by_text(re.compile(r"step 1 of 30 · 60 firms")).wait_for()
+    app.locator(".cl-run").click()
+    app.get_by_text(re.compile(r"step 30 of 30")).wait_for()
+    app.locator(".cl-reset").click()
+    app.get_by_text(re.compile(r"step 0 of 30 · 60 firms")).wait_for()
+    # a change made after a run: Reset starts a run with it
+    tab(app, "Scenario")
+    set_key(app, "population.firms", "50")
+    tab(app, "Run")
+    app.get_by_text("The scenario has changed").wait_for()
+    app.locator(".cl-reset").click()
+    app.get_by_text(re.compile(r"step 0 of 30 · 50 firms")).wait_for()
+
+
+def test_live_charts_update_while_running(app, shot):
+    set_key(app, "steps", "5000")
+    tab(app, "Run")
+    app.locator(".cl-live-charts").wait_for()
+    app.evaluate("""() => { window.__redraws = 0;
+        new MutationObserver(() => window.__redraws++).observe(
+            document.querySelector('.cl-live-charts'), {subtree: true, childList: true, characterData: true}); }""")
+    app.locator(".cl-run").click()
+    t0 = time.perf_counter()
+    time.sleep(3)
+    n = app.evaluate("() => window.__redraws")
+    seconds = time.perf_counter() - t0
+    shot("run")
+    app.locator(".cl-pause").click()
+    app.locator(".cl-run:not([disabled])").wait_for()
+    assert n / seconds >= 2, f"{n} chart updates in {seconds:.1f} s"
+    t = step_label(app)
+    assert 0 < t < 5000
+    time.sleep(1)
+    assert step_label(app) == t  # paused
+    assert app.locator(".cl-network-view svg circle").count() > 50
+
+
+def test_two_arm_comparison_shows_its_ci(app, shot):
+    set_key(app, "population.firms", "40")
+    set_key(app, "steps", "72")  # the cluster organisation starts at step 60
+    tab(app, "Compare policies")
+    box = app.locator(".cl-compare-reps input")
+    box.fill("4")
+    box.press("Enter")
+    app.locator(".cl-compare").click()
+    result = app.locator(".cl-compare-result")
+    result.wait_for(timeout=180_000)
+    assert "SME internationalisation: cluster organisation in year 5 vs without events" in result.inner_text()
+    text = result.inner_text()
+    assert "95% CI" in text and "clearly higher" in text  # SME internationalisation rises
+    assert app.locator(".cl-compare-result svg polygon").count() >= 2  # CI bands
+    shot("compare")
+
+
+def test_network_upload_shows_its_roles(app, shot, tmp_path):
+    net = tmp_path / "survey.csv"
+    rows = ["source,target"] + [f"F{i},F{(i * 5 + 1) % 25}" for i in range(25)] + ["F1,F2", "F2,F3", "F3,F1"]
+    net.write_text("\n".join(rows) + "\n")
+    tab(app, "Real data")
+    app.locator("input.cl-upload-network").set_input_files(str(net))
+    app.locator(".cl-analyse:not([disabled])").click()
+    analysis = app.locator(".cl-analysis")
+    analysis.wait_for()
+    assert "Cognitive roles" in analysis.inner_text()
+    assert app.locator(".cl-analysis .cl-node-label").count() > 0
+    shot("real-data")
+
+
+def test_bad_network_upload_is_refused(app, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\nx,y\n")
+    tab(app, "Real data")
+    app.locator("input.cl-upload-network").set_input_files(str(bad))
+    app.locator(".cl-analyse:not([disabled])").click()
+    app.get_by_text("no source and no target column").wait_for()

@@ -1,0 +1,125 @@
+"""The dashboard's logic without a browser: controls from metadata, validation with the
+command line's messages, live runs (run, step, reset), comparisons and uploads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("solara")
+
+import clusterlab as cl  # noqa: E402
+from clusterlab.dashboard import charts  # noqa: E402
+from clusterlab.dashboard import model as m  # noqa: E402
+from clusterlab.errors import ClusterlabError, ScenarioError  # noqa: E402
+
+SMALL = {"population.firms": 40, "population.externals": 10, "steps": 12}
+
+
+def small():
+    return cl.default_scenario().set(**SMALL)
+
+
+def test_controls_come_from_the_parameters_metadata():
+    cs = {c.key: c for c in m.controls(cl.default_scenario())}
+    firms = cs["population.firms"]
+    assert (firms.kind, firms.low, firms.high, firms.default) == ("int", 1, 50_000_000, 200)
+    assert firms.help == "cluster firms, focal firms included" and firms.main
+    assert cs["population.setting"].kind == "choice"
+    assert set(cs["population.setting"].choices) == {"cluster", "isolated", "dispersed"}
+    assert cs["mechanisms.trust.enabled"].kind == "bool"
+    # every mechanism has its switch
+    assert {k for k in cs if k.endswith(".enabled")} == {f"mechanisms.{c.name}.enabled" for c in cl.MECHANISMS}
+
+
+def test_bad_values_get_the_command_line_message():
+    sc = cl.default_scenario()
+    msg = m.check_value(sc, "population.firms", -3)
+    assert "key 'population.firms': input should be greater than or equal to 1, got -3" in msg
+    assert m.check_value(sc, "population.firms", 60) is None
+    with pytest.raises(ScenarioError, match="population.firms"):
+        m.resolve(sc, {"population.firms": -3})
+
+
+def test_resolve_applies_values_and_events():
+    sc = m.resolve(cl.default_scenario(), {"population.firms": 60},
+                   [{"action": "start_cluster_org", "step": 5, "members": 0.5}])
+    assert sc.population.firms == 60 and len(sc.events) == 1 and sc.events[0].members == 0.5
+    with pytest.raises(ScenarioError, match="events"):
+        m.resolve(cl.default_scenario(), {}, [{"action": "start_cluster_org", "step": -1}])
+    text = m.scenario_toml(sc)
+    assert cl.load_scenario  # the TOML reads back to the same scenario
+    back = m.load_upload(text.encode(), "x.toml")
+    assert back == sc
+
+
+def test_upload_errors_name_the_file():
+    with pytest.raises(ScenarioError, match="bad.toml: not valid TOML"):
+        m.load_upload(b"population = [", "bad.toml")
+    with pytest.raises(ScenarioError, match="bad.toml"):
+        m.load_upload(b"[population]\nfirms = -1\n", "bad.toml")
+    with pytest.raises(ScenarioError, match="larger than"):
+        m.load_upload(b"#" * (m.MAX_UPLOAD_BYTES + 1), "big.toml")
+
+
+def test_live_run_steps_resets_and_matches_a_batch_run():
+    sc = small()
+    lr = m.LiveRun(sc)
+    assert lr.advance(5) == 5 and lr.t == 5
+    assert lr.advance(100) == 7 and lr.done and lr.advance(1) == 0
+    frame = lr.frame()
+    batch = cl.run(sc).timeseries
+    assert len(frame) == len(batch)
+    np.testing.assert_allclose(frame["knowledge_mean"], batch["knowledge_mean"])
+    lr.reset(sc.set(**{"population.firms": 30}))
+    assert lr.t == 0 and lr.scenario.population.firms == 30
+    net = lr.network()
+    assert len(net["x"]) == len(net["kind"]) == len(net["degree"]) and "external" not in net["kind"]
+
+
+def test_comparison_uses_common_random_numbers(tmp_path):
+    sc = small()
+    arms = [m.Arm("none", events=[]), m.Arm("org", events=[{"action": "start_cluster_org", "step": 2, "members": 0.5}])]
+    spec = m.comparison_experiment(sc, arms, replications=3)
+    assert spec["arms"][0]["control"] and not spec["arms"][1]["control"]
+    s = m.compare(sc, arms, tmp_path / "c", replications=3, workers=1, executor="serial")
+    comp = s.comparisons
+    assert set(comp["arm"]) == {"org"} and set(comp["control"]) == {"none"}
+    assert (comp["n"] == 3).all()
+    lines = m.difference_sentences(s)
+    assert any("SME internationalisation: org vs none" in t and "95% CI" in t for t in lines)
+    assert {"arm", "column", "step", "mean", "ci_low", "ci_high"} <= set(s.bands.columns)
+    with pytest.raises(ClusterlabError, match="two arms"):
+        m.comparison_experiment(sc, arms[:1], 3)
+
+
+def test_upload_is_analysed_like_the_command_line(tmp_path):
+    p = m.save_upload(tmp_path / "up", "../../evil/net.csv", b"source,target\nA,B\nB,C\nC,A\nC,D\n")
+    assert p.parent == tmp_path / "up" and p.name == "net.csv"  # no path from the browser is used
+    a = m.analyse_upload(p)
+    assert a["summary"]["actors"] == 4 and a["summary"]["edges"] == 4
+    assert any("Cognitive roles" in t for t in a["narrative"])
+    bad = m.save_upload(tmp_path / "up", "bad.csv", b"\x00\x01garbage")
+    with pytest.raises(ClusterlabError):
+        m.analyse_upload(bad)
+    with pytest.raises(ClusterlabError, match="larger than"):
+        m.save_upload(tmp_path / "up", "big.csv", b"x" * (m.MAX_UPLOAD_BYTES + 1))
+
+
+def test_simulating_an_uploaded_cluster(tmp_path):
+    p = m.save_upload(tmp_path, "net.csv", b"source,target\n" + b"".join(f"f{i},f{(i * 7 + 3) % 30}\n".encode() for i in range(30)))
+    sc = m.data_scenario(small(), p, None, [])
+    lr = m.LiveRun(sc)
+    lr.advance(3)
+    assert lr.t == 3 and lr.frame()["firms"].iloc[0] == 30
+
+
+def test_charts_escape_labels_and_draw_bands():
+    svg = charts.line_chart([0, 1, 2], {"<b>": [1, 2, np.nan]}, title="a & b", bands={"<b>": ([0, 1, 2], [2, 3, 4])},
+                            events=[(1, "<script>")])
+    assert "<b>" not in svg.replace("<b>", "", 0) or "&lt;b&gt;" in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "a &amp; b" in svg
+    assert "<polygon" in svg and "<polyline" in svg
+    net = charts.network_svg([0, 1], [0, 1], ["sme", "<x>"], [1, 1], [0], [1], labels=["<l>", "m"], show_labels=2)
+    assert "<l>" not in net and "&lt;l&gt;" in net and "&lt;x&gt;" in net
+    assert "no data yet" in charts.line_chart([], {}, title="t")
