@@ -1,17 +1,19 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    create .venv, install clusterlab, run the built-in default scenario into results/
-#   make test   create .venv, install clusterlab with its test tools, run the test suite
+#   make test   create .venv, install clusterlab with its test tools and Debian's chromium
+#               (for the dashboard's browser tests), run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean chromium dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,experiments,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,experiments,dask,dashboard,browser-tests]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,8 +21,16 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/clusterlab run --out results
 
-test: $(STAMP)
+# Playwright drives Debian's chromium (its own browser download does not work here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -n auto
+
+dashboard: $(STAMP)
+	$(BIN)/clusterlab dashboard
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py --actors 10000 100000 1000000 --domains 16 --steps 5

@@ -521,9 +521,12 @@ def dashboard(
     port: Annotated[Optional[int], typer.Option("--port", "-p", help="port to listen on (default: a free one)")] = None,
     host: Annotated[str, typer.Option("--host", help="address to listen on; anything but 127.0.0.1 / localhost / ::1 opens the dashboard to other machines")] = "127.0.0.1",
     propositions_dir: Annotated[Optional[Path], typer.Option("--propositions", help="folder of the latest propositions report  [default: propositions]")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="processes for comparisons and propositions (default: the usable cores)")] = None,
 ) -> None:
     """Start the browser dashboard (needs the extra: pip install 'clusterlab[dashboard]')."""
     try:
+        if workers is not None and not 1 <= workers <= 4096:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
         if port is not None and not 0 <= port <= 65535:
             raise ClusterlabError(f"--port {port}: expected a whole number from 0 to 65,535")
         if scenario is not None:
@@ -548,7 +551,7 @@ def dashboard(
         _fail(str(exc))
         return
     serve(sock, scenario=scenario, propositions=str(propositions_dir) if propositions_dir else None,
-          announce=typer.echo)
+          workers=workers, announce=typer.echo)
 
 
 def main() -> None:

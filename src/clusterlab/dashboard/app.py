@@ -30,6 +30,7 @@ REFRESH = 5.0  # chart redraws per second while a run goes on
 SPEEDS = {"as fast as it goes": 0.0, "20 steps a second": 20.0, "5 steps a second": 5.0, "1 step a second": 1.0}
 INITIAL = os.environ.get("CLUSTERLAB_DASHBOARD_SCENARIO") or "default"
 PROPOSITIONS_DIR = os.environ.get("CLUSTERLAB_DASHBOARD_PROPOSITIONS", "propositions")
+WORKERS = int(os.environ.get("CLUSTERLAB_DASHBOARD_WORKERS") or 0) or None  # comparison processes (None: the cores)
 
 
 class Session:
@@ -361,7 +362,7 @@ def ComparePage(s: Session):
             sc = s.scenario()
             arms = [m.Arm(name=name, events=POLICIES[name]) for name in s.compare_arms.value]
             folder = s.folder / f"compare-{int(time.time() * 1000)}"
-            summary = m.compare(sc, arms, folder, replications=n,
+            summary = m.compare(sc, arms, folder, replications=n, workers=WORKERS,
                                 progress=lambda d, f, t: s.compare_progress.set((d, f, t)))
             s.compare_result.set({"summary": summary, "folder": folder, "steps_per_year": sc.steps_per_year})
         except (ClusterlabError, ValueError) as exc:
@@ -446,7 +447,7 @@ def PropositionsPage(s: Session):
         pid = s.prop_id.value
         out = s.folder / f"prop-{pid}-{int(time.time() * 1000)}"
         try:
-            res = m.run_proposition(pid, out, int(s.prop_reps.value))
+            res = m.run_proposition(pid, out, int(s.prop_reps.value), workers=WORKERS)
             s.prop_result.set(res)
         except (ClusterlabError, ValueError) as exc:
             s.prop_result.set({"error": str(exc)})
@@ -470,7 +471,7 @@ def PropositionsPage(s: Session):
 @solara.component
 def DataPage(s: Session):
     net_file, set_net_file = s.net_file.value, s.net_file.set
-    attr_file, set_attr_file = s.attr_file.value, s.attr_file.set
+    set_attr_file = s.attr_file.set
     policy, set_policy = s.data_policy.value, s.data_policy.set
 
     def got(payload, which):

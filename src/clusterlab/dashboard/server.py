@@ -25,7 +25,7 @@ def bind(host: str, port: int | None) -> socket.socket:
     return sock
 
 
-def environment(scenario: str | None, propositions: str | None) -> None:
+def environment(scenario: str | None, propositions: str | None, workers: int | None = None) -> None:
     """The settings Solara and the app read at import."""
     os.environ["SOLARA_APP"] = "clusterlab.dashboard.app:Page"
     os.environ["SOLARA_MODE"] = "production"
@@ -35,12 +35,14 @@ def environment(scenario: str | None, propositions: str | None) -> None:
         os.environ["CLUSTERLAB_DASHBOARD_SCENARIO"] = scenario
     if propositions:
         os.environ["CLUSTERLAB_DASHBOARD_PROPOSITIONS"] = propositions
+    if workers:
+        os.environ["CLUSTERLAB_DASHBOARD_WORKERS"] = str(workers)
 
 
 def serve(sock: socket.socket, scenario: str | None = None, propositions: str | None = None,
-          announce=print) -> None:
+          workers: int | None = None, announce=print) -> None:
     """Serve the dashboard on the bound socket `sock` until interrupted."""
-    environment(scenario, propositions)
+    environment(scenario, propositions, workers)
     import uvicorn
 
     host, port = sock.getsockname()[:2]

@@ -1,0 +1,96 @@
+"""Dashboard timings, measured in Debian's chromium driven by Playwright (issue 11):
+
+1. from the command (`clusterlab dashboard --port 0`) to a usable page (the scenario form
+   drawn in the browser), cold and warm (a second start, Numba's cache warm);
+2. chart refresh rate while the default scenario runs (DOM updates of the live charts per
+   second, counted in the page by a MutationObserver) and the run's steps per second;
+3. a 20-replication, two-arm comparison of the default scenario ("without events" vs "a
+   cluster organisation in year 5"), from the click to the CI shown.
+
+    python benchmarks/dashboard.py [--replications 20] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def start(extra_env=None):
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "clusterlab", "dashboard", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **(extra_env or {})})
+    url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return proc, url, t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replications", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=None, help="pool workers of the comparison (default: the cores)")
+    a = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    env = {"CLUSTERLAB_DASHBOARD_WORKERS": str(a.workers)} if a.workers else {}  # as --workers
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        for label in ("first start", "second start"):
+            proc, url, t0 = start(env)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(600_000)
+            page.goto(url)
+            page.get_by_text("Main parameters").wait_for()
+            print(f"{label}: command to usable page {time.perf_counter() - t0:.1f} s")
+            if label == "first start":
+                page.close()
+                proc.terminate()
+                proc.wait()
+        # 2. a default run
+        page.get_by_role("tab", name="Run").click()
+        page.locator(".cl-live-charts").wait_for()
+        page.evaluate("""() => { window.__n = 0; new MutationObserver(() => window.__n++).observe(
+            document.querySelector('.cl-live-charts'), {subtree: true, childList: true, characterData: true}); }""")
+        t0 = time.perf_counter()
+        page.locator(".cl-run").click()
+        page.get_by_text(re.compile(r"step (\d+) of \1 ·")).wait_for()
+        seconds = time.perf_counter() - t0
+        n = page.evaluate("() => window.__n")
+        steps = int(re.search(r"of (\d+)", page.locator(".cl-step-label").inner_text()).group(1))
+        print(f"default run: {steps} steps in {seconds:.1f} s ({steps / seconds:.0f} steps/s in the page); "
+              f"{n} chart updates, {n / seconds:.1f} per second")
+        # 3. a two-arm comparison
+        page.get_by_role("tab", name="Compare policies").click()
+        box = page.locator(".cl-compare-reps input")
+        box.fill(str(a.replications))
+        box.press("Enter")
+        t0 = time.perf_counter()
+        page.locator(".cl-compare").click()
+        result = page.locator(".cl-compare-result")
+        result.wait_for()
+        seconds = time.perf_counter() - t0
+        first = result.inner_text().splitlines()[0]
+        print(f"comparison, 2 arms x {a.replications} replications: {seconds:.1f} s from click to CI shown")
+        print(f"  {first}")
+        proc.terminate()
+        proc.wait()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
