@@ -59,6 +59,9 @@ def dashboard(tmp_path_factory):
     """One dashboard server per test worker, with a propositions report folder of its own."""
     pytest.importorskip("solara")
     props = tmp_path_factory.mktemp("props")
+    from clusterlab.propositions import run_suite
+
+    run_suite(["P4"], props, quick=True, robustness=False, executor="serial", overwrite=True)
     proc, url, _ = start_server("--propositions", str(props))
     # drain the server's output so it never blocks on a full pipe
     import threading

@@ -119,3 +119,18 @@ def test_bad_network_upload_is_refused(app, tmp_path):
     app.locator("input.cl-upload-network").set_input_files(str(bad))
     app.locator(".cl-analyse:not([disabled])").click()
     app.get_by_text("no source and no target column").wait_for()
+
+
+def test_propositions_report_is_browsed_and_one_is_run(app, shot):
+    tab(app, "Propositions")
+    table = app.locator(".cl-propositions")
+    table.wait_for()
+    assert "Trust" in table.inner_text()
+    assert app.locator(".cl-propositions img").count() == 1  # the proposition's figure
+    box = app.locator(".cl-prop-reps input")
+    box.fill("2")
+    box.press("Enter")
+    app.locator(".cl-run-proposition").click()
+    app.locator(".cl-prop-result").wait_for(timeout=180_000)
+    assert "P1" in app.locator(".cl-prop-result").inner_text()
+    shot("propositions")

@@ -123,3 +123,15 @@ def test_charts_escape_labels_and_draw_bands():
     net = charts.network_svg([0, 1], [0, 1], ["sme", "<x>"], [1, 1], [0], [1], labels=["<l>", "m"], show_labels=2)
     assert "<l>" not in net and "&lt;l&gt;" in net and "&lt;x&gt;" in net
     assert "no data yet" in charts.line_chart([], {}, title="t")
+
+
+def test_propositions_report_is_read(tmp_path):
+    from clusterlab.propositions import run_suite
+
+    assert m.propositions_table(tmp_path / "none") is None
+    run_suite(["P4"], tmp_path / "p", quick=True, robustness=False, executor="serial")
+    tests = m.propositions_table(tmp_path / "p")
+    over = m.propositions_overview(tests)
+    assert over["id"].tolist() == ["P4"] and over["title"].iloc[0] == "Trust"
+    detail = m.proposition_tests(tests, "P4")
+    assert detail["test"].tolist() == ["P4.1", "P4.2"] and "[" in detail["effect [95% CI]"].iloc[0]

@@ -434,13 +434,27 @@ def PropositionsPage(s: Session):
     pid, set_pid = s.prop_id.value, s.prop_id.set
     reps, set_reps = s.prop_reps.value, s.prop_reps.set
     solara.Markdown("The evidence suite (`clusterlab propositions all --out DIR`) tests the thirteen "
-                    "propositions of the source papers. Show its latest report, or run one here.")
+                    "propositions of the source papers: **supported** when every primary test has "
+                    "p < 0.01 in the predicted direction (and, for learning or innovation, an effect "
+                    "of at least 10%). Browse its latest report, or run one proposition here.")
     solara.InputText("report folder", value=folder, on_value=set_folder)
-    table = m.propositions_table(folder)
-    if table is None:
-        solara.Info(f"No propositions report in {folder!r} yet.")
+    tests = m.propositions_table(folder)
+    if tests is None:
+        solara.Info(f"No propositions report in {folder!r} yet: run `clusterlab propositions all --out {folder}`.")
     else:
-        solara.DataFrame(table, items_per_page=20)
+        with solara.Div(classes=["cl-propositions"]):
+            solara.DataFrame(m.propositions_overview(tests), items_per_page=13)
+            solara.Select("show the tests of", value=pid, values=[f"P{i}" for i in range(1, 14)], on_value=set_pid)
+            detail = m.proposition_tests(tests, pid)
+            if len(detail):
+                solara.DataFrame(detail, items_per_page=10)
+            fig = Path(folder) / "figures" / f"{pid}.png"
+            if fig.is_file():
+                solara.Image(fig.read_bytes(), width="640px")
+            report = Path(folder) / "report.html"
+            if report.is_file():
+                solara.FileDownload(lambda: report.read_bytes(), filename="propositions-report.html",
+                                    label="Download the evidence report (HTML)")
 
     @solara.lab.use_task(dependencies=None, prefer_threaded=True)
     def run_one():
@@ -452,9 +466,10 @@ def PropositionsPage(s: Session):
         except (ClusterlabError, ValueError) as exc:
             s.prop_result.set({"error": str(exc)})
 
+    solara.Markdown("#### Run one (without the robustness variants)")
     with solara.Row():
         solara.Select("proposition", value=pid, values=[f"P{i}" for i in range(1, 14)], on_value=set_pid)
-        solara.InputText("replications", value=reps, on_value=set_reps)
+        solara.InputText("replications", value=reps, on_value=set_reps, classes=["cl-prop-reps"])
         solara.Button("Run it", on_click=run_one, disabled=run_one.pending, classes=["cl-run-proposition"])
     if run_one.pending:
         solara.ProgressLinear(True)
@@ -463,7 +478,8 @@ def PropositionsPage(s: Session):
         if "error" in res:
             solara.Error(res["error"])
         else:
-            solara.Markdown(res["markdown"])
+            with solara.Div(classes=["cl-prop-result"]):
+                solara.Markdown(res["markdown"])
 
 
 # --------------------------------------------------------------------------------- Real data

@@ -425,7 +425,7 @@ def parse_value(text: str) -> Any:
 # -- propositions ---------------------------------------------------------------------------
 
 def propositions_table(folder: str | Path) -> pd.DataFrame | None:
-    """The verdict table of a propositions report folder (`propositions.csv`), None if absent."""
+    """The tests of a propositions report folder (`propositions.csv`), None if absent."""
     p = Path(folder) / "propositions.csv"
     if not p.is_file():
         return None
@@ -433,6 +433,27 @@ def propositions_table(folder: str | Path) -> pd.DataFrame | None:
         return pd.read_csv(p)
     except (OSError, ValueError, pd.errors.ParserError):
         return None
+
+
+def propositions_overview(tests: pd.DataFrame) -> pd.DataFrame:
+    """One row per proposition: id, title, verdict, robustness."""
+    cols = [c for c in ("id", "title", "verdict", "robustness") if c in tests.columns]
+    out = tests[cols].drop_duplicates("id").fillna("not run")
+    order = out["id"].str.extract(r"(\d+)")[0].astype(float)
+    return out.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def proposition_tests(tests: pd.DataFrame, pid: str) -> pd.DataFrame:
+    """A proposition's tests in words: comparison, effect [95% CI], relative effect, p, holds."""
+    t = tests[tests["id"] == pid]
+    rows = []
+    for _, r in t.iterrows():
+        rel = r.get("relative")
+        rows.append({"test": r["test"], "outcome": r["outcome"], "comparison": r["comparison"],
+                     "effect [95% CI]": f"{r['effect']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]",
+                     "relative": "" if pd.isna(rel) else f"{rel:+.1%}",
+                     "p": f"{r['p']:.3g}", "primary": bool(r["primary"]), "holds": bool(r["supported"])})
+    return pd.DataFrame(rows)
 
 
 def run_proposition(pid: str, out: Path, replications: int, workers: int | None = None) -> dict:
@@ -450,4 +471,4 @@ __all__ = ["Control", "controls", "event_kinds", "base_choices", "load_base", "l
            "check_value", "scenario_toml", "LiveRun", "event_marks", "CHARTS", "Arm",
            "comparison_experiment", "compare", "difference_sentences", "save_upload", "analyse_upload",
            "narrative", "MAX_UPLOAD_BYTES", "data_scenario", "parse_value",
-           "propositions_table", "run_proposition", "load_scenario"]
+           "propositions_table", "propositions_overview", "proposition_tests", "run_proposition", "load_scenario"]
