@@ -101,6 +101,7 @@ def test_two_arm_comparison_shows_its_ci(app, shot):
 def test_network_upload_shows_its_roles(app, shot, tmp_path):
     net = tmp_path / "survey.csv"
     rows = ["source,target"] + [f"F{i},F{(i * 5 + 1) % 25}" for i in range(25)] + ["F1,F2", "F2,F3", "F3,F1"]
+    rows += ['F1,"<img src=x onerror=window.__owned=1><i>evil</i>"'] * 1  # a label is shown, never run
     net.write_text("\n".join(rows) + "\n")
     tab(app, "Real data")
     app.locator("input.cl-upload-network").set_input_files(str(net))
@@ -109,6 +110,9 @@ def test_network_upload_shows_its_roles(app, shot, tmp_path):
     analysis.wait_for()
     assert "Cognitive roles" in analysis.inner_text()
     assert app.locator(".cl-analysis .cl-node-label").count() > 0
+    assert "<i>evil</i>" in analysis.locator("svg").text_content()  # shown as text (a tooltip)
+    assert app.locator(".cl-analysis i", has_text="evil").count() == 0
+    assert app.evaluate("() => window.__owned") is None
     shot("real-data")
 
 
@@ -134,3 +138,17 @@ def test_propositions_report_is_browsed_and_one_is_run(app, shot):
     app.locator(".cl-prop-result").wait_for(timeout=180_000)
     assert "P1" in app.locator(".cl-prop-result").inner_text()
     shot("propositions")
+
+
+def test_two_tabs_do_not_share_state(app, page):
+    other = page.context.browser.new_page()
+    try:
+        other.goto(page.url)
+        other.get_by_text("Main parameters").wait_for(timeout=60_000)
+        set_key(app, "population.firms", "33")
+        tab(app, "Run")
+        app.get_by_text(re.compile(r"step 0 of \d+ · 33 firms")).wait_for()
+        other.get_by_role("tab", name="Run").click()
+        other.get_by_text(re.compile(r"step 0 of \d+ · 200 firms")).wait_for(timeout=60_000)
+    finally:
+        other.close()

@@ -10,6 +10,7 @@ publishes, at most `REFRESH` times a second. The logic lives in `model.py`, the 
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import shutil
@@ -72,6 +73,12 @@ class Session:
     def scenario(self):
         """The resolved scenario: base + valid edits + the timeline's events."""
         return m.resolve(self.base.value, self.values.value, self.events.value)
+
+
+@solara.component
+def Bullets(lines: list[str]):
+    """Sentences as a list, escaped: they may hold labels from an uploaded file."""
+    solara.HTML(tag="ul", unsafe_innerHTML="".join(f"<li>{html.escape(t)}</li>" for t in lines))
 
 
 # ---------------------------------------------------------------------------------- Scenario
@@ -294,16 +301,17 @@ def RunPage(s: Session):
         solara.Error(err)
         return
     with solara.Row():
-        solara.Button("Run", on_click=loop, disabled=s.running.value or (live is not None and live.done),
+        busy = loop.pending or s.running.value  # the worker may still finish its step after Pause
+        solara.Button("Run", on_click=loop, disabled=busy or (live is not None and live.done),
                       color="primary", classes=["cl-run"])
         solara.Button("Pause", on_click=lambda: s.running.set(False), disabled=not s.running.value, classes=["cl-pause"])
-        solara.Button("Step", on_click=step_once, disabled=s.running.value, classes=["cl-step"])
-        solara.Button("Reset", on_click=reset, disabled=s.running.value, classes=["cl-reset"])
+        solara.Button("Step", on_click=step_once, disabled=busy, classes=["cl-step"])
+        solara.Button("Reset", on_click=reset, disabled=busy, classes=["cl-reset"])
         solara.Select("speed", value=s.speed, values=list(SPEEDS), style={"max-width": "200px"})
         shown = live.scenario if live is not None else sc
         t = live.t if live is not None else 0
         solara.Text(f"step {t} of {shown.steps} · {shown.population.firms} firms"
-                    + (" (running)" if s.running.value else ""), classes=["cl-step-label"])
+                    + (" (running)" if busy else ""), classes=["cl-step-label"])
     if stale:
         solara.Warning("The scenario has changed since this run started: press Reset to run with it.")
     _ = s.tick.value  # redraw on each published tick
@@ -395,8 +403,7 @@ def ComparePage(s: Session):
     if res is not None:
         summary = res["summary"]
         with solara.Div(classes=["cl-compare-result"]):
-            for line in m.difference_sentences(summary):
-                solara.Markdown(f"- {line}")
+            Bullets(m.difference_sentences(summary))
             bands = summary.bands
             with solara.ColumnsResponsive(6, large=4):
                 for col, label in m.DEFAULT_OUTCOMES.items():
@@ -431,6 +438,7 @@ def _report(folder: Path) -> bytes:
 @solara.component
 def PropositionsPage(s: Session):
     folder, set_folder = solara.use_state(PROPOSITIONS_DIR)
+    browse, set_browse = solara.use_state("")
     pid, set_pid = s.prop_id.value, s.prop_id.set
     reps, set_reps = s.prop_reps.value, s.prop_reps.set
     solara.Markdown("The evidence suite (`clusterlab propositions all --out DIR`) tests the thirteen "
@@ -444,11 +452,14 @@ def PropositionsPage(s: Session):
     else:
         with solara.Div(classes=["cl-propositions"]):
             solara.DataFrame(m.propositions_overview(tests), items_per_page=13)
-            solara.Select("show the tests of", value=pid, values=[f"P{i}" for i in range(1, 14)], on_value=set_pid)
-            detail = m.proposition_tests(tests, pid)
+            over = m.propositions_overview(tests)
+            ids = over["id"].tolist()
+            shown = browse if browse in ids else ids[0]
+            solara.Select("show the tests of", value=shown, values=ids, on_value=set_browse)
+            detail = m.proposition_tests(tests, shown)
             if len(detail):
                 solara.DataFrame(detail, items_per_page=10)
-            fig = Path(folder) / "figures" / f"{pid}.png"
+            fig = Path(folder) / "figures" / f"{shown}.png"
             if fig.is_file():
                 solara.Image(fig.read_bytes(), width="640px")
             report = Path(folder) / "report.html"
@@ -530,8 +541,7 @@ def DataPage(s: Session):
     a = s.upload.value
     if a is not None:
         with solara.Div(classes=["cl-analysis"]):
-            for line in a["narrative"]:
-                solara.Markdown(f"- {line}")
+            Bullets(a["narrative"])
             net = a["net"]
             x, y = charts.spring_layout(net.n, net.src, net.dst)
             firms = a["firms"]
