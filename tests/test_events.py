@@ -115,3 +115,17 @@ def test_the_default_and_preset_scenarios_do_not_warn():
     assert len(presets.names()) == 4
     for name in presets.names():
         assert _idle(cl.load_scenario(name)) == [], name
+
+
+def test_an_institution_started_after_every_firm_left_sits_at_the_region_centre():
+    import numpy as np
+
+    import clusterlab as cl
+
+    sc = cl.default_scenario().set(steps=4, **{"population.firms": 30, "events": [
+        {"action": "remove_actors", "step": 1, "kind": "firm", "share": 1.0},
+        {"action": "start_cluster_org", "step": 2}]})
+    sim = cl.Sim(sc)
+    sim.run()
+    assert np.isfinite(sim.actors.x).all()
+    assert (sim.actors.x[-1], sim.actors.y[-1]) == (sc.population.region_km / 2, sc.population.region_km / 2)

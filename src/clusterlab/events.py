@@ -214,11 +214,15 @@ ACTIONS = tuple(get_args(cls.model_fields["action"].annotation)[0] for cls in EV
 
 
 def _new_institution(sim: SimView, kind: int, rng: np.random.Generator, level: float | None = None) -> int:
-    """Append one institution at the firms' mean position, drawn as the population draws its
-    kind (`level`: its knowledge level instead of the scenario's institution level)."""
+    """Append one institution at the firms' mean position (the region's centre when no firm
+    is left), drawn as the population draws its kind (`level`: its knowledge level instead of
+    the scenario's institution level)."""
     a = sim.actors
     firm = a.is_firm
-    x, y = float(a.x[firm].mean()), float(a.y[firm].mean())
+    if firm.any():
+        x, y = float(a.x[firm].mean()), float(a.y[firm].mean())
+    else:
+        x = y = sim.scenario.population.region_km / 2
     know = sim.scenario.knowledge
     if level is not None:
         know = know.model_copy(update={"institution_level": level})

@@ -135,3 +135,8 @@ def test_propositions_report_is_read(tmp_path):
     assert over["id"].tolist() == ["P4"] and over["title"].iloc[0] == "Trust"
     detail = m.proposition_tests(tests, "P4")
     assert detail["test"].tolist() == ["P4.1", "P4.2"] and "[" in detail["effect [95% CI]"].iloc[0]
+
+
+def test_timeline_marks_events_and_those_after_the_end():
+    svg = charts.timeline_svg([(60, "cluster <org>"), (300, "late")], steps=240)
+    assert svg.count("<circle") == 2 and "cluster &lt;org&gt;" in svg and "late (after the end)" in svg

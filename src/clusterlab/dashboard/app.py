@@ -144,6 +144,11 @@ def EventsEditor(s: Session):
         s.events.set(sorted(s.events.value + [ev], key=lambda e: e["step"]))
 
     solara.Markdown("#### Events (policies and shocks)")
+    try:
+        sc = s.scenario()
+        solara.HTML(tag="div", unsafe_innerHTML=charts.timeline_svg(m.event_marks(sc), sc.steps, sc.steps_per_year))
+    except ClusterlabError:
+        pass
     for i, ev in enumerate(s.events.value):
         with solara.Row():
             solara.Text(f"step {ev['step']}: {ev['action']} " +

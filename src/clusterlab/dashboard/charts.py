@@ -111,6 +111,33 @@ def line_chart(x, series: dict[str, np.ndarray], *, title: str = "", bands: dict
     return "".join(out)
 
 
+def timeline_svg(events: list[tuple[float, str]], steps: int, steps_per_year: int = 12,
+                 width: int = 900, height: int = 64) -> str:
+    """The run as a line from step 0 to `steps` (ticks in years) with each event marked
+    and labelled."""
+    left, right = 20, 20
+    w = width - left - right
+    steps = max(int(steps), 1)
+
+    def px(v):
+        return left + min(max(v, 0), steps) / steps * w
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" role="img" aria-label="events timeline" class="cl-timeline">',
+           f'<line x1="{left}" x2="{left + w}" y1="40" y2="40" stroke="#555" stroke-width="2"/>']
+    years = steps / max(steps_per_year, 1)
+    for t in _nice(0, years, 8):
+        out.append(f'<line x1="{px(t * steps_per_year):.1f}" x2="{px(t * steps_per_year):.1f}" y1="37" y2="43" stroke="#555"/>'
+                   f'<text x="{px(t * steps_per_year):.1f}" y="57" font-size="10" text-anchor="middle">year {_fmt(t)}</text>')
+    for i, (step, label) in enumerate(sorted(events)):
+        colour = "#d62728" if step <= steps else "#aaa"
+        out.append(f'<circle cx="{px(step):.1f}" cy="40" r="5" fill="{colour}"><title>{escape(label)} (step {int(step)})</title></circle>'
+                   f'<text x="{px(step):.1f}" y="{14 + 11 * (i % 2)}" font-size="10" text-anchor="middle">'
+                   f'{escape(label)}{"" if step <= steps else " (after the end)"}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
 def network_svg(x, y, kinds, degree, a, b, *, labels=None, title: str = "", width: int = 520,
                 height: int = 420, highlight=None, show_labels: int = 0) -> str:
     """An SVG picture of a network: nodes at (x, y) coloured by kind (`KIND_COLOURS`, else

@@ -438,7 +438,7 @@ def propositions_table(folder: str | Path) -> pd.DataFrame | None:
 def propositions_overview(tests: pd.DataFrame) -> pd.DataFrame:
     """One row per proposition: id, title, verdict, robustness."""
     cols = [c for c in ("id", "title", "verdict", "robustness") if c in tests.columns]
-    out = tests[cols].drop_duplicates("id").fillna("not run")
+    out = tests[cols].drop_duplicates("id").astype(object).fillna("not run")
     order = out["id"].str.extract(r"(\d+)")[0].astype(float)
     return out.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
