@@ -28,6 +28,7 @@ from . import model as m
 from .upload import Upload
 
 REFRESH = 5.0  # chart redraws per second while a run goes on
+RENDER_PAUSE = 0.04  # seconds the run yields after each redraw request (its kernels hold the GIL)
 SPEEDS = {"as fast as it goes": 0.0, "20 steps a second": 20.0, "5 steps a second": 5.0, "1 step a second": 1.0}
 INITIAL = os.environ.get("CLUSTERLAB_DASHBOARD_SCENARIO") or "default"
 PROPOSITIONS_DIR = os.environ.get("CLUSTERLAB_DASHBOARD_PROPOSITIONS", "propositions")
@@ -288,6 +289,7 @@ def RunPage(s: Session):
                 if now - last >= 1.0 / REFRESH:
                     s.tick.set(s.tick.value + 1)
                     last = now
+                    time.sleep(RENDER_PAUSE)  # let the page's render have the interpreter
         finally:
             s.running.set(False)
             s.tick.set(s.tick.value + 1)
