@@ -41,7 +41,7 @@ class Session:
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="clusterlab-dashboard-"))
         try:
-            base = m.load_base(INITIAL) if not INITIAL.endswith(".toml") else m.load_scenario(INITIAL)
+            base = m.load_base(INITIAL)
             note = ""
         except ClusterlabError as exc:
             base, note = m.load_base("default"), str(exc)
@@ -74,6 +74,13 @@ class Session:
     def scenario(self):
         """The resolved scenario: base + valid edits + the timeline's events."""
         return m.resolve(self.base.value, self.values.value, self.events.value)
+
+    def scenario_or_none(self):
+        """The resolved scenario, or None while the events make it invalid (shown elsewhere)."""
+        try:
+            return self.scenario()
+        except ClusterlabError:
+            return None
 
 
 @solara.component
@@ -145,11 +152,9 @@ def EventsEditor(s: Session):
         s.events.set(sorted(s.events.value + [ev], key=lambda e: e["step"]))
 
     solara.Markdown("#### Events (policies and shocks)")
-    try:
-        sc = s.scenario()
+    sc = s.scenario_or_none()
+    if sc is not None:
         solara.HTML(tag="div", unsafe_innerHTML=charts.timeline_svg(m.event_marks(sc), sc.steps, sc.steps_per_year))
-    except ClusterlabError:
-        pass
     for i, ev in enumerate(s.events.value):
         with solara.Row():
             solara.Text(f"step {ev['step']}: {ev['action']} " +
@@ -201,10 +206,8 @@ def ScenarioPage(s: Session):
                       values=m.base_choices(), on_value=pick)
         Upload.element(label="or upload a scenario TOML", accept=".toml", input_class="cl-upload-scenario",
                        max_bytes=m.MAX_UPLOAD_BYTES, on_payload=uploaded)
-        try:
-            text = m.scenario_toml(s.scenario())
-        except ClusterlabError:
-            text = ""
+        sc = s.scenario_or_none()
+        text = m.scenario_toml(sc) if sc is not None else ""
         solara.FileDownload(text, filename="scenario.toml", label="Download scenario TOML")
     if s.note.value:
         solara.Error(s.note.value)
@@ -393,13 +396,10 @@ def ComparePage(s: Session):
                       classes=["cl-compare"])
     if len(chosen) < 2:
         solara.Info("Choose at least two arms.")
-    try:
-        last = s.scenario().steps
-        late = [n for n in chosen if any(e["step"] > last for e in (POLICIES.get(n) or []))]
-        if late:
-            solara.Warning(f"{', '.join(late)}: the policy starts after the last step ({last}); lengthen the run.")
-    except ClusterlabError:
-        pass
+    sc = s.scenario_or_none()
+    late = [n for n in chosen if sc is not None and any(e["step"] > sc.steps for e in (POLICIES.get(n) or []))]
+    if late:
+        solara.Warning(f"{', '.join(late)}: the policy starts after the last step ({sc.steps}); lengthen the run.")
     d, f, t = s.compare_progress.value
     if go.pending:
         solara.ProgressLinear(value=100 * d / t if t else True)

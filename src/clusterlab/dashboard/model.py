@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import presets
 from ..errors import ClusterlabError, ScenarioError
+from ..experiments.designs import field_bounds
 from ..scenario import Scenario, default_scenario, load_scenario, validate
 from ..sim import Sim
 from ..state import KINDS, LAYERS
@@ -67,14 +68,6 @@ class Control:
     main: bool = False
 
 
-def _bounds(info) -> tuple[float | None, float | None]:
-    lo = hi = None
-    for m in info.metadata:
-        lo = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else (getattr(m, "gt", None) if getattr(m, "gt", None) is not None else lo)
-        hi = getattr(m, "le", None) if getattr(m, "le", None) is not None else (getattr(m, "lt", None) if getattr(m, "lt", None) is not None else hi)
-    return lo, hi
-
-
 def _control(key: str, info, value: Any) -> Control | None:
     ann = info.annotation
     label = key.split(".")[-1].replace("_", " ")
@@ -85,7 +78,7 @@ def _control(key: str, info, value: Any) -> Control | None:
     if typing.get_origin(ann) is Literal:
         return Control(kind="choice", choices=tuple(typing.get_args(ann)), **common)
     if ann in (int, float):
-        lo, hi = _bounds(info)
+        lo, hi = field_bounds(info)[:2]
         return Control(kind=ann.__name__, low=lo, high=hi, **common)
     return None  # tuples, strings, lists: edited in the TOML, not the form
 
@@ -129,9 +122,7 @@ def event_kinds() -> dict[str, list[Control]]:
                 continue
             default = 0 if name == "step" else info.default
             c = _control(name, info, default)
-            if c is None and name in ("key",):
-                c = Control(key=name, label=name, kind="text", value="", default="", help=info.description or "")
-            if c is None and name == "value":
+            if c is None and name in ("key", "value"):  # a `set` event's key and value: typed as text
                 c = Control(key=name, label=name, kind="text", value="", default="", help=info.description or "")
             if c is not None:
                 items.append(c)
@@ -145,7 +136,7 @@ def base_choices() -> list[str]:
 
 
 def load_base(name: str) -> Scenario:
-    """The default scenario (`name` "default") or a preset."""
+    """The default scenario (`name` "default"), a preset or a scenario file."""
     return default_scenario() if name == "default" else load_scenario(name)
 
 
@@ -340,11 +331,8 @@ def difference_sentences(summary, outcomes: dict[str, str] | None = None, steps_
         label = names.get(r["outcome"], r["outcome"])
         lo, hi = r["ci_low"], r["ci_high"]
         verdict = ("no clear difference (the interval includes 0)" if lo <= 0 <= hi
-                   else "clearly higher" if lo > 0 else "clearly lower")
+                   else f"{r['arm']} is clearly {'higher' if lo > 0 else 'lower'}")
         out.append(f"{label}: {r['arm']} vs {r['control']} {fmt(r['mean_diff'], True)} "
-                   f"(95% CI {fmt(lo)} to {fmt(hi)}) at the end, {int(r['n'])} paired replications: "
-                   f"{r['arm']} is {verdict}" if not verdict.startswith("no") else
-                   f"{label}: {r['arm']} vs {r['control']} {fmt(r['mean_diff'], True)} "
                    f"(95% CI {fmt(lo)} to {fmt(hi)}) at the end, {int(r['n'])} paired replications: {verdict}")
     return out
 
@@ -471,4 +459,4 @@ __all__ = ["Control", "controls", "event_kinds", "base_choices", "load_base", "l
            "check_value", "scenario_toml", "LiveRun", "event_marks", "CHARTS", "Arm",
            "comparison_experiment", "compare", "difference_sentences", "save_upload", "analyse_upload",
            "narrative", "MAX_UPLOAD_BYTES", "data_scenario", "parse_value",
-           "propositions_table", "propositions_overview", "proposition_tests", "run_proposition", "load_scenario"]
+           "propositions_table", "propositions_overview", "proposition_tests", "run_proposition"]

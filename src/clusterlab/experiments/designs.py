@@ -54,13 +54,11 @@ def key_type(key: str, kind: type[BaseModel] = Scenario) -> type:
     return _field(kind, key).annotation
 
 
-def key_bounds(key: str, kind: type[BaseModel] = Scenario) -> tuple[float | None, float | None, bool, bool]:
-    """(low, high, low_open, high_open) of a key's declared range, read from the Field's
-    ge/gt/le/lt metadata exactly as `clusterlab default-scenario` prints it (toml_io);
-    None where the key declares no bound on that side."""
+def field_bounds(info) -> tuple[float | None, float | None, bool, bool]:
+    """(low, high, low_open, high_open) of a pydantic FieldInfo's ge/gt/le/lt metadata."""
     lo = hi = None
     lo_open = hi_open = False
-    for m in _field(kind, key).metadata:
+    for m in info.metadata:
         if getattr(m, "ge", None) is not None:
             lo, lo_open = m.ge, False
         if getattr(m, "gt", None) is not None:
@@ -70,6 +68,13 @@ def key_bounds(key: str, kind: type[BaseModel] = Scenario) -> tuple[float | None
         if getattr(m, "lt", None) is not None:
             hi, hi_open = m.lt, True
     return lo, hi, lo_open, hi_open
+
+
+def key_bounds(key: str, kind: type[BaseModel] = Scenario) -> tuple[float | None, float | None, bool, bool]:
+    """(low, high, low_open, high_open) of a key's declared range, read from the Field's
+    ge/gt/le/lt metadata exactly as `clusterlab default-scenario` prints it (toml_io);
+    None where the key declares no bound on that side."""
+    return field_bounds(_field(kind, key))
 
 
 def sample_range(key: str, given=None, kind: type[BaseModel] = Scenario) -> tuple[float, float]:
