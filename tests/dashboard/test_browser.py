@@ -154,3 +154,50 @@ def test_two_tabs_do_not_share_state(app, page):
         other.get_by_text(re.compile(r"step 0 of \d+ · 200 firms")).wait_for(timeout=60_000)
     finally:
         other.close()
+
+
+def test_a_comparison_is_cancelled_from_the_page(app):
+    tab(app, "Compare policies")
+    box = app.locator(".cl-compare-reps input")
+    box.fill("400")
+    box.press("Enter")
+    app.locator(".cl-compare").click()
+    app.locator(".cl-compare-progress").wait_for()
+    app.locator(".cl-compare-cancel").click()
+    app.get_by_text(re.compile(r"Comparison cancelled after \d+ of 800 runs")).wait_for(timeout=60_000)
+    assert app.locator(".cl-compare:not([disabled])").count() == 1  # ready for another
+
+
+def test_network_view_colours_by_role(app):
+    set_key(app, "population.firms", "60")
+    tab(app, "Run")
+    for _ in range(3):
+        app.locator(".cl-step").click()
+    app.get_by_text(re.compile(r"step 3 of")).wait_for()
+    app.locator(".cl-colour-by").get_by_text("cognitive role").click()
+    view = app.locator(".cl-network-view svg")
+    app.wait_for_function("() => document.querySelector('.cl-network-view svg')"
+                          " .getAttribute('aria-label').includes('cognitive role')")
+    assert "gatekeeper" in view.text_content()
+
+
+def test_session_folder_goes_with_the_page_and_the_server(browser, tmp_path):
+    from .conftest import start_server
+
+    proc, url, _ = start_server(env={"TMPDIR": str(tmp_path)})
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_text("Main parameters").wait_for(timeout=60_000)
+        roots = list(tmp_path.glob("clusterlab-dashboard-*"))
+        assert len(roots) == 1 and len(list(roots[0].glob("session-*"))) == 1
+        page.goto("about:blank")  # the user leaves the page (closing a tab sends the same signal)
+        deadline = time.time() + 30
+        while list(roots[0].glob("session-*")) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not list(roots[0].glob("session-*")), "the left page's folder is still there"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert proc.returncode == 0
+    assert not roots[0].exists(), "the server left its temporary folder"

@@ -140,3 +140,47 @@ def test_propositions_report_is_read(tmp_path):
 def test_timeline_marks_events_and_those_after_the_end():
     svg = charts.timeline_svg([(60, "cluster <org>"), (300, "late")], steps=240)
     assert svg.count("<circle") == 2 and "cluster &lt;org&gt;" in svg and "late (after the end)" in svg
+
+
+def test_live_network_roles_follow_giuliani_and_bell():
+    lr = m.LiveRun(cl.default_scenario().set(**{"population.firms": 80, "steps": 24}))
+    lr.advance(24)
+    net = lr.network()
+    role = np.array(net["role"])
+    assert len(role) == len(net["kind"])
+    assert set(role) <= {"technological_gatekeeper", "active_mutual_exchanger", "weakly_connected", "isolated"}
+    deg = np.asarray(net["degree"], float)
+    gk, ame = role == "technological_gatekeeper", role == "active_mutual_exchanger"
+    assert gk.any() and (~gk).any()
+    assert deg[gk].min() > deg.mean()  # high-degree actors only
+    # gatekeepers are the open ones: more ties to external actors than mutual exchangers
+    sim = lr.sim
+    ext = np.zeros(sim.actors.n)
+    t = sim.ties
+    is_ext = sim.actors.kind == cl.state.KINDS.index("external")
+    ok = t.alive
+    np.add.at(ext, t.a[ok & is_ext[t.b]], 1)
+    np.add.at(ext, t.b[ok & is_ext[t.a]], 1)
+    idx = np.array([int(s.split()[-1]) for s in net["labels"]])
+    if ame.any():
+        assert ext[idx][gk].mean() > ext[idx][ame].mean()
+
+
+def test_a_comparison_is_cancelled(tmp_path):
+    import threading
+
+    stop = threading.Event()
+    seen = []
+
+    def progress(done, failed, total):
+        seen.append(done)
+        if done >= 1:
+            stop.set()  # the user presses Cancel during the second run
+
+    sc = small()
+    arms = [m.Arm("none", events=[]), m.Arm("org", events=[{"action": "start_cluster_org", "step": 2}])]
+    with pytest.raises(m.Cancelled, match="cancelled after 2 of 10 runs"):
+        m.compare(sc, arms, tmp_path / "c", replications=5, executor="serial", progress=progress, stop=stop)
+    assert seen == [0, 1]
+    with pytest.raises(m.Cancelled, match="cancelled after 0 of"):
+        m.run_proposition("P4", tmp_path / "p", 2, executor="serial", stop=stop)

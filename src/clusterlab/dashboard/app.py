@@ -9,12 +9,14 @@ publishes, at most `REFRESH` times a second. The logic lives in `model.py`, the 
 
 from __future__ import annotations
 
+import atexit
 import base64
 import html
 import io
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,12 +36,20 @@ INITIAL = os.environ.get("CLUSTERLAB_DASHBOARD_SCENARIO") or "default"
 PROPOSITIONS_DIR = os.environ.get("CLUSTERLAB_DASHBOARD_PROPOSITIONS", "propositions")
 WORKERS = int(os.environ.get("CLUSTERLAB_DASHBOARD_WORKERS") or 0) or None  # comparison processes (None: the cores)
 
+# each connection's files sit in a folder of its own under this one; a folder goes when its
+# page closes, and this one when the server stops (`server.serve` makes and removes it)
+if os.environ.get("CLUSTERLAB_DASHBOARD_TMP"):
+    TEMP_ROOT = Path(os.environ["CLUSTERLAB_DASHBOARD_TMP"])
+else:  # started another way (`solara run clusterlab.dashboard.app`)
+    TEMP_ROOT = Path(tempfile.mkdtemp(prefix="clusterlab-dashboard-"))
+    atexit.register(shutil.rmtree, TEMP_ROOT, ignore_errors=True)
+
 
 class Session:
     """What one browser connection holds."""
 
     def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="clusterlab-dashboard-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="session-", dir=TEMP_ROOT))
         try:
             base = m.load_base(INITIAL)
             note = ""
@@ -59,6 +69,9 @@ class Session:
         self.compare_progress = solara.reactive((0, 0, 0))
         self.compare_result = solara.reactive(None)
         self.compare_error = solara.reactive("")
+        self.compare_stop = threading.Event()
+        self.prop_stop = threading.Event()
+        self.prop_progress = solara.reactive((0, 0, 0))
         self.upload = solara.reactive(None)   # analysis dict
         self.upload_error = solara.reactive("")
         self.data_live = solara.reactive(None)
@@ -245,18 +258,24 @@ def TimeCharts(frame: pd.DataFrame, events, cls: str = "cl-live-charts"):
                 solara.HTML(tag="div", unsafe_innerHTML=svg)
 
 
+COLOUR_BY = {"actor kind": "kind", "cognitive role (Giuliani & Bell)": "role"}
+
+
 @solara.component
 def NetworkView(live: m.LiveRun, tick: int):
-    svg = solara.use_memo(lambda: _network_svg(live), [live, tick // 3])
+    by, set_by = solara.use_state("actor kind")
+    svg = solara.use_memo(lambda: _network_svg(live, COLOUR_BY[by]), [live, tick // 3, by])
+    solara.ToggleButtonsSingle(value=by, values=list(COLOUR_BY), on_value=set_by, classes=["cl-colour-by"])
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["cl-network-view"])
 
 
-def _network_svg(live):
+def _network_svg(live, by: str = "kind"):
     if live is None:
         return ""
     net = live.network()
-    return charts.network_svg(net["x"], net["y"], net["kind"], net["degree"], net["a"], net["b"],
-                              labels=net["labels"], title=f"network at step {live.t} (colour: kind; size: degree)")
+    what = "kind" if by == "kind" else "cognitive role"
+    return charts.network_svg(net["x"], net["y"], net[by], net["degree"], net["a"], net["b"],
+                              labels=net["labels"], title=f"network at step {live.t} (colour: {what}; size: degree)")
 
 
 @solara.component
@@ -380,9 +399,12 @@ def ComparePage(s: Session):
             sc = s.scenario()
             arms = [m.Arm(name=name, events=POLICIES[name]) for name in s.compare_arms.value]
             folder = s.folder / f"compare-{int(time.time() * 1000)}"
-            summary = m.compare(sc, arms, folder, replications=n, workers=WORKERS,
+            s.compare_stop.clear()
+            summary = m.compare(sc, arms, folder, replications=n, workers=WORKERS, stop=s.compare_stop,
                                 progress=lambda d, f, t: s.compare_progress.set((d, f, t)))
             s.compare_result.set({"summary": summary, "folder": folder, "steps_per_year": sc.steps_per_year})
+        except m.Cancelled as exc:
+            s.compare_error.set(f"Comparison {exc}.")
         except (ClusterlabError, ValueError) as exc:
             s.compare_error.set(str(exc))
 
@@ -403,7 +425,9 @@ def ComparePage(s: Session):
     d, f, t = s.compare_progress.value
     if go.pending:
         solara.ProgressLinear(value=100 * d / t if t else True)
-        solara.Text(f"{d} of {t} runs done, {f} failed", classes=["cl-compare-progress"])
+        with solara.Row():
+            solara.Text(f"{d} of {t} runs done, {f} failed", classes=["cl-compare-progress"])
+            solara.Button("Cancel", on_click=s.compare_stop.set, classes=["cl-compare-cancel"])
     if s.compare_error.value:
         solara.Error(s.compare_error.value)
     res = s.compare_result.value
@@ -478,9 +502,14 @@ def PropositionsPage(s: Session):
     def run_one():
         pid = s.prop_id.value
         out = s.folder / f"prop-{pid}-{int(time.time() * 1000)}"
+        s.prop_stop.clear()
+        s.prop_result.set(None)
         try:
-            res = m.run_proposition(pid, out, int(s.prop_reps.value), workers=WORKERS)
+            res = m.run_proposition(pid, out, int(s.prop_reps.value), workers=WORKERS, stop=s.prop_stop,
+                                    progress=lambda d, f, t: s.prop_progress.set((d, f, t)))
             s.prop_result.set(res)
+        except m.Cancelled as exc:
+            s.prop_result.set({"error": f"{pid} {exc}."})
         except (ClusterlabError, ValueError) as exc:
             s.prop_result.set({"error": str(exc)})
 
@@ -490,7 +519,11 @@ def PropositionsPage(s: Session):
         solara.InputText("replications", value=reps, on_value=set_reps, classes=["cl-prop-reps"])
         solara.Button("Run it", on_click=run_one, disabled=run_one.pending, classes=["cl-run-proposition"])
     if run_one.pending:
-        solara.ProgressLinear(True)
+        d, f, t = s.prop_progress.value
+        solara.ProgressLinear(value=100 * d / t if t else True)
+        with solara.Row():
+            solara.Text(f"{d} of {t} runs done, {f} failed", classes=["cl-prop-progress"])
+            solara.Button("Cancel", on_click=s.prop_stop.set, classes=["cl-prop-cancel"])
     res = s.prop_result.value
     if res:
         if "error" in res:
@@ -583,6 +616,8 @@ def Page():
     def cleanup():
         def remove():
             s.running.set(False)
+            s.compare_stop.set()
+            s.prop_stop.set()
             shutil.rmtree(s.folder, ignore_errors=True)
         return remove
 

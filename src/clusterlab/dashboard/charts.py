@@ -18,6 +18,8 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 KIND_COLOURS = {"focal": "#d62728", "sme": "#1f77b4", "university": "#2ca02c", "institute": "#17becf",
                 "intermediary": "#ff7f0e", "agency": "#8c564b", "cluster_org": "#9467bd",
                 "external": "#7f7f7f"}
+ROLE_COLOURS = {"technological_gatekeeper": "#d62728", "active_mutual_exchanger": "#ff7f0e", "source": "#2ca02c",
+                "absorber": "#1f77b4", "weakly_connected": "#9ecae1", "isolated": "#bbbbbb"}
 
 
 def _nice(lo: float, hi: float, n: int = 4) -> list[float]:
@@ -140,8 +142,8 @@ def timeline_svg(events: list[tuple[float, str]], steps: int, steps_per_year: in
 
 def network_svg(x, y, kinds, degree, a, b, *, labels=None, title: str = "", width: int = 520,
                 height: int = 420, highlight=None, show_labels: int = 0) -> str:
-    """An SVG picture of a network: nodes at (x, y) coloured by kind (`KIND_COLOURS`, else
-    the palette in order of appearance), sized by degree; ties (a[k], b[k]) as grey lines;
+    """An SVG picture of a network: nodes at (x, y) coloured by kind or cognitive role
+    (`KIND_COLOURS`, `ROLE_COLOURS`, else the palette in order of appearance), sized by degree; ties (a[k], b[k]) as grey lines;
     `labels` (optional) become tooltips, and the `show_labels` highest-degree nodes get
     their label written beside them; `highlight` (bool per node) gets a black ring."""
     x, y = np.asarray(x, float), np.asarray(y, float)
@@ -166,7 +168,7 @@ def network_svg(x, y, kinds, degree, a, b, *, labels=None, title: str = "", widt
     lines = [f"M{X[i]:.1f} {Y[i]:.1f}L{X[j]:.1f} {Y[j]:.1f}" for i, j in zip(a, b)]
     if lines:
         out.append(f'<path d="{"".join(lines)}" stroke="#999" stroke-opacity="0.35" stroke-width="0.6" fill="none"/>')
-    colours = dict(KIND_COLOURS)
+    colours = {**KIND_COLOURS, **ROLE_COLOURS}
     for k in kinds:
         if k not in colours:
             colours[k] = PALETTE[len(colours) % len(PALETTE)]

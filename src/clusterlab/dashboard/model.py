@@ -251,12 +251,40 @@ class LiveRun:
             ok = ties.alive & keep[ties.a] & keep[ties.b]
             ta, tb = pos[ties.a[ok]], pos[ties.b[ok]]
             deg = np.bincount(np.concatenate([ta, tb]), minlength=len(idx)) if len(idx) else np.zeros(0, int)
+            ext = _external_ties(a, ties, keep, pos, len(idx))
+            role = _roles(ta, tb, ext, len(idx))
             if len(ta) > max_ties:  # draw a sample of ties, degrees from all
                 pick = np.linspace(0, len(ta) - 1, max_ties).astype(np.int64)
                 ta, tb = ta[pick], tb[pick]
             return {"x": a.x[idx].copy(), "y": a.y[idx].copy(),
-                    "kind": [KINDS[k] for k in a.kind[idx]], "degree": deg, "a": ta, "b": tb,
+                    "kind": [KINDS[k] for k in a.kind[idx]], "role": role, "degree": deg, "a": ta, "b": tb,
                     "labels": [f"actor {i}" for i in idx]}
+
+
+def _external_ties(a, ties, keep, pos, n: int) -> np.ndarray:
+    """Per kept actor, its live ties to external actors (the pipelines of Giuliani & Bell's
+    external openness)."""
+    ext_kind = a.alive & (a.kind == KINDS.index("external"))
+    ok = ties.alive
+    ends = np.concatenate([ties.a[ok & keep[ties.a] & ext_kind[ties.b]],
+                           ties.b[ok & keep[ties.b] & ext_kind[ties.a]]])
+    return np.bincount(pos[ends], minlength=n).astype(np.float64)
+
+
+def _roles(ta, tb, external, n: int) -> list[str]:
+    """Giuliani & Bell (2005) cognitive roles of the live network, the same function
+    `clusterlab analyze` uses. The simulated ties are undirected, so only the roles that
+    need no direction occur (gatekeeper, active mutual exchanger, weakly connected, isolated)."""
+    from ..data import ClusterNetwork
+    from ..measures import giuliani_bell_roles
+
+    if n == 0:
+        return []
+    lo, hi = np.minimum(ta, tb), np.maximum(ta, tb)
+    ids = np.array([str(i) for i in range(n)], dtype=object)
+    net = ClusterNetwork(ids=ids, src=lo, dst=hi, weight=np.ones(len(lo)), directed=False,
+                         attributes=pd.DataFrame({"id": ids, "external_ties": external}))
+    return [str(r) for r in giuliani_bell_roles(net)]
 
 
 def event_marks(sc: Scenario) -> list[tuple[float, str]]:
@@ -307,16 +335,32 @@ def comparison_experiment(base: Scenario, arms: list[Arm], replications: int, se
     return spec
 
 
+class Cancelled(Exception):
+    """A background run stopped at the user's request (its finished runs stay in its folder)."""
+
+
+def _stoppable(progress, stop: threading.Event | None):
+    """progress(done, failed, total) that raises Cancelled once `stop` is set: the runner
+    then leaves its executor, which terminates the busy workers."""
+    def call(done, failed, total):
+        if stop is not None and stop.is_set():
+            raise Cancelled(f"cancelled after {done} of {total} runs")
+        if progress is not None:
+            progress(done, failed, total)
+    return call
+
+
 def compare(base: Scenario, arms: list[Arm], folder: str | Path, *, replications: int = 20,
             seed: int = 1, workers: int | None = None, executor: str = "pool", progress=None,
-            outcomes: dict[str, str] | None = None):
+            outcomes: dict[str, str] | None = None, stop: threading.Event | None = None):
     """Run the comparison into store `folder` and return its Summary (arms, comparisons,
-    bands). progress(done, failed, total) as in `run_experiment`."""
+    bands). progress(done, failed, total) as in `run_experiment`; setting `stop` cancels
+    the comparison after the run in hand (raises Cancelled)."""
     from ..experiments import Experiment, run_experiment
 
     spec = comparison_experiment(base, arms, replications, seed, outcomes)
     exp = Experiment.from_dict(spec, source="<dashboard comparison>")
-    res = run_experiment(exp, folder, executor=executor, workers=workers, progress=progress)
+    res = run_experiment(exp, folder, executor=executor, workers=workers, progress=_stoppable(progress, stop))
     return res.summary()
 
 
@@ -444,18 +488,21 @@ def proposition_tests(tests: pd.DataFrame, pid: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_proposition(pid: str, out: Path, replications: int, workers: int | None = None) -> dict:
-    """Run one proposition of the suite (no robustness variants) into `out`; its report."""
+def run_proposition(pid: str, out: Path, replications: int, workers: int | None = None, *,
+                    progress=None, stop: threading.Event | None = None, executor: str = "pool") -> dict:
+    """Run one proposition of the suite (no robustness variants) into `out`; its report.
+    progress and stop as in `compare`."""
     from ..propositions import run_suite
 
     if not 2 <= replications <= 200:
         raise ClusterlabError(f"replications: expected an integer from 2 to 200, got {replications}")
-    res = run_suite([pid], out, replications=replications, workers=workers, robustness=False)
+    res = run_suite([pid], out, replications=replications, workers=workers, robustness=False,
+                    executor=executor, progress=_stoppable(progress, stop))
     md = (Path(out) / "propositions.md")
     return {"result": res, "markdown": md.read_text() if md.is_file() else ""}
 
 
-__all__ = ["Control", "controls", "event_kinds", "base_choices", "load_base", "load_upload", "resolve",
+__all__ = ["Cancelled", "Control", "controls", "event_kinds", "base_choices", "load_base", "load_upload", "resolve",
            "check_value", "scenario_toml", "LiveRun", "event_marks", "CHARTS", "Arm",
            "comparison_experiment", "compare", "difference_sentences", "save_upload", "analyse_upload",
            "narrative", "MAX_UPLOAD_BYTES", "data_scenario", "parse_value",

@@ -9,8 +9,11 @@ solara.dev. Telemetry is switched off before Solara is imported.
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
 import sys
+import tempfile
 
 
 def bind(host: str, port: int | None) -> socket.socket:
@@ -51,6 +54,15 @@ def serve(sock: socket.socket, scenario: str | None = None, propositions: str | 
     os.environ["SERVER_PORT"] = str(port)
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
+    # the connections' temporary folders live under one folder, removed when the server stops;
+    # uvicorn re-raises SIGTERM after its shutdown, so it must end in SystemExit (not a kill)
+    # for the clean-up to run
+    temp = tempfile.mkdtemp(prefix="clusterlab-dashboard-")
+    os.environ["CLUSTERLAB_DASHBOARD_TMP"] = temp
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     announce(f"clusterlab dashboard: http://{shown}:{port}/  (Ctrl+C stops it)")
     sys.stdout.flush()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
