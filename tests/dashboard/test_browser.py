@@ -201,3 +201,20 @@ def test_session_folder_goes_with_the_page_and_the_server(browser, tmp_path):
         proc.wait(30)
     assert proc.returncode == 0
     assert not roots[0].exists(), "the server left its temporary folder"
+
+
+def test_an_event_is_placed_and_moved_on_the_timeline(app, shot):
+    app.locator(".cl-add-event").click()  # start_cluster_org at the default step, 60
+    row = app.locator(".cl-event-0")
+    row.get_by_text("step 60: start_cluster_org").wait_for()
+    thumb = row.locator("[role=slider]")
+    thumb.focus()
+    for _ in range(12):  # a year later, from the keyboard (the same slider a mouse drags)
+        thumb.press("ArrowRight")
+    row.get_by_text("step 72: start_cluster_org").wait_for()
+    assert "start cluster org" in app.locator(".cl-timeline").text_content()
+    tab(app, "Compare policies")  # the moved event is in the scenario the other pages use
+    tab(app, "Scenario")
+    app.get_by_text("step 72: start_cluster_org").wait_for()
+    app.locator(".cl-event-0").scroll_into_view_if_needed()
+    shot("scenario-events")

@@ -147,9 +147,11 @@ def ControlInput(c: m.Control, s: Session):
 def EventsEditor(s: Session):
     kinds = m.event_kinds()
     action, set_action = solara.use_state("start_cluster_org")
-    step, set_step = solara.use_state("60")
+    step, set_step = solara.use_state(60)
     extra, set_extra = solara.use_state("")
     msg, set_msg = solara.use_state("")
+    sc = s.scenario_or_none()
+    last = sc.steps if sc is not None else max([e["step"] for e in s.events.value] + [240])
 
     def add():
         try:
@@ -164,19 +166,28 @@ def EventsEditor(s: Session):
         set_msg("")
         s.events.set(sorted(s.events.value + [ev], key=lambda e: e["step"]))
 
+    def move(i, new_step):
+        s.events.set(sorted([dict(e, step=int(new_step)) if j == i else e for j, e in enumerate(s.events.value)],
+                            key=lambda e: e["step"]))
+
     solara.Markdown("#### Events (policies and shocks)")
-    sc = s.scenario_or_none()
     if sc is not None:
         solara.HTML(tag="div", unsafe_innerHTML=charts.timeline_svg(m.event_marks(sc), sc.steps, sc.steps_per_year))
+    solara.Markdown("Slide an event along the run to move it; add one below.")
     for i, ev in enumerate(s.events.value):
-        with solara.Row():
+        with solara.Row(classes=[f"cl-event-{i}"], style={"align-items": "center"}):
+            with solara.Div(classes=["cl-event-step"], style={"min-width": "320px"}):
+                solara.SliderInt("", value=min(ev["step"], last), min=0, max=last,
+                                 on_value=lambda v, i=i: move(i, v))
             solara.Text(f"step {ev['step']}: {ev['action']} " +
-                        ", ".join(f"{k}={v}" for k, v in ev.items() if k not in ("step", "action", "note")))
+                        ", ".join(f"{k}={v}" for k, v in ev.items() if k not in ("step", "action", "note")),
+                        classes=["cl-event-text"])
             solara.Button("remove", text=True, on_click=lambda i=i: s.events.set(
                 [e for j, e in enumerate(s.events.value) if j != i]))
-    with solara.Row():
+    with solara.Row(style={"align-items": "center"}):
         solara.Select(label="action", value=action, values=list(kinds), on_value=set_action)
-        solara.InputText(label="step", value=step, on_value=set_step)
+        with solara.Div(classes=["cl-new-event-step"], style={"min-width": "240px"}):
+            solara.SliderInt("step", value=min(step, last), min=0, max=last, on_value=set_step)
         solara.InputText(label="options (key=value, ...)", value=extra, on_value=set_extra,
                          message=", ".join(f"{c.key} ({c.help})" for c in kinds[action] if c.key != "step"))
         solara.Button("add event", on_click=add, classes=["cl-add-event"])
