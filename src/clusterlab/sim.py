@@ -169,16 +169,17 @@ class Sim:
 
     # -- the loop ----------------------------------------------------------------------
     def init(self, actors: Actors | None = None, ties: Ties | None = None,
-             tech: Technology | None = None) -> Sim:
+             tech: Technology | None = None, network=None) -> Sim:
         """Create the starting state from the scenario, or take the one given (e.g. a real
-        cluster read from survey data, or a hand-built case in a test)."""
+        cluster read from survey data, or a hand-built case in a test). `network`: a
+        `clusterlab.data.ClusterNetwork` already read, started from as `data.network` would be."""
         sc = self.scenario
         own = ties is None  # the state is built here (generated or from data): the setting applies
-        if actors is None and sc.data.network:
+        if actors is None and (network is not None or sc.data.network):
             from .data import load_network
             from .from_data import state_from_network
 
-            net = load_network(sc.data.network, sc.data.attributes or None)
+            net = network if network is not None else load_network(sc.data.network, sc.data.attributes or None)
             actors, ties, tech = state_from_network(net, sc, self.rng("population"))
             self.labels = np.array([str(i) for i in net.ids], dtype=object)
         elif actors is None:

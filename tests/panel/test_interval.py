@@ -1,0 +1,46 @@
+"""Simulating the interval between two waves from the first, and synthetic panels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clusterlab.data import load_network
+from clusterlab.panel import make_panel, simulate_interval
+
+
+def test_interval_runs_are_reproducible_on_any_executor():
+    p = make_panel(20, 1.0, seed=3)
+    serial = simulate_interval(p.wave1, 1.0, replications=3, seed=5)
+    pool = simulate_interval(p.wave1, 1.0, replications=3, seed=5, executor="pool", workers=2)
+    for s, q in zip(serial, pool):
+        assert np.array_equal(s.present, q.present) and np.array_equal(s.a, q.a) and np.array_equal(s.b, q.b)
+    assert len({s.seed for s in serial}) == 3  # independent replications
+    assert any(not np.array_equal(serial[0].a, s.a) for s in serial[1:])
+    for s in serial:
+        assert len(s.present) == p.wave1.n and (s.a < s.b).all()
+        assert s.present[s.a].all() and s.present[s.b].all()  # ties only among those still there
+
+
+def test_a_longer_interval_changes_more_ties():
+    p = make_panel(30, 1.0, seed=4)
+    w1 = set((p.wave1.src * p.wave1.n + p.wave1.dst).tolist())
+
+    def kept(years):
+        runs = simulate_interval(p.wave1, years, replications=4, seed=1)
+        return np.mean([len(w1 & set(r.pairs(p.wave1.n).tolist())) / len(w1) for r in runs])
+
+    assert kept(0.25) > kept(4.0)
+
+
+def test_synthetic_panel_is_written_and_read_back(tmp_path):
+    p = make_panel(25, 2.0, {"mechanisms.network_evolution.closure_weight": 3.0}, seed=2)
+    assert p.truth == {"mechanisms.network_evolution.closure_weight": 3.0}
+    assert set(p.wave2.ids) <= set(p.wave1.ids)
+    paths = p.write(tmp_path)
+    w1 = load_network(paths["wave1"], paths["attributes"], directed=False)
+    assert w1.n == p.wave1.n and w1.m == p.wave1.m
+    geo = pd.read_csv(paths["geo_km"], index_col=0)
+    assert np.allclose(np.diag(geo.to_numpy()), 0) and np.allclose(geo.to_numpy(), geo.to_numpy().T, atol=1e-5)
+    cog = pd.read_csv(paths["cognitive"], index_col=0).to_numpy()
+    assert (cog >= -1e-6).all() and (cog <= 1 + 1e-6).all()
