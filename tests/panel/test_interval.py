@@ -44,3 +44,28 @@ def test_synthetic_panel_is_written_and_read_back(tmp_path):
     assert np.allclose(np.diag(geo.to_numpy()), 0) and np.allclose(geo.to_numpy(), geo.to_numpy().T, atol=1e-5)
     cog = pd.read_csv(paths["cognitive"], index_col=0).to_numpy()
     assert (cog >= -1e-6).all() and (cog <= 1 + 1e-6).all()
+
+
+def test_logit_panel_follows_its_generating_process():
+    from clusterlab.panel.synthetic import make_logit_panel
+
+    created_km, other_km, kept_cog, lost_cog, exits = [], [], [], [], []
+    for seed in range(6):
+        p = make_logit_panel(40, seed=seed)
+        ids = list(p.wave1.ids)
+        stay = set(p.wave2.ids)
+        w1 = {frozenset(e) for e in zip(p.wave1.ids[p.wave1.src], p.wave1.ids[p.wave1.dst])}
+        w2 = {frozenset(e) for e in zip(p.wave2.ids[p.wave2.src], p.wave2.ids[p.wave2.dst])}
+        exits.append(1 - len(stay) / len(ids))
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                e = frozenset((ids[a], ids[b]))
+                if ids[a] not in stay or ids[b] not in stay:
+                    continue
+                if e in w1:
+                    (kept_cog if e in w2 else lost_cog).append(p.cognitive.iat[a, b])
+                else:
+                    (created_km if e in w2 else other_km).append(p.geographic.iat[a, b])
+    assert np.mean(created_km) < np.mean(other_km) - 1.0  # created ties are nearby
+    assert np.mean(kept_cog) > np.mean(lost_cog)          # cognitively close ties persist
+    assert 0.03 < np.mean(exits) < 0.13                    # about 8% exit

@@ -32,7 +32,7 @@ from ..scenario import Scenario, default_scenario
 from ..state import EXTERNAL, KINDS
 from .interval import _one, interval_steps, replication_seed
 
-__all__ = ["Panel", "make_panel"]
+__all__ = ["Panel", "make_panel", "make_logit_panel", "LOGIT_TRUTH"]
 
 
 @dataclass
@@ -123,3 +123,85 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
                         attributes=attrs, source=w1.source)
     return Panel(wave1=w1, wave2=w2, geographic=pd.DataFrame(km, index=ids, columns=ids),
                  cognitive=pd.DataFrame(cog, index=ids, columns=ids), years=years, truth=dict(sets or {}))
+
+
+# -- a panel clusterlab did not generate -------------------------------------------------------
+
+LOGIT_TRUTH = {
+    # creation among untied stayers (Juhasz & Lengyel 2018, Table 2: closure and geographic
+    # proximity drive creation, cognitive proximity hardly)
+    "create_const": -4.2, "create_closure": 1.2, "create_geo": 2.0, "create_cognitive": 0.3,
+    # persistence of wave-1 ties among stayers (ibid.: cognitive proximity and closure help)
+    "persist_const": -0.4, "persist_closure": 0.6, "persist_cognitive": 1.2,
+    # firms exiting over the interval (about 8% in three years in the issue's real cluster)
+    "exit_share": 0.08,
+}
+
+
+def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = None, *,
+                     seed: int = 1, industries: int = 4, span_km: float = 11.0) -> Panel:
+    """A two-wave panel from a process that is *not* clusterlab's: the dyadic logits Juhasz &
+    Lengyel (2018) estimate, run forward once. A model is checked on it as on a real panel
+    (it cannot have the generating process built in).
+
+    Wave 1: `actors` firms at uniform positions in a `span_km` square, each with an industry
+    code `I<k>.<m>` (k of `industries` sectors, m of 3 sub-sectors); cognitive proximity is
+    1 for the same code, 0.6 for the same sector, 0.1 otherwise (shared code digits as
+    relatedness, Frenken, Van Oort & Verburg 2007), plus uniform noise of +-0.05; ties by a
+    soft random geometric graph, P(tie) = 0.6 exp(-km / 2) + 0.15 [same sector], about 4
+    partners each; sizes lognormal (median 8 employees, 1 to 400).
+    Wave 2: a share `exit_share` of the actors exits (uniformly); among the stayers every
+    wave-1 tie persists with P = logistic(persist_const + persist_closure log1p(common) +
+    persist_cognitive cog) and every other pair becomes tied with P = logistic(create_const +
+    create_closure log1p(common) + create_geo exp(-km / 10) + create_cognitive cog), common
+    partners counted in wave 1. `truth` overrides `LOGIT_TRUTH`."""
+    p = dict(LOGIT_TRUTH, **(truth or {}))
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
+    n = int(actors)
+    x, y = rng.uniform(0, span_km, n), rng.uniform(0, span_km, n)
+    sector = rng.integers(0, industries, n)
+    sub = rng.integers(0, 3, n)
+    code = np.array([f"I{s}.{t}" for s, t in zip(sector, sub)], dtype=object)
+    i, j = np.triu_indices(n, 1)
+    km = np.hypot(x[i] - x[j], y[i] - y[j])
+    same_code = code[i] == code[j]
+    same_sector = sector[i] == sector[j]
+    cog = np.where(same_code, 1.0, np.where(same_sector, 0.6, 0.1))
+    cog = np.clip(cog + rng.uniform(-0.05, 0.05, len(i)), 0, 1)
+    cog[same_code] = 1.0
+    tied = rng.random(len(i)) < 0.6 * np.exp(-km / 2.0) + 0.15 * same_sector
+    # common partners in wave 1
+    A = np.zeros((n, n), bool)
+    A[i[tied], j[tied]] = A[j[tied], i[tied]] = True
+    common = (A.astype(np.int64) @ A.astype(np.int64))[i, j]
+    clo = np.log1p(common)
+    stay = rng.random(n) >= p["exit_share"]
+
+    def logistic(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    both = stay[i] & stay[j]
+    persist = rng.random(len(i)) < logistic(p["persist_const"] + p["persist_closure"] * clo
+                                              + p["persist_cognitive"] * cog)
+    create = rng.random(len(i)) < logistic(p["create_const"] + p["create_closure"] * clo
+                                             + p["create_geo"] * np.exp(-km / 10.0) + p["create_cognitive"] * cog)
+    tied2 = both & np.where(tied, persist, create)
+    ids = np.array([f"F{k:02d}" for k in range(n)], dtype=object)
+    size = np.clip(np.round(rng.lognormal(np.log(8), 1.1, n)), 1, 400).astype(int)
+    attrs = pd.DataFrame({"id": ids, "kind": "sme", "size": size, "x": x.round(3), "y": y.round(3),
+                          "industry": code})
+    w1 = ClusterNetwork(ids=ids, src=i[tied], dst=j[tied], weight=np.ones(int(tied.sum())), directed=False,
+                        attributes=attrs, source="logit panel wave 1")
+    keep = np.flatnonzero(stay)
+    pos = np.full(n, -1, np.int64)
+    pos[keep] = np.arange(len(keep))
+    w2 = ClusterNetwork(ids=ids[keep], src=pos[i[tied2]], dst=pos[j[tied2]], weight=np.ones(int(tied2.sum())),
+                        directed=False, attributes=attrs.iloc[keep].reset_index(drop=True),
+                        source="logit panel wave 2")
+    kmm = np.zeros((n, n))
+    kmm[i, j] = kmm[j, i] = km
+    cm = np.ones((n, n))
+    cm[i, j] = cm[j, i] = cog
+    names = list(ids)
+    return Panel(wave1=w1, wave2=w2, geographic=pd.DataFrame(kmm, index=names, columns=names),
+                 cognitive=pd.DataFrame(cm, index=names, columns=names), years=years, truth=p)
