@@ -12,6 +12,7 @@ from scipy.special import expit
 
 from clusterlab.analysis.calibrate import evolution_parameters
 from clusterlab.analysis.compare import CompareError, compare, geographic_proximity
+from clusterlab.analysis.dyadic import dyadic_cov
 from clusterlab.analysis.logit import logit
 from clusterlab.data import ClusterNetwork, DataError, read_proximity
 from clusterlab.errors import ClusterlabError
@@ -309,7 +310,15 @@ def test_models_equal_a_logit_on_an_independent_dense_design():
             ref = logit(np.column_stack(cols), A2[a, b].astype(float))
             got = r.coefficients[r.coefficients["model"] == model]
             np.testing.assert_allclose(got["coef"], ref.coef, atol=1e-8)
-            np.testing.assert_allclose(got["se"], ref.se, atol=1e-8)
+            np.testing.assert_allclose(got["se_ml"], ref.se, atol=1e-8)
+            # the reported se is dyadic-robust, computed on the same design; a separating
+            # term keeps the ML se (the sandwich is degenerate there)
+            V, _ = dyadic_cov(np.column_stack(cols), A2[a, b].astype(float), ref.coef, a, b)
+            robust = np.sqrt(np.diag(V))
+            sep = np.isin(got["term"], r.models[model]["separating_terms"])
+            np.testing.assert_allclose(got["se"][~sep], robust[~sep], rtol=1e-6)
+            np.testing.assert_allclose(got["se"][sep], ref.se[sep], rtol=1e-8)
+            assert not np.allclose(got["se"], got["se_ml"], rtol=1e-3)
             terms = ["const"] + (["reciprocity"] if directed else []) + ["closure", "geographic", "cognitive"]
             assert list(got["term"]) == terms
 
@@ -455,7 +464,8 @@ def test_write_creates_tables_summary_and_report(tmp_path):
     assert s["ties"]["created"] == r.tie_counts["created"]
     assert s["evolution_parameters"]["overrides"]
     coefs = pd.read_csv(out / "coefficients.csv")
-    assert list(coefs.columns) == ["model", "term", "coef", "se", "z", "p"]
+    assert list(coefs.columns) == ["model", "term", "coef", "se", "z", "p", "se_ml", "z_ml", "p_ml",
+                                   "se_twoway", "p_twoway", "p_qap"]
     ties = pd.read_csv(out / "ties.csv")
     assert set(ties["status"]) <= {"created", "persisted", "dissolved"} and len(ties) == len(r.ties)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left

@@ -72,6 +72,7 @@ from ..data import ClusterNetwork
 from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
 from .calibrate import evolution_parameters
+from .dyadic import dyadic_cov, qap_pvalues, twoway_cov
 from .logit import logit
 
 __all__ = ["CompareError", "CompareResult", "compare", "geographic_proximity", "STATUSES"]
@@ -79,6 +80,14 @@ __all__ = ["CompareError", "CompareResult", "compare", "geographic_proximity", "
 STATUSES = ("created", "persisted", "dissolved")
 RESERVED = ("const", "reciprocity", "closure")
 MAX_LIST = 8  # labels named in an error message at most
+COLUMNS = ["model", "term", "coef", "se", "z", "p", "se_ml", "z_ml", "p_ml", "se_twoway", "p_twoway", "p_qap"]
+SE_NOTE = ("se, z, p: dyadic-robust (Fafchamps & Gubert 2007; Aronow, Samii & Assenova 2015): pairs sharing an "
+           "actor are dependent; se_ml, z_ml, p_ml: naive maximum likelihood (pairs independent); se_twoway, "
+           "p_twoway: two-way clustered by the pair's first and second actor (Cameron, Gelbach & Miller 2011); "
+           "see clusterlab.analysis.dyadic")
+QAP_NOTE = ("p_qap: node-label permutation (QAP) p-value, double semi-partialling (Dekker, Krackhardt & "
+            "Snijders 2007): each term's residual on the other terms is permuted by actor labels, "
+            "(1 + #|z_perm| >= |z|) / (1 + permutations)")
 
 
 class CompareError(ClusterlabError):
@@ -278,7 +287,7 @@ def _common(U: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 200
 
 def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
             proximities: dict[str, pd.DataFrame] | None = None, *, closure: str = "log1p",
-            max_pairs: int = 1_000_000, seed: int = 0) -> CompareResult:
+            max_pairs: int = 1_000_000, seed: int = 0, permutations: int = 0) -> CompareResult:
     """Compare two waves: actor turnover, tie changes among stayers and the logit models of
     tie creation and persistence (see the module docstring).
 
@@ -294,6 +303,8 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
         raise CompareError("max_pairs must be >= 1")
     if seed < 0:
         raise CompareError("seed must be >= 0")
+    if permutations < 0:
+        raise CompareError("permutations must be >= 0")
     l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
     if bool(wave1.directed) != bool(wave2.directed):
         raise CompareError(f"wave 1 ({wave1.source or 'network'}) is {'directed' if wave1.directed else 'undirected'} "
@@ -369,6 +380,7 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     models: dict = {}
     tables = []
     rng = np.random.default_rng(seed)
+    qrng = np.random.default_rng([seed, 1])  # QAP permutations: a stream apart from the sample's
 
     # creation: pairs not tied in wave 1
     n_cand = total_pairs - len(T1)
@@ -390,16 +402,16 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
                     note="all created ties and a uniform random sample of the other candidate pairs; "
                          "slopes as fitted, const prior-corrected by -ln(controls_population / "
                          "controls_sampled) (King & Zeng 2001); log-likelihoods are of the sample")
-    models["creation"], tab = _fit("creation", ck, y, S, design, offset, info)
+    models["creation"], tab = _fit("creation", ck, y, S, design, offset, info, permutations, qrng)
     tables.append(tab)
 
     # persistence: pairs tied in wave 1
     info = {"pairs": int(len(T1)), "events": int(len(persisted)), "design": "full"}
     y = np.isin(T1, T2).astype(float)
-    models["persistence"], tab = _fit("persistence", T1, y, S, design, 0.0, info)
+    models["persistence"], tab = _fit("persistence", T1, y, S, design, 0.0, info, permutations, qrng)
     tables.append(tab)
 
-    cols = ["model", "term", "coef", "se", "z", "p"]
+    cols = COLUMNS
     tables = [t for t in tables if len(t)]
     coefficients = pd.concat(tables, ignore_index=True)[cols] if tables else pd.DataFrame(columns=cols)
     ranges = {px.name: px.range() for px in prox}
@@ -438,8 +450,8 @@ def _sample_pairs(rng, S: int, directed: bool, n0: int, exclude: np.ndarray) -> 
 
 
 def _fit(model: str, keys: np.ndarray, y: np.ndarray, S: int, design, offset: float,
-         info: dict) -> tuple[dict, pd.DataFrame]:
-    empty = pd.DataFrame(columns=["model", "term", "coef", "se", "z", "p"])
+         info: dict, permutations: int = 0, rng=None) -> tuple[dict, pd.DataFrame]:
+    empty = pd.DataFrame(columns=COLUMNS)
     a, b = (keys // S, keys % S) if S else (keys, keys)
     names, X = design(a, b)
     info["n"] = int(len(y))
@@ -458,19 +470,72 @@ def _fit(model: str, keys: np.ndarray, y: np.ndarray, S: int, design, offset: fl
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         fit = logit(X, y, names=names)
+        V, clipped = dyadic_cov(X, y, fit.coef, a, b)
+        V2 = twoway_cov(X, y, fit.coef, a, b, psd=True)
     coef = fit.coef.copy()
-    z, p = fit.z.copy(), fit.p.copy()
     if offset:
         coef[0] -= offset
-        z[0] = coef[0] / fit.se[0] if fit.se[0] > 0 else 0.0
-        p[0] = 2.0 * norm.sf(abs(z[0]))
+    se = _se(V)
+    se2 = _se(V2)
+    separating = _separating(X, y, names, fit) if fit.separation else []
+    for c, nm in enumerate(names):
+        if nm in separating:  # the sandwich is degenerate where the MLE is infinite: keep ML's
+            se[c] = se2[c] = fit.se[c]
+    z, p = _wald(coef, se)
+    z_ml, p_ml = _wald(coef, fit.se)
+    _, p2 = _wald(coef, se2)
+    p_qap = np.full(len(names), np.nan)
+    if permutations:
+        cols = list(vary)
+
+        def pair_design(perm: np.ndarray) -> np.ndarray:
+            return design(perm[a], perm[b])[1][:, cols]
+
+        pv = qap_pvalues(X, y, names, pair_design, S, permutations, rng)
+        p_qap = np.array([pv.get(nm, np.nan) for nm in names])
+        info["qap"] = {"permutations": int(permutations), "method": QAP_NOTE}
     info.update(fitted=True, loglik=fit.loglik, loglik_null=fit.loglik_null, pseudo_r2=fit.pseudo_r2,
                 converged=fit.converged, separation=fit.separation, singular=fit.singular,
-                iterations=fit.iterations, warning=fit.warning)
+                iterations=fit.iterations, warning=fit.warning,
+                separating_terms=separating,
+                se_type=SE_NOTE, se_clipped=bool(clipped), actors=int(len(np.unique(np.r_[a, b]))))
     ev = X[y == 1]
     # share of events that would not have happened with the term at 0 (rare-event
     # log-linear approximation), for evolution_parameters
     info["attributable"] = {nm: float(np.mean(-np.expm1(-max(coef[c], 0.0) * ev[:, c])))
                             for c, nm in enumerate(names) if nm != "const"}
-    tab = pd.DataFrame({"model": model, "term": names, "coef": coef, "se": fit.se, "z": z, "p": p})
+    tab = pd.DataFrame({"model": model, "term": names, "coef": coef, "se": se, "z": z, "p": p,
+                        "se_ml": fit.se, "z_ml": z_ml, "p_ml": p_ml, "se_twoway": se2, "p_twoway": p2,
+                        "p_qap": p_qap})
     return info, tab
+
+
+def _se(V: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(np.clip(np.diag(V), 0.0, None))
+
+
+def _wald(coef: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, coef / se, 0.0)
+    z = np.where(np.isfinite(se), np.nan_to_num(z), np.nan)
+    return z, 2.0 * norm.sf(np.abs(z))
+
+
+def _separating(X: np.ndarray, y: np.ndarray, names: list[str], fit) -> list[str]:
+    """The terms behind a (quasi-)separation: those without which the model, refitted, is no
+    longer separated; if no single term is, those whose coefficient moves the linear
+    predictor by more than 15 over the term's range (the estimates that were running away)."""
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for c, nm in enumerate(names):
+            if nm == "const":
+                continue
+            keep = [j for j in range(len(names)) if j != c]
+            if not logit(X[:, keep], y).separation:
+                out.append(nm)
+    if not out:
+        out = [nm for c, nm in enumerate(names)
+               if nm != "const" and abs(fit.coef[c]) * float(np.ptp(X[:, c])) > 15.0]
+    return out or ["const"]
