@@ -312,35 +312,56 @@ def compare(
     wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: comparison]")] = None,
     attributes: Attributes = None,
-    proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX",
-                         help="a labelled proximity matrix, e.g. cognitive=cog.csv (repeatable)")] = [],
+    proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=MATRIX[:distance|:proximity]",
+                         help="a labelled proximity (or distance) matrix, e.g. cognitive=cog.csv or "
+                              "geographic=km.csv:distance (repeatable; without a suffix the scale is detected)")] = [],
     directed: Directed = None,
+    years: Annotated[Optional[float], typer.Option("--years", help="years between the waves: yearly rates "
+                                                                     "and dissolve_rate")] = None,
+    permutations: Annotated[int, typer.Option("--permutations", help="QAP permutations for p_qap (0: none)")] = 0,
     max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
-    seed: Annotated[int, typer.Option(help="seed of that sample")] = 0,
+    seed: Annotated[int, typer.Option(help="seed of that sample and of the permutations")] = 0,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Compare two survey waves: entries, exits, ties created, persisted and dissolved, and
-    logistic models of tie creation and persistence."""
+    logistic models of tie creation and persistence (dyadic-robust standard errors)."""
+    import math
+
     try:
         from .analysis import compare as run_compare
-        from .data import load_network, read_proximity
+        from .data import as_proximity, load_network, read_proximity, split_proximity_spec
+        from .scenario import default_scenario
 
+        _show_warnings()
         if max_pairs < 1:
             raise ClusterlabError(f"--max-pairs {max_pairs}: expected a whole number >= 1")
         if seed < 0:
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
+        if permutations < 0 or permutations > 1_000_000:
+            raise ClusterlabError(f"--permutations {permutations}: expected a whole number from 0 to 1,000,000")
+        if years is not None and not (math.isfinite(years) and 0 < years <= 1000):
+            raise ClusterlabError(f"--years {years:g}: expected the years between the waves, a number > 0 "
+                                  "and at most 1000")
+        specs = []
+        for item in proximity:
+            name, path, scale = split_proximity_spec(item)
+            if name in [s[0] for s in specs]:
+                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
+            specs.append((name, path, scale, item))
         out, note = _out_folder(out, "comparison", "compare", overwrite)
         nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
-        prox = {}
-        for item in proximity:
-            if "=" not in item:
-                raise ClusterlabError(f"--proximity {item!r}: expected NAME=MATRIX, e.g. cognitive=cog.csv")
-            name, path = (part.strip() for part in item.split("=", 1))
-            if name in prox:
-                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
-            prox[name] = read_proximity(path)
+        geo_km = default_scenario().mechanisms.network_evolution.geo_km
+        prox, notes = {}, []
+        for name, path, scale, item in specs:
+            P, said = as_proximity(read_proximity(path), name, scale, geo_km=geo_km,
+                                   where=f"--proximity {item!r}")
+            prox[name] = P
+            notes.append(said)
         _say(note)
-        result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed)
+        for said in notes:
+            _say(f"note: {said}")
+        result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed,
+                             permutations=permutations, years=years)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
@@ -349,6 +370,8 @@ def compare(
     typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
                f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits; "
                f"written to {out}")
+    typer.echo("standard errors (se, p) are dyadic-robust (pairs sharing an actor are dependent); "
+               "naive ML ones are in se_ml, p_ml" + ("; QAP p-values in p_qap" if permutations else ""))
     overrides = result.summary().get("evolution_parameters", {}).get("overrides", {})
     if overrides:
         typer.echo("network-evolution parameters these estimates suggest:")

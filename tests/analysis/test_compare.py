@@ -15,7 +15,7 @@ from clusterlab.analysis.compare import CompareError, compare, geographic_proxim
 from clusterlab.analysis.dyadic import dyadic_cov
 from clusterlab.analysis.logit import logit
 from clusterlab.data import ClusterNetwork, DataError, read_proximity
-from clusterlab.errors import ClusterlabError
+from clusterlab.errors import ClusterlabError, ClusterlabWarning
 
 
 def edges_net(ids, edges, directed=True, weight=None, layer=None, source=""):
@@ -481,8 +481,10 @@ def test_separated_models_inform_no_parameters():
     A2 = np.where(A1, C > 0.5, A2)
     np.fill_diagonal(A2, False)
     w2 = matrix_net(A2, w1.ids, False)
-    r = compare(w1, w2, prox)
+    with pytest.warns(ClusterlabWarning, match=r"persistence model: perfect or quasi-perfect separation by 'cognitive'"):
+        r = compare(w1, w2, prox)
     info = r.models["persistence"]
+    assert info["separating_terms"] == ["cognitive"]
     assert info["fitted"] and info["separation"] and "separation" in info["warning"]
     assert np.all(np.isfinite(r.coefficients[["coef", "se", "z", "p"]].to_numpy()))
     ev = evolution_parameters(r)

@@ -2,6 +2,26 @@
 and persistence logits of `clusterlab.analysis.compare` (Juhasz & Lengyel 2018) to
 approximate values of the `network_evolution` mechanism's parameters, as ``--set`` keys,
 each with the basis of its value and a list of what the panel cannot inform.
+
+What is and is not informed (details in `evolution_parameters`):
+
+- informed, from the logits' slopes (no interval length needed): ``persistence`` (how much
+  cognitive proximity lowers dissolution), ``cognitive_weight``, ``geo_weight`` (an upper
+  bound) and ``closure_weight`` relative to ``proximity_weight`` (kept at 1);
+- informed with the interval length (``compare --years Y``): ``dissolve_rate``, the yearly
+  dissolution hazard at zero cognitive proximity, h0 = -ln P(persist | c = 0) / Y - a lower
+  bound, since the model dissolves only weak idle ties (it equals h0 when every tie is weak
+  and idle); and, reported under ``rates`` but not as keys: the yearly creation hazard per
+  unconnected pair, new ties per stayer per year, the yearly dissolution hazard of all ties
+  and the yearly exit hazard of actors;
+- not informed: ``proposals`` and ``base_accept`` separately (the panel gives their product
+  only, new ties per actor per year, and the proposal routes cannot be told from
+  acceptance), ``dissolve_below``, ``idle_years``, ``grow``, ``decay`` (tie strength and
+  use are not observed), ``brokerage_weight``, ``broker_share`` (brokerage is not a term),
+  and anything about reciprocity (the model's ties are undirected).
+
+Every key suggested is a parameter of the current scenario (a test applies them to the
+default scenario, which validates them).
 """
 
 from __future__ import annotations
@@ -10,22 +30,14 @@ import math
 
 import numpy as np
 
-__all__ = ["evolution_parameters"]
+from ..data.matrix import proximity_role
+
+__all__ = ["evolution_parameters", "proximity_role"]
 
 PREFIX = "mechanisms.network_evolution."
 
 
-def proximity_role(name: str) -> str | None:
-    """"geographic" (geo*, spatial*), "cognitive" (cog*, tech*) or None, by the matrix's name."""
-    low = name.lower()
-    if low.startswith(("geo", "spatial")):
-        return "geographic"
-    if low.startswith(("cog", "tech")):
-        return "cognitive"
-    return None
-
-
-def evolution_parameters(result) -> dict:
+def evolution_parameters(result, years: float | None = None) -> dict:
     """Approximate values of `clusterlab.mechanisms.network_evolution` parameters implied by
     the estimates of a `CompareResult` (read: its ``coefficients``, ``models`` and
     ``proximities``). An approximation to start calibration from, not an estimate of the
@@ -52,9 +64,24 @@ def evolution_parameters(result) -> dict:
       1 - exp(-b x) for each term (the share that would not have formed with the term at 0,
       under the rare-event log-linear approximation).
 
+    - dissolve_rate (with ``years``, the time between the waves, default
+      ``result.years``): the yearly hazard at zero cognitive proximity, ln P(persist | c=0)
+      / -years, from the persistence logit (other terms at their means); a lower bound
+      (only weak idle ties dissolve in the model). Without a cognitive matrix the
+      persistence model's hazard is not split by c and dissolve_rate is not suggested.
+
+    With ``years``, ``rates`` holds yearly rates (constant hazards over the interval):
+    creation hazard per unconnected pair -ln(1 - creation_rate) / Y, new ties per stayer
+    per year created / (stayers Y), dissolution hazard of all ties -ln(persistence_rate) / Y,
+    exit hazard of actors -ln(1 - exits / wave-1 actors) / Y.
+
     A negative coefficient maps to 0 (the model's weights are >= 0) with a note. A model
     with separation informs nothing.
     """
+    if years is None:
+        years = getattr(result, "years", None)
+    if years is not None and not (isinstance(years, (int, float)) and math.isfinite(years) and years > 0):
+        raise ValueError(f"years must be a number > 0, not {years!r}")
     coefs = result.coefficients
     models = result.models
     roles: dict[str, str] = {}
@@ -81,11 +108,11 @@ def evolution_parameters(result) -> dict:
     overrides: dict[str, float] = {}
     basis: dict[str, str] = {}
     not_informed = {
-        "proposals, base_accept": "the creation rate per year needs the time between waves and the "
-                                  "model's proposal routes; the panel gives one interval's creation rate only",
-        "dissolve_rate, dissolve_below, idle_years, grow, decay": "tie strength and use are not observed",
+        "proposals, base_accept": "the panel gives only their product (new ties per actor per year, under "
+                                  "`rates` when --years is given); proposal routes cannot be told from acceptance",
+        "dissolve_below, idle_years, grow, decay": "tie strength and use are not observed",
         "brokerage_weight, broker_share": "brokerage is not a term of the models",
-        "reciprocity": "model ties are undirected; the reciprocity term has no counterpart",
+        "(reciprocity term)": "model ties are undirected; the reciprocity term has no counterpart",
     }
     for m in sorted(unusable):
         not_informed[f"(all from the {m} model)"] = ("the model has perfect or quasi-perfect separation: "
@@ -110,8 +137,18 @@ def evolution_parameters(result) -> dict:
                                 f"c=0 and {math.exp(-l1):.3g} at c=1 (other terms at their means); "
                                 f"constant-hazard ratio 1 - {l1:.3g}/{l0:.3g}" + sig(row) + scale_note(cog)
                                 + ("; negative dependence mapped to 0" if b < 0 else ""))
+        if years is not None:
+            overrides[PREFIX + "dissolve_rate"] = round(float(l0) / years, 4)
+            basis["dissolve_rate"] = (f"persistence logit: P(persist) = {math.exp(-l0):.3g} over {years:g} years at "
+                                      f"c=0 (other terms at their means); yearly hazard -ln P / years = "
+                                      f"{l0 / years:.3g}; a lower bound: the model dissolves only weak idle ties")
     else:
         not_informed["persistence"] = "needs a cognitive proximity matrix (name starting with 'cog' or 'tech')"
+    if PREFIX + "dissolve_rate" not in overrides:
+        not_informed["dissolve_rate"] = ("needs the time between the waves (--years) and a cognitive proximity "
+                                         "matrix (the model's hazard is that at zero cognitive proximity)"
+                                         if years is None or not cog else
+                                         "needs a usable persistence model with a cognitive proximity term")
 
     for role, param in (("cognitive", "cognitive_weight"), ("geographic", "geo_weight")):
         name = roles.get(role)
@@ -146,14 +183,38 @@ def evolution_parameters(result) -> dict:
     else:
         not_informed["closure_weight, proximity_weight"] = ("need the closure term and a geographic proximity "
                                                             "matrix in the creation model")
-    return {
+    out = {
         "overrides": overrides,
         "basis": basis,
         "not_informed": not_informed,
-        "caveat": "approximate mapping to start calibration from: one interval of unknown length, "
-                  "all ties pooled, proposal routes and acceptance not separable; see "
-                  "clusterlab.analysis.evolution_parameters",
+        "years": years,
+        "rates": _rates(result, years) if years is not None else {},
+        "caveat": ("approximate mapping to start calibration from: "
+                   + ("one interval of unknown length (give --years), " if years is None else
+                      f"one interval of {years:g} years, ")
+                   + "all ties pooled, proposal routes and acceptance not separable; see "
+                     "clusterlab.analysis.evolution_parameters"),
     }
+    return out
+
+
+def _rates(result, years: float) -> dict:
+    """Yearly rates over the interval, as constant hazards (see `evolution_parameters`)."""
+    c = result.tie_counts
+    out: dict = {}
+    cr = c.get("creation_rate")
+    if cr is not None and cr < 1:
+        out["creation_hazard_per_pair"] = -math.log1p(-cr) / years
+    S = len(result.stayers)
+    if S:
+        out["new_ties_per_stayer"] = c.get("created", 0) / (S * years)
+    pr = c.get("persistence_rate")
+    if pr is not None and pr > 0:
+        out["dissolution_hazard_per_tie"] = -math.log(pr) / years
+    n1 = len(result.stayers) + len(result.exits)
+    if n1 and len(result.exits) < n1:
+        out["exit_hazard_per_actor"] = -math.log1p(-len(result.exits) / n1) / years
+    return {k: round(v, 6) for k, v in out.items()}
 
 
 def _attributable(result, name: str, b: float) -> float:

@@ -69,7 +69,7 @@ from scipy import sparse
 from scipy.stats import norm
 
 from ..data import ClusterNetwork
-from ..errors import ClusterlabError
+from ..errors import ClusterlabError, ClusterlabWarning
 from ..outdir import json_safe, staged
 from .calibrate import evolution_parameters
 from .dyadic import dyadic_cov, qap_pvalues, twoway_cov
@@ -196,6 +196,7 @@ class CompareResult:
     proximities:  names of the proximity matrices used (terms of the models)
     closure:      "log1p" or "count"
     sources:      the waves' source files
+    years:        the time between the waves (None: not given), for yearly rates
     """
 
     directed: bool
@@ -210,6 +211,7 @@ class CompareResult:
     proximities: list[str] = field(default_factory=list)
     closure: str = "log1p"
     sources: tuple[str, str] = ("", "")
+    years: float | None = None
 
     def summary(self) -> dict:
         """Everything but the long lists, JSON-ready (no NaN)."""
@@ -221,6 +223,7 @@ class CompareResult:
                        "stayers": len(self.stayers), "entries": len(self.entries), "exits": len(self.exits)},
             "ties": dict(self.tie_counts),
             "closure": self.closure,
+            "years": self.years,
             "proximities": list(self.proximities),
             "models": self.models,
             "coefficients": coefs,
@@ -287,7 +290,8 @@ def _common(U: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 200
 
 def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
             proximities: dict[str, pd.DataFrame] | None = None, *, closure: str = "log1p",
-            max_pairs: int = 1_000_000, seed: int = 0, permutations: int = 0) -> CompareResult:
+            max_pairs: int = 1_000_000, seed: int = 0, permutations: int = 0,
+            years: float | None = None) -> CompareResult:
     """Compare two waves: actor turnover, tie changes among stayers and the logit models of
     tie creation and persistence (see the module docstring).
 
@@ -305,6 +309,8 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
         raise CompareError("seed must be >= 0")
     if permutations < 0:
         raise CompareError("permutations must be >= 0")
+    if years is not None and not (isinstance(years, (int, float)) and math.isfinite(years) and years > 0):
+        raise CompareError(f"years must be a number > 0 (the time between the waves), not {years!r}")
     l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
     if bool(wave1.directed) != bool(wave2.directed):
         raise CompareError(f"wave 1 ({wave1.source or 'network'}) is {'directed' if wave1.directed else 'undirected'} "
@@ -414,6 +420,13 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     cols = COLUMNS
     tables = [t for t in tables if len(t)]
     coefficients = pd.concat(tables, ignore_index=True)[cols] if tables else pd.DataFrame(columns=cols)
+    for name, m in models.items():
+        if m.get("separation"):
+            terms = m.get("separating_terms") or []
+            warnings.warn(ClusterlabWarning(
+                f"{name} model: perfect or quasi-perfect separation by {_names(terms)}: "
+                f"{'its' if len(terms) == 1 else 'their'} estimates are unbounded (standard errors "
+                "shown are ML's), and no parameter is suggested from this model"), stacklevel=2)
     ranges = {px.name: px.range() for px in prox}
     for m in models.values():
         m["proximity_ranges"] = {k: list(v) for k, v in ranges.items()}
@@ -421,7 +434,8 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
                          exits=[str(v) for v in exits], stayers=[str(v) for v in stayers], ties=ties,
                          tie_counts=tie_counts, coefficients=coefficients, models=models,
                          proximities=[px.name for px in prox], closure=closure,
-                         sources=(str(wave1.source or ""), str(wave2.source or "")))
+                         sources=(str(wave1.source or ""), str(wave2.source or "")),
+                         years=None if years is None else float(years))
 
 
 def _all_pairs(S: int, directed: bool) -> np.ndarray:

@@ -105,3 +105,124 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
             if v is not None:
                 W[i, j] = v
     return cols, W
+
+
+# ---------------------------------------------------------------------------------------
+# proximity or distance: declared or detected, and distances converted to proximities
+# ---------------------------------------------------------------------------------------
+SCALES = ("distance", "proximity")
+
+
+def proximity_role(name: str) -> str | None:
+    """"geographic" (geo*, spatial*), "cognitive" (cog*, tech*) or None, by the matrix's name."""
+    low = name.lower()
+    if low.startswith(("geo", "spatial")):
+        return "geographic"
+    if low.startswith(("cog", "tech")):
+        return "cognitive"
+    return None
+
+
+def split_proximity_spec(text: str, option: str = "--proximity") -> tuple[str, str, str | None]:
+    """``NAME=FILE``, ``NAME=FILE:distance`` or ``NAME=FILE:proximity`` -> (name, file, scale
+    or None). A colon followed by anything else stays part of the file name (``C:\\x.csv``)."""
+    if "=" not in text:
+        raise DataError(f"{option} {text!r}: expected NAME=MATRIX[:distance|:proximity], e.g. "
+                        "cognitive=cog.csv or geographic=km.csv:distance")
+    name, rest = (part.strip() for part in text.split("=", 1))
+    scale = None
+    head, sep, tail = rest.rpartition(":")
+    if sep and tail.strip().lower() in SCALES:
+        rest, scale = head.strip(), tail.strip().lower()
+    if not name or not rest:
+        raise DataError(f"{option} {text!r}: expected NAME=MATRIX[:distance|:proximity] with a name and a file")
+    return name, rest, scale
+
+
+def detect_scale(values: np.ndarray) -> tuple[str | None, str]:
+    """Whether a square matrix holds distances or proximities, by its diagonal and range:
+
+    - diagonal all 1 (or every diagonal cell its row's maximum) -> proximity (self is closest);
+    - diagonal all 0 and some cell above 1 -> distance (self at distance 0, others far);
+    - all cells in [0, 1] -> proximity (a 0-1 distance with a zero diagonal looks the same:
+      declare ``:distance`` then);
+    - anything else (cells above 1 or below 0 and neither diagonal pattern) -> None,
+      undecidable: the caller asks for a declaration.
+
+    Returns (scale or None, the reason in words)."""
+    V = np.asarray(values, np.float64)
+    if V.size == 0:
+        return "proximity", "empty matrix"
+    d = np.diag(V)
+    off = V[~np.eye(len(V), dtype=bool)]
+    lo, hi = float(V.min()), float(V.max())
+    rng = f"values {lo:.3g} to {hi:.3g}"
+    if np.all(d == 1) and len(V) > 1:
+        return "proximity", f"diagonal of ones, {rng}"
+    if np.all(d == 0) and off.size and off.max() > 1 and off.min() >= 0:
+        return "distance", f"diagonal of zeros, {rng}"
+    if lo >= 0 and hi <= 1:
+        return "proximity", f"all {rng}, within 0-1"
+    if len(V) > 1 and np.all(d >= V.max(axis=1)) and np.any(d > 0):
+        return "proximity", f"each diagonal cell its row's maximum, {rng}"
+    return None, rng
+
+
+def as_proximity(frame: pd.DataFrame, name: str, scale: str | None = None, *, geo_km: float = 10.0,
+                 where: str = "") -> tuple[pd.DataFrame, str]:
+    """The proximity matrix of a matrix read by `read_proximity`, declared (scale
+    "distance"/"proximity") or detected (`detect_scale`); returns (proximity, note saying
+    what was assumed). A distance d becomes a proximity on the simulation's 0-1 scale:
+
+    - geographic (`proximity_role(name)`): exp(-d / geo_km), d taken in km, geo_km the
+      network-evolution mechanism's distance scale, so that the proximity is the one the
+      model uses in acceptance;
+    - otherwise: 1 - d when every distance is within 0-1 (e.g. 1 - cosine), else
+      exp(-d / median of the off-diagonal distances) (no model scale to use; the median
+      makes the result independent of the distance's unit).
+
+    ``attrs``: source, scale (as read), scale_how ("declared"/"detected"), conversion.
+    An undecidable matrix or a negative distance raises DataError (where: the option, for
+    the message)."""
+    where = where or f"{frame.attrs.get('source', '')}: proximity {name!r}"
+    V = frame.to_numpy(np.float64)
+    how = "declared"
+    if scale is None:
+        scale, why = detect_scale(V)
+        how = "detected"
+        if scale is None:
+            raise DataError(f"{where}: cannot tell whether the matrix holds distances or proximities ({why}; "
+                            "a distance matrix has a diagonal of zeros, a proximity one of ones or values "
+                            "0-1); declare it: NAME=FILE:distance or NAME=FILE:proximity")
+    elif scale not in SCALES:
+        raise DataError(f"{where}: scale {scale!r}: expected 'distance' or 'proximity'")
+    else:
+        why = "declared"
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    if scale == "proximity":
+        conv = "used as given"
+    else:
+        if V.size and V.min() < 0:
+            raise DataError(f"{where}: a distance matrix has a negative cell ({V.min():.3g}); "
+                            "distances are >= 0")
+        off = V[~np.eye(len(V), dtype=bool)]
+        if proximity_role(name) == "geographic":
+            if not geo_km > 0:
+                raise DataError(f"{where}: geo_km must be > 0, not {geo_km}")
+            P = np.exp(-V / geo_km)
+            conv = f"exp(-d / {geo_km:g} km), geo_km of network evolution; distances taken in km"
+        elif V.size and V.max() <= 1:
+            P = 1.0 - V
+            conv = "1 - d (distances within 0-1)"
+        else:
+            med = float(np.median(off[off > 0])) if np.any(off > 0) else 1.0
+            P = np.exp(-V / med)
+            conv = f"exp(-d / {med:.4g}), the median off-diagonal distance"
+        out.loc[:, :] = P
+    out.attrs.update(scale=scale, scale_how=how, conversion=conv)
+    note = (f"{where}: {'declared' if how == 'declared' else 'read as'} a {scale} matrix"
+            + (f" ({why})" if how == "detected" else "") + f"; {conv}")
+    if how == "detected":
+        note += f"; declare {name}=FILE:{'proximity' if scale == 'distance' else 'distance'} if not"
+    return out, note
