@@ -193,7 +193,7 @@ def as_proximity(frame: pd.DataFrame, name: str, scale: str | None = None, *, ge
         if scale is None:
             raise DataError(f"{where}: cannot tell whether the matrix holds distances or proximities ({why}; "
                             "a distance matrix has a diagonal of zeros, a proximity one of ones or values "
-                            "0-1); declare it: NAME=FILE:distance or NAME=FILE:proximity")
+                            f"0-1); declare it: {name}=FILE:distance or {name}=FILE:proximity")
     elif scale not in SCALES:
         raise DataError(f"{where}: scale {scale!r}: expected 'distance' or 'proximity'")
     else:
