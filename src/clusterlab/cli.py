@@ -358,14 +358,14 @@ def compare(
             prox[name] = P
             notes.append(said)
         _say(note)
-        for said in notes:
-            _say(f"note: {said}")
         result = run_compare(nets[0], nets[1], prox or None, max_pairs=max_pairs, seed=seed,
                              permutations=permutations, years=years)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
+    for said in notes:  # what was assumed about each matrix's scale (after success: one line on error)
+        _say(f"note: {said}")
     c = result.tie_counts
     typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
                f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits; "
