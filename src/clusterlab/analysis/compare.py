@@ -41,6 +41,17 @@ Covariates, all measured in wave 1:
 A covariate that does not vary over a model's pairs cannot be estimated and is left out
 (listed in the model's ``dropped_terms``).
 
+Standard errors (see `clusterlab.analysis.dyadic`): pairs sharing an actor are dependent,
+so ``se``, ``z``, ``p`` of ``coefficients`` are dyadic-robust (Fafchamps & Gubert 2007;
+Aronow, Samii & Assenova 2015: the sandwich's meat sums the score products of every two
+pairs sharing an actor); ``se_ml``, ``z_ml``, ``p_ml`` are the naive ML ones; ``se_twoway``,
+``p_twoway`` cluster two-way by the pair's first and second actor (Cameron, Gelbach &
+Miller 2011). A term behind a separation keeps the ML standard error in every column (the
+sandwich is degenerate there), and the model is named in a `ClusterlabWarning`.
+``permutations=N`` adds ``p_qap``, node-permutation p-values by double semi-partialling
+(Dekker, Krackhardt & Snijders 2007), seeded by ``seed``. ``years`` (time between the
+waves) is kept for the yearly rates of `evolution_parameters`.
+
 Sampled design for large clusters. Creation has about N^2 candidate pairs; when there are
 more than ``max_pairs`` of them, the model is fitted on a case-control sample: every pair that
 became tied (all cases) plus a uniform random sample of the pairs that did not (controls), so
@@ -300,6 +311,9 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     = closer, on a 0-1 scale) for `evolution_parameters` to use them.
     max_pairs: above this many candidate pairs the creation model uses a case-control sample
     (seeded by `seed`, so results are reproducible).
+    permutations: QAP permutations per model for ``p_qap`` (0: none; seeded by `seed`).
+    years: time between the waves (> 0), for yearly rates and ``dissolve_rate``.
+    A distance matrix must first be made a proximity (`clusterlab.data.as_proximity`).
     """
     if closure not in ("log1p", "count"):
         raise CompareError(f"closure must be 'log1p' or 'count', not {closure!r}")

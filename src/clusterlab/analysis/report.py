@@ -393,7 +393,10 @@ def write_compare_report(path, result, title: str = "clusterlab panel comparison
     cov += [f"{p}: proximity matrix" for p in result.proximities]
     parts = [f"<p class=\"note\">Logit models over stayer pairs. Creation: pairs not tied in wave 1, "
              f"outcome tied in wave 2. Persistence: pairs tied in wave 1, outcome still tied. "
-             f"Terms: {_e('; '.join(cov))}. Significance: *** p&lt;0.001, ** p&lt;0.01, * p&lt;0.05, . p&lt;0.1.</p>"]
+             f"Terms: {_e('; '.join(cov))}. Standard errors se, z, p are dyadic-robust (pairs sharing an "
+             f"actor are dependent); se_ml, p_ml are the naive maximum-likelihood ones, se_twoway, p_twoway "
+             f"two-way clustered, p_qap permutation (QAP) p-values when asked for. "
+             f"Significance (of p): *** p&lt;0.001, ** p&lt;0.01, * p&lt;0.05, . p&lt;0.1.</p>"]
     if len(coefs):
         shown = coefs.assign(sig=[_stars(p) for p in coefs["p"]])
         parts.append(_table(shown))
@@ -418,6 +421,8 @@ def write_compare_report(path, result, title: str = "clusterlab panel comparison
         "<h2>Implied network-evolution parameters</h2>"
         f"<p class=\"note\">{_e(ev['caveat'])}</p>"
         + _table(pd.DataFrame(ev_rows, columns=["--set key", "value", "basis"]))
+        + (("<h3>Yearly rates</h3>" + _table(pd.DataFrame(list(ev["rates"].items()), columns=["rate", "per year"])))
+           if ev.get("rates") else "")
         + "<h3>Not informed</h3>"
         + _table(pd.DataFrame(list(ev["not_informed"].items()), columns=["parameter", "why"])))
     lists = []
