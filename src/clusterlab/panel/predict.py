@@ -224,7 +224,7 @@ class PredictResult:
             models[m]["replications"] = int(rows["replications"].iloc[0]) if len(rows) else 0
         observed = {"ties": len(o.ties2), "wave1_ties": len(o.ties1), "wave1_ties_among_stayers": len(t1),
                     "persisted": persisted, "created": len(o.ties2) - persisted, "dissolved": len(t1) - persisted,
-                    "persistence_rate": o.persistence_rate(), "exits": 1 - len(o.stayers) / o.n,
+                    "persistence_rate": o.persistence_rate(), "exits": (o.n - len(o.stayers)) / o.n,
                     "transitivity": S.transitivity(o.ties2, o.n)}
         if o.directed:
             observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
@@ -290,7 +290,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
             "random_rewiring": random_rewiring(wave1, 0.0 if np.isnan(rate) else rate, len(obs.ties2),
                                                int(replications), rng=rng)}
     rows, roc, dy = [], {}, {}
-    observed = {"ties": len(obs.ties2), "ties_ratio": 1.0, "exits": 1 - len(obs.stayers) / obs.n,
+    observed = {"ties": len(obs.ties2), "ties_ratio": 1.0, "exits": (obs.n - len(obs.stayers)) / obs.n,
                 "jaccard": np.nan, "degree_correlation": np.nan, "transitivity": S.transitivity(obs.ties2, obs.n),
                 "reciprocity": obs.reciprocity2 if obs.directed else np.nan,
                 "auc": np.nan, "auc_persist": np.nan, "auc_create": np.nan}
