@@ -150,3 +150,14 @@ def test_written_outputs_never_lose_a_users_file(tmp_path, logit_result):
     with pytest.raises(ClusterlabError):
         res.write(mine)
     assert (mine / "scores.csv").read_text() == "my own table"
+
+
+def test_a_split_without_both_outcomes_has_no_auc_and_says_why():
+    # a clusterlab panel: no wave-1 tie dissolves in the interval (network evolution keeps them)
+    w1 = tiny(list("abcd"), [(0, 1), (1, 2)])
+    w2 = tiny(list("abcd"), [(0, 1), (1, 2), (2, 3)])
+    res = predict(w1, w2, 0.5, replications=2, seed=0)
+    assert all(np.isnan(res.value(m, "auc_persist")) for m in MODELS)
+    v = res.verdict()
+    assert v["auc_persist"]["best"] == [] and "2 persisted and 0 dissolved" in v["auc_persist"]["text"]
+    assert "reciprocity" not in v

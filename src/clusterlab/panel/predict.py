@@ -69,7 +69,7 @@ MEASURES = {
     "jaccard": ("higher", "Jaccard similarity of predicted and observed tie sets"),
     "degree_correlation": ("higher", "Pearson r of predicted and observed degree, over the stayers"),
     "transitivity": ("observed", "global clustering coefficient (3 x triangles / connected triples)"),
-    "reciprocity": ("observed", "directed reciprocity (directed data only; not simulated)"),
+    "reciprocity": ("info", "directed reciprocity (directed data only; not simulated, so no model wins)"),
     "auc": ("higher", "tie-level AUC over all pairs of stayers (0.5 = chance)"),
     "auc_persist": ("higher", "tie-level AUC among pairs tied in wave 1: which ties persist"),
     "auc_create": ("higher", "tie-level AUC among pairs not tied in wave 1: which ties are created"),
@@ -190,11 +190,25 @@ class PredictResult:
 
     def verdict(self) -> dict:
         """measure -> {"best": [models], "text": one sentence}: the model(s) with the highest
-        mean, or the mean closest to the observed value, per measure."""
+        mean, or the mean closest to the observed value, per measure; an AUC split without both
+        outcomes has no winner, and reciprocity (not simulated) none either."""
         out = {}
+        o = self.observed
+        t1 = o.ties1_among_stayers()
+        kept = len(np.intersect1d(t1, o.ties2, assume_unique=True))
+        s = len(o.stayers)
+        why = {"auc": "wave 2 has no tie among stayers, or every pair of stayers is tied",
+               "auc_persist": f"of the {len(t1)} wave-1 ties among stayers {kept} persisted and "
+                              f"{len(t1) - kept} dissolved; both are needed",
+               "auc_create": f"of the {s * (s - 1) // 2 - len(t1)} pairs of stayers untied in wave 1, "
+                             f"{len(o.ties2) - kept} became tied; both outcomes are needed"}
         for measure, (wins, meaning) in MEASURES.items():
             rows = self.scores[self.scores["measure"] == measure].dropna(subset=["mean"])
+            if wins == "info":
+                continue
             if rows.empty:
+                if measure in why:
+                    out[measure] = {"best": [], "text": f"{measure}: not defined on these data ({why[measure]})"}
                 continue
             obs = rows["observed"].iloc[0]
             if wins == "higher":
