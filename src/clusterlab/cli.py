@@ -399,7 +399,10 @@ def predict(
         from rich.console import Console
 
         with Console(stderr=True, quiet=quiet).status(f"simulating {replications} intervals of {years:g} years"):
-            result = run_predict(w1, w2, years, sc, replications=replications, seed=seed,
+            from .scenario import parse_override
+
+            given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
+            result = run_predict(w1, w2, years, sc, sets=given or None, replications=replications, seed=seed,
                                  executor="pool" if pool else "serial", workers=workers)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:

@@ -34,7 +34,8 @@ def panel_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def predicted(panel_dir):
     proc = cli("predict", "wave1.csv", "wave2.csv", "--years", 2, "--attributes", "attributes.csv",
-               "--undirected", "--replications", 3, "--seed", 1, "--out", "pred", cwd=panel_dir)
+               "--undirected", "--replications", 3, "--seed", 1, "--set", "mechanisms.network_evolution.closure_weight=1.5",
+               "--out", "pred", cwd=panel_dir)
     assert proc.returncode == 0, proc.stderr
     return panel_dir / "pred", proc
 
@@ -48,6 +49,7 @@ def test_predict_writes_its_outputs_and_prints_the_three_models(predicted):
     assert s["replications"] == 3 and s["seed"] == 1 and s["years"] == 2 and not s["directed"]
     assert set(s["models"]) == {"simulation", "nothing_changes", "random_rewiring"}
     assert s["wave1"].endswith("wave1.csv")
+    assert s["sets"] == {"mechanisms.network_evolution.closure_weight": 1.5}
     assert len(pd.read_csv(out / "dyads.csv")) > 0
 
 
@@ -71,7 +73,8 @@ def test_every_output_is_documented(predicted, document, heading):
     for f in ("scores.csv", "dyads.csv"):
         names += list(pd.read_csv(out / f, nrows=0).columns)
     s = json.loads((out / "summary.json").read_text())
-    names += list(s) + [k for v in s.values() if isinstance(v, dict) for k in v]
+    # top-level keys and one level down; the keys of `sets` are the user's scenario keys
+    names += list(s) + [k for key, v in s.items() if isinstance(v, dict) and key != "sets" for k in v]
     names += list(pd.read_csv(out / "scores.csv")["measure"].unique())
     missing = sorted({n for n in names if f"`{n}`" not in text})
     assert not missing, f"{document.name} ({heading}) does not name: {missing}"
