@@ -1,5 +1,5 @@
 """The command line: `clusterlab run`, `default-scenario`, `validate`, `analyze`, `compare`,
-`experiment`, `results`, `propositions`, `dashboard`.
+`predict`, `experiment`, `results`, `propositions`, `dashboard`.
 
 User errors (bad scenario, missing file) print one line `error: ...` and exit with 2.
 """
@@ -67,7 +67,8 @@ def _quote(path: Path) -> str:
 ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summary.json"),
           "analyze": ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml",
                       "network.gexf"),
-          "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json")}
+          "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json"),
+          "predict": ("scores.csv", "dyads.csv", "summary.json", "report.html")}
 
 
 def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
@@ -377,6 +378,90 @@ def compare(
         typer.echo("network-evolution parameters these estimates suggest:")
         for k, v in overrides.items():
             typer.echo(f"  --set {k}={v}")
+
+
+@app.command()
+def predict(
+    wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder): the start")],
+    wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder): the target")],
+    years: Annotated[float, typer.Option("--years", "-y", help="years between the two waves")],
+    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="FILE_OR_PRESET",
+                        help="the model: a scenario TOML file or preset name (default: the built-in scenario)")] = None,
+    sets: SetOpt = [],
+    replications: Annotated[int, typer.Option("--replications", "-r", help="simulated intervals (and random-rewiring replications)")] = 20,
+    seed: Annotated[int, typer.Option(help="seed of the replications")] = 0,
+    attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
+                          help="attributes of wave 1's actors (kind, size, x, y, ...), read as `run --from-network` reads them")] = None,
+    directed: Directed = None,
+    allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="worker processes (default: 1, in this process)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: prediction]")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no score table")] = False,
+    overwrite: OverwriteOpt = False,
+) -> None:
+    """Predict the later wave from the earlier one: simulate the interval and score the
+    prediction against the later wave, beside "nothing changes" and random rewiring."""
+    try:
+        from .data import load_network
+        from .panel.predict import predict as run_predict
+
+        if not years > 0:
+            raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
+        if replications < 1:
+            raise ClusterlabError(f"--replications {replications}: expected a whole number >= 1")
+        if seed < 0:
+            raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
+        if workers is not None and not 1 <= workers <= 4096:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        sc = _scenario(scenario, None, None, sets)
+        out, note = _out_folder(out, "prediction", "predict", overwrite, quiet)
+        w1 = load_network(wave1, attributes, directed=directed, allow_new=allow_new)
+        w2 = load_network(wave2, directed=directed)
+        _say(note)
+        pool = workers is not None and workers > 1
+        from rich.console import Console
+
+        with Console(stderr=True, quiet=quiet).status(f"simulating {replications} intervals of {years:g} years"):
+            from .scenario import parse_override
+
+            given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
+            result = run_predict(w1, w2, years, sc, sets=given or None, replications=replications, seed=seed,
+                                 executor="pool" if pool else "serial", workers=workers)
+        result.write(out, overwrite=overwrite)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    if not quiet:
+        _print_prediction(result, out)
+
+
+def _print_prediction(result, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .panel.predict import LABELS, MODELS
+
+    s = result.summary()
+    o = s["observed"]
+    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replications)")
+    cols = [("auc", "tie AUC"), ("auc_create", "AUC created"), ("jaccard", "Jaccard"),
+            ("degree_correlation", "degree r"), ("ties", "ties"), ("exits", "exits")]
+    table.add_column("model")
+    for _, head in cols:
+        table.add_column(head, justify="right")
+
+    def cell(v, measure):
+        if v is None:
+            return "-"
+        return f"{v:.1f}" if measure == "ties" else f"{v:.3f}"
+
+    for m in MODELS:
+        table.add_row(LABELS[m], *[cell(s["models"][m].get(k, {}).get("mean"), k) for k, _ in cols])
+    table.add_row("observed", "", "", "", "", str(o["ties"]), f"{o['exits']:.3f}")
+    Console().print(table)
+    if s["directed"]:
+        Console().print("directed ties scored as their undirected projection (the simulation's ties are undirected)")
+    Console().print(f"scores, dyads and report written to [bold]{out}[/bold]")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

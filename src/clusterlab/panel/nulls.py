@@ -1,0 +1,103 @@
+"""Null models of the next wave, as replications in the form of `simulate_interval`
+(`interval.IntervalRun`: present mask over the wave-1 actors, ties a < b in wave-1
+positions), so that the same scores apply (`clusterlab.panel.scores`).
+
+    nothing_changes(wave1)                                    # wave 1 as the prediction
+    random_rewiring(wave1, persistence=0.6, ties=80, replications=20, rng=np.random.default_rng(0))
+
+A model of network dynamics is worth its parameters only if it predicts the next wave better
+than these baselines: "nothing changes" (the persistence forecast: ties are mostly stable
+between waves, Snijders, van de Bunt & Steglich 2010, section 4, so it is hard to beat on
+tie counts and overlap), and random rewiring with the observed amount of change (a
+conditional uniform null in the sense of Wasserman & Faust 1994, section 13.5: the right
+number of ties kept and made, but the wrong ones). A model that knows which ties change
+beats both on the tie-level AUC.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import ClusterNetwork
+from ..errors import ClusterlabError
+from .interval import IntervalRun
+from .scores import pair_codes
+
+__all__ = ["nothing_changes", "random_rewiring", "random_pairs"]
+
+
+def _wave1_codes(wave1: ClusterNetwork) -> np.ndarray:
+    keep = (wave1.src != wave1.dst) & (wave1.weight != 0)
+    return pair_codes(wave1.src[keep], wave1.dst[keep], wave1.n)
+
+
+def _run(codes: np.ndarray, n: int) -> IntervalRun:
+    a, b = np.divmod(np.sort(codes), n)
+    return IntervalRun(present=np.ones(n, bool), a=a, b=b)
+
+
+def nothing_changes(wave1: ClusterNetwork) -> list[IntervalRun]:
+    """"Nothing changes": wave 1 is the prediction of wave 2. Every actor stays and every tie
+    persists (directed ties as their undirected projection: a pair is tied if either direction
+    is); no tie is created. One replication (it is not random)."""
+    return [_run(_wave1_codes(wave1), wave1.n)]
+
+
+def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) -> np.ndarray:
+    """k distinct undirected pair codes (i * n + j, i < j) drawn uniformly among the pairs of
+    n actors not in the sorted array `exclude`. Enumerates the candidates when there are at
+    most 4 million pairs, else draws by rejection (no N x N array)."""
+    total = n * (n - 1) // 2
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    if k > total - len(exclude):
+        raise ClusterlabError(f"cannot draw {k} new ties: only {total - len(exclude)} untied pairs among {n} actors")
+    if total <= 4_000_000 or k > (total - len(exclude)) // 2:
+        i, j = np.triu_indices(n, 1)
+        cand = i.astype(np.int64) * n + j
+        cand = cand[~np.isin(cand, exclude, assume_unique=True)]
+        return np.sort(rng.choice(cand, k, replace=False))
+    got = np.zeros(0, np.int64)
+    while len(got) < k:
+        m = int((k - len(got)) * 1.3) + 64
+        i, j = rng.integers(0, n, m), rng.integers(0, n, m)
+        keep = i != j
+        lo, hi = np.minimum(i, j)[keep], np.maximum(i, j)[keep]
+        c = lo * n + hi
+        c = c[~np.isin(c, exclude)]
+        # keep the order of the draws (first come first kept) so the sample stays uniform
+        c = c[np.sort(np.unique(c, return_index=True)[1])]
+        got = np.r_[got, c[~np.isin(c, got)]]
+    return np.sort(got[:k])
+
+
+def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replications: int = 20, *,
+                    rng: np.random.Generator) -> list[IntervalRun]:
+    """Random rewiring keeping the observed tie count and persistence. Each replication:
+
+    1. keeps each wave-1 tie independently with probability `persistence` (the observed
+       share of wave-1 ties among stayers still tied in wave 2);
+    2. adds new ties uniformly at random among the wave-1 pairs not tied in wave 1 until
+       there are exactly `ties` (the observed wave-2 tie count among stayers); if more than
+       `ties` were kept, a uniform random `ties` of them are kept instead.
+
+    Every actor stays (no exits). This null is *given* two observed wave-2 numbers, the
+    persistence rate and the tie count, which a real prediction does not know; so its tie
+    count is exact by construction, and only which ties it keeps and creates is random.
+    Directed wave 1: its undirected projection. `rng`: a NumPy Generator (reproducible)."""
+    if not 0.0 <= persistence <= 1.0:
+        raise ClusterlabError(f"persistence: expected a share from 0 to 1, got {persistence}")
+    if ties < 0:
+        raise ClusterlabError(f"ties: expected a count >= 0, got {ties}")
+    if replications < 1:
+        raise ClusterlabError(f"replications: expected a whole number >= 1, got {replications}")
+    n = wave1.n
+    w1 = _wave1_codes(wave1)
+    out = []
+    for _ in range(int(replications)):
+        kept = w1[rng.random(len(w1)) < persistence]
+        if len(kept) > ties:
+            kept = np.sort(rng.choice(kept, int(ties), replace=False))
+        new = random_pairs(rng, n, int(ties) - len(kept), w1)
+        out.append(_run(np.union1d(kept, new), n))
+    return out

@@ -1,0 +1,275 @@
+"""Scores of a predicted network against an observed one: one public function per measure
+(networkx style), each on plain arrays.
+
+Ties are given as **pair codes**: an undirected tie between positions i < j of n actors is
+the integer ``i * n + j`` (`interval.IntervalRun.pairs`). A set of ties is a sorted array of
+unique codes, so no N x N matrix is ever built. `match_waves` puts an observed second wave in
+the positions of the first (actors matched by id label, as `clusterlab compare` matches
+them), so that predicted and observed ties share their codes.
+
+The measures (the simulation-based evaluation of network panels: simulate the interval
+from the first observation and compare statistics of the simulated networks with the
+second, Snijders 2001; Snijders, van de Bunt & Steglich 2010, section 6):
+
+    tie_count, exit_share           levels, compared with the observed level
+    jaccard                         |P & O| / |P | O| of the tie sets (Jaccard 1912)
+    degree_correlation              Pearson r of predicted and observed degrees
+    transitivity                    3 x triangles / connected triples (global clustering)
+    reciprocity                     share of directed ties returned (directed data only)
+    tie_auc, auc_from_counts        tie-level AUC, Mann-Whitney form (Fawcett 2006)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.stats import rankdata
+
+from ..data import ClusterNetwork
+from ..errors import ClusterlabError
+
+__all__ = ["Observed", "match_waves", "pair_codes", "tie_count", "exit_share", "jaccard",
+           "degree_correlation", "transitivity", "reciprocity", "tie_auc", "auc_from_counts",
+           "roc_from_counts"]
+
+
+class PredictError(ClusterlabError):
+    """The two waves cannot be scored against each other; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------
+# the observed waves, in the positions of wave 1
+# ---------------------------------------------------------------------------------------
+def pair_codes(a, b, n: int) -> np.ndarray:
+    """Sorted unique undirected pair codes ``min(a, b) * n + max(a, b)`` of ties (a, b) among
+    n actors; self-loops dropped. A directed tie set becomes its undirected projection: a pair
+    is tied if either direction is."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    keep = a != b
+    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    return np.unique(lo * int(n) + hi)
+
+
+@dataclass
+class Observed:
+    """Two waves matched by id label, in the positions of wave 1 (`match_waves`).
+
+    n:        wave-1 actors
+    stay:     bool per wave-1 actor: also in wave 2 (a stayer)
+    ties1:    pair codes of wave 1's ties (undirected projection), all wave-1 actors
+    ties2:    pair codes of wave 2's ties among stayers (in wave-1 positions)
+    entries:  wave-2 actors not in wave 1 (their ties are not scored: a simulation's new
+              firms cannot be matched to them either)
+    directed: whether the waves were directed (then ties1, ties2 are projections)
+    reciprocity1, reciprocity2: the waves' directed reciprocity (None when undirected)
+    """
+
+    n: int
+    stay: np.ndarray
+    ties1: np.ndarray
+    ties2: np.ndarray
+    entries: int
+    directed: bool
+    ids: np.ndarray
+    reciprocity1: float | None = None
+    reciprocity2: float | None = None
+
+    @property
+    def stayers(self) -> np.ndarray:
+        return np.flatnonzero(self.stay)
+
+    def ties1_among_stayers(self) -> np.ndarray:
+        a, b = np.divmod(self.ties1, self.n)
+        return self.ties1[self.stay[a] & self.stay[b]]
+
+    def persistence_rate(self) -> float:
+        """Persisted / wave-1 ties among stayers (`clusterlab compare`'s persistence_rate)."""
+        t1 = self.ties1_among_stayers()
+        return float(len(np.intersect1d(t1, self.ties2, assume_unique=True)) / len(t1)) if len(t1) else float("nan")
+
+
+def _labels(net: ClusterNetwork, which: str) -> np.ndarray:
+    if not isinstance(net, ClusterNetwork):
+        raise PredictError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
+    labels = np.array([str(i) for i in net.ids], dtype=object)
+    idx = pd.Index(labels)
+    if idx.has_duplicates:
+        dup = list(dict.fromkeys(idx[idx.duplicated()]))[:8]
+        raise PredictError(f"{which} ({net.source or 'network'}): duplicate actor ids: "
+                           + ", ".join(repr(d) for d in dup))
+    return labels
+
+
+def _ties(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
+    keep = (net.src != net.dst) & (net.weight != 0)
+    return net.src[keep], net.dst[keep]
+
+
+def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
+    """Match wave 2 to wave 1 by id label (compared as text, as `clusterlab compare` does): a
+    tie is any edge with a non-zero weight, layers pooled, self-loops dropped; stayers are
+    the actors in both waves. PredictError when the waves differ in directedness or share no
+    actor."""
+    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    if bool(wave1.directed) != bool(wave2.directed):
+        d = {True: "directed", False: "undirected"}
+        raise PredictError(f"wave 1 ({wave1.source or 'network'}) is {d[bool(wave1.directed)]} but wave 2 "
+                           f"({wave2.source or 'network'}) is {d[bool(wave2.directed)]}; read both the same way")
+    n = len(l1)
+    pos1_of_2 = pd.Index(l1).get_indexer(l2)  # wave-1 position of each wave-2 actor (-1: entry)
+    stay = np.zeros(n, bool)
+    stay[pos1_of_2[pos1_of_2 >= 0]] = True
+    if not stay.any():
+        raise PredictError(f"wave 1 ({wave1.source or 'network'}) and wave 2 ({wave2.source or 'network'}) "
+                           "have no actor id in common; the ids must be the same labels in both waves")
+    s1, d1 = _ties(wave1)
+    s2, d2 = _ties(wave2)
+    a2, b2 = pos1_of_2[s2], pos1_of_2[d2]
+    ok = (a2 >= 0) & (b2 >= 0)
+    directed = bool(wave1.directed)
+    return Observed(n=n, stay=stay, ties1=pair_codes(s1, d1, n), ties2=pair_codes(a2[ok], b2[ok], n),
+                    entries=int(np.count_nonzero(pos1_of_2 < 0)), directed=directed, ids=l1,
+                    reciprocity1=reciprocity(s1, d1) if directed else None,
+                    reciprocity2=reciprocity(s2, d2) if directed else None)
+
+
+# ---------------------------------------------------------------------------------------
+# the measures
+# ---------------------------------------------------------------------------------------
+def tie_count(codes: np.ndarray) -> int:
+    """The number of ties, ``|T|`` (a tie set of unique pair codes)."""
+    return int(len(codes))
+
+
+def exit_share(present: np.ndarray) -> float:
+    """The share of wave-1 actors gone by wave 2, ``1 - sum(present) / n`` (the exits of a
+    panel, Juhasz & Lengyel 2018; survival in Staber 2001)."""
+    present = np.asarray(present, bool)
+    return float(1.0 - present.mean()) if len(present) else float("nan")
+
+
+def jaccard(p: np.ndarray, o: np.ndarray) -> float:
+    """Jaccard similarity of two tie sets (sorted unique pair codes):
+
+        J(P, O) = |P & O| / |P | O|
+
+    1 when the sets are equal, 0 when they share no tie; NaN when both are empty (Jaccard
+    1912, "The distribution of the flora in the alpine zone", New Phytologist 11(2); used for
+    network panels as the stability of ties between waves, Snijders, van de Bunt & Steglich
+    2010, section 4)."""
+    inter = len(np.intersect1d(p, o, assume_unique=True))
+    union = len(p) + len(o) - inter
+    return float(inter / union) if union else float("nan")
+
+
+def degrees(codes: np.ndarray, n: int) -> np.ndarray:
+    """Degree of each of n actors in an undirected tie set of pair codes."""
+    a, b = np.divmod(np.asarray(codes, np.int64), n)
+    return np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+
+
+def degree_correlation(p: np.ndarray, o: np.ndarray, n: int, over: np.ndarray | None = None) -> float:
+    """Pearson correlation of the degrees of actors in the predicted and the observed tie set
+    (pair codes among n actors), over the actors `over` (positions; default all):
+
+        r = cov(d_P, d_O) / (sd(d_P) sd(d_O))
+
+    NaN when either degree sequence is constant (no correlation is defined). Degree
+    distributions as auxiliary statistics for judging a fitted network model: Hunter, Goodreau
+    & Handcock 2008, "Goodness of fit of social network models", JASA 103(481)."""
+    dp, do = degrees(p, n), degrees(o, n)
+    if over is not None:
+        dp, do = dp[over], do[over]
+    if len(dp) < 2 or np.ptp(dp) == 0 or np.ptp(do) == 0:
+        return float("nan")
+    return float(np.corrcoef(dp, do)[0, 1])
+
+
+def _adjacency(codes: np.ndarray, n: int) -> sparse.csr_matrix:
+    a, b = np.divmod(np.asarray(codes, np.int64), n)
+    A = sparse.coo_matrix((np.ones(2 * len(a)), (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
+    return A
+
+
+def transitivity(codes: np.ndarray, n: int) -> float:
+    """Global clustering coefficient of an undirected tie set (pair codes among n actors):
+
+        T = 3 x triangles / connected triples = trace(A^3) / sum_i d_i (d_i - 1)
+
+    0 when there is no connected triple (as networkx.transitivity; Wasserman & Faust 1994,
+    "Social network analysis", section 14.3; Newman 2003, "The structure and function of
+    complex networks", SIAM Review 45(2), eq. 3)."""
+    A = _adjacency(codes, n)
+    d = np.asarray(A.sum(axis=1)).ravel()
+    triples = float(np.sum(d * (d - 1)))
+    if triples == 0:
+        return 0.0
+    closed = float((A @ A).multiply(A).sum())  # = trace(A^3) = 6 x triangles
+    return closed / triples
+
+
+def reciprocity(src, dst) -> float:
+    """Share of the directed ties (distinct ordered pairs i -> j, i != j) whose reverse j -> i
+    is also a tie:
+
+        R = |{(i, j) in T : (j, i) in T}| / |T|
+
+    NaN without ties (networkx.overall_reciprocity; Wasserman & Faust 1994, section 13.2).
+    The simulation's ties are undirected, so for directed data only the observed waves'
+    reciprocity is reported."""
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    if not len(src):
+        return float("nan")
+    n = int(max(src.max(), dst.max())) + 1
+    fwd = np.unique(src * n + dst)
+    back = (fwd % n) * n + fwd // n
+    return float(np.isin(back, fwd).mean())
+
+
+def tie_auc(scores, labels) -> float:
+    """Area under the ROC curve of `scores` for binary `labels`, in the Mann-Whitney form:
+    the probability that a random positive scores above a random negative, ties counted 1/2:
+
+        AUC = (sum of the positives' mid-ranks - P (P + 1) / 2) / (P N)
+
+    with P positives and N negatives (Fawcett 2006, "An introduction to ROC analysis", Pattern
+    Recognition Letters 27(8), section 7; Hanley & McNeil 1982, Radiology 143(1)). 0.5 is
+    chance, 1 a perfect ranking. NaN when there are no positives or no negatives."""
+    scores = np.asarray(scores, float)
+    labels = np.asarray(labels, bool)
+    P = int(labels.sum())
+    N = len(labels) - P
+    if P == 0 or N == 0:
+        return float("nan")
+    r = rankdata(scores)  # mid-ranks for ties
+    return float((r[labels].sum() - P * (P + 1) / 2) / (P * N))
+
+
+def auc_from_counts(pos: np.ndarray, neg: np.ndarray) -> float:
+    """`tie_auc` from histograms: pos[k], neg[k] = positives and negatives with the k-th
+    smallest score (e.g. held in k of R replications). The same Mann-Whitney value, without
+    one entry per dyad:
+
+        AUC = sum_k neg[k] (sum_{k' > k} pos[k'] + pos[k] / 2) / (P N)
+    """
+    pos, neg = np.asarray(pos, float), np.asarray(neg, float)
+    P, N = pos.sum(), neg.sum()
+    if P == 0 or N == 0:
+        return float("nan")
+    above = np.cumsum(pos[::-1])[::-1] - pos  # positives with a higher score than k
+    return float(np.sum(neg * (above + 0.5 * pos)) / (P * N))
+
+
+def roc_from_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ROC curve (false-positive rate, true-positive rate) from score histograms as in
+    `auc_from_counts`, thresholds from the highest score down; starts at (0, 0), ends at (1, 1)
+    (Fawcett 2006, algorithm 1). Its trapezoid area is `auc_from_counts`."""
+    pos, neg = np.asarray(pos, float), np.asarray(neg, float)
+    tpr = np.r_[0.0, np.cumsum(pos[::-1]) / max(pos.sum(), 1)]
+    fpr = np.r_[0.0, np.cumsum(neg[::-1]) / max(neg.sum(), 1)]
+    return fpr, tpr

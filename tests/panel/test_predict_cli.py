@@ -1,0 +1,115 @@
+"""`clusterlab predict` as a user runs it, on the files `Panel.write` makes; its outputs are
+documented in the README and the ODD."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from clusterlab.cli import app
+from clusterlab.panel import make_panel
+
+ROOT = Path(__file__).parents[2]
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def panel_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("panel")
+    make_panel(25, 2, seed=5).write(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def predicted(panel_dir):
+    proc = cli("predict", "wave1.csv", "wave2.csv", "--years", 2, "--attributes", "attributes.csv",
+               "--undirected", "--replications", 3, "--seed", 1, "--set", "mechanisms.network_evolution.closure_weight=1.5",
+               "--out", "pred", cwd=panel_dir)
+    assert proc.returncode == 0, proc.stderr
+    return panel_dir / "pred", proc
+
+
+def test_predict_writes_its_outputs_and_prints_the_three_models(predicted):
+    out, proc = predicted
+    for model in ("simulation", "nothing changes", "random rewiring", "observed"):
+        assert model in proc.stdout
+    assert "tie AUC" in proc.stdout and "Jaccard" in proc.stdout
+    s = json.loads((out / "summary.json").read_text())
+    assert s["replications"] == 3 and s["seed"] == 1 and s["years"] == 2 and not s["directed"]
+    assert set(s["models"]) == {"simulation", "nothing_changes", "random_rewiring"}
+    assert s["wave1"].endswith("wave1.csv")
+    assert s["sets"] == {"mechanisms.network_evolution.closure_weight": 1.5}
+    assert len(pd.read_csv(out / "dyads.csv")) > 0
+
+
+def section(path: Path, heading: str) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("#") and heading in line:
+            level = len(line) - len(line.lstrip("#"))
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("#")
+                        and len(lines[j]) - len(lines[j].lstrip("#")) <= level), len(lines))
+            return "\n".join(lines[i:end])
+    raise AssertionError(f"{path.name} has no heading containing {heading!r}")
+
+
+@pytest.mark.parametrize("document,heading", [(ROOT / "README.md", "### `clusterlab predict"),
+                                              (ROOT / "docs" / "odd.md", "Outputs of `predict`")])
+def test_every_output_is_documented(predicted, document, heading):
+    out, _ = predicted
+    text = section(document, heading)
+    names = [p.name for p in out.iterdir() if not p.name.startswith(".")]
+    for f in ("scores.csv", "dyads.csv"):
+        names += list(pd.read_csv(out / f, nrows=0).columns)
+    s = json.loads((out / "summary.json").read_text())
+    # top-level keys and one level down; the keys of `sets` are the user's scenario keys
+    names += list(s) + [k for key, v in s.items() if isinstance(v, dict) and key != "sets" for k in v]
+    names += list(pd.read_csv(out / "scores.csv")["measure"].unique())
+    missing = sorted({n for n in names if f"`{n}`" not in text})
+    assert not missing, f"{document.name} ({heading}) does not name: {missing}"
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--years", "-1"], "--years -1"),
+    (["--years", "3", "--set", "mechanisms.network_evolution.no_such_key=1"], "unknown key"),
+    (["--years", "3", "--replications", "0"], "--replications 0"),
+])
+def test_bad_options_are_one_line_with_exit_2(panel_dir, args, words, monkeypatch):
+    proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.csv", *args, "--out", "bad")
+    assert proc.exit_code == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (panel_dir / "bad").exists()
+
+
+def in_process(cwd, monkeypatch, *args):
+    """The command in this process (the error paths; the output path runs as a user runs it)."""
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_bad_waves_are_one_line_with_exit_2(panel_dir, monkeypatch):
+    w2 = pd.read_csv(panel_dir / "wave2.csv", index_col=0)
+    w2.index = w2.columns = [f"X{i}" for i in range(len(w2))]
+    w2.to_csv(panel_dir / "other.csv")
+    proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "other.csv", "--years", 3, "--out", "bad")
+    assert proc.exit_code == 2 and "no actor id in common" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    # an undirected GraphML against a matrix read as directed (the default for matrices)
+    g = nx.Graph()
+    w2 = pd.read_csv(panel_dir / "wave2.csv", index_col=0)
+    g.add_nodes_from(w2.index)
+    g.add_edges_from((a, b) for a in w2.index for b in w2.columns if w2.at[a, b] and a < b)
+    nx.write_graphml(g, panel_dir / "wave2.graphml")
+    proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.graphml", "--years", 3, "--out", "bad")
+    assert proc.exit_code == 2 and "read both the same way" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
