@@ -134,6 +134,7 @@ class Data(Params):
 
     network: str = Field("", description="network file (edge list, matrix, GraphML, GEXF, Pajek) or an `analyze` output folder; empty: generate the cluster")
     attributes: str = Field("", description="attributes file for the network's actors (optional)")
+    absent: Literal["", "zeros"] = Field("", description="'zeros': actors without any tie are absent (not yet founded or closed) and left out; a `present` attributes column (1/0) always is honoured")
 
 
 class Output(Params):
