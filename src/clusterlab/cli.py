@@ -293,12 +293,12 @@ def _absent_rule(absent: Optional[str]) -> Optional[str]:
 
 @app.command()
 def analyze(
-    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
+    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV, or an Excel sheet: FILE.xlsx or FILE.xlsx#Sheet), GraphML, GEXF, Pajek .net, UCINET .dl, or an `analyze` output folder")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: analysis]")] = None,
     attributes: Attributes = None,
     directed: Directed = None,
     group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf, pajek or dl (default: from the file)")] = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
     absent: Absent = None,
     presence: Annotated[Optional[str], typer.Option("--presence", metavar="COLUMN", help="the attributes column saying who is present (1/0, true/false, yes/no)  [default: present, when there is one]")] = None,
