@@ -152,7 +152,8 @@ def run(
     from_network: Annotated[Optional[str], typer.Option("--from-network", metavar="DIR_OR_FILE",
                             help="start from a real cluster: a network file or an `analyze` output folder")] = None,
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
-                          help="attributes of the network's actors (with --from-network)")] = None,
+                          help="attributes of the network's actors (with --from-network); a `present` column (1/0) leaves out the actors marked absent")] = None,
+    absent: Absent = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
@@ -160,10 +161,14 @@ def run(
     try:
         if attributes and not from_network:
             raise ClusterlabError("--attributes needs --from-network")
+        if absent is not None and not from_network:
+            raise ClusterlabError("--absent needs --from-network")
         if from_network:
             sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
+            if absent is not None:
+                sets.append(f"data.absent={_quote(_absent_rule(absent))}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -181,6 +186,10 @@ def run(
         with console.status(building):  # transient: gone on error
             sim.init()
         _say(note)
+        from .data.load import absent_summary
+
+        gone = absent_summary(sim.network_notes)
+        _say(f"{sc.data.network}: {gone}" if gone else "")
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False) as bar:
             task = bar.add_task(running, total=sc.steps)
@@ -259,7 +268,7 @@ def _check_idle(sc, mechanisms: list[str]) -> tuple[int, str]:
         from .from_data import state_from_network
         from .sim import stream
 
-        net = load_network(sc.data.network, sc.data.attributes or None)
+        net = load_network(sc.data.network, sc.data.attributes or None, absent=sc.data.absent or None)
         kind = state_from_network(net, sc, stream(sc.seed, "population"))[0].kind
         source = f" (from {sc.data.network})"
     else:
@@ -272,18 +281,28 @@ def _check_idle(sc, mechanisms: list[str]) -> tuple[int, str]:
 Directed = Annotated[Optional[bool], typer.Option("--directed/--undirected",
                     help="read ties as directed (default for edge lists and matrices) or undirected")]
 Attributes = Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
-                      help="actor attributes: id column and any of kind, stage, size, age, rd, external_ties, export_share, ownership, x, y")]
+                      help="actor attributes: id column and any of kind, stage, size, age, rd, external_ties, export_share, ownership, x, y; a `present` column (1/0, true/false, yes/no) leaves out the actors marked absent")]
+Absent = Annotated[Optional[str], typer.Option("--absent", metavar="zeros",
+                   help="zeros: actors without any tie (all-zero row and column) are absent from the network (not yet founded or closed) and left out")]
+
+
+def _absent_rule(absent: Optional[str]) -> Optional[str]:
+    if absent is not None and absent.lower() != "zeros":
+        raise ClusterlabError(f"--absent {absent!r}: expected zeros")
+    return None if absent is None else "zeros"
 
 
 @app.command()
 def analyze(
-    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV), GraphML, GEXF, Pajek .net, or an `analyze` output folder")],
+    network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV, or an Excel sheet: FILE.xlsx or FILE.xlsx#Sheet), GraphML, GEXF, Pajek .net, UCINET .dl, or an `analyze` output folder")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: analysis]")] = None,
     attributes: Attributes = None,
     directed: Directed = None,
     group: Annotated[Optional[str], typer.Option(help="attribute column for Gould-Fernandez brokerage roles")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf or pajek (default: from the file)")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="edgelist, matrix, graphml, gexf, pajek or dl (default: from the file)")] = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from the network as isolated actors")] = False,
+    absent: Absent = None,
+    presence: Annotated[Optional[str], typer.Option("--presence", metavar="COLUMN", help="the attributes column saying who is present (1/0, true/false, yes/no)  [default: present, when there is one]")] = None,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Measure a real cluster network: centrality, structural holes, roles, lock-in risk."""
@@ -295,16 +314,22 @@ def analyze(
 
         if fmt is not None and format_name(fmt) is None:
             raise ClusterlabError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        if presence is not None and not attributes:
+            raise ClusterlabError("--presence needs --attributes")
         out, note = _out_folder(out, "analysis", "analyze", overwrite)
-        net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new)
+        net = load_network(network, attributes, directed=directed, fmt=fmt, allow_new=allow_new,
+                           absent=_absent_rule(absent), presence=presence)
         _say(note)
         firms, summary = run_analysis(net, group=group)
         write_analysis(out, net, firms, summary, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
-    typer.echo(f"{net.n} actors, {net.m} ties: firms.csv, summary.json, report.html, network.graphml, "
-               f"network.gexf written to {out}")
+    from .data.load import absent_summary
+
+    gone = absent_summary(net.notes)
+    typer.echo(f"{net.n} actors, {net.m} ties{f' ({gone})' if gone else ''}: firms.csv, summary.json, "
+               f"report.html, network.graphml, network.gexf written to {out}")
 
 
 @app.command()
@@ -320,6 +345,8 @@ def compare(
     years: Annotated[Optional[float], typer.Option("--years", help="years between the waves: yearly rates "
                                                                      "and dissolve_rate")] = None,
     permutations: Annotated[int, typer.Option("--permutations", help="QAP permutations for p_qap (0: none)")] = 0,
+    absent: Absent = None,
+    presence: Annotated[Optional[str], typer.Option("--presence", metavar="COL1,COL2", help="the attributes columns saying who is present in wave 1 and in wave 2 (1/0, true/false, yes/no)  [default: a `present` column, when there is one, for both]")] = None,
     max_pairs: Annotated[int, typer.Option(help="above this many candidate pairs, non-ties are sampled")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="seed of that sample and of the permutations")] = 0,
     overwrite: OverwriteOpt = False,
@@ -343,6 +370,14 @@ def compare(
         if years is not None and not (math.isfinite(years) and 0 < years <= 1000):
             raise ClusterlabError(f"--years {years:g}: expected the years between the waves, a number > 0 "
                                   "and at most 1000")
+        columns = [None, None]
+        if presence is not None:
+            if not attributes:
+                raise ClusterlabError("--presence needs --attributes")
+            columns = [c.strip() for c in presence.split(",")]
+            if len(columns) != 2 or not all(columns):
+                raise ClusterlabError(f"--presence {presence!r}: expected two columns, one per wave: COL1,COL2")
+        rule = _absent_rule(absent)
         specs = []
         for item in proximity:
             name, path, scale = split_proximity_spec(item)
@@ -350,7 +385,9 @@ def compare(
                 raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
             specs.append((name, path, scale, item))
         out, note = _out_folder(out, "comparison", "compare", overwrite)
-        nets = [load_network(w, attributes, directed=directed, allow_new=True) for w in (wave1, wave2)]
+        # an actor in the attributes but not in a wave's file stays absent from that wave
+        nets = [load_network(w, attributes, directed=directed, ignore_unknown=True, absent=rule, presence=col)
+                for w, col in zip((wave1, wave2), columns)]
         geo_km = default_scenario().mechanisms.network_evolution.geo_km
         prox, notes = {}, []
         for name, path, scale, item in specs:
@@ -367,9 +404,12 @@ def compare(
         return
     for said in notes:  # what was assumed about each matrix's scale (after success: one line on error)
         _say(f"note: {said}")
+    from .data.load import absent_summary
+
     c = result.tie_counts
+    gone = "".join(f"; wave {k}: {s}" for k, s in ((1, absent_summary(nets[0].notes)), (2, absent_summary(nets[1].notes))) if s)
     typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
-               f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits; "
+               f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits{gone}; "
                f"written to {out}")
     typer.echo("standard errors (se, p) are dyadic-robust (pairs sharing an actor are dependent); "
                "naive ML ones are in se_ml, p_ml" + ("; QAP p-values in p_qap" if permutations else ""))

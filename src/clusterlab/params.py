@@ -132,8 +132,9 @@ class Network(Params):
 class Data(Params):
     """Start from a real cluster instead of a generated one (docs/odd.md, section 5.3)."""
 
-    network: str = Field("", description="network file (edge list, matrix, GraphML, GEXF, Pajek) or an `analyze` output folder; empty: generate the cluster")
+    network: str = Field("", description="network file (edge list, matrix, Excel sheet, GraphML, GEXF, Pajek, UCINET DL) or an `analyze` output folder; empty: generate the cluster")
     attributes: str = Field("", description="attributes file for the network's actors (optional)")
+    absent: Literal["", "zeros"] = Field("", description="'zeros': actors without any tie are absent (not yet founded or closed) and left out; a `present` attributes column (1/0) always is honoured")
 
 
 class Output(Params):

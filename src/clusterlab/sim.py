@@ -102,6 +102,7 @@ class Sim:
             keep = [int(k) for k in keep]
         self.recorder = Recorder(keep)
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
+        self.network_notes: dict = {}  # the reader's notes of that cluster (`ClusterNetwork.notes`)
         self.schedule = Schedule(self.scenario.events)
         self.seconds = 0.0
         self.timings: dict[str, float] = defaultdict(float)  # seconds per mechanism
@@ -179,7 +180,9 @@ class Sim:
             from .data import load_network
             from .from_data import state_from_network
 
-            net = network if network is not None else load_network(sc.data.network, sc.data.attributes or None)
+            net = network if network is not None else load_network(sc.data.network, sc.data.attributes or None,
+                                                                   absent=sc.data.absent or None)
+            self.network_notes = net.notes  # what the reader did, absent actors removed included
             actors, ties, tech = state_from_network(net, sc, self.rng("population"))
             self.labels = np.array([str(i) for i in net.ids], dtype=object)
         elif actors is None:

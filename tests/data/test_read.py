@@ -1,7 +1,7 @@
 """Reading survey networks: the same cluster in every format, attributes, writers, clear errors.
 
 tests/fixtures/ holds one small cluster (6 actors, 7 weighted directed ties, "Zeta & Sons" an
-isolate) as edge lists, matrices, GraphML, GEXF and Pajek. The edge lists carry Zeta's
+isolate) as edge lists, matrices, GraphML, GEXF, Pajek and UCINET DL. The edge lists carry Zeta's
 self-loop (a firm that named itself), so Zeta appears there too and the loop is dropped.
 tests/fixtures/bad/ holds one file per error a user can make.
 """
@@ -37,7 +37,8 @@ IDS = ["Alpha", "Beta", "Gamma", "Müller GmbH", "Epsilon, Ltd", "Zeta & Sons"]
 EDGES = {("Alpha", "Beta", 2.0), ("Alpha", "Gamma", 1.0), ("Beta", "Alpha", 1.0), ("Beta", "Gamma", 1.0),
          ("Gamma", "Müller GmbH", 0.5), ("Müller GmbH", "Epsilon, Ltd", 3.0), ("Epsilon, Ltd", "Alpha", 1.5)}
 FIXTURES = ["edges.csv", "edges.tsv", "edges_semicolon.csv", "matrix.csv", "matrix_semicolon.csv",
-            "matrix.tsv", "matrix_excel.csv", "cluster.graphml", "cluster.gexf", "cluster.net"]
+            "matrix.tsv", "matrix_excel.csv", "cluster.graphml", "cluster.gexf", "cluster.net", "cluster.dl",
+            "cluster_edges.dl"]
 
 
 def edge_set(net: ClusterNetwork) -> set:
@@ -332,7 +333,8 @@ BAD_NETWORKS = [
     ("does_not_exist.csv", ["no such file"]),
     ("empty.csv", ["file is empty"]),
     ("header_only.csv", ["only a header", "line 1", "no data rows"]),
-    ("network.xlsx", ["unknown format", "'.xlsx'", ".graphml", "save the sheet as CSV"]),
+    ("network.xlsx", ["not a readable Excel workbook", "not a zip file"]),
+    ("network.ods", ["unknown format", "'.ods'", ".graphml", ".dl (UCINET)", "save the sheet as .xlsx or CSV"]),
     ("ragged_matrix.csv", ["line 4: 5 cells, expected 7"]),
     ("nonsquare_matrix.csv", ["not square", "5 rows but 6 columns"]),
     ("label_mismatch_matrix.csv", ["line 5", "row label 'X'", "first mismatch", "'D'"]),

@@ -1,12 +1,14 @@
 """Real cluster networks: survey files read into one plain structure, and written back.
 
     net = load_network("survey.csv", "firms.csv")     # or an `analyze` output folder
+    net = load_network("wave2.dl", "firms.xlsx", absent="zeros")   # without absent actors
     net.ids, net.src, net.dst, net.weight, net.attributes, net.notes
 
 Modules, by job: `network` (ClusterNetwork, DataError), `text` (decoding, delimiters,
-numbers), one reader per format family (`edgelist`, `matrix`, `xml` for GraphML and GEXF,
-`pajek`) dispatched by `read`, `attributes` (the attribute vocabulary and its reader),
-`load` (network and attributes together) and `write` (GraphML and GEXF).
+numbers), `excel` (a sheet's rows, read like a delimited file's), one reader per format
+family (`edgelist`, `matrix`, `xml` for GraphML and GEXF, `pajek`, `dl` for UCINET)
+dispatched by `read`, `attributes` (the attribute vocabulary and its reader), `load`
+(network and attributes together, absent actors removed) and `write` (GraphML and GEXF).
 
 Direction: an edge ``src -> dst`` means "src asks dst for advice", so knowledge flows from
 dst to src; in a labelled adjacency matrix rows ask columns.

@@ -67,7 +67,8 @@ def normalise_kind(value: str) -> str | None:
     return None
 
 
-def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> ClusterNetwork:
+def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
+                    ignore_unknown: bool = False) -> ClusterNetwork:
     """Read per-actor attributes from a delimited file and return a new network carrying them.
 
     The file (same encodings, delimiters and tolerance as the network readers, see
@@ -81,7 +82,9 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     columns are kept under their own names (as numbers when every value is one, else text).
     Actors without a row get NaN; values from the file replace those already in
     ``net.attributes``. Ids not in the network are an error unless ``allow_new``, which adds
-    them as isolated actors (after the existing ones).
+    them as isolated actors (after the existing ones), or ``ignore_unknown``, which leaves
+    their rows out (one attributes file for several waves: an actor absent from this wave
+    stays absent); their ids are listed in ``notes["attributes_ignored_ids"]``.
     """
     rows, delim, _ = read_rows(path)
     hl, header = rows[0]
@@ -150,6 +153,9 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     moved = check_positions(path, values, [f"line {line_of[i]}" for i in ids], given)
     have = {str(i): k for k, i in enumerate(net.ids)}
     new = [i for i in ids if i not in have]
+    ignored: list[str] = []
+    if new and ignore_unknown and not allow_new:
+        ignored, new = new, []
     if new and not allow_new:
         shown = ", ".join(f"{i!r} (line {line_of[i]})" for i in new[:3])
         more = f" and {len(new) - 3} more" if len(new) > 3 else ""
@@ -160,7 +166,7 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
     base = net.attributes.copy() if net.attributes is not None else pd.DataFrame({"id": net.ids})
     base["id"] = [str(i) for i in net.ids]
     base = base.set_index("id").reindex(all_ids)
-    incoming = pd.DataFrame(values, index=pd.Index(ids, name="id")).reindex(all_ids)
+    incoming = pd.DataFrame(values, index=pd.Index(ids, name="id")).reindex(all_ids)  # ignored rows drop out
     for col in incoming.columns:
         if col in base.columns:
             base[col] = incoming[col].where(incoming[col].notna(), base[col])
@@ -173,7 +179,7 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False) -> Clust
                           weight=net.weight.copy(), layer=None if net.layer is None else net.layer.copy(),
                           directed=net.directed, attributes=attributes, source=net.source,
                           notes=dict(net.notes, attributes=str(path), attributes_added_actors=len(new),
-                                    **moved))
+                                    **({"attributes_ignored_ids": ignored} if ignored else {}), **moved))
 
 
 def check_positions(path, values: dict, where: list[str], given: dict | None = None) -> dict:

@@ -11,25 +11,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .dl import read_dl
 from .edgelist import header_error, names_source_and_target, read_edgelist
+from .excel import EXCEL_EXTENSIONS, is_excel, read_sheet_rows, split_sheet
 from .matrix import read_matrix
 from .network import ClusterNetwork, DataError
 from .pajek import read_pajek
-from .text import check_file, is_number, read_rows
+from .text import check_file, header_and_rows, is_number, read_rows
 from .xml import read_xml
 
-FORMATS = ("edgelist", "matrix", "graphml", "gexf", "pajek")
+FORMATS = ("edgelist", "matrix", "graphml", "gexf", "pajek", "dl")
 _EXTENSIONS = {".csv": None, ".tsv": None, ".txt": None, ".graphml": "graphml", ".gexf": "gexf",
-               ".net": "pajek"}
-_SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
+               ".net": "pajek", ".dl": "dl", **{ext: None for ext in EXCEL_EXTENSIONS}}
+_SPREADSHEETS = (".xls", ".ods", ".numbers")
 
 
 def read_network(path, directed: bool | None = None, fmt: str | None = None) -> ClusterNetwork:
     """Read a network file into a :class:`ClusterNetwork`.
 
     The format comes from ``fmt`` (one of ``edgelist``, ``matrix``, ``graphml``, ``gexf``,
-    ``pajek``) or the extension: ``.graphml``, ``.gexf``, ``.net`` (Pajek); ``.csv``, ``.tsv``
-    and ``.txt`` are delimited text, read as a labelled matrix when the first row and first
+    ``pajek``, ``dl``) or the extension: ``.graphml``, ``.gexf``, ``.net`` (Pajek), ``.dl``
+    (UCINET DL, :mod:`clusterlab.data.dl`); ``.csv``, ``.tsv`` and ``.txt`` are delimited
+    text, and ``.xlsx``/``.xlsm`` an Excel sheet (the first, or ``FILE.xlsx#Sheet``,
+    :mod:`clusterlab.data.excel`), read as a labelled matrix when the first row and first
     column list the same labels and as an edge list when the header names a source and a
     target column (aliases in :mod:`clusterlab.data.edgelist`; optional weight and layer
     columns).
@@ -44,7 +48,7 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
 
     Raises DataError (one line, starting with the path) for anything wrong with the file.
     """
-    check_file(path)  # a missing file is reported as such, whatever its extension
+    check_file(split_sheet(path)[0])  # a missing file is reported as such, whatever its extension
     kind = _format(path, fmt)
     if kind == "graphml":
         return read_xml(path, directed, "GraphML")
@@ -52,10 +56,17 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
         return read_xml(path, directed, "GEXF")
     if kind == "pajek":
         return read_pajek(path, directed)
-    rows, delim, enc = read_rows(path)
+    if kind == "dl":
+        return read_dl(path, directed)
+    if is_excel(path):
+        raw, sheet = read_sheet_rows(path)
+        rows, delim, read_notes = header_and_rows(path, raw), ",", {"sheet": sheet}
+    else:
+        rows, delim, enc = read_rows(path)
+        read_notes = {"delimiter": delim, "encoding": enc}
     if kind is None:
         kind = _edgelist_or_matrix(path, rows)
-    notes = {"format": kind, "delimiter": delim, "encoding": enc}
+    notes = {"format": kind, **read_notes}
     directed = True if directed is None else directed
     if kind == "matrix":
         return read_matrix(path, rows, delim, directed, notes)
@@ -65,7 +76,7 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
 def format_name(fmt: str) -> str | None:
     """The format a ``fmt`` names (case, ``-`` and ``_`` ignored; a few synonyms), or None."""
     f = str(fmt).lower().replace("-", "").replace("_", "")
-    f = {"edges": "edgelist", "net": "pajek", "adjacency": "matrix"}.get(f, f)
+    f = {"edges": "edgelist", "net": "pajek", "adjacency": "matrix", "ucinet": "dl"}.get(f, f)
     return f if f in FORMATS else None
 
 
@@ -75,12 +86,12 @@ def _format(path, fmt: str | None) -> str | None:
         if f is None:
             raise DataError(f"{path}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         return f
-    ext = Path(path).suffix.lower()
+    ext = Path(split_sheet(path)[0]).suffix.lower()
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
-    hint = "; save the sheet as CSV" if ext in _SPREADSHEETS else ""
-    raise DataError(f"{path}: unknown format {ext or '(no extension)'!r}; expected .csv, .tsv, .txt "
-                    f"(edge list or matrix), .graphml, .gexf or .net (Pajek){hint}")
+    hint = "; save the sheet as .xlsx or CSV" if ext in _SPREADSHEETS else ""
+    raise DataError(f"{path}: unknown format {ext or '(no extension)'!r}; expected .csv, .tsv, .txt, .xlsx "
+                    f"(edge list or matrix), .graphml, .gexf, .net (Pajek) or .dl (UCINET){hint}")
 
 
 def _edgelist_or_matrix(path, rows) -> str:

@@ -74,7 +74,14 @@ def read_text(path) -> tuple[str, str]:
 def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
     """The non-blank rows of a delimited file as (line number, stripped cells), the
     delimiter and the encoding: a header and at least one data row. Empty cells past the
-    header's last named column (trailing delimiters) are dropped."""
+    header's last named column (trailing delimiters) are dropped. An Excel sheet
+    (``.xlsx``, ``book.xlsx#Sheet``; `clusterlab.data.excel`) gives its rows the same way,
+    with delimiter "," (its numbers are numbers already) and encoding "xlsx"."""
+    from .excel import is_excel, read_sheet_rows
+
+    if is_excel(path):
+        rows, _ = read_sheet_rows(path)
+        return header_and_rows(path, rows), ",", "xlsx"
     text, enc = read_text(path)
     delim = _sniff(text)
 
@@ -99,6 +106,11 @@ def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
     rows = parse(True)
     if rows is None:  # e.g. '"A" ,' : read it leniently
         rows = parse(False)
+    return header_and_rows(path, rows), delim, enc
+
+
+def header_and_rows(path, rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Non-blank rows checked to hold a header and data, trailing empty cells dropped."""
     if not rows:
         raise DataError(f"{path}: file is empty")
     hl, header = rows[0]
@@ -110,7 +122,7 @@ def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
         while len(cells) > len(header) and not cells[-1]:
             cells = cells[:-1]
         fixed.append((ln, cells))
-    return fixed, delim, enc
+    return fixed
 
 
 def _sniff(text: str) -> str:
