@@ -95,8 +95,8 @@ SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit vari
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
 def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
-             competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, per_step,
-             cap_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
+             competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, pipe_size, per_step,
+             cap_years, exit_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
              normal_margin, k, revenue, profit, event, sums, employment):
     """One pass over the firms: competitiveness, revenue, costs, capital, R&D and size;
     exits and spin-offs (event). Per chunk: the totals, and the firm count, sum of k
@@ -132,7 +132,7 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             u2 = ((u[i] >> np.uint64(16)) & np.uint64(0xFFFFFF)) * INV24
             z[i] = z_keep * z[i] + z_sd * (u1 - 0.5) * SQRT12
             r = size[i] * stage_rev[s] * demand * m * crowd[s] * np.exp(z[i])
-            fixed = size[i] + deg[i, PIPELINE] * pipe_cost
+            fixed = size[i] + deg[i, PIPELINE] * pipe_cost * _pipe_share(size[i], pipe_size)
             p = r * (1.0 - rd[i]) - fixed
             cap = capital[i] + p * per_step
             top = cap_years * fixed
@@ -152,7 +152,7 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             rd[i] = goal + rd_keep * (rd[i] - goal)
             if stress >= 1.0 and size[i] < size0[i]:
                 size[i] = min(size0[i], size[i] * (1.0 + grow))
-            if cap < 0.0:
+            if cap < exit_years * fixed:
                 event[i] = EXIT
                 continue
             sums[c, S_COUNT] += 1.0
@@ -163,6 +163,19 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
                 if u2 < h:
                     event[i] = SPAWN
                     sums[c, S_SPAWN] += 1.0
+
+
+@nb.njit(cache=True)
+def _pipe_share(size, pipe_size):
+    """Share of the full pipeline cost a firm of `size` employees pays: min(1, size /
+    pipe_size) (all of it when pipe_size is 0)."""
+    return min(1.0, size / pipe_size) if pipe_size > 0.0 else 1.0
+
+
+def pipe_shares(size: np.ndarray, pipe_size: float) -> np.ndarray:
+    """`_pipe_share` of many firms (float64): the share of `network.pipeline_cost` each pays."""
+    size = np.asarray(size, np.float64)
+    return np.minimum(1.0, size / pipe_size) if pipe_size > 0 else np.ones_like(size)
 
 
 @nb.njit(cache=True)
@@ -217,6 +230,7 @@ class Market(Mechanism):
         crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
         capital_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="starting capital of firms and spin-offs, in years of fixed costs")
         capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
+        exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=MAX_YEARS, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
         stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
@@ -279,7 +293,8 @@ class Market(Mechanism):
 
     def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
         a = sim.actors
-        return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim)).astype(np.float32)
+        share = pipe_shares(a.size[ids], sim.scenario.network.pipeline_cost_size)
+        return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim) * share).astype(np.float32)
 
     def stage_factors(self) -> np.ndarray:
         L = self.stages
@@ -305,7 +320,8 @@ class Market(Mechanism):
                  a.kind, a.alive, a.stage, a.size, a.rd, a.capital, sim.ties.deg, float(tech.bar),
                  k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
                  a.fortune, u, keep, p.luck * np.sqrt(1.0 - keep * keep),
-                 self._pipeline_cost(sim), 1.0 / spy, p.capital_cap_years, p.stress_years,
+                 self._pipeline_cost(sim), float(sim.scenario.network.pipeline_cost_size), 1.0 / spy,
+                 p.capital_cap_years, p.exit_capital_years, p.stress_years,
                  a.rd_target, p.rd_floor, 1.0 - per_year(p.rd_adjust), a.normal_size,
                  (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
                  max((p.value_added - 1.0) / p.value_added, 1e-3), a.market_k,
