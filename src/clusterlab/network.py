@@ -195,6 +195,9 @@ def _pick_in_field(field, u, offsets, by_field, out):
     return rest[:m]
 
 
+STRENGTH_CONCENTRATION = 6.0  # a new tie's strength is Beta(6 mean, 6 (1 - mean)), mean by layer
+
+
 def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
     """Layer (from the ends), initial strength, trust and length of new ties a-b."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
@@ -202,7 +205,7 @@ def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, r
                          net.strength_multi_angle, net.strength_pipeline])
     layer, alpha, beta, trust0, dx, dy = _attributes(
         actors.kind, actors.stage, actors.culture, actors.x, actors.y, a, b, strength,
-        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), 6.0)
+        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), STRENGTH_CONCENTRATION)
     w = rng.beta(alpha, beta)
     trust = clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
     dist = np.hypot(dx, dy)
