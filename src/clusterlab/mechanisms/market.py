@@ -38,10 +38,13 @@ One pass over the firms per step does, for each firm i:
   unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy profits, so some
   capable firms fail and some weak ones survive for a while).
 - Costs per year: wages size_i (one annual wage each), R&D rd_i * R_i, and pipelines
-  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `network.pipeline_cost` (per
-  step, in revenue units) and `network.pipeline_subsidy` (share paid by policy: events
-  `subsidise_pipelines`, `cut_support`), the same keys `openness` weighs. Fixed costs are
-  wages + pipelines.
+  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy) * min(1, size_i / cost_size), with
+  `network.pipeline_cost` (per step, in revenue units), `network.pipeline_subsidy` (share
+  paid by policy: events `subsidise_pipelines`, `cut_support`) and
+  `network.pipeline_cost_size` (a firm below that many employees pays pro rata: a
+  pipeline's cost is staff time and travel, which scale with the business done; charged in
+  full, a pipeline costs a one-employee firm more than its whole margin), the same keys
+  `openness` weighs. Fixed costs are wages + pipelines.
 - Capital: capital_i += (R_i - costs_i) / spy. Firms start (and spin-offs enter) with
   `capital_years` of fixed costs; capital above `capital_cap_years` of fixed costs is paid
   out to the owners (it leaves the model; `sim.stats["payout"]`).
@@ -53,9 +56,12 @@ One pass over the firms per step does, for each firm i:
 - Size: firms keep their size, except that a spin-off starts small and grows toward its
   normal size (drawn like the initial SMEs' sizes) by `growth` a year while not under
   financial stress (s_i = 1) (Klepper 2007: spin-offs grow).
-- Exit: a firm whose capital is negative exits: alive = False and all its ties end
-  (Boschma & Wenting 2007: survival depends on capabilities; focal firms, large and highly
-  competitive, rarely exit).
+- Exit: a firm whose capital falls below `exit_capital_years` of fixed costs (default 0:
+  when it is used up) exits: alive = False and all its ties end (Boschma & Wenting 2007:
+  survival depends on capabilities; focal firms, large and highly competitive, rarely
+  exit). `exit_capital_years` is the lever that calibrates the exit rate of a particular
+  cluster (below 0 firms can borrow, above 0 owners close earlier); the weak exit first
+  either way.
 - Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
   knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
   that does not exit, with c_i > k_bar and a profit, spawns a spin-off in the step with
