@@ -195,6 +195,19 @@ def _pick_in_field(field, u, offsets, by_field, out):
     return rest[:m]
 
 
+@nb.njit(cache=True)
+def pipeline_cost_share(size, cost_size):
+    """Share of `network.pipeline_cost` a firm of `size` employees pays per pipeline:
+    min(1, size / cost_size), all of it when cost_size is 0 (docs/odd.md, 7.15)."""
+    return min(1.0, size / cost_size) if cost_size > 0.0 else 1.0
+
+
+def pipeline_cost_shares(size: np.ndarray, cost_size: float) -> np.ndarray:
+    """`pipeline_cost_share` of many firms (float64)."""
+    size = np.asarray(size, np.float64)
+    return np.minimum(1.0, size / cost_size) if cost_size > 0 else np.ones_like(size)
+
+
 STRENGTH_CONCENTRATION = 6.0  # a new tie's strength is Beta(6 mean, 6 (1 - mean)), mean by layer
 
 

@@ -86,6 +86,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..network import pipeline_cost_share, pipeline_cost_shares
 from ..params import Field, MechanismParams, MAX_KM, MAX_YEARS
 from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
@@ -138,7 +139,7 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             u2 = ((u[i] >> np.uint64(16)) & np.uint64(0xFFFFFF)) * INV24
             z[i] = z_keep * z[i] + z_sd * (u1 - 0.5) * SQRT12
             r = size[i] * stage_rev[s] * demand * m * crowd[s] * np.exp(z[i])
-            fixed = size[i] + deg[i, PIPELINE] * pipe_cost * _pipe_share(size[i], pipe_size)
+            fixed = size[i] + deg[i, PIPELINE] * pipe_cost * pipeline_cost_share(size[i], pipe_size)
             p = r * (1.0 - rd[i]) - fixed
             cap = capital[i] + p * per_step
             top = cap_years * fixed
@@ -169,19 +170,6 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
                 if u2 < h:
                     event[i] = SPAWN
                     sums[c, S_SPAWN] += 1.0
-
-
-@nb.njit(cache=True)
-def _pipe_share(size, pipe_size):
-    """Share of the full pipeline cost a firm of `size` employees pays: min(1, size /
-    pipe_size) (all of it when pipe_size is 0)."""
-    return min(1.0, size / pipe_size) if pipe_size > 0.0 else 1.0
-
-
-def pipe_shares(size: np.ndarray, pipe_size: float) -> np.ndarray:
-    """`_pipe_share` of many firms (float64): the share of `network.pipeline_cost` each pays."""
-    size = np.asarray(size, np.float64)
-    return np.minimum(1.0, size / pipe_size) if pipe_size > 0 else np.ones_like(size)
 
 
 @nb.njit(cache=True)
@@ -236,7 +224,7 @@ class Market(Mechanism):
         crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
         capital_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="starting capital of firms and spin-offs, in years of fixed costs")
         capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
-        exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=MAX_YEARS, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
+        exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=0.5, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
         stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
@@ -299,7 +287,7 @@ class Market(Mechanism):
 
     def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
         a = sim.actors
-        share = pipe_shares(a.size[ids], sim.scenario.network.pipeline_cost_size)
+        share = pipeline_cost_shares(a.size[ids], sim.scenario.network.pipeline_cost_size)
         return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim) * share).astype(np.float32)
 
     def stage_factors(self) -> np.ndarray:

@@ -27,8 +27,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import pick_externals
-from .market import _pipe_share
+from ..network import pick_externals, pipeline_cost_share
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
 from ..mechanism import Mechanism
@@ -68,7 +67,7 @@ def _review(ids, deg, recent, openness, kind, best, value_per_knowledge, pipelin
         o = np.float64(openness[i])
         if pipes > 0:
             value = value_per_knowledge * np.float64(recent[i, PIPELINE])
-            cost = pipes * pipeline_cost * unpaid * _pipe_share(np.float64(size[i]), pipe_size)
+            cost = pipes * pipeline_cost * unpaid * pipeline_cost_share(np.float64(size[i]), pipe_size)
             denom = value + cost if value + cost > 0 else 1.0
             o += adapt * ((value - cost) / denom)
         elif best[k] >= 0:
