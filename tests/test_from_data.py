@@ -10,7 +10,7 @@ import pytest
 
 import clusterlab as cl
 from clusterlab.data import ClusterNetwork, read_attributes, read_network
-from clusterlab.from_data import state_from_network
+from clusterlab.from_data import state_from_network, survey_strengths
 from clusterlab.state import CLUSTER_ORG, EXTERNAL, FOCAL, PIPELINE, SME, UNIVERSITY
 
 DATA = str(Path(__file__).parent / "fixtures")
@@ -64,8 +64,12 @@ def test_external_ties_become_pipelines_and_weights_strengths():
     assert (actors.kind == EXTERNAL).sum() == 10
     pipes = ties.deg[:, PIPELINE]
     assert pipes[0] >= 2 and pipes[1] == 0 and pipes[2] == 1  # repeats of one partner merge
-    local = ties.alive & (ties.layer != PIPELINE)
-    assert ties.w[local].max() == pytest.approx(0.9) and ties.w[local].min() >= 0.2
+    local = np.flatnonzero(ties.alive & (ties.layer != PIPELINE))
+    a, b, w = net.undirected_edges()
+    assert len(local) == len(w) and (ties.a[local] == a).all() and (ties.b[local] == b).all()
+    order = np.argsort(w, kind="stable")
+    assert (np.diff(ties.w[local][order]) >= 0).all()  # strengths follow the weights' order
+    assert ties.w[local][np.argmax(w)] < 1 and ties.w[local][np.argmin(w)] > 0
     assert actors.openness[0] == pytest.approx(0.75) and actors.openness[1] == 0
 
 
@@ -135,3 +139,35 @@ def test_a_stage_beyond_the_scenario_is_an_error_naming_the_file(tmp_path):
         state_from_network(net, short(), np.random.default_rng(0))
     actors, _, _ = state_from_network(net, short(**{"population.stages": 8}), np.random.default_rng(0))
     assert list(actors.stage[:2]) == [0, 7]
+
+
+def test_unweighted_survey_ties_start_as_generated_ties_of_their_layer():
+    """An unweighted survey says nothing about strength: each tie keeps the strength the
+    generator draws for its layer (docs/odd.md, 5.3), so they differ and their mean is the
+    layer's, not 0.9 for all."""
+    rng = np.random.default_rng(4)
+    n = 200
+    src, dst = rng.integers(0, n, 1500), rng.integers(0, n, 1500)
+    keep = src != dst
+    net = ClusterNetwork(ids=[f"f{i}" for i in range(n)], src=src[keep], dst=dst[keep],
+                         weight=np.ones(keep.sum()), source="hand")
+    sc = short(**{"population.stages": 2})
+    actors, ties, _ = state_from_network(net, sc, rng)
+    local = ties.alive & (ties.layer != PIPELINE)
+    w, layer = ties.w[local], ties.layer[local]
+    assert w.std() > 0.1 and w.max() < 1 and w.min() > 0
+    for code, mean in ((0, sc.network.strength_horizontal), (1, sc.network.strength_vertical)):
+        assert w[layer == code].mean() == pytest.approx(mean, abs=0.03)
+    assert (w < sc.mechanisms.network_evolution.dissolve_below).mean() > 0.1  # some start weak
+
+
+def test_survey_weights_hand_out_the_drawn_strengths_by_rank():
+    drawn = np.array([0.5, 0.2, 0.8, 0.4, 0.6])
+    weight = np.array([3.0, 1.0, 2.0, 1.0, 5.0])
+    out = survey_strengths(weight, drawn)
+    assert sorted(out) == sorted(drawn)  # the generator's distribution
+    assert list(np.argsort(out)) == [1, 3, 2, 0, 4]  # the data's order (equal weights by their draws)
+    assert out[1] < out[3]  # weights 1 and 1: ordered by their own draws
+    same = survey_strengths(np.ones(5), drawn)
+    assert (same == drawn).all()  # no information in the weights: each tie keeps its draw
+    assert len(survey_strengths(np.zeros(0), np.zeros(0))) == 0

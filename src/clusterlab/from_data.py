@@ -19,9 +19,13 @@ data do not say takes a documented default from the scenario (docs/odd.md, secti
   whom `population.externals` are created far away (their knowledge as in the generator);
   without the attribute, none.
 - ties: survey direction (who asks whom) is collapsed: a simulated tie carries knowledge
-  both ways. Strength = 0.2 + 0.7 * weight / max weight (the strongest reported tie is
-  0.9); the layer comes from the edge `layer` column when it names one of clusterlab's
-  layers, else from the ends' kinds and stages; trust and age as in the generator.
+  both ways. The layer comes from the edge `layer` column when it names one of
+  clusterlab's layers, else from the ends' kinds and stages. Strength is drawn as the
+  generator draws it for the tie's layer (`network.tie_attributes`); with weights that
+  differ, those draws are handed out in the order of the weights (`survey_strengths`), so
+  the strongest reported ties are the strongest simulated ones. Trust and age as in the
+  generator; when the ties were last used is unknown, so their idle time counts from the
+  start of the run (`network_evolution`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data import ClusterNetwork, DataError
-from .network import tie_attributes
+from .network import STRENGTH_CONCENTRATION, tie_attributes
 from .population import draw_knowledge, draw_traits, make_technology, place
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
 from .scenario import Scenario
@@ -128,11 +132,14 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
 
     # ties from the survey
     a, b, w = net.undirected_edges()
-    strength = 0.2 + 0.7 * w / w.max() if len(w) else w
-    layer, _, trust, dist = tie_attributes(sc.network, actors, a, b, rng)
+    layer, drawn, trust, dist = tie_attributes(sc.network, actors, a, b, rng)
     if net.layer is not None:
         given = _edge_layers(net, a, b)
+        redraw = (given >= 0) & (given != layer)
         layer = np.where(given >= 0, given, layer).astype(np.int8)
+        if redraw.any():  # drawn for the layer the ends imply: draw again for the data's
+            drawn[redraw] = _strengths(sc.network, layer[redraw], rng)
+    strength = survey_strengths(w, drawn)
     # pipelines for firms that report external ties
     n_ext_extra = pop.externals if "external_ties" in attr.columns else 0
     if n_ext_extra:
@@ -155,6 +162,31 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
     ties = Ties.from_edges(actors.n, a, b, layer, strength, trust, dist, born)
     return actors, ties, tech
+
+
+def survey_strengths(weight: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """Starting strengths of survey ties (docs/odd.md, 5.3): `drawn` are strengths drawn as
+    the generator draws them for each tie's layer (`network.tie_attributes`). Without
+    information in the weights (all equal: an unweighted survey) each tie keeps its draw;
+    otherwise the drawn strengths, sorted, go to the ties in the order of their weights
+    (equal weights ordered by their own draws), so the strengths follow the data's ranking
+    with the generator's distribution."""
+    weight = np.asarray(weight, np.float64)
+    drawn = np.asarray(drawn, np.float64)
+    if len(weight) == 0 or np.all(weight == weight[0]):
+        return drawn.copy()
+    out = np.empty_like(drawn)
+    out[np.lexsort((drawn, weight))] = np.sort(drawn)
+    return out
+
+
+def _strengths(net, layer: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Strengths drawn as `network.tie_attributes` draws them for ties of the given layers
+    (beta with the layer's mean strength)."""
+    mean = np.array([net.strength_horizontal, net.strength_vertical, net.strength_multi_angle,
+                     net.strength_pipeline])[layer]
+    c = STRENGTH_CONCENTRATION
+    return rng.beta(c * mean, c * (1.0 - mean))
 
 
 def _where(net: ClusterNetwork) -> str:

@@ -195,6 +195,22 @@ def _pick_in_field(field, u, offsets, by_field, out):
     return rest[:m]
 
 
+@nb.njit(cache=True)
+def pipeline_cost_share(size, cost_size):
+    """Share of `network.pipeline_cost` a firm of `size` employees pays per pipeline:
+    min(1, size / cost_size), all of it when cost_size is 0 (docs/odd.md, 7.15)."""
+    return min(1.0, size / cost_size) if cost_size > 0.0 else 1.0
+
+
+def pipeline_cost_shares(size: np.ndarray, cost_size: float) -> np.ndarray:
+    """`pipeline_cost_share` of many firms (float64)."""
+    size = np.asarray(size, np.float64)
+    return np.minimum(1.0, size / cost_size) if cost_size > 0 else np.ones_like(size)
+
+
+STRENGTH_CONCENTRATION = 6.0  # a new tie's strength is Beta(6 mean, 6 (1 - mean)), mean by layer
+
+
 def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, rng: np.random.Generator):
     """Layer (from the ends), initial strength, trust and length of new ties a-b."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
@@ -202,7 +218,7 @@ def tie_attributes(net: Network, actors: Actors, a: np.ndarray, b: np.ndarray, r
                          net.strength_multi_angle, net.strength_pipeline])
     layer, alpha, beta, trust0, dx, dy = _attributes(
         actors.kind, actors.stage, actors.culture, actors.x, actors.y, a, b, strength,
-        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), 6.0)
+        float(net.trust_pipeline), float(net.trust_local), float(net.trust_culture_bonus), STRENGTH_CONCENTRATION)
     w = rng.beta(alpha, beta)
     trust = clip(trust0 + rng.normal(0, 0.1, len(a)), 0, 1)
     dist = np.hypot(dx, dy)

@@ -127,6 +127,7 @@ class Network(Params):
     max_age_years: float = Field(10.0, ge=0, le=MAX_YEARS, description="initial tie ages are uniform on [0, this] years")
     pipeline_cost: float = Field(0.02, ge=0, le=1000, json_schema_extra=LIVE, description="cost of one pipeline per step (revenue units; charged by market, weighed by openness)")
     pipeline_subsidy: float = Field(0.0, ge=0, le=1, json_schema_extra=LIVE, description="share of pipeline costs paid by policy")
+    pipeline_cost_size: float = Field(10.0, ge=0, le=1_000_000, json_schema_extra=LIVE, description="employees from which a firm pays the full pipeline cost; a smaller firm pays pro rata (0: every firm pays it in full)")
 
 
 class Data(Params):

@@ -88,7 +88,7 @@ def test_two_arm_comparison_shows_its_ci(app, shot):
     set_key(app, "steps", "72")  # the cluster organisation starts at step 60
     tab(app, "Compare policies")
     box = app.locator(".cl-compare-reps input")
-    box.fill("4")
+    box.fill("8")
     box.press("Enter")
     app.locator(".cl-compare").click()
     result = app.locator(".cl-compare-result")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import clusterlab as cl
-from clusterlab.state import FOCAL, SME, VERTICAL
+from clusterlab.state import EXTERNAL, FOCAL, PIPELINE, SME, VERTICAL
 
 QUIET = {"market__luck": 0.0}  # no idiosyncratic fortune: revenue follows knowledge alone
 
@@ -185,3 +185,66 @@ def test_focal_firms_rarely_exit(small):
             exits[row] += (int((~a.alive[mine]).sum()), int(mine.sum()))
     assert exits[1, 0] > 0
     assert exits[0, 0] / exits[0, 1] < 0.5 * exits[1, 0] / exits[1, 1]
+
+
+def micro_firm_with_pipelines(actors, ties, pipes=3, size=1.0):
+    """Firm 0 (`size` employees, `pipes` pipelines) and firm 1 (40 employees, `pipes`
+    pipelines), both downstream and of the same competitiveness, and `pipes` externals."""
+    n = 2 + pipes
+    kind = np.r_[SME, SME, np.full(pipes, EXTERNAL)]
+    act = actors(n, kind=kind, stage=np.r_[3, 3, np.full(pipes, -1)], **levels(*([0.4] * n)))
+    act.size[:2] = [size, 40.0]
+    ext = np.arange(2, n)
+    tie = ties(n, np.r_[np.zeros(pipes, int), np.ones(pipes, int)], np.r_[ext, ext], layer=PIPELINE)
+    return act, tie
+
+
+def test_a_pipeline_costs_a_micro_firm_pro_rata_to_its_size(actors, only, sim_with, ties):
+    """A pipeline is charged in full from network.pipeline_cost_size employees and pro rata
+    below: a one-employee firm pays a tenth of what a 40-employee firm pays per pipeline."""
+    sc = only("market", **QUIET).set(**{"network.pipeline_cost_size": 10.0})
+    act, tie = micro_firm_with_pipelines(actors, ties)
+    bare, none = micro_firm_with_pipelines(actors, ties, pipes=0)
+    with_pipes, without = sim_with(sc, act, tie), sim_with(sc, bare, none)
+    with_pipes.step(), without.step()
+    cost = (without.actors.profit[:2] - with_pipes.actors.profit[:2])  # the pipelines' cost this step
+    full = 3 * sc.network.pipeline_cost  # per step
+    assert cost[1] == pytest.approx(full, rel=1e-4)
+    assert cost[0] == pytest.approx(0.1 * full, rel=1e-4)
+
+
+def test_flat_pipeline_costs_ruin_one_employee_firms_pro_rata_costs_do_not(actors, only, sim_with, ties):
+    """Charged in full, three pipelines cost a one-employee firm 72% of its wage bill, far
+    more than its value-added margin, and it fails within two years though it is as
+    competitive as its rival; charged pro rata it stays in business."""
+    survived = {}
+    for cost_size in (0.0, 10.0):
+        sc = only("market", **QUIET).set(**{"network.pipeline_cost_size": cost_size})
+        act, tie = micro_firm_with_pipelines(actors, ties)
+        sim = sim_with(sc, act, tie)
+        for _ in range(36):
+            sim.step()
+        survived[cost_size] = bool(sim.actors.alive[0])
+        assert sim.actors.alive[1]  # the 40-employee firm carries its pipelines either way
+    assert survived == {0.0: False, 10.0: True}
+
+
+def test_exit_capital_years_moves_exits_both_ways_and_keeps_them_among_the_weak(small):
+    """The calibration lever: exiting at a capital above zero raises exits, borrowing
+    (a negative threshold) lowers them; either way the weak firms exit first."""
+    res = {}
+    for years in (-0.25, 0.0, 0.15):
+        weak = strong = 0
+        for seed in (1, 2):
+            sim = cl.Sim(small(seed=seed, **{"mechanisms.market.exit_capital_years": years})).init()
+            a = sim.actors
+            firms = np.flatnonzero(a.kind <= SME)
+            kw = (a.T[firms] + a.E[firms]) @ sim.tech.relevance
+            sim.run()
+            gone = ~sim.actors.alive[firms]
+            weak += int(gone[kw < np.median(kw)].sum())
+            strong += int(gone[kw >= np.median(kw)].sum())
+        res[years] = (weak, strong)
+    total = {y: sum(v) for y, v in res.items()}
+    assert total[-0.25] < total[0.0] < total[0.15]
+    assert res[0.15][0] > 2 * res[0.15][1]

@@ -38,10 +38,13 @@ One pass over the firms per step does, for each firm i:
   unit variance (Jovanovic 1982; Hopenhayn 1992: selection works on noisy profits, so some
   capable firms fail and some weak ones survive for a while).
 - Costs per year: wages size_i (one annual wage each), R&D rd_i * R_i, and pipelines
-  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy), with `network.pipeline_cost` (per
-  step, in revenue units) and `network.pipeline_subsidy` (share paid by policy: events
-  `subsidise_pipelines`, `cut_support`), the same keys `openness` weighs. Fixed costs are
-  wages + pipelines.
+  deg_pipeline_i * pipeline_cost * spy * (1 - subsidy) * min(1, size_i / cost_size), with
+  `network.pipeline_cost` (per step, in revenue units), `network.pipeline_subsidy` (share
+  paid by policy: events `subsidise_pipelines`, `cut_support`) and
+  `network.pipeline_cost_size` (a firm below that many employees pays pro rata: a
+  pipeline's cost is staff time and travel, which scale with the business done; charged in
+  full, a pipeline costs a one-employee firm more than its whole margin), the same keys
+  `openness` weighs. Fixed costs are wages + pipelines.
 - Capital: capital_i += (R_i - costs_i) / spy. Firms start (and spin-offs enter) with
   `capital_years` of fixed costs; capital above `capital_cap_years` of fixed costs is paid
   out to the owners (it leaves the model; `sim.stats["payout"]`).
@@ -53,9 +56,12 @@ One pass over the firms per step does, for each firm i:
 - Size: firms keep their size, except that a spin-off starts small and grows toward its
   normal size (drawn like the initial SMEs' sizes) by `growth` a year while not under
   financial stress (s_i = 1) (Klepper 2007: spin-offs grow).
-- Exit: a firm whose capital is negative exits: alive = False and all its ties end
-  (Boschma & Wenting 2007: survival depends on capabilities; focal firms, large and highly
-  competitive, rarely exit).
+- Exit: a firm whose capital falls below `exit_capital_years` of fixed costs (default 0:
+  when it is used up) exits: alive = False and all its ties end (Boschma & Wenting 2007:
+  survival depends on capabilities; focal firms, large and highly competitive, rarely
+  exit). `exit_capital_years` is the lever that calibrates the exit rate of a particular
+  cluster (below 0 firms can borrow, above 0 owners close earlier); the weak exit first
+  either way.
 - Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
   knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
   that does not exit, with c_i > k_bar and a profit, spawns a spin-off in the step with
@@ -80,6 +86,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..network import pipeline_cost_share, pipeline_cost_shares
 from ..params import Field, MechanismParams, MAX_KM, MAX_YEARS
 from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
@@ -95,8 +102,8 @@ SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit vari
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
 def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
-             competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, per_step,
-             cap_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
+             competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, pipe_size, per_step,
+             cap_years, exit_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
              normal_margin, k, revenue, profit, event, sums, employment):
     """One pass over the firms: competitiveness, revenue, costs, capital, R&D and size;
     exits and spin-offs (event). Per chunk: the totals, and the firm count, sum of k
@@ -132,7 +139,7 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             u2 = ((u[i] >> np.uint64(16)) & np.uint64(0xFFFFFF)) * INV24
             z[i] = z_keep * z[i] + z_sd * (u1 - 0.5) * SQRT12
             r = size[i] * stage_rev[s] * demand * m * crowd[s] * np.exp(z[i])
-            fixed = size[i] + deg[i, PIPELINE] * pipe_cost
+            fixed = size[i] + deg[i, PIPELINE] * pipe_cost * pipeline_cost_share(size[i], pipe_size)
             p = r * (1.0 - rd[i]) - fixed
             cap = capital[i] + p * per_step
             top = cap_years * fixed
@@ -152,7 +159,7 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             rd[i] = goal + rd_keep * (rd[i] - goal)
             if stress >= 1.0 and size[i] < size0[i]:
                 size[i] = min(size0[i], size[i] * (1.0 + grow))
-            if cap < 0.0:
+            if cap < exit_years * fixed:
                 event[i] = EXIT
                 continue
             sums[c, S_COUNT] += 1.0
@@ -217,6 +224,7 @@ class Market(Mechanism):
         crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
         capital_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="starting capital of firms and spin-offs, in years of fixed costs")
         capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
+        exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=0.5, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
         stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
@@ -279,7 +287,8 @@ class Market(Mechanism):
 
     def _fixed_costs(self, sim, ids: np.ndarray) -> np.ndarray:
         a = sim.actors
-        return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim)).astype(np.float32)
+        share = pipeline_cost_shares(a.size[ids], sim.scenario.network.pipeline_cost_size)
+        return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim) * share).astype(np.float32)
 
     def stage_factors(self) -> np.ndarray:
         L = self.stages
@@ -305,7 +314,8 @@ class Market(Mechanism):
                  a.kind, a.alive, a.stage, a.size, a.rd, a.capital, sim.ties.deg, float(tech.bar),
                  k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
                  a.fortune, u, keep, p.luck * np.sqrt(1.0 - keep * keep),
-                 self._pipeline_cost(sim), 1.0 / spy, p.capital_cap_years, p.stress_years,
+                 self._pipeline_cost(sim), float(sim.scenario.network.pipeline_cost_size), 1.0 / spy,
+                 p.capital_cap_years, p.exit_capital_years, p.stress_years,
                  a.rd_target, p.rd_floor, 1.0 - per_year(p.rd_adjust), a.normal_size,
                  (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
                  max((p.value_added - 1.0) / p.value_added, 1e-3), a.market_k,

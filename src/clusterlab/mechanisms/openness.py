@@ -10,6 +10,7 @@ it (a random draw per firm and step):
 - a firm with pipelines weighs what they brought against what they cost,
       value = value_per_knowledge * recent pipeline inflow   (smoothed, `actors.recent`)
       cost  = pipelines * network.pipeline_cost * (1 - network.pipeline_subsidy)
+              * min(1, size / network.pipeline_cost_size)   (the share the market charges)
       o += adapt * (value - cost) / (value + cost)
 - a firm without pipelines cannot see what they would bring; it imitates the openness of
   its most knowledgeable local partner (o += imitation * (o_best - o)): conformism, which
@@ -26,7 +27,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..network import pick_externals
+from ..network import pick_externals, pipeline_cost_share
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
 from ..mechanism import Mechanism
@@ -51,7 +52,7 @@ def _best_partner_openness(ids, start, count, nbr, tid, layer, kind, alive, leve
 
 @nb.njit(cache=True)
 def _review(ids, deg, recent, openness, kind, best, value_per_knowledge, pipeline_cost, unpaid,
-            adapt, imitation, focal_rate, sme_rate):
+            adapt, imitation, focal_rate, sme_rate, size, pipe_size):
     """The reviews of firms `ids` (see the module docstring), in float64 as numpy did them:
     openness updated in place (stored as float32); returns the firms above their target
     number of pipelines (to drop one) and those below it (to open one), in order."""
@@ -66,7 +67,7 @@ def _review(ids, deg, recent, openness, kind, best, value_per_knowledge, pipelin
         o = np.float64(openness[i])
         if pipes > 0:
             value = value_per_knowledge * np.float64(recent[i, PIPELINE])
-            cost = pipes * pipeline_cost * unpaid
+            cost = pipes * pipeline_cost * unpaid * pipeline_cost_share(np.float64(size[i]), pipe_size)
             denom = value + cost if value + cost > 0 else 1.0
             o += adapt * ((value - cost) / denom)
         elif best[k] >= 0:
@@ -133,7 +134,7 @@ class Openness(Mechanism):
                                       a.kind, a.alive, sim.knowledge_level(), a.openness)
         drop, add = _review(ids, ties.deg, a.recent, a.openness, a.kind, best, p.value_per_knowledge,
                             net.pipeline_cost, 1.0 - net.pipeline_subsidy, p.adapt, p.imitation,
-                            net.focal_pipelines, net.sme_pipelines)
+                            net.focal_pipelines, net.sme_pipelines, a.size, float(net.pipeline_cost_size))
         weakest = _weakest_pipeline(drop, ties.start, ties.count, ties.tid, ties.layer, ties.w)
         weakest = weakest[weakest >= 0]
         ties.remove(weakest)
