@@ -153,17 +153,29 @@ def run(
                             help="start from a real cluster: a network file or an `analyze` output folder")] = None,
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of the network's actors (with --from-network)")] = None,
+    geographic: Annotated[Optional[str], typer.Option("--geographic", metavar="FILE[:distance|:proximity]",
+                          help="geographic matrix placing actors without x/y or lat/lon (with --from-network; scale detected from the diagonal unless declared)")] = None,
+    cognitive: Annotated[Optional[str], typer.Option("--cognitive", metavar="FILE",
+                         help="cognitive proximity matrix (0-1) the knowledge profiles are fitted to (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
-        if attributes and not from_network:
-            raise ClusterlabError("--attributes needs --from-network")
+        for flag, given in (("--attributes", attributes), ("--geographic", geographic), ("--cognitive", cognitive)):
+            if given and not from_network:
+                raise ClusterlabError(f"{flag} needs --from-network")
         if from_network:
             sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
+            if geographic:
+                path, _, kind = geographic.rpartition(":")
+                if kind not in ("distance", "proximity") or not path:
+                    path, kind = geographic, "auto"
+                sets += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind}"]
+            if cognitive:
+                sets.append(f"data.cognitive={_quote(Path(cognitive).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn

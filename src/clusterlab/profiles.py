@@ -110,7 +110,6 @@ def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 500, weigh
         WU = w[:, None] * U
         num = w[:, None] * (P @ WU)
         den = WU @ (U.T @ WU)  # W U U' W U without an n x n product
-        den = w[:, None] * den
         step = 0.5 + 0.5 * num / np.maximum(den, 1e-12)
         U *= step
         if np.abs(step - 1).max() < 1e-5:  # converged
