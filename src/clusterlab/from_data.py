@@ -112,9 +112,9 @@ def _positions(net: ClusterNetwork, attr, sc: Scenario, rng: np.random.Generator
     missing = np.isnan(xy).any(axis=1)
     if missing.any():
         known = ~missing
-        if known.sum() >= 2 and span_km(xy[known]) > 0:
-            lo, span = np.nanmin(xy[known], axis=0), span_km(xy[known])
-            lay = _layout(net, span, rng) - 0.05 * span + lo  # within the data's own bounding box
+        box = np.ptp(xy[known], axis=0).max() if known.sum() >= 2 else 0.0
+        if box > 0:  # within the bounding box of the actors placed
+            lay = _layout(net, box, rng) - 0.05 * box + xy[known].min(axis=0)
         else:
             lay = _layout(net, sc.population.region_km, rng)
         xy[missing] = lay[missing]

@@ -165,9 +165,17 @@ def fit(xy: np.ndarray, D: np.ndarray) -> tuple[float, float]:
 
 
 def span_km(xy: np.ndarray) -> float:
-    """The cluster's span: the larger side of the bounding box of its positions (km)."""
+    """The cluster's span: the largest distance between two of its positions (km; the
+    diameter, whatever the orientation), over the vertices of the convex hull."""
     xy = np.asarray(xy, float)
-    ok = np.isfinite(xy).all(axis=1)
-    if ok.sum() < 2:
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if len(xy) < 2:
         return 0.0
-    return float(np.ptp(xy[ok], axis=0).max())
+    if len(xy) > 3:
+        from scipy.spatial import ConvexHull, QhullError
+
+        try:
+            xy = xy[ConvexHull(xy).vertices]
+        except QhullError:  # all on a line
+            pass
+    return float(max(np.hypot(*(xy[i + 1:] - xy[i]).T).max() for i in range(len(xy) - 1)))
