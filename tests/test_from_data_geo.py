@@ -218,3 +218,14 @@ def test_scenario_paths_are_relative_and_cli_takes_the_matrices(tmp_path):
                "--out", tmp_path / "y", "-q")
     assert proc.returncode == 2 and "geo.csv: a cognitive proximity must lie from 0 to 1" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_readme_data_example_validates():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "geographic_kind" in b)
+    sc = cl.validate(tomllib.loads(block), source="README")
+    assert sc.data.geographic == "geo_km.csv" and sc.data.geographic_kind == "distance" and sc.data.cognitive == "cog.csv"
