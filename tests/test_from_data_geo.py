@@ -229,3 +229,14 @@ def test_readme_data_example_validates():
     block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "geographic_kind" in b)
     sc = cl.validate(tomllib.loads(block), source="README")
     assert sc.data.geographic == "geo_km.csv" and sc.data.geographic_kind == "distance" and sc.data.cognitive == "cog.csv"
+
+
+def test_industry_codes_are_read_as_text(tmp_path):
+    from clusterlab.data import read_attributes, read_network
+    from clusterlab.profiles import normalise_code
+
+    (tmp_path / "e.csv").write_text("source,target\nA,B\nB,C\n")
+    (tmp_path / "a.csv").write_text("id,industry\nA,01.10\nB,332710\nC,C25.62\n")
+    net = read_attributes(tmp_path / "a.csv", read_network(tmp_path / "e.csv"))
+    assert [normalise_code(c) for c in net.attributes["industry"]] == ["0110", "332710", "C2562"]
+    assert normalise_code(332710.0) == "332710"  # a code that reached Python as a number

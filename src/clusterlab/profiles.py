@@ -33,6 +33,8 @@ def normalise_code(code) -> str:
     '3327 10' -> '332710'; '' for a missing code."""
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
+    if isinstance(code, float) and code.is_integer():  # read as a number: 332710.0 -> 332710
+        code = int(code)
     return re.sub(r"[^0-9A-Za-z]", "", str(code)).upper()
 
 
