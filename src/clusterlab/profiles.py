@@ -74,14 +74,15 @@ class Profiles:
     rmse: float  # root mean squared difference over the same pairs
 
 
-def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 500, weights: np.ndarray | None = None,
+def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 300, weights: np.ndarray | None = None,
                           seed: int = 0) -> Profiles:
     """Non-negative profiles U (n x dims, rows of unit length) with cos(U_i, U_j) ~ P_ij.
 
     Symmetric non-negative matrix factorisation P ~ U U' (Ding, He & Simon 2005, SIAM SDM;
     Kuang, Ding & Park 2012): start from the eigen-decomposition (the `dims` leading
     eigenvectors times the root of their eigenvalues, absolute values: the best rank-`dims`
-    approximation, made non-negative), then `iterations` multiplicative updates
+    approximation, made non-negative), then up to `iterations` multiplicative updates (until
+    U moves by less than 0.01% in one)
 
         U <- U * (1/2 + 1/2 (W P W U) / (W U U' W U)),
 
@@ -112,9 +113,10 @@ def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 500, weigh
         WU = w[:, None] * U
         num = w[:, None] * (P @ WU)
         den = WU @ (U.T @ WU)  # W U U' W U without an n x n product
-        step = 0.5 + 0.5 * num / np.maximum(den, 1e-12)
-        U *= step
-        if np.abs(step - 1).max() < 1e-5:  # converged
+        new = U * (0.5 + 0.5 * num / np.maximum(den, 1e-12))
+        moved = np.linalg.norm(new - U) / max(np.linalg.norm(U), 1e-12)
+        U = new
+        if moved < 1e-4:  # converged: U changes by less than 0.01% an update
             break
     norm = np.linalg.norm(U, axis=1, keepdims=True)
     U = U / np.where(norm > 0, norm, 1.0)
