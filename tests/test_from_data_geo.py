@@ -109,6 +109,11 @@ def test_geographic_proximity_is_inverted_to_km(tmp_path):
         actors, _, _ = state_from_network(net, scenario(geographic=prox, geographic_kind=kind),
                                           np.random.default_rng(0))
         assert model_vs_data(actors, km, P, net.n)[0] > 0.999
+    zero = np.exp(-km / 10.0)
+    np.fill_diagonal(zero, 0)  # a diagonal left empty as 0: cells within 0-1 read as proximity
+    actors, _, _ = state_from_network(net, scenario(geographic=write(tmp_path, "g0.csv", zero, net.ids)),
+                                      np.random.default_rng(0), rep := {})
+    assert rep["geographic_fit"]["kind"] == "proximity" and model_vs_data(actors, km, P, net.n)[0] > 0.999
     other = write(tmp_path, "gp5.csv", np.exp(-km / 5.0), net.ids)  # made with another scale
     actors, _, _ = state_from_network(net, scenario(geographic=other, geographic_scale_km=5.0), np.random.default_rng(0))
     i, j = np.triu_indices(net.n, 1)

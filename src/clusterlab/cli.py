@@ -169,11 +169,11 @@ def run(
             sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
-            if geographic:
-                path, _, kind = geographic.rpartition(":")
-                if kind not in ("distance", "proximity") or not path:
-                    path, kind = geographic, "auto"
-                sets += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind}"]
+            if geographic:  # FILE[:distance|:proximity], the colon rule of compare --proximity
+                from .data.matrix import split_proximity_spec
+
+                _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
+                sets += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind or 'auto'}"]
             if cognitive:
                 sets.append(f"data.cognitive={_quote(Path(cognitive).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)

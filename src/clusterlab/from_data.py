@@ -143,16 +143,17 @@ def _align(new: np.ndarray, xy: np.ndarray, todo: np.ndarray, allow_rotation: bo
 
 
 def _detect_geographic(D: np.ndarray, path: str) -> str:
-    """distance when the diagonal is 0, proximity when it is 1 (an actor is at distance 0 from,
-    and fully proximate to, itself); else a DataError asking to declare it."""
-    diag = np.diag(D)
-    if np.allclose(diag, 0):
-        return "distance"
-    if np.allclose(diag, 1) and D.max() <= 1:
-        return "proximity"
-    raise DataError(f"{path}: cannot tell whether the geographic matrix holds distances (diagonal 0) or "
-                    "proximities (diagonal 1); declare it: data.geographic_kind = \"distance\" or "
-                    "\"proximity\" (run: --geographic FILE:distance)")
+    """distance or proximity by the rule `compare --proximity` uses (`data.matrix.detect_scale`:
+    a diagonal of ones or cells within 0-1 are proximities, a diagonal of zeros with cells
+    above 1 distances); else a DataError asking to declare it."""
+    from .data.matrix import detect_scale
+
+    scale, why = detect_scale(D)
+    if scale is None:
+        raise DataError(f"{path}: cannot tell whether the geographic matrix holds distances (diagonal 0) or "
+                        f"proximities (diagonal 1) ({why}); declare it: data.geographic_kind = \"distance\" "
+                        "or \"proximity\" (run: --geographic FILE:distance)")
+    return scale
 
 
 def _matrix(path: str, net: ClusterNetwork, what: str) -> np.ndarray:

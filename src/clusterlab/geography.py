@@ -55,13 +55,15 @@ def distance_from_proximity(P: np.ndarray, scale_km: float, source: str = "the p
     """Kilometres from a geographic proximity matrix by inverting the model's transform
     p = exp(-km / scale_km) (`clusterlab.proximity.geographic`): km = -scale_km ln p.
 
-    Cells must lie in (0, 1] (p = 0 would be infinitely far: DataError naming `source`).
+    Off-diagonal cells must lie in (0, 1] (p = 0 would be infinitely far: DataError naming
+    `source`); the diagonal is not read (distance 0).
     A proximity made by another decreasing transform of distance gives distances that are a
     monotone transform of the true ones; classical MDS then recovers the layout only
     approximately (its stress says how well)."""
     P = np.asarray(P, float)
-    if P.size and (P.min() <= 0 or P.max() > 1):
-        bad = P.min() if P.min() <= 0 else P.max()
+    off = P[~np.eye(len(P), dtype=bool)] if P.ndim == 2 else P  # the diagonal (self) is not read
+    if off.size and (off.min() <= 0 or off.max() > 1):
+        bad = off.min() if off.min() <= 0 else off.max()
         raise DataError(f"{source}: a geographic proximity must lie in (0, 1] (p = exp(-km / "
                         f"{scale_km:g})), found {bad:g}; give distances in km as a distance matrix instead")
     D = -scale_km * np.log(P)
