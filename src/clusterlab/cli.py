@@ -154,21 +154,32 @@ def run(
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of the network's actors (with --from-network); a `present` column (1/0) leaves out the actors marked absent")] = None,
     absent: Absent = None,
+    geographic: Annotated[Optional[str], typer.Option("--geographic", metavar="FILE[:distance|:proximity]",
+                          help="geographic matrix placing actors without x/y or lat/lon (with --from-network; scale detected from the diagonal unless declared)")] = None,
+    cognitive: Annotated[Optional[str], typer.Option("--cognitive", metavar="FILE",
+                         help="cognitive proximity matrix (0-1) the knowledge profiles are fitted to (with --from-network)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Run a scenario and write its tables and figures to OUT."""
     try:
-        if attributes and not from_network:
-            raise ClusterlabError("--attributes needs --from-network")
-        if absent is not None and not from_network:
-            raise ClusterlabError("--absent needs --from-network")
+        for flag, given in (("--attributes", attributes), ("--absent", absent), ("--geographic", geographic),
+                            ("--cognitive", cognitive)):
+            if given is not None and given != "" and not from_network:
+                raise ClusterlabError(f"{flag} needs --from-network")
         if from_network:
             sets = [*sets, f"data.network={_quote(Path(from_network).resolve())}"]
             if attributes:
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
             if absent is not None:
                 sets.append(f"data.absent={_quote(_absent_rule(absent))}")
+            if geographic:  # FILE[:distance|:proximity], the colon rule of compare --proximity
+                from .data.matrix import split_proximity_spec
+
+                _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
+                sets += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind or 'auto'}"]
+            if cognitive:
+                sets.append(f"data.cognitive={_quote(Path(cognitive).resolve())}")
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn

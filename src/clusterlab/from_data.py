@@ -8,13 +8,21 @@ data do not say takes a documented default from the scenario (docs/odd.md, secti
   firms are those with the most relations).
 - stage: the `stage` attribute (firms; 0 to `population.stages` - 1, else an error); without
   it, drawn uniformly over `population.stages`.
-- x, y (km): the attributes; without them, a force-directed layout of the network scaled to
-  `population.region_km` (partners sit near each other, as in a cluster).
+- x, y (km), by precedence: the attributes `x`, `y`; `lon`, `lat` projected to km
+  (`geography.lonlat_km`); positions recovered from the geographic matrix `data.geographic`
+  (distances in km, or proximities exp(-km / `data.geographic_scale_km`)) by classical
+  multidimensional scaling (`geography.mds_positions`); else a force-directed layout of the
+  network (partners sit near each other, as in a cluster) scaled to the span of the actors
+  already placed, or to `population.region_km` when none is.
 - size, R&D, openness, sharing, reciprocity: the attributes `size`, `rd`, `external_ties`
   (openness = external_ties / (external_ties + 1)) where present, else drawn as in
   `population.make_actors` for the actor's kind.
 - group (organisational proximity): actors with the same `ownership` share a group.
-- knowledge: drawn as in `population.make_actors` from kind, stage and the knowledge table.
+- knowledge: drawn as in `population.make_actors` from kind, stage and the knowledge table;
+  then, with the cognitive proximity matrix `data.cognitive` (every actor) or else the
+  `industry` attribute (firms with a code), the profile's shape over the cluster's own
+  domains is fitted so that the model's cognitive proximity (cosine of T + E) follows the
+  data's (`clusterlab.profiles`); each actor's stock and tacit share stay as drawn.
 - pipelines: an actor with `external_ties` = k gets k pipelines to external partners, of
   whom `population.externals` are created far away (their knowledge as in the generator);
   without the attribute, none.
@@ -30,11 +38,16 @@ data do not say takes a documented default from the scenario (docs/odd.md, secti
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .data import ClusterNetwork, DataError
 from .network import STRENGTH_CONCENTRATION, tie_attributes
-from .population import draw_knowledge, draw_traits, make_technology, place
+from .errors import ClusterlabWarning
+from .geography import distance_from_proximity, lonlat_km, mds_positions, span_km
+from .population import draw_knowledge, draw_traits, external_domain_ids, make_technology, place
+from .profiles import check_proximity, industry_proximity, nonnegative_embedding, normalise_code, reshape_stock
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
 from .scenario import Scenario
 
@@ -65,15 +78,153 @@ def _layout(net: ClusterNetwork, region_km: float, rng: np.random.Generator) -> 
     return 0.05 * region_km + 0.9 * region_km * xy / span
 
 
+def _positions(net: ClusterNetwork, attr, sc: Scenario, rng: np.random.Generator,
+               report: dict | None) -> np.ndarray:
+    """Positions (km) by precedence: x/y attributes > lon/lat attributes > the geographic
+    matrix `data.geographic` (classical MDS, rotated onto the actors already placed) >
+    force layout (scaled to the span of the actors already placed, else
+    population.region_km). One row per actor."""
+    n = net.n
+    xy = np.column_stack([_numeric(attr, "x", n), _numeric(attr, "y", n)])
+    how = {"x/y": int((~np.isnan(xy).any(axis=1)).sum())}
+    lonlat = np.column_stack([_numeric(attr, "lon", n), _numeric(attr, "lat", n)])
+    todo = np.isnan(xy).any(axis=1) & ~np.isnan(lonlat).any(axis=1)
+    if todo.any():  # lon/lat left unprojected (e.g. attributes given in Python)
+        px, py = lonlat_km(lonlat[:, 0], lonlat[:, 1])
+        placed = _align(np.column_stack([px, py]), xy, todo, allow_rotation=False)
+        xy[todo] = placed[todo]
+        how["lon/lat"] = int(todo.sum())
+    geo = sc.data.geographic
+    if geo and np.isnan(xy).any():
+        D = _matrix(geo, net, "geographic")
+        kind = sc.data.geographic_kind
+        if kind == "auto":
+            kind = _detect_geographic(D, geo)
+        if kind == "proximity":
+            D = distance_from_proximity(D, sc.data.geographic_scale_km, geo)
+        emb = mds_positions((D + D.T) / 2, geo)
+        todo = np.isnan(xy).any(axis=1)
+        placed = _align(emb.xy, xy, todo, allow_rotation=True)
+        xy[todo] = placed[todo]
+        how["matrix"] = int(todo.sum())
+        fit = {"file": geo, "kind": kind, "stress": emb.stress, "r": emb.r, "explained": emb.explained}
+        if report is not None:
+            report["geographic_fit"] = fit
+        if emb.r < 0.9:
+            warnings.warn(f"{geo}: the positions recovered by multidimensional scaling fit the geographic "
+                          f"matrix poorly (r = {emb.r:.2f}, stress {emb.stress:.2f})", ClusterlabWarning, stacklevel=4)
+    missing = np.isnan(xy).any(axis=1)
+    if missing.any():
+        known = ~missing
+        box = np.ptp(xy[known], axis=0).max() if known.sum() >= 2 else 0.0
+        if box > 0:  # within the bounding box of the actors placed
+            lay = _layout(net, box, rng) - 0.05 * box + xy[known].min(axis=0)
+        else:
+            lay = _layout(net, sc.population.region_km, rng)
+        xy[missing] = lay[missing]
+        how["layout"] = int(missing.sum())
+    if report is not None:
+        report["positions"] = {k: v for k, v in how.items() if v}
+        report["span_km"] = span_km(xy)
+    return xy
+
+
+def _align(new: np.ndarray, xy: np.ndarray, todo: np.ndarray, allow_rotation: bool) -> np.ndarray:
+    """`new` positions moved onto the frame of the actors already placed in `xy` (rows not in
+    `todo` with finite xy): a translation (lon/lat), or the orthogonal Procrustes rotation
+    or reflection plus translation (MDS, whose orientation is arbitrary; Gower & Dijksterhuis
+    2004), no scaling (both are km). With no actor placed, `new` shifted to start at 0."""
+    both = ~todo & ~np.isnan(xy).any(axis=1) & ~np.isnan(new).any(axis=1)
+    if not both.any():
+        return new - np.nanmin(new[todo], axis=0) if todo.any() else new
+    a, b = new[both], xy[both]
+    ca, cb = a.mean(axis=0), b.mean(axis=0)
+    R = np.eye(2)
+    if allow_rotation and both.sum() >= 2:
+        u, _, vt = np.linalg.svd((a - ca).T @ (b - cb))
+        R = u @ vt
+    return (new - ca) @ R + cb
+
+
+def _detect_geographic(D: np.ndarray, path: str) -> str:
+    """distance or proximity by the rule `compare --proximity` uses (`data.matrix.detect_scale`:
+    a diagonal of ones or cells within 0-1 are proximities, a diagonal of zeros with cells
+    above 1 distances); else a DataError asking to declare it."""
+    from .data.matrix import detect_scale
+
+    scale, why = detect_scale(D)
+    if scale is None:
+        raise DataError(f"{path}: cannot tell whether the geographic matrix holds distances (diagonal 0) or "
+                        f"proximities (diagonal 1) ({why}); declare it: data.geographic_kind = \"distance\" "
+                        "or \"proximity\" (run: --geographic FILE:distance)")
+    return scale
+
+
+def _matrix(path: str, net: ClusterNetwork, what: str) -> np.ndarray:
+    """The labelled matrix in `path` (`data.matrix.read_proximity`) reordered to the network's
+    actors. Labels the network lacks are ignored (a matrix may cover both waves of a panel);
+    a network actor without a row and column is a DataError naming the file."""
+    from .data.matrix import read_proximity
+
+    frame = read_proximity(path)
+    labels = [str(c) for c in frame.columns]
+    pos = {lab: k for k, lab in enumerate(labels)}
+    ids = [str(i) for i in net.ids]
+    lacking = [i for i in ids if i not in pos]
+    if lacking:
+        shown = ", ".join(repr(i) for i in lacking[:3])
+        more = f" and {len(lacking) - 3} more" if len(lacking) > 3 else ""
+        raise DataError(f"{path}: {len(lacking)} of the network's {len(ids)} actors have no row and column in the "
+                        f"{what} matrix: {shown}{more}")
+    idx = np.array([pos[i] for i in ids], np.int64)
+    return frame.to_numpy(dtype=float)[np.ix_(idx, idx)]
+
+
+def _profiles(net: ClusterNetwork, attr, sc: Scenario, kind: np.ndarray, T: np.ndarray, E: np.ndarray,
+              rng: np.random.Generator, report: dict | None) -> None:
+    """Knowledge profiles (in place) from the cognitive matrix `data.cognitive` (every actor)
+    or else the `industry` attribute (firms with a code): the shape over the cluster's own
+    domains is fitted to the data's proximity (`profiles`), each actor's stock, tacit share
+    and other trajectories' domains stay as drawn."""
+    know = sc.knowledge
+    own = np.setdiff1d(np.arange(know.domains), external_domain_ids(know))
+    n = net.n
+    if sc.data.cognitive:
+        path = sc.data.cognitive
+        P = check_proximity(_matrix(path, net, "cognitive"), path)
+        fit = nonnegative_embedding(P, len(own))
+        reshape_stock(T, E, np.arange(n), fit.U, own)
+        info = {"source": path, "r": fit.r, "rmse": fit.rmse}
+    elif "industry" in attr.columns:
+        codes = np.array([normalise_code(c) for c in attr["industry"].to_numpy(dtype=object)], dtype=object)
+        rows = np.flatnonzero((codes != "") & (kind <= SME))
+        if not len(rows):
+            return
+        uniq, which, counts = np.unique(codes[rows].astype(str), return_inverse=True, return_counts=True)
+        fit = nonnegative_embedding(industry_proximity(list(uniq)), len(own), weights=counts)
+        core = fit.U[which]
+        core = core / np.maximum(core.max(axis=1, keepdims=True), 1e-12)
+        # as draw_knowledge: a share `specialisation` in the core, the rest spread at random
+        shape = know.specialisation * core + (1 - know.specialisation) * rng.random(core.shape)
+        reshape_stock(T, E, rows, shape, own)
+        info = {"source": "industry", "codes": len(uniq), "firms": len(rows), "r_codes": fit.r}
+    else:
+        return
+    if report is not None:
+        report["cognitive_fit"] = info
+
+
 def _numeric(attr, name: str, n: int) -> np.ndarray:
     if name not in attr.columns:
         return np.full(n, np.nan)
     return attr[name].to_numpy(dtype=float, na_value=np.nan)
 
 
-def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generator
-                       ) -> tuple[Actors, Ties, Technology]:
-    """The simulation's starting state for a real cluster (see the module docstring)."""
+def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generator,
+                       report: dict | None = None) -> tuple[Actors, Ties, Technology]:
+    """The simulation's starting state for a real cluster (see the module docstring).
+    `report`, if given, receives where positions and knowledge profiles came from and how
+    well they fit the data's matrices ("positions", "profiles")."""
     attr = net.attributes.reset_index(drop=True)
     n = net.n
     if n == 0:
@@ -104,10 +255,7 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     drawn = rng.integers(0, L, n)
     stage = np.where(np.isnan(stage), drawn, np.clip(stage, 0, L - 1)).astype(np.int8)
     stage[~firm] = -1
-    xy = np.column_stack([_numeric(attr, "x", n), _numeric(attr, "y", n)])
-    if np.isnan(xy).any():
-        lay = _layout(net, pop.region_km, rng)
-        xy = np.where(np.isnan(xy), lay, xy)
+    xy = _positions(net, attr, sc, rng, report)
     traits = draw_traits(kind, pop, rng)  # defaults for what the data do not say
     for name in ("size", "rd"):
         given = _numeric(attr, name, n)
@@ -125,6 +273,7 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
             if o:
                 group[i] = firstof.setdefault(o, i)
     T, E = draw_knowledge(kind, stage, L, know, rng)  # core profiles follow the data's stages
+    _profiles(net, attr, sc, kind, T, E, rng, report)  # reshaped to the data's cognitive proximity
     actors = Actors(kind=kind, stage=stage, x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),
                     culture=np.zeros(n, np.int16), group=group, T=T, E=E, **traits)
     actors.external_origin[kind == EXTERNAL] = 1.0

@@ -136,6 +136,10 @@ class Data(Params):
     network: str = Field("", description="network file (edge list, matrix, Excel sheet, GraphML, GEXF, Pajek, UCINET DL) or an `analyze` output folder; empty: generate the cluster")
     attributes: str = Field("", description="attributes file for the network's actors (optional)")
     absent: Literal["", "zeros"] = Field("", description="'zeros': actors without any tie are absent (not yet founded or closed) and left out; a `present` attributes column (1/0) always is honoured")
+    geographic: str = Field("", description="geographic matrix file (labelled square, km or proximity) placing actors without x/y or lat/lon by multidimensional scaling (optional)")
+    geographic_kind: Literal["auto", "distance", "proximity"] = Field("auto", description="what `data.geographic` holds: distance (km), proximity (exp(-km / geographic_scale_km), in (0, 1]), or auto (detected as compare --proximity does: diagonal 1 or cells within 0-1: proximity; diagonal 0 with cells above 1: distance)")
+    geographic_scale_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="km scale s of a geographic proximity p = exp(-km / s), inverted to km = -s ln p")
+    cognitive: str = Field("", description="cognitive proximity matrix file (labelled square, 0 to 1): the actors' knowledge profiles are fitted to it (optional)")
 
 
 class Output(Params):

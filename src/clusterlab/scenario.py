@@ -319,7 +319,7 @@ def load_scenario(path: str | Path | None = None, overrides: dict[str, Any] | No
     if path is not None:  # data files named in the scenario are relative to it
         table = data.get("data")
         if isinstance(table, dict):
-            for key in ("network", "attributes"):
+            for key in ("network", "attributes", "geographic", "cognitive"):
                 value = table.get(key)
                 if isinstance(value, str) and value and not Path(value).is_absolute():
                     table[key] = str((Path(path).parent / value).resolve())

@@ -183,7 +183,8 @@ class Sim:
             net = network if network is not None else load_network(sc.data.network, sc.data.attributes or None,
                                                                    absent=sc.data.absent or None)
             self.network_notes = net.notes  # what the reader did, absent actors removed included
-            actors, ties, tech = state_from_network(net, sc, self.rng("population"))
+            self.data_fit = {}  # where positions and profiles came from, and their fit to the data
+            actors, ties, tech = state_from_network(net, sc, self.rng("population"), self.data_fit)
             self.labels = np.array([str(i) for i in net.ids], dtype=object)
         elif actors is None:
             actors, tech0 = make_actors(sc.population, sc.knowledge, self.rng("population"),

@@ -67,6 +67,9 @@ def normalise_kind(value: str) -> str | None:
     return None
 
 
+CODE_COLUMNS = frozenset({"industry", "nace", "naics", "sic", "isic"})  # kept as text (profiles.normalise_code)
+
+
 def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
                     ignore_unknown: bool = False) -> ClusterNetwork:
     """Read per-actor attributes from a delimited file and return a new network carrying them.
@@ -145,6 +148,8 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
                 raw_other.setdefault(key, []).append((ln, cell))
                 values[key].append(cell if cell else np.nan)
     for key, cells in raw_other.items():  # other columns: numbers when every value is one
+        if squash(key) in CODE_COLUMNS:  # codes stay text: 01.10 is not 1.1
+            continue
         try:
             nums = [parse_number(path, c, ln, key, comma) for ln, c in cells]
         except DataError:
