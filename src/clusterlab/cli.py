@@ -173,13 +173,7 @@ def run(
                 sets.append(f"data.attributes={_quote(Path(attributes).resolve())}")
             if absent is not None:
                 sets.append(f"data.absent={_quote(_absent_rule(absent))}")
-            if geographic:  # FILE[:distance|:proximity], the colon rule of compare --proximity
-                from .data.matrix import split_proximity_spec
-
-                _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
-                sets += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind or 'auto'}"]
-            if cognitive:
-                sets.append(f"data.cognitive={_quote(Path(cognitive).resolve())}")
+            sets += _matrix_sets(geographic, cognitive)
         sc = _scenario(scenario, seed, steps, sets, mechanisms)
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
@@ -303,6 +297,37 @@ def _absent_rule(absent: Optional[str]) -> Optional[str]:
     return None if absent is None else "zeros"
 
 
+def _presence_columns(presence: Optional[str], attributes) -> list:
+    """--presence COL1,COL2: the attributes columns saying who is in wave 1 and wave 2."""
+    if presence is None:
+        return [None, None]
+    if not attributes:
+        raise ClusterlabError("--presence needs --attributes")
+    columns = [c.strip() for c in presence.split(",")]
+    if len(columns) != 2 or not all(columns):
+        raise ClusterlabError(f"--presence {presence!r}: expected two columns, one per wave: COL1,COL2")
+    return columns
+
+
+Geographic = Annotated[Optional[str], typer.Option("--geographic", metavar="FILE[:distance|:proximity]",
+                       help="geographic matrix placing the simulated actors without x/y or lat/lon (scale detected from the diagonal unless declared)")]
+Cognitive = Annotated[Optional[str], typer.Option("--cognitive", metavar="FILE",
+                      help="cognitive proximity matrix (0-1) the simulated knowledge profiles are fitted to")]
+
+
+def _matrix_sets(geographic: Optional[str], cognitive: Optional[str]) -> list[str]:
+    """--geographic FILE[:distance|:proximity] and --cognitive FILE as `data.*` --set lines."""
+    out = []
+    if geographic:  # the colon rule of compare --proximity
+        from .data.matrix import split_proximity_spec
+
+        _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
+        out += [f"data.geographic={_quote(Path(path).resolve())}", f"data.geographic_kind={kind or 'auto'}"]
+    if cognitive:
+        out.append(f"data.cognitive={_quote(Path(cognitive).resolve())}")
+    return out
+
+
 @app.command()
 def analyze(
     network: Annotated[str, typer.Argument(help="edge list or matrix (CSV/TSV, or an Excel sheet: FILE.xlsx or FILE.xlsx#Sheet), GraphML, GEXF, Pajek .net, UCINET .dl, or an `analyze` output folder")],
@@ -381,13 +406,7 @@ def compare(
         if years is not None and not (math.isfinite(years) and 0 < years <= 1000):
             raise ClusterlabError(f"--years {years:g}: expected the years between the waves, a number > 0 "
                                   "and at most 1000")
-        columns = [None, None]
-        if presence is not None:
-            if not attributes:
-                raise ClusterlabError("--presence needs --attributes")
-            columns = [c.strip() for c in presence.split(",")]
-            if len(columns) != 2 or not all(columns):
-                raise ClusterlabError(f"--presence {presence!r}: expected two columns, one per wave: COL1,COL2")
+        columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         specs = []
         for item in proximity:
@@ -444,6 +463,10 @@ def predict(
     attributes: Annotated[Optional[str], typer.Option("--attributes", metavar="FILE",
                           help="attributes of wave 1's actors (kind, size, x, y, ...), read as `run --from-network` reads them")] = None,
     directed: Directed = None,
+    absent: Absent = None,
+    presence: Annotated[Optional[str], typer.Option("--presence", metavar="COL1,COL2", help="the attributes columns saying who is present in wave 1 and in wave 2 (1/0, true/false, yes/no)  [default: a `present` column, when there is one, for both]")] = None,
+    geographic: Geographic = None,
+    cognitive: Cognitive = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="worker processes (default: 1, in this process)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: prediction]")] = None,
@@ -464,10 +487,14 @@ def predict(
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if workers is not None and not 1 <= workers <= 4096:
             raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
-        sc = _scenario(scenario, None, None, sets)
+        columns = _presence_columns(presence, attributes)
+        rule = _absent_rule(absent)
+        sc = _scenario(scenario, None, None, [*sets, *_matrix_sets(geographic, cognitive)])
         out, note = _out_folder(out, "prediction", "predict", overwrite, quiet)
-        w1 = load_network(wave1, attributes, directed=directed, allow_new=allow_new)
-        w2 = load_network(wave2, directed=directed)
+        # as compare: an attributes id missing from a wave's file stays absent from that wave
+        w1 = load_network(wave1, attributes, directed=directed, allow_new=allow_new, ignore_unknown=not allow_new,
+                          absent=rule, presence=columns[0])
+        w2 = load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule, presence=columns[1])
         _say(note)
         pool = workers is not None and workers > 1
         from rich.console import Console
