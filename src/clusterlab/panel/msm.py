@@ -250,10 +250,11 @@ class _Runner:
         return np.array([out[it[0]] for it in items])
 
 
-def _derivative(runner, theta_of, eta, n, h, seed, phase, central=False):
+def _derivative(runner, theta_of, eta, n, h, seed, phase, central=False, extra=0):
     """n draws at eta and the finite-difference derivative of all statistics with respect to
     eta, with common random numbers (forward, or central: (s(eta + h) - s(eta - h)) / 2h,
-    which has no first-order bias); theta_of(eta) is the full natural-scale vector."""
+    which has no first-order bias); theta_of(eta) is the full natural-scale vector. `extra`
+    more draws at eta go in the same batch (one executor start); all draws at eta returned."""
     p = len(eta)
     signs = (1.0, -1.0) if central else (1.0,)
     items = []
@@ -265,8 +266,10 @@ def _derivative(runner, theta_of, eta, n, h, seed, phase, central=False):
                 e = eta.copy()
                 e[k] += sg * h
                 items.append(((r, k, sg), theta_of(e), s))
-    S = runner.run(items).reshape(n, 1 + p * len(signs), -1)
-    base = S[:, 0, :]
+    more = [((r, -1, 0), theta_of(eta), draw_seed(seed, phase, r, 0)) for r in range(n, n + extra)]
+    R = runner.run(items + more)
+    S = R[:len(items)].reshape(n, 1 + p * len(signs), -1)
+    base = np.vstack([S[:, 0, :], R[len(items):]])
     if central:
         diffs = (S[:, 1::2, :] - S[:, 2::2, :]) / (2 * h)   # n x p(parameters) x q(statistics)
     else:
@@ -328,10 +331,13 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
             eta = _phase2(runner, st, D, sd, obs, active, eta, theta_of, run, history, warns, say)
             say(f"phase 3: {st.n3} simulations at the estimate")
             nd = min(st.n3_deriv, st.n3)
-            base3, D3, _ = (_derivative(runner, theta_of, eta, nd, st.h, st.seed, 30 + run, central=True) if nd > 1
-                            else (np.zeros((0, len(obs_all))), None, None))
-            rest = [(("p3", r), theta_of(eta), draw_seed(st.seed, 30 + run, r, 0)) for r in range(nd, st.n3)]
-            S3 = np.vstack([base3, runner.run(rest)]) if rest else base3
+            if nd > 1:
+                S3, D3, _ = _derivative(runner, theta_of, eta, nd, st.h, st.seed, 30 + run, central=True,
+                                        extra=st.n3 - nd)
+            else:
+                D3 = None
+                S3 = runner.run([(("p3", r), theta_of(eta), draw_seed(st.seed, 30 + run, r, 0))
+                                 for r in range(st.n3)])
             check = _phase3(S3, obs_all, active)
             if check[-1] or run + 1 >= st.runs or D3 is None:
                 break
