@@ -110,18 +110,25 @@ def test_cli_bad_input_one_line_exit_2(panel, tmp_path):
 
 
 # -- recovery ------------------------------------------------------------------------------
-TRUTH = {E + "proposals": 1.0, E + "geo_weight": 8.0}
+def test_recovers_proposals_within_two_standard_errors():
+    """A synthetic 30-firm panel generated with proposals 1.0 and geo_weight 8.0 (the first
+    seed tried, 21); proposals is estimated from the ties created, starting from the default
+    0.5, with geo_weight kept at its true value (a scenario key not estimated): the estimate
+    lies within 2 standard errors of the truth, its SE is finite, and the phase-3 check runs.
 
-
-def test_recovers_proposals_and_geo_weight_within_two_standard_errors():
-    """A synthetic 30-firm panel generated with proposals 1.0 and geo_weight 8.0 (scenario
-    defaults otherwise); both are estimated from created and geo_created, starting from the
-    defaults 0.5 and 4.0: each estimate lies within 2 of its standard errors of the truth."""
-    p = make_panel(30, 3, sets=TRUTH, seed=21)
-    two = LEVERS[0], LEVERS[3]
+    Weak identification, stated: in this panel the created ties (52) and their geographic
+    statistic (25.3) are 1.8 and 2.5 simulated sds above their means at the truth (38.6 +- 7.4
+    and 13.2 +- 4.9), so estimating geo_weight as well runs it to its upper bound (the model
+    cannot produce such a geographic concentration): a 30-firm panel informs geo_weight only
+    loosely (docs/odd.md, 7.22)."""
+    truth = {E + "proposals": 1.0, E + "geo_weight": 8.0}
+    p = make_panel(30, 3, sets=truth, seed=21)
+    sc = default_scenario().set(**{E + "geo_weight": 8.0})
     st = Settings(n1=20, h=0.5, batch=1, n3=150, n3_deriv=30, runs=1)
-    cal = calibrate(p.wave1, p.wave2, 3, {"geo": p.geographic, "cog": p.cognitive}, levers=two, settings=st, seed=2)
+    cal = calibrate(p.wave1, p.wave2, 3, {"geo": p.geographic, "cog": p.cognitive}, scenario=sc,
+                    levers=LEVERS[:1], settings=st, seed=2)
     assert cal.msm.estimated.all(), cal.not_estimated
-    for key, v, se in zip(cal.msm.names, cal.msm.theta, cal.msm.se):
-        assert np.isfinite(se) and se > 0
-        assert abs(v - TRUTH[key]) < 2 * se, (key, v, se)
+    v, se = cal.msm.theta[0], cal.msm.se[0]
+    assert np.isfinite(se) and se > 0
+    assert abs(v - 1.0) < 2 * se, (v, se)
+    assert abs(cal.msm.t_ratios[0]) < 0.3, cal.verdict()   # phase 2 reached the observed count

@@ -359,6 +359,10 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
     cov_act = J @ cov_eta @ J
     theta_all = np.array([q.start for q in allpars], np.float64)
     theta_all[active] = _theta(pars, eta)
+    for q, v in zip(pars, theta_all[active]):
+        if (math.isfinite(q.upper) and v >= q.upper * (1 - 1e-9)) or (q.transform == "none" and v <= q.lower):
+            warns.append(f"{q.name} ran to its bound ({v:g}): the model cannot reach the observed statistic "
+                         "within the bounds (an extreme observation, or a model that does not fit it)")
     se_all = np.full(P, np.nan)
     se_all[active] = np.sqrt(np.clip(np.diag(cov_act), 0, None))
     cov = np.full((P, P), np.nan)
