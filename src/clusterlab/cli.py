@@ -1,5 +1,5 @@
 """The command line: `clusterlab run`, `default-scenario`, `validate`, `analyze`, `compare`,
-`predict`, `experiment`, `results`, `propositions`, `dashboard`.
+`predict`, `calibrate`, `experiment`, `results`, `propositions`, `dashboard`.
 
 User errors (bad scenario, missing file) print one line `error: ...` and exit with 2.
 """
@@ -68,7 +68,8 @@ ALWAYS = {"run": ("timeseries.parquet", "actors.parquet", "scenario.toml", "summ
           "analyze": ("firms.csv", "firms.parquet", "summary.json", "report.html", "network.graphml",
                       "network.gexf"),
           "compare": ("actors.csv", "ties.csv", "coefficients.csv", "summary.json"),
-          "predict": ("scores.csv", "dyads.csv", "summary.json", "report.html")}
+          "predict": ("scores.csv", "dyads.csv", "summary.json", "report.html"),
+          "calibrate": ("calibrated.toml", "estimates.csv", "convergence.json", "report.html")}
 
 
 def _out_folder(out: Optional[Path], default: str, command: str, overwrite: bool,
@@ -540,6 +541,69 @@ def _print_prediction(result, out: Path) -> None:
     if s["directed"]:
         Console().print("directed ties scored as their undirected projection (the simulation's ties are undirected)")
     Console().print(f"scores, dyads and report written to [bold]{out}[/bold]")
+
+
+@app.command()
+def calibrate(
+    wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
+    wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
+    years: Annotated[float, typer.Option("--years", help="years between the two waves")],
+    proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=FILE[:distance|proximity]",
+                         help="geo...=FILE (geographic, km or proximity) or cog...=FILE (cognitive) (repeatable)")] = [],
+    attributes: Attributes = None,
+    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="FILE", help="the model to calibrate (default: the built-in scenario)")] = None,
+    seed: Annotated[int, typer.Option(help="seed of every simulation")] = 0,
+    workers: Annotated[int, typer.Option(help="worker processes for the simulations of phases 1 and 3")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: calibration]")] = None,
+    directed: Directed = None,
+    overwrite: OverwriteOpt = False,
+) -> None:
+    """Estimate network-evolution parameters from two survey waves by the method of simulated
+    moments (as RSiena): simulations from wave 1 reproduce the statistics of wave 2."""
+    try:
+        from .data import load_network, read_proximity
+        from .panel.calibrate import calibrate as run_calibrate
+
+        if not years > 0:
+            raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
+        if seed < 0:
+            raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
+        if workers < 1:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number >= 1")
+        out, note = _out_folder(out, "calibration", "calibrate", overwrite)
+        sc = _scenario(scenario, None, None, [])
+        # wave 2 without the attributes: actors gone by wave 2 must stay absent
+        nets = [load_network(wave1, attributes, directed=directed), load_network(wave2, directed=directed)]
+        prox, scales = {}, {}
+        for item in proximity:
+            if "=" not in item:
+                raise ClusterlabError(f"--proximity {item!r}: expected NAME=FILE, e.g. geo=km.csv or cognitive=cog.csv")
+            name, path = (part.strip() for part in item.split("=", 1))
+            for sfx in ("distance", "proximity"):
+                if path.endswith(":" + sfx):
+                    path, scales[name] = path[: -len(sfx) - 1], sfx
+            if name in prox:
+                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
+            prox[name] = read_proximity(path)
+        _say(note)
+        typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
+        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, scales=scales, seed=seed,
+                               executor="pool" if workers > 1 else "serial", workers=workers,
+                               progress=lambda msg: typer.echo("  " + msg, err=True))
+        result.write(out, overwrite=overwrite)
+    except ClusterlabError as exc:
+        _fail(str(exc))
+        return
+    t = result.table()
+    typer.echo(f"{'key':<46} {'estimate':>10} {'se':>9} {'t-ratio':>8}")
+    for r in t.itertuples(index=False):
+        se = f"{r.se:9.4g}" if r.estimated else "    fixed"
+        typer.echo(f"{r.key:<46} {r.estimate:>10.4g} {se} {r.t_ratio:>8.3f}")
+    for key, why in result.not_estimated.items():
+        typer.echo(f"not estimated: {key}: {why}")
+    typer.echo(result.verdict())
+    typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
+               f"(calibrated.toml: use with `clusterlab run {out}/calibrated.toml`)")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

@@ -1,0 +1,428 @@
+"""Calibrate network evolution to two survey waves by the method of simulated moments, the
+way RSiena estimates stochastic actor-oriented models (Snijders 2001, "The statistical
+evaluation of social network dynamics", Sociological Methodology 31): choose the parameters
+so that simulations of the interval from wave 1 (`clusterlab.panel.interval`) reproduce the
+observed statistics of wave 2 (`clusterlab.panel.moments`), one statistic per parameter.
+
+    cal = calibrate(wave1, wave2, years=3, proximities={"geographic": km, "cognitive": cog})
+    cal.table()              # estimates, standard errors, convergence t-ratios
+    cal.converged, cal.verdict()
+    cal.write("calibration/")  # calibrated.toml estimates.csv convergence.json report.html
+
+The parameter table `LEVERS` is data: each row pairs a scenario key with the statistic that
+informs it, its transform and bounds. A row whose key the scenario does not have is skipped
+(listed), so adding a lever (e.g. an exit lever of the market mechanism) is one line:
+``Lever("mechanisms.market.<key>", "exits", "log", 0.0, <upper>)``. There is no exit lever
+in the market mechanism this round (firms exit when their capital is negative), so exits are
+reported, not matched.
+
+Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
+(entries) are not matched, as in the simulation (`interval.IntervalRun`). Directed waves are
+taken as their undirected projection (a pair is tied if either direction is): the
+simulation's ties are undirected this round (docs/odd.md).
+
+Proximities. Simulated statistics use the model's own proximities at the start of each
+replicated interval (the positions and knowledge profiles its mechanisms act on), observed
+statistics the data's matrices when given, else the model's (the mean over `start_draws`
+starting states: positions from the x/y attributes are the same in every state, knowledge
+profiles are drawn). Both are standardised over the wave-1 pairs (`moments.standardise`), so
+their level and unit do not matter. A geographic matrix may be distances (km; turned into
+the model's proximity exp(-km / geo_km)) or proximities; declared by `scales`, else detected:
+a matrix whose diagonal is below its off-diagonal mean is a distance.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data import ClusterNetwork
+from ..errors import ClusterlabError
+from ..scenario import Scenario, default_scenario
+from ..state import SME
+from .interval import interval_steps
+from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
+from .msm import MSMResult, Parameter, Problem, Settings, estimate
+
+__all__ = ["Lever", "LEVERS", "Calibration", "calibrate", "CalibrationError"]
+
+EVO = "mechanisms.network_evolution."
+
+
+class CalibrationError(ClusterlabError):
+    """The waves or proximities cannot be calibrated to; the message says why."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    key: str          # scenario key (dotted)
+    statistic: str    # the statistic of `moments` that informs it
+    transform: str    # "log" (positive) or "logit" (bounded)
+    lower: float
+    upper: float
+
+
+LEVERS = (
+    Lever(EVO + "proposals", "created", "log", 0.0, 100.0),
+    Lever(EVO + "dissolve_rate", "dissolved", "log", 0.0, 1000.0),
+    Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
+    Lever(EVO + "geo_weight", "geo_created", "log", 0.0, 1000.0),
+    Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
+    Lever(EVO + "persistence", "cognitive_persisted", "logit", 0.0, 1.0),
+)
+# estimation settings for a clusterlab panel (msm.Settings otherwise): the simulation's random
+# streams part ways once a parameter changes a draw, so common random numbers help less than
+# in a smooth model: a wider finite-difference step (0.5 on the log scale) and more phase-1
+# draws; one draw per phase-2 iteration (as RSiena); 400 phase-3 draws, 60 with derivatives.
+SETTINGS = dict(n1=40, h=0.5, batch=1, n3=400, n3_deriv=60, runs=2)
+MIN_START = 0.05  # a log-scale parameter starting at 0 starts here (log 0 is not a number)
+
+
+def _get(sc: Scenario, key: str):
+    obj = sc
+    for part in key.split("."):
+        if isinstance(obj, dict):
+            if part not in obj:
+                return None
+            obj = obj[part]
+        elif hasattr(obj, part):
+            obj = getattr(obj, part)
+        else:
+            return None
+    return obj
+
+
+# ---------------------------------------------------------------------------------------
+# the model: one replicated interval -> statistics
+# ---------------------------------------------------------------------------------------
+def _start_proximities(sim, n: int, geo_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised geographic (exp(-km / geo_km)) and cognitive (cosine of knowledge
+    profiles) proximity of the first n actors of a freshly initialised Sim."""
+    from ..proximity import cognitive
+
+    x, y = sim.actors.x[:n].astype(float), sim.actors.y[:n].astype(float)
+    km = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    i, j = np.triu_indices(n, 1)
+    cog = np.ones((n, n))
+    cog[i, j] = cog[j, i] = cognitive(sim.actors, i, j)
+    return standardise(geographic_proximity_km(km, geo_km)), standardise(cog)
+
+
+class PanelModel:
+    """simulate(theta, seed) -> the statistics of `levers` for one interval from wave 1 under
+    the scenario with the levers' keys set to theta (picklable for the process pool). Mirrors
+    `interval._one`, and also reads the model's proximities at the start."""
+
+    def __init__(self, wave1: ClusterNetwork, sc: Scenario, steps: int, keys: list[str], stats: list[str]):
+        self.wave1, self.sc, self.steps, self.keys, self.stats = wave1, sc, steps, keys, stats
+        self.w1 = Wave1(wave1.n, *_pairs(wave1))
+
+    def start(self, seed: int):
+        from ..sim import Sim
+
+        sim = Sim(self.sc.set(seed=int(seed), steps=self.steps), keep=[])
+        sim.init(network=self.wave1)
+        return sim
+
+    def run(self, theta, seed: int) -> dict[str, float]:
+        from ..sim import Sim
+
+        sc = self.sc.set(seed=int(seed), steps=self.steps, **{k: float(v) for k, v in zip(self.keys, theta)})
+        sim = Sim(sc, keep=[])
+        sim.init(network=self.wave1)
+        n = self.wave1.n
+        G, C = _start_proximities(sim, n, sc.mechanisms.network_evolution.geo_km)
+        for _ in range(self.steps):
+            sim.step()
+        present = sim.actors.alive[:n].copy()
+        t = sim.ties
+        ok = t.alive & (t.a < n) & (t.b < n)
+        a, b = t.a[ok].astype(np.int64), t.b[ok].astype(np.int64)
+        out = statistics(self.w1, present, a, b, G, C)
+        out["entries"] = float(np.count_nonzero(sim.actors.kind[n:] <= SME))
+        return out
+
+    def __call__(self, theta, seed: int) -> np.ndarray:
+        s = self.run(theta, seed)
+        return np.array([s[k] for k in self.stats])
+
+
+def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
+    keep = (net.src != net.dst) & (np.asarray(net.weight) != 0)
+    a, b = net.src[keep].astype(np.int64), net.dst[keep].astype(np.int64)
+    code = np.unique(np.minimum(a, b) * net.n + np.maximum(a, b))
+    return code // max(net.n, 1), code % max(net.n, 1)
+
+
+# ---------------------------------------------------------------------------------------
+# the data
+# ---------------------------------------------------------------------------------------
+def _labels(net: ClusterNetwork, which: str) -> list[str]:
+    if not isinstance(net, ClusterNetwork):
+        raise CalibrationError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
+    labels = [str(i) for i in net.ids]
+    if len(set(labels)) < len(labels):
+        dup = sorted({v for v in labels if labels.count(v) > 1})[:5]
+        raise CalibrationError(f"{which} ({net.source or 'network'}): duplicate actor ids: {', '.join(dup)}")
+    return labels
+
+
+def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
+    """present (per wave-1 actor) and wave 2's ties among stayers as wave-1 positions."""
+    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    pos1 = pd.Index(l1)
+    to1 = pos1.get_indexer(l2)  # wave-2 actor -> wave-1 position (-1: entry)
+    present = np.zeros(wave1.n, bool)
+    present[to1[to1 >= 0]] = True
+    if not present.any():
+        raise CalibrationError("no actor of wave 1 is in wave 2 (ids are matched as text): nothing to calibrate")
+    a2, b2 = _pairs(wave2)
+    a, b = to1[a2], to1[b2]
+    ok = (a >= 0) & (b >= 0)
+    return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0))
+
+
+def _matrix(P: pd.DataFrame, labels: list[str], name: str) -> np.ndarray:
+    if not isinstance(P, pd.DataFrame):
+        raise CalibrationError(f"proximity {name!r}: expected a labelled table (DataFrame), got {type(P).__name__}")
+    rows = pd.Index([str(v) for v in P.index]).get_indexer(labels)
+    cols = pd.Index([str(v) for v in P.columns]).get_indexer(labels)
+    miss = [labels[k] for k in np.flatnonzero((rows < 0) | (cols < 0))]
+    if miss:
+        src = P.attrs.get("source", "")
+        raise CalibrationError(f"{src + ': ' if src else ''}proximity {name!r}: no row or column for "
+                               f"{len(miss)} wave-1 actor(s): {', '.join(miss[:5])}")
+    M = P.to_numpy(np.float64)[np.ix_(rows, cols)]
+    if not np.all(np.isfinite(M)):
+        raise CalibrationError(f"proximity {name!r}: has cells that are not numbers")
+    return M
+
+
+def is_distance(M: np.ndarray) -> bool:
+    """A matrix whose diagonal is below its off-diagonal mean is a distance (0 to oneself)."""
+    n = len(M)
+    if n < 2:
+        return False
+    off = M[~np.eye(n, dtype=bool)]
+    return float(np.mean(np.diag(M))) < float(off.mean())
+
+
+def _role(name: str) -> str | None:
+    low = name.lower()
+    if low.startswith(("geo", "spatial")):
+        return "geographic"
+    if low.startswith(("cog", "tech")):
+        return "cognitive"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------------------
+@dataclass
+class Calibration:
+    levers: list[Lever]
+    msm: MSMResult
+    years: float
+    steps: int
+    observed: dict                 # every statistic of moments, observed
+    actors: dict                   # wave1, wave2, stayers, exits, entries
+    proximity_sources: dict        # geographic/cognitive -> where the observed values come from
+    not_estimated: dict            # key -> reason (levers skipped or dropped)
+    kept: dict                     # other network-evolution keys: their scenario values
+    sources: tuple = ("", "")
+    seconds: float = 0.0
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        return self.msm.converged
+
+    def verdict(self) -> str:
+        return self.msm.verdict()
+
+    def estimates(self) -> dict[str, float]:
+        """The estimated keys and values (the scenario fragment)."""
+        return {lv.key: float(v) for lv, v, e in zip(self.levers, self.msm.theta, self.msm.estimated) if e}
+
+    def table(self) -> pd.DataFrame:
+        t = self.msm.table()
+        t.insert(0, "key", [lv.key for lv in self.levers])
+        t["note"] = [self.not_estimated.get(lv.key, "") for lv in self.levers]
+        return t.drop(columns=["parameter"])
+
+    def summary(self) -> dict:
+        from ..outdir import json_safe
+
+        m = self.msm
+        return json_safe({
+            "wave1": self.sources[0], "wave2": self.sources[1], "years": self.years, "steps": self.steps,
+            "converged": m.converged, "verdict": m.verdict(), "max_convergence_ratio": m.max_ratio,
+            "t_ratios": {s: float(t) for s, t in zip(m.statistics, m.t_ratios)},
+            "thresholds": {"t_ratio": 0.1, "overall": 0.25, "source": "RSiena manual (Ripley, Snijders et al.)"},
+            "estimates": {lv.key: {"estimate": float(v), "se": float(se), "estimated": bool(e), "statistic": lv.statistic}
+                          for lv, v, se, e in zip(self.levers, m.theta, m.se, m.estimated)},
+            "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
+            "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
+            "actors": self.actors, "proximities": self.proximity_sources,
+            "not_estimated": self.not_estimated, "kept_at_scenario_values": self.kept,
+            "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
+            "warnings": m.warnings,
+            "note": "ties are undirected this round: no reciprocity statistic; directed waves are "
+                    "taken as their undirected projection",
+        })
+
+    def write(self, folder, overwrite: bool = False) -> Path:
+        """calibrated.toml (a scenario fragment of the estimated keys: `clusterlab run
+        calibrated.toml` or `--scenario`), estimates.csv, convergence.json, report.html."""
+        from ..outdir import staged
+        from ..toml_io import toml_value
+
+        out = Path(folder)
+        with staged(out, "calibrate", overwrite) as tmp:
+            tables: dict[str, dict] = {}
+            for key, v in self.estimates().items():
+                table, name = key.rsplit(".", 1)
+                tables.setdefault(table, {})[name] = float(f"{v:.6g}")
+            lines = [f"# calibrated by clusterlab calibrate ({self.verdict()})",
+                     f"# waves: {self.sources[0]} -> {self.sources[1]}, {self.years:g} years"]
+            for table, kv in tables.items():
+                lines.append(f"\n[{table}]")
+                lines += [f"{k} = {toml_value(v)}" for k, v in kv.items()]
+            (tmp / "calibrated.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            self.table().to_csv(tmp / "estimates.csv", index=False)
+            (tmp / "convergence.json").write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
+            _report(tmp / "report.html", self)
+        return out
+
+
+def _report(path: Path, cal: Calibration) -> None:
+    from ..analysis.report import _e, _kv_table, _now, _page, _table
+    from ..outdir import write_text
+
+    m = cal.msm
+    meta = [("wave 1", cal.sources[0] or "(not given)"), ("wave 2", cal.sources[1] or "(not given)"),
+            ("years", cal.years), ("written", _now()), ("time (s)", round(cal.seconds, 1)),
+            ("simulations", m.draws)]
+    cls = "note" if m.converged else "warn"
+    sections = [
+        "<h2>Estimates</h2>"
+        f'<p class="{cls}">{_e(m.verdict())}</p>'
+        '<p class="note">Method of simulated moments in RSiena\'s three phases (Snijders 2001): each '
+        "parameter is matched to one statistic of wave 2 given wave 1; standard errors by the delta "
+        "method D^-1 Sigma D^-T; t-ratio = (simulated mean - observed) / simulated sd.</p>"
+        + _table(cal.table()),
+        "<h2>Actors</h2>" + _kv_table(list(cal.actors.items()), ("actors", "count")),
+        "<h2>Observed statistics</h2>" + _kv_table(list(cal.observed.items()), ("statistic", "value")),
+        "<h2>Proximities</h2>" + _kv_table(list(cal.proximity_sources.items()), ("proximity", "observed from")),
+        "<h2>Not estimated</h2>" + _kv_table(list(cal.not_estimated.items()), ("key", "why")),
+        "<h2>Kept at the scenario's values</h2>" + _kv_table(list(cal.kept.items()), ("key", "value")),
+    ]
+    if m.warnings:
+        sections.append("".join(f'<p class="warn">{_e(w)}</p>' for w in m.warnings))
+    write_text(path, _page("clusterlab calibration", meta, sections))
+
+
+# ---------------------------------------------------------------------------------------
+# calibrate
+# ---------------------------------------------------------------------------------------
+def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
+              proximities: dict[str, pd.DataFrame] | None = None, scenario: Scenario | None = None,
+              levers: tuple[Lever, ...] = LEVERS, *, scales: dict[str, str] | None = None,
+              settings: Settings | None = None, seed: int = 0, executor: str = "serial",
+              workers: int | None = None, start_draws: int = 10, progress=None) -> Calibration:
+    """Estimate `levers` from two waves (see the module). proximities: name -> labelled
+    matrix; names starting geo/spatial are geographic, cog/tech cognitive (others: an error).
+    scales: name -> "distance" or "proximity" (else detected). settings: the estimation
+    settings (`msm.Settings`; its seed is replaced by `seed`)."""
+    t0 = time.perf_counter()
+    sc = scenario if scenario is not None else default_scenario()
+    sc = sc.set(**{"data.network": "", "data.attributes": ""})
+    steps = interval_steps(sc, years)
+    if bool(wave1.directed) != bool(wave2.directed):
+        raise CalibrationError("one wave is directed and the other is not; read both the same way")
+    present, a2, b2, entries = _match(wave1, wave2)
+    labels = _labels(wave1, "wave 1")
+    n = wave1.n
+    not_est: dict[str, str] = {}
+    use = []
+    for lv in levers:
+        if lv.statistic not in STATISTICS:
+            raise CalibrationError(f"lever {lv.key}: unknown statistic {lv.statistic!r}")
+        if _get(sc, lv.key) is None:
+            not_est[lv.key] = "not a key of this scenario"
+            continue
+        use.append(lv)
+    if not sc.mechanisms.network_evolution.enabled:
+        raise CalibrationError("mechanisms.network_evolution is switched off in the scenario: nothing to calibrate")
+
+    # observed proximities: the data's, else the model's (mean over starting states)
+    geo_km = sc.mechanisms.network_evolution.geo_km
+    model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use])
+    G_obs = C_obs = None
+    sources = {}
+    for name, P in (proximities or {}).items():
+        role = _role(name)
+        if role is None:
+            raise CalibrationError(f"proximity {name!r}: name it geo... (geographic) or cog... (cognitive)")
+        if (role == "geographic" and G_obs is not None) or (role == "cognitive" and C_obs is not None):
+            raise CalibrationError(f"proximity {name!r}: a second {role} matrix")
+        M = _matrix(P, labels, name)
+        scale = (scales or {}).get(name) or ("distance" if is_distance(M) else "proximity")
+        if scale not in ("distance", "proximity"):
+            raise CalibrationError(f"proximity {name!r}: scale {scale!r}, expected distance or proximity")
+        where = f"{P.attrs.get('source', name)} ({scale}"
+        if role == "geographic":
+            G_obs = standardise(geographic_proximity_km(M, geo_km) if scale == "distance" else M)
+            where += f"; exp(-km / {geo_km:g}) km" if scale == "distance" else ""
+        else:
+            C_obs = standardise(-M if scale == "distance" else M)
+        sources[role] = where + "; standardised)"
+    if G_obs is None or C_obs is None:
+        k = max(1, int(start_draws))
+        Gs, Cs = [], []
+        for r in range(k):
+            sim = model.start(np.random.SeedSequence([int(seed), 99, r]).generate_state(1)[0])
+            g, c = _start_proximities(sim, n, geo_km)
+            Gs.append(g)
+            Cs.append(c)
+        has_xy = wave1.attributes is not None and {"x", "y"} <= set(wave1.attributes.columns)
+        if G_obs is None:
+            G_obs = standardise(np.mean(Gs, axis=0))
+            sources["geographic"] = ("the x/y attributes (km; exp(-km / geo_km); standardised)" if has_xy else
+                                     f"the model's positions (force layout, mean of {k} starting states; "
+                                     "standardised): give x/y or a geographic matrix")
+        if C_obs is None:
+            C_obs = standardise(np.mean(Cs, axis=0))
+            sources["cognitive"] = (f"the model's knowledge profiles (mean cosine over {k} starting states; "
+                                    "standardised): give a cognitive matrix for the data's")
+    w1 = Wave1(n, *_pairs(wave1))
+    observed = statistics(w1, present, a2, b2, G_obs, C_obs)
+    actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
+              "exits": int(n - present.sum()), "entries": int(entries)}
+
+    pars = []
+    for lv in use:
+        v = float(_get(sc, lv.key))
+        if lv.transform == "log":
+            v = max(v, MIN_START)
+        if lv.transform == "logit":
+            eps = 0.02 * (lv.upper - lv.lower)
+            v = min(max(v, lv.lower + eps), lv.upper - eps)
+        pars.append(Parameter(lv.key, v, lv.lower, lv.upper, lv.transform))
+    st = Settings(**{**(settings.__dict__ if settings else SETTINGS), "seed": int(seed)})
+    problem = Problem(pars, [lv.statistic for lv in use], [observed[lv.statistic] for lv in use], model)
+    res = estimate(problem, st, executor=executor, workers=workers, progress=progress)
+    not_est.update(res.dropped)
+    est_keys = {lv.key for lv, e in zip(use, res.estimated) if e}
+    kept = {EVO + k: v for k, v in sc.model_dump()["mechanisms"]["network_evolution"].items()
+            if EVO + k not in est_keys and k != "enabled"}
+    return Calibration(levers=use, msm=res, years=float(years), steps=steps, observed=observed, actors=actors,
+                       proximity_sources=sources, not_estimated=not_est, kept=kept,
+                       sources=(str(wave1.source or ""), str(wave2.source or "")),
+                       seconds=time.perf_counter() - t0, settings=dict(st.__dict__))

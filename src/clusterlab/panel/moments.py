@@ -1,0 +1,125 @@
+"""The statistics of wave 2 given wave 1 that calibration matches (the target statistics of
+the method of moments for network panels, Snijders 2001, "The statistical evaluation of
+social network dynamics", Sociological Methodology 31, section 6; one statistic per
+parameter, as RSiena's default estimator).
+
+Pure functions over (the wave-1 network, the wave-2 outcome as a `present` mask over the
+wave-1 actors and the tie pairs among them, the proximity matrices). Notation, all over the
+wave-1 actors i, j (positions 0..n-1):
+
+    x1_ij  = 1 if i and j are tied in wave 1 (undirected)
+    x2_ij  = 1 if tied in wave 2 (both present)
+    S      = the stayers (present in wave 2); pairs i < j with i, j in S
+    m_ij   = the number of common partners of i and j in wave 1 (among all wave-1 actors)
+    z^g_ij = the geographic proximity of the pair, standardised (below)
+    z^c_ij = the cognitive proximity of the pair, standardised
+
+Statistics (sums over stayer pairs i < j):
+
+    created              sum (1 - x1) x2                  new ties
+    persisted            sum x1 x2                        wave-1 ties kept
+    dissolved            sum x1 (1 - x2)                  wave-1 ties lost
+    exits                n - |S|                          wave-1 actors gone
+    closure_created      sum (1 - x1) x2 log1p(m)         creation effect of triadic closure
+    geo_created          sum (1 - x1) x2 z^g              creation effect of geographic proximity
+    cognitive_created    sum (1 - x1) x2 z^c              creation effect of cognitive proximity
+    cognitive_persisted  sum x1 x2 z^c                    persistence effect of cognitive proximity
+    closure_persisted    sum x1 x2 log1p(m)               persistence effect of closure
+
+Proximities are standardised over the wave-1 pairs i < j, z = (p - mean p) / sd p, as RSiena
+centres its covariates (Ripley, Snijders et al., RSiena manual, "centering"): the statistic
+then measures whether created (persisted) ties are closer than the average pair, and does not
+depend on the level or unit of the matrix, so the data's matrix and the model's own
+proximities (cosine of simulated knowledge profiles) give comparable statistics.
+
+Ties are undirected: the simulation's ties carry knowledge both ways (docs/odd.md, 5.3), so
+there is no reciprocity statistic this round. With directed data one would add
+sum_{i != j} x2_ij x2_ji over created ties (RSiena's reciprocity effect); it has no
+parameter to match in clusterlab until ties have a direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "geographic_proximity_km"]
+
+STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "geo_created",
+              "cognitive_created", "cognitive_persisted", "closure_persisted")
+
+
+def standardise(P: np.ndarray) -> np.ndarray:
+    """(P - mean) / sd over the pairs i < j of a square matrix (sd 0: centred only)."""
+    P = np.asarray(P, np.float64)
+    n = len(P)
+    if n < 2:
+        return np.zeros_like(P)
+    i, j = np.triu_indices(n, 1)
+    v = 0.5 * (P[i, j] + P[j, i])
+    mu, sd = float(v.mean()), float(v.std())
+    Z = (0.5 * (P + P.T) - mu) / (sd if sd > 0 else 1.0)
+    np.fill_diagonal(Z, 0.0)
+    return Z
+
+
+def geographic_proximity_km(km: np.ndarray, geo_km: float) -> np.ndarray:
+    """exp(-km / geo_km): the geographic proximity of clusterlab's tie acceptance."""
+    return np.exp(-np.asarray(km, np.float64) / float(geo_km))
+
+
+@dataclass
+class Wave1:
+    """Wave 1, prepared once: n actors, ties a < b, adjacency and log1p(common partners)."""
+
+    n: int
+    a: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self):
+        n = self.n
+        a, b = np.asarray(self.a, np.int64), np.asarray(self.b, np.int64)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keep = lo != hi
+        self.a, self.b = lo[keep], hi[keep]
+        A = np.zeros((n, n), np.int64)
+        A[self.a, self.b] = A[self.b, self.a] = 1
+        self.adjacency = A.astype(bool)
+        self.closure = np.log1p((A @ A).astype(np.float64))
+
+
+def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
+               geographic: np.ndarray | None = None, cognitive: np.ndarray | None = None,
+               cognitive_persist: np.ndarray | None = None) -> dict[str, float]:
+    """The statistics of the module for one wave-2 outcome (`present` per wave-1 actor; ties
+    a2-b2 among present wave-1 actors). `geographic`, `cognitive`: standardised n x n
+    proximities (see `standardise`), or None (their statistics are then NaN);
+    `cognitive_persist` (default `cognitive`) for the persistence statistic."""
+    n = w1.n
+    present = np.asarray(present, bool)
+    a2, b2 = np.asarray(a2, np.int64), np.asarray(b2, np.int64)
+    lo, hi = np.minimum(a2, b2), np.maximum(a2, b2)
+    ok = (lo != hi) & present[lo] & present[hi]
+    X2 = np.zeros((n, n), bool)
+    X2[lo[ok], hi[ok]] = True
+    iu = np.triu(np.ones((n, n), bool), 1)
+    stay = present[:, None] & present[None, :] & iu
+    X1 = w1.adjacency & stay
+    X2 &= stay
+    created = X2 & ~X1
+    persisted = X2 & X1
+    dissolved = X1 & ~X2
+    cp = cognitive if cognitive_persist is None else cognitive_persist
+    nan = float("nan")
+    return {
+        "created": float(created.sum()),
+        "persisted": float(persisted.sum()),
+        "dissolved": float(dissolved.sum()),
+        "exits": float(n - present.sum()),
+        "closure_created": float(w1.closure[created].sum()),
+        "geo_created": float(geographic[created].sum()) if geographic is not None else nan,
+        "cognitive_created": float(cognitive[created].sum()) if cognitive is not None else nan,
+        "cognitive_persisted": float(cp[persisted].sum()) if cp is not None else nan,
+        "closure_persisted": float(w1.closure[persisted].sum()),
+    }

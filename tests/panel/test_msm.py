@@ -1,0 +1,122 @@
+"""Known-answer tests of the method-of-simulated-moments engine (clusterlab.panel.msm) on toy
+stochastic models whose estimator and standard error are known analytically."""
+
+import math
+
+import numpy as np
+import pytest
+
+from clusterlab.panel.msm import MSMError, Parameter, Problem, Settings, draw_seed, estimate
+
+A = np.array([[2.0, 0.5], [-0.3, 1.5]])
+SIGMA = np.array([[1.0, 0.3], [0.3, 0.5]])
+L = np.linalg.cholesky(SIGMA)
+
+
+class Linear:
+    """s = A theta + e, e ~ N(0, SIGMA): the MSM estimate solves A theta = s_obs, with
+    covariance A^-1 SIGMA A^-T."""
+
+    def __call__(self, theta, seed):
+        rng = np.random.default_rng(seed)
+        return A @ np.asarray(theta) + L @ rng.standard_normal(2)
+
+
+class PoissonMean:
+    """s = the mean of m Poisson(lam) counts and the mean of m N(mu, 2^2) draws: estimates
+    lam = s1, mu = s2, with SE sqrt(lam / m) and 2 / sqrt(m)."""
+
+    def __init__(self, m):
+        self.m = m
+
+    def __call__(self, theta, seed):
+        rng = np.random.default_rng(seed)
+        lam, mu = theta
+        return np.array([rng.poisson(lam, self.m).mean(), rng.normal(mu, 2.0, self.m).mean()])
+
+
+class Bernoulli:
+    """s = the share of successes in m Bernoulli(p) draws (logit transform)."""
+
+    def __init__(self, m):
+        self.m = m
+
+    def __call__(self, theta, seed):
+        rng = np.random.default_rng(seed)
+        return np.array([(rng.random(self.m) < theta[0]).mean()])
+
+
+def test_linear_model_solves_the_moment_equation_with_the_analytic_se():
+    truth = np.array([1.0, -2.0])
+    obs = Linear()(truth, 12345)
+    prob = Problem([Parameter("a", 0.0), Parameter("b", 0.0)], ["s1", "s2"], obs, Linear())
+    res = estimate(prob, Settings(seed=3, n3=1000, n3_deriv=200))
+    exact = np.linalg.solve(A, obs)                       # the exact moment estimator
+    se = np.sqrt(np.diag(np.linalg.inv(A) @ SIGMA @ np.linalg.inv(A).T))
+    assert res.converged, res.verdict()
+    assert np.all(np.abs(res.theta - exact) < 0.1 * se)   # it solves the equation
+    assert np.all(np.abs(res.theta - truth) < 3 * se)     # and the truth is within its error
+    assert np.allclose(res.se, se, rtol=0.1)              # SE = A^-1 Sigma A^-T, within MC error
+    assert np.allclose(res.derivative, A, atol=1e-9)      # CRN: finite differences are exact here
+
+
+def test_poisson_and_normal_means_with_log_transform():
+    m = 50
+    truth = np.array([4.0, 1.5])
+    model = PoissonMean(m)
+    obs = model(truth, 777)
+    prob = Problem([Parameter("lam", 1.0, lower=0.0, transform="log"), Parameter("mu", 0.0)],
+                   ["mean_count", "mean_normal"], obs, model)
+    res = estimate(prob, Settings(seed=5, n3=1000, n3_deriv=200))
+    se = np.array([math.sqrt(obs[0] / m), 2.0 / math.sqrt(m)])
+    assert res.converged, res.verdict()
+    assert np.all(np.abs(res.theta - obs) < 0.15 * se)    # the estimator is the observed mean
+    assert np.all(np.abs(res.theta - truth) < 3 * se)
+    assert np.allclose(res.se, se, rtol=0.12)
+
+
+def test_bernoulli_share_with_logit_transform():
+    m = 200
+    model = Bernoulli(m)
+    obs = model([0.3], 99)
+    prob = Problem([Parameter("p", 0.5, lower=0.0, upper=1.0, transform="logit")], ["share"], obs, model)
+    res = estimate(prob, Settings(seed=2, n3=1000, n3_deriv=200))
+    se = math.sqrt(obs[0] * (1 - obs[0]) / m)
+    assert res.converged, res.verdict()
+    assert abs(res.theta[0] - obs[0]) < 0.15 * se
+    assert abs(res.theta[0] - 0.3) < 3 * se
+    assert res.se[0] == pytest.approx(se, rel=0.15)
+
+
+def test_a_parameter_its_statistic_ignores_is_dropped_and_kept_at_start():
+    def model(theta, seed):
+        rng = np.random.default_rng(seed)
+        return np.array([theta[0] + rng.standard_normal(), rng.standard_normal()])  # s2 ignores theta[1]
+
+    prob = Problem([Parameter("a", 0.0), Parameter("b", 7.0)], ["s1", "s2"], [1.0, 0.0], model)
+    res = estimate(prob, Settings(seed=1, n3=300))
+    assert list(res.estimated) == [True, False]
+    assert res.theta[1] == 7.0 and math.isnan(res.se[1])
+    assert "b" in res.dropped
+    assert abs(res.theta[0] - 1.0) < 0.15
+
+
+def test_same_seed_same_estimate_serial_and_on_a_pool():
+    obs = Linear()(np.array([0.5, 0.5]), 1)
+    prob = Problem([Parameter("a", 0.0), Parameter("b", 0.0)], ["s1", "s2"], obs, Linear())
+    st = Settings(seed=9, n1=10, nsub=2, n2extra=10, n3=40, n3_deriv=10)
+    serial = estimate(prob, st)
+    pooled = estimate(prob, st, executor="pool", workers=2)
+    assert np.array_equal(serial.theta, pooled.theta)
+    assert np.array_equal(serial.se, pooled.se)
+    assert serial.draws == pooled.draws
+
+
+def test_malformed_problems_are_refused():
+    with pytest.raises(MSMError, match="one statistic per parameter"):
+        Problem([Parameter("a", 0.0)], ["s1", "s2"], [0.0, 1.0], Linear())
+    with pytest.raises(MSMError, match="outside"):
+        Parameter("a", -1.0, lower=0.0, transform="log")
+    with pytest.raises(MSMError, match="finite bounds"):
+        Parameter("a", 0.5, transform="logit")
+    assert draw_seed(1, 2, 3, 4) == draw_seed(1, 2, 3, 4) != draw_seed(1, 2, 3, 5)
