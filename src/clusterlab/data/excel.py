@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .files import check_file
 from .network import DataError
 
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
@@ -51,8 +52,6 @@ def _cell(value) -> str:
 def read_sheet_rows(path) -> tuple[list[tuple[int, list[str]]], str]:
     """The non-blank rows of a sheet as (row number, cells as text), and the sheet's name.
     DataError for a missing file, a workbook that cannot be read or an unknown sheet."""
-    from .text import check_file
-
     file, sheet = split_sheet(path)
     check_file(file)
     try:

@@ -17,7 +17,8 @@ from .excel import EXCEL_EXTENSIONS, is_excel, read_sheet_rows, split_sheet
 from .matrix import read_matrix
 from .network import ClusterNetwork, DataError
 from .pajek import read_pajek
-from .text import check_file, header_and_rows, is_number, read_rows
+from .files import check_file
+from .text import header_and_rows, is_number, read_rows
 from .xml import read_xml
 
 FORMATS = ("edgelist", "matrix", "graphml", "gexf", "pajek", "dl")

@@ -13,9 +13,9 @@ import csv
 import io
 import math
 import re
-from pathlib import Path
 
 from .network import WEIGHT_RULE, DataError, weight_ok
+from .files import check_file
 
 DELIMITERS = (",", ";", "\t")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -25,16 +25,6 @@ _COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+")
 def squash(name: str) -> str:
     """A header name compared loosely: lower case, only letters, digits and &."""
     return re.sub(r"[^0-9a-z&]", "", str(name).lower())
-
-
-def check_file(path) -> Path:
-    """The path of an existing file; DataError when it is missing or a folder."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{path}: no such file")
-    if p.is_dir():
-        raise DataError(f"{path}: is a folder, expected a file")
-    return p
 
 
 def read_bytes(path) -> bytes:
