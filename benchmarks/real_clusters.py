@@ -79,7 +79,7 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
     cli("predict", *common, *model, "--replications", str(reps), "--workers", str(workers), "--seed", str(seed),
         "-o", str(folder / "pred"), "--quiet")
     s = json.loads((folder / "pred" / "summary.json").read_text())
-    m = {k: {q: v.get("mean") for q, v in s["models"][k].items()} for k in s["models"]}
+    m = {k: {q: v.get("mean") for q, v in s["models"][k].items() if isinstance(v, dict)} for k in s["models"]}
     obs = s["observed"]
     n = panel.wave1.n
     row.update({
@@ -118,9 +118,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--replications", type=int, default=50)
     ap.add_argument("--uncalibrated", action="store_true", help="predict with the built-in scenario instead")
+    ap.add_argument("--keep", metavar="DIR", help="keep the panels, calibrations and predictions in DIR")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="clusterlab-real-") as tmp:
+        tmp = args.keep or tmp
         for seed in args.seeds:
             row = one(seed, args.actors, args.years, args.workers, args.replications, Path(tmp) / f"s{seed}",
                       not args.uncalibrated)

@@ -11,10 +11,11 @@ observed statistics of wave 2 (`clusterlab.panel.moments`), one statistic per pa
 
 The parameter table `LEVERS` is data: each row pairs a scenario key with the statistic that
 informs it, its transform and bounds. A row whose key the scenario does not have is skipped
-(listed). The default rows are those a 30-40 firm, 3-year panel informs: proposals
-(created ties), decay (dissolved ties), geo_weight (created ties' geographic proximity) and
-the exit lever mechanisms.market.exit_capital_years (exits); closure, cognitive and
-persistence weights are in `EXTRA_LEVERS` (their statistics hardly respond at that size).
+(listed). The default rows are those a 30-40 firm, 3-year panel can inform: proposals
+(created ties), decay (dissolved ties), geo_weight (created ties' geographic proximity), the
+exit lever mechanisms.market.exit_capital_years (exits) and persistence (persisted ties'
+cognitive proximity); phase 1 still drops one whose statistic does not respond. The closure
+and cognitive weights are in `EXTRA_LEVERS`: their statistics hardly respond at that size.
 
 Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
 (entries) are not matched, as in the simulation (`interval.IntervalRun`). Directed waves are
@@ -85,20 +86,21 @@ LEVERS = (
     # its distance to 0.5 (0 -> -0.25 years moves exits from about 12% to 3.5% in three
     # years on a 30-firm cluster)
     Lever("mechanisms.market.exit_capital_years", "exits", "logit", -100.0, 0.5),
+    Lever(EVO + "persistence", "cognitive_persisted", "logit", 0.0, 1.0),
 )
 # levers a 30-40 firm, 3-year panel does not inform (phase-1 derivatives of their statistics
-# within 2 standard errors of 0 on make_panel and make_logit_panel panels, README "Calibrate to
-# two waves"): not estimated by default; pass levers=LEVERS + EXTRA_LEVERS to try
+# within about 2 standard errors of 0 on make_panel and make_logit_panel panels, README
+# "Calibrate to two waves"): not estimated by default; pass levers=LEVERS + EXTRA_LEVERS to try
 EXTRA_LEVERS = (
     Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
     Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
-    Lever(EVO + "persistence", "cognitive_persisted", "logit", 0.0, 1.0),
 )
 # estimation settings for a clusterlab panel (msm.Settings otherwise): the simulation's random
 # streams part ways once a parameter changes a draw, so common random numbers help less than
 # in a smooth model: a wider finite-difference step (0.5 on the log scale) and more phase-1
-# draws; one draw per phase-2 iteration (as RSiena); 400 phase-3 draws, 60 with derivatives.
-SETTINGS = dict(n1=40, h=0.5, batch=1, n3=400, n3_deriv=60, runs=2)
+# draws; one draw per phase-2 iteration (as RSiena); 300 phase-3 draws, 40 with central
+# derivatives (each 2p more simulations: with 5 parameters 440 of the 700 phase-3 draws).
+SETTINGS = dict(n1=40, h=0.5, batch=1, n3=300, n3_deriv=40, runs=2)
 MIN_START = 0.05  # a log-scale parameter starting at 0 starts here (log 0 is not a number)
 
 
@@ -370,13 +372,13 @@ def _report(path: Path, cal: Calibration) -> None:
 # ---------------------------------------------------------------------------------------
 def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
               proximities: dict[str, pd.DataFrame] | None = None, scenario: Scenario | None = None,
-              levers: tuple[Lever, ...] = LEVERS, *, scales: dict[str, str] | None = None,
+              levers: tuple[Lever, ...] | None = None, *, scales: dict[str, str] | None = None,
               sets: dict | None = None, model_proximities: bool = True,
               settings: Settings | None = None, seed: int = 0, executor: str = "serial",
               workers: int | None = None, start_draws: int = 10, progress=None) -> Calibration:
     """Estimate `levers` from two waves (see the module). proximities: name -> labelled
     matrix; names starting geo/spatial are geographic, cog/tech cognitive (others: an error).
-    scales: name -> "distance" or "proximity" (else detected). sets: dotted changes applied
+    levers: the parameters to estimate (default `LEVERS`). scales: name -> "distance" or "proximity" (else detected). sets: dotted changes applied
     to the scenario first (as `interval.simulate_interval`; e.g. data.geographic,
     data.cognitive files). model_proximities: the simulated model acts on the given matrices
     too (`data.geographic`, `data.geographic_kind`, `data.cognitive`, unless `sets` or the
@@ -413,6 +415,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     if sets:
         sc = sc.set(**sets)
     given_sets = {k: v for k, v in (sets or {}).items()}
+    levers = LEVERS if levers is None else levers
     steps = interval_steps(sc, years)
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
