@@ -40,11 +40,12 @@ def test_more_observed_exits_give_a_larger_exit_threshold():
 
 
 def test_calibrated_toml_in_predict_gets_the_tie_count_closer_than_the_default(tmp_path):
-    """proposals and decay calibrated on a 35-firm logit panel (seed 1: the built-in
-    scenario keeps 82 ties against 61 observed), written as calibrated.toml and loaded as
-    predict's scenario: the simulated tie count is nearer the observed than the default's."""
+    """proposals, decay and the exit lever calibrated on a 35-firm logit panel (seed 1: the
+    built-in scenario keeps about 84 ties against 61 observed), written as calibrated.toml
+    and loaded as predict's scenario: the simulated tie count is nearer the observed than
+    the default's, and within 15% of it (measured: 62 against 61, a short estimation)."""
     p = make_logit_panel(35, 3, seed=1)
-    levers = tuple(x for x in LEVERS if x.key in (E + "proposals", E + "decay"))
+    levers = tuple(x for x in LEVERS if x.key in (E + "proposals", E + "decay", EXIT))
     st = Settings(n1=12, h=0.5, nsub=2, n2extra=10, batch=1, n3=40, n3_deriv=8, runs=1)
     cal = calibrate(p.wave1, p.wave2, 3, levers=levers, settings=st, seed=1)
     cal.write(tmp_path / "cal")

@@ -77,8 +77,12 @@ LEVERS = (
     # dissolution: survey ties start at their layer's strength and dissolve once weak and
     # idle, so the yearly decay sets how many can dissolve in the interval; the hazard of a
     # weak tie (dissolve_rate) barely moves the count (15 -> 21 of 35 wave-1 ties at 8 vs
-    # 1000 per year on a 35-firm logit panel, against 15 -> 47 for decay 0.3 -> 0.9)
-    Lever(EVO + "decay", "dissolved", "logit", 0.0, 1.0),
+    # 1000 per year on a 35-firm logit panel, against 15 -> 47 for decay 0.3 -> 0.9).
+    # Matched to the wave-1 ties persisted among the stayers, not to those dissolved: the
+    # model's exits select small, weakly tied firms, so the same number dissolved among
+    # stayers leaves more ties than observed when the data's exits took well-tied firms;
+    # persisted + created is the wave-2 tie count, which is then matched
+    Lever(EVO + "decay", "persisted", "logit", 0.0, 1.0),
     Lever(EVO + "geo_weight", "geo_created", "log", 0.0, 1000.0),
     # exits: a firm exits when its capital falls below this many years of fixed costs; the
     # range -100..0.5 is bounded on both sides, so a logit, which near the upper bound 0.5
