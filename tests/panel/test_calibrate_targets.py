@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 import clusterlab.panel.calibrate as calmod
 from clusterlab.cli import app
-from clusterlab.panel.calibrate import LEVERS, Lever, calibrate
+from clusterlab.panel.calibrate import LEVERS, calibrate
 from clusterlab.panel.msm import Settings
 from clusterlab.panel.predict import predict
 from clusterlab.panel.synthetic import make_logit_panel
