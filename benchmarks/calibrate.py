@@ -5,12 +5,14 @@ target: at most 5 minutes on 2 cores), and how far the estimates fall from the t
     python benchmarks/calibrate.py --panels 3 --workers 2 --seed 11
 
 The panel is `clusterlab.panel.make_panel(30, 3, sets=TRUTH, seed)` under the built-in
-scenario with yearly decay 0.6 (so survey ties can dissolve within three years and
-dissolve_rate and persistence can act); calibration starts from the scenario's values and
-is given the panel's geographic (km) and cognitive matrices. Prints, per panel, the time,
-the number of simulations, the convergence verdict and for each parameter the truth, the
-estimate and its standard error (or why it was not estimated). Also reports the CPU time of
-this process and its children, since wall time on a shared machine depends on its load.
+scenario (survey ties start at their layer's strengths and can dissolve); calibration starts
+from the scenario's values, is given the panel's geographic (km) and cognitive matrices
+(which also go into the simulated model), and estimates `LEVERS + EXTRA_LEVERS` (the default
+levers and the closure and cognitive weights, to show which are informed). Prints, per panel,
+the time, the number of simulations, the convergence verdict and for each parameter the
+truth, the estimate and its standard error (or why it was not estimated). Also reports the
+CPU time of this process and its children, since wall time on a shared machine depends on
+its load.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 
 E = "mechanisms.network_evolution."
 TRUTH = {E + "proposals": 1.0, E + "closure_weight": 3.0, E + "geo_weight": 8.0, E + "cognitive_weight": 2.0,
-         E + "dissolve_rate": 8.0, E + "persistence": 0.8}
+         E + "decay": 0.5, E + "persistence": 0.8, "mechanisms.market.exit_capital_years": -0.1}
 
 
 def cpu() -> float:
@@ -36,16 +38,16 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     from clusterlab.panel import make_panel
-    from clusterlab.panel.calibrate import calibrate
+    from clusterlab.panel.calibrate import EXTRA_LEVERS, LEVERS, calibrate
     from clusterlab.scenario import default_scenario
 
-    base = default_scenario().set(**{E + "decay": 0.6})
+    base = default_scenario()
     for k in range(args.panels):
         seed = args.seed + k
         p = make_panel(30, 3, sets=TRUTH, seed=seed, scenario=base)
         t, c = time.perf_counter(), cpu()
         cal = calibrate(p.wave1, p.wave2, 3, {"geo": p.geographic, "cog": p.cognitive}, scenario=base, seed=seed,
-                        executor="pool" if args.workers > 1 else "serial", workers=args.workers)
+                        levers=LEVERS + EXTRA_LEVERS, executor="pool" if args.workers > 1 else "serial", workers=args.workers)
         wall, used = time.perf_counter() - t, cpu() - c
         print(f"panel seed {seed}: {wall:.0f} s wall, {used:.0f} s CPU, {cal.msm.draws} simulations, "
               f"{cal.msm.runs} run(s); {cal.verdict()}")

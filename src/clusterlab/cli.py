@@ -547,48 +547,77 @@ def _print_prediction(result, out: Path) -> None:
 def calibrate(
     wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder)")],
     wave2: Annotated[str, typer.Argument(help="the later wave's network file (or `analyze` output folder)")],
-    years: Annotated[float, typer.Option("--years", help="years between the two waves")],
+    years: Annotated[float, typer.Option("--years", "-y", help="years between the two waves")],
+    geographic: Geographic = None,
+    cognitive: Cognitive = None,
     proximity: Annotated[list[str], typer.Option("--proximity", metavar="NAME=FILE[:distance|proximity]",
-                         help="geo...=FILE (geographic, km or proximity) or cog...=FILE (cognitive) (repeatable)")] = [],
+                         help="geo...=FILE is --geographic FILE, cog...=FILE is --cognitive FILE (as compare's option)")] = [],
     attributes: Attributes = None,
-    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="FILE", help="the model to calibrate (default: the built-in scenario)")] = None,
+    absent: Absent = None,
+    presence: Annotated[Optional[str], typer.Option("--presence", metavar="COL1,COL2", help="the attributes columns saying who is present in wave 1 and in wave 2 (1/0, true/false, yes/no)  [default: a `present` column, when there is one, for both]")] = None,
+    scenario: Annotated[Optional[str], typer.Option("--scenario", metavar="FILE_OR_PRESET", help="the model to calibrate (default: the built-in scenario)")] = None,
+    sets: SetOpt = [],
     seed: Annotated[int, typer.Option(help="seed of every simulation")] = 0,
-    workers: Annotated[int, typer.Option(help="worker processes for the simulations of phases 1 and 3")] = 1,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="worker processes for the simulations of phases 1 and 3")] = 1,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: calibration]")] = None,
     directed: Directed = None,
+    allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
-    """Estimate network-evolution parameters from two survey waves by the method of simulated
-    moments (as RSiena): simulations from wave 1 reproduce the statistics of wave 2."""
+    """Estimate network-evolution and exit parameters from two survey waves by the method of
+    simulated moments (as RSiena): simulations from wave 1 reproduce the statistics of wave 2."""
     try:
         from .data import load_network, read_proximity
+        from .data.matrix import split_proximity_spec
         from .panel.calibrate import calibrate as run_calibrate
+        from .scenario import parse_override
 
         if not years > 0:
-            raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
+            raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
         if seed < 0:
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
-        if workers < 1:
-            raise ClusterlabError(f"--workers {workers}: expected a whole number >= 1")
-        out, note = _out_folder(out, "calibration", "calibrate", overwrite)
-        sc = _scenario(scenario, None, None, [])
-        # wave 2 without the attributes: actors gone by wave 2 must stay absent
-        nets = [load_network(wave1, attributes, directed=directed), load_network(wave2, directed=directed)]
-        prox, scales = {}, {}
+        if not 1 <= workers <= 4096:
+            raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        columns = _presence_columns(presence, attributes)
+        rule = _absent_rule(absent)
+        # --proximity geo...=FILE / cog...=FILE are --geographic / --cognitive
         for item in proximity:
-            if "=" not in item:
-                raise ClusterlabError(f"--proximity {item!r}: expected NAME=FILE, e.g. geo=km.csv or cognitive=cog.csv")
-            name, path = (part.strip() for part in item.split("=", 1))
-            for sfx in ("distance", "proximity"):
-                if path.endswith(":" + sfx):
-                    path, scales[name] = path[: -len(sfx) - 1], sfx
-            if name in prox:
-                raise ClusterlabError(f"--proximity {item!r}: the name {name!r} is given twice")
-            prox[name] = read_proximity(path)
+            name, path, scale = split_proximity_spec(item)
+            low = name.lower()
+            if low.startswith(("geo", "spatial")):
+                if geographic:
+                    raise ClusterlabError(f"--proximity {item!r}: a second geographic matrix (--geographic is given)")
+                geographic = path + (f":{scale}" if scale else "")
+            elif low.startswith(("cog", "tech")):
+                if cognitive:
+                    raise ClusterlabError(f"--proximity {item!r}: a second cognitive matrix (--cognitive is given)")
+                if scale == "distance":
+                    raise ClusterlabError(f"--proximity {item!r}: a cognitive matrix must be a proximity (0-1)")
+                cognitive = path
+            else:
+                raise ClusterlabError(f"--proximity {item!r}: name it geo... (geographic) or cog... (cognitive)")
+        msets = _matrix_sets(geographic, cognitive)
+        sc = _scenario(scenario, None, None, [])
+        given = dict(parse_override(x) for x in [*sets, *msets])
+        out, note = _out_folder(out, "calibration", "calibrate", overwrite)
+        # as predict: an attributes id missing from a wave's file stays absent from that wave
+        nets = [load_network(wave1, attributes, directed=directed, allow_new=allow_new, ignore_unknown=not allow_new,
+                             absent=rule, presence=columns[0]),
+                load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule,
+                             presence=columns[1])]
+        prox, scales = {}, {}
+        if geographic:
+            _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
+            prox["geographic"] = read_proximity(path)
+            if kind:
+                scales["geographic"] = kind
+        if cognitive:
+            prox["cognitive"] = read_proximity(cognitive)
+            scales["cognitive"] = "proximity"
         _say(note)
         typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
-        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, scales=scales, seed=seed,
-                               executor="pool" if workers > 1 else "serial", workers=workers,
+        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, scales=scales, sets=given or None,
+                               seed=seed, executor="pool" if workers > 1 else "serial", workers=workers,
                                progress=lambda msg: typer.echo("  " + msg, err=True))
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
@@ -603,7 +632,7 @@ def calibrate(
         typer.echo(f"not estimated: {key}: {why}")
     typer.echo(result.verdict())
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
-               f"(calibrated.toml: use with `clusterlab run {out}/calibrated.toml`)")
+               f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml`)")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

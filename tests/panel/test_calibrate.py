@@ -79,9 +79,12 @@ def test_calibrate_writes_a_loadable_scenario_fragment(panel, tmp_path):
 
 
 def test_same_seed_same_estimate(panel):
+    # 24 phase-1 draws: with survey ties at their layer's strengths (issue 12) 12 draws left
+    # the derivative of created ties at |t| 1.9 on this panel, and proposals was dropped
     one = (Lever(E + "proposals", "created", "log", 0.0, 100.0),)
-    a = calibrate(panel.wave1, panel.wave2, 3, levers=one, settings=SMALL, seed=3)
-    b = calibrate(panel.wave1, panel.wave2, 3, levers=one, settings=SMALL, seed=3)
+    st = Settings(**{**SMALL.__dict__, "n1": 24})
+    a = calibrate(panel.wave1, panel.wave2, 3, levers=one, settings=st, seed=3)
+    b = calibrate(panel.wave1, panel.wave2, 3, levers=one, settings=st, seed=3)
     assert np.array_equal(a.msm.theta, b.msm.theta) and np.array_equal(a.msm.se, b.msm.se, equal_nan=True)
 
 
@@ -106,7 +109,7 @@ def test_cli_bad_input_one_line_exit_2(panel, tmp_path):
     assert r.exit_code == 2 and "--years" in r.output
     r = CliRunner().invoke(app, ["calibrate", str(paths["wave1"]), str(paths["wave2"]), "--years", "3",
                                  "--proximity", "geo", "--out", str(tmp_path / "c")])
-    assert r.exit_code == 2 and "NAME=FILE" in r.output
+    assert r.exit_code == 2 and "NAME=MATRIX" in r.output   # compare's --proximity message
 
 
 # -- recovery ------------------------------------------------------------------------------

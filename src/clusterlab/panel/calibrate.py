@@ -11,24 +11,29 @@ observed statistics of wave 2 (`clusterlab.panel.moments`), one statistic per pa
 
 The parameter table `LEVERS` is data: each row pairs a scenario key with the statistic that
 informs it, its transform and bounds. A row whose key the scenario does not have is skipped
-(listed), so adding a lever (e.g. an exit lever of the market mechanism) is one line:
-``Lever("mechanisms.market.<key>", "exits", "log", 0.0, <upper>)``. There is no exit lever
-in the market mechanism this round (firms exit when their capital is negative), so exits are
-reported, not matched.
+(listed). The default rows are those a 30-40 firm, 3-year panel can inform: proposals
+(created ties), decay (dissolved ties), geo_weight (created ties' geographic proximity), the
+exit lever mechanisms.market.exit_capital_years (exits) and persistence (persisted ties'
+cognitive proximity); phase 1 still drops one whose statistic does not respond. The closure
+and cognitive weights are in `EXTRA_LEVERS`: their statistics hardly respond at that size.
 
 Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
 (entries) are not matched, as in the simulation (`interval.IntervalRun`). Directed waves are
 taken as their undirected projection (a pair is tied if either direction is): the
 simulation's ties are undirected this round (docs/odd.md).
 
-Proximities. Simulated statistics use the model's own proximities at the start of each
-replicated interval (the positions and knowledge profiles its mechanisms act on), observed
-statistics the data's matrices when given, else the model's (the mean over `start_draws`
+Proximities. The statistics use one fixed pair of matrices for the observed and every
+simulated outcome (a statistic is a function of the outcome only, as RSiena's covariate
+effects): the data's matrices when given, else the model's own (the mean over `start_draws`
 starting states: positions from the x/y attributes are the same in every state, knowledge
-profiles are drawn). Both are standardised over the wave-1 pairs (`moments.standardise`), so
-their level and unit do not matter. A geographic matrix may be distances (km; turned into
-the model's proximity exp(-km / geo_km)) or proximities; declared by `scales`, else detected:
-a matrix whose diagonal is below its off-diagonal mean is a distance.
+profiles are drawn). Given matrices also go into the simulated model (`data.geographic`,
+`data.geographic_kind`, `data.cognitive`; positions by MDS unless x/y are given, knowledge
+profiles fitted to the cognitive matrix), so its proximity effects act on the proximities
+the statistics measure. Both are standardised over the wave-1 pairs
+(`moments.standardise`), so their level and unit do not matter. A geographic matrix may be
+distances (km; turned into the model's proximity exp(-km / geo_km)) or proximities; declared
+by `scales`, else detected: a matrix whose diagonal is below its off-diagonal mean is a
+distance.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from .interval import interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
-__all__ = ["Lever", "LEVERS", "Calibration", "calibrate", "CalibrationError"]
+__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -69,17 +74,37 @@ class Lever:
 
 LEVERS = (
     Lever(EVO + "proposals", "created", "log", 0.0, 100.0),
-    Lever(EVO + "dissolve_rate", "dissolved", "log", 0.0, 1000.0),
-    Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
+    # dissolution: survey ties start at their layer's strength and dissolve once weak and
+    # idle, so the yearly decay sets how many can dissolve in the interval; the hazard of a
+    # weak tie (dissolve_rate) barely moves the count (15 -> 21 of 35 wave-1 ties at 8 vs
+    # 1000 per year on a 35-firm logit panel, against 15 -> 47 for decay 0.3 -> 0.9).
+    # Matched to the wave-1 ties persisted among the stayers, not to those dissolved: the
+    # model's exits select small, weakly tied firms, so the same number dissolved among
+    # stayers leaves more ties than observed when the data's exits took well-tied firms;
+    # persisted + created is the wave-2 tie count, which is then matched
+    Lever(EVO + "decay", "persisted", "logit", 0.0, 1.0),
     Lever(EVO + "geo_weight", "geo_created", "log", 0.0, 1000.0),
-    Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
+    # exits: a firm exits when its capital falls below this many years of fixed costs; the
+    # range -100..0.5 is bounded on both sides, so a logit, which near the upper bound 0.5
+    # acts as -log(0.5 - theta): a step of the estimator moves the threshold by a share of
+    # its distance to 0.5 (0 -> -0.25 years moves exits from about 12% to 3.5% in three
+    # years on a 30-firm cluster)
+    Lever("mechanisms.market.exit_capital_years", "exits", "logit", -100.0, 0.5),
     Lever(EVO + "persistence", "cognitive_persisted", "logit", 0.0, 1.0),
+)
+# levers a 30-40 firm, 3-year panel does not inform (phase-1 derivatives of their statistics
+# within about 2 standard errors of 0 on make_panel and make_logit_panel panels, README
+# "Calibrate to two waves"): not estimated by default; pass levers=LEVERS + EXTRA_LEVERS to try
+EXTRA_LEVERS = (
+    Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
+    Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
 )
 # estimation settings for a clusterlab panel (msm.Settings otherwise): the simulation's random
 # streams part ways once a parameter changes a draw, so common random numbers help less than
 # in a smooth model: a wider finite-difference step (0.5 on the log scale) and more phase-1
-# draws; one draw per phase-2 iteration (as RSiena); 400 phase-3 draws, 60 with derivatives.
-SETTINGS = dict(n1=40, h=0.5, batch=1, n3=400, n3_deriv=60, runs=2)
+# draws; one draw per phase-2 iteration (as RSiena); 300 phase-3 draws, 40 with central
+# derivatives (each 2p more simulations: with 5 parameters 440 of the 700 phase-3 draws).
+SETTINGS = dict(n1=40, h=0.5, batch=1, n3=300, n3_deriv=40, runs=2)
 MIN_START = 0.05  # a log-scale parameter starting at 0 starts here (log 0 is not a number)
 
 
@@ -116,11 +141,16 @@ def _start_proximities(sim, n: int, geo_km: float) -> tuple[np.ndarray, np.ndarr
 class PanelModel:
     """simulate(theta, seed) -> the statistics of `levers` for one interval from wave 1 under
     the scenario with the levers' keys set to theta (picklable for the process pool). Mirrors
-    `interval._one`, and also reads the model's proximities at the start."""
+    `interval._one`. The statistics' proximities are the fixed matrices G, C (standardised;
+    the observed statistics use the same ones, so a statistic is a function of the outcome
+    only, as RSiena's covariate effects); None: the model's own at the start of each
+    replication."""
 
-    def __init__(self, wave1: ClusterNetwork, sc: Scenario, steps: int, keys: list[str], stats: list[str]):
+    def __init__(self, wave1: ClusterNetwork, sc: Scenario, steps: int, keys: list[str], stats: list[str],
+                 G: np.ndarray | None = None, C: np.ndarray | None = None):
         self.wave1, self.sc, self.steps, self.keys, self.stats = wave1, sc, steps, keys, stats
         self.w1 = Wave1(wave1.n, *_pairs(wave1))
+        self.G, self.C = G, C
 
     def start(self, seed: int):
         from ..sim import Sim
@@ -136,7 +166,10 @@ class PanelModel:
         sim = Sim(sc, keep=[])
         sim.init(network=self.wave1)
         n = self.wave1.n
-        G, C = _start_proximities(sim, n, sc.mechanisms.network_evolution.geo_km)
+        G, C = self.G, self.C
+        if G is None or C is None:
+            g, c = _start_proximities(sim, n, sc.mechanisms.network_evolution.geo_km)
+            G, C = (g if G is None else G), (c if C is None else C)
         for _ in range(self.steps):
             sim.step()
         present = sim.actors.alive[:n].copy()
@@ -238,6 +271,7 @@ class Calibration:
     sources: tuple = ("", "")
     seconds: float = 0.0
     settings: dict = field(default_factory=dict)
+    sets: dict = field(default_factory=dict)   # the changes given to the scenario (kept in calibrated.toml)
 
     @property
     def converged(self) -> bool:
@@ -286,11 +320,20 @@ class Calibration:
         out = Path(folder)
         with staged(out, "calibrate", overwrite) as tmp:
             tables: dict[str, dict] = {}
-            for key, v in self.estimates().items():
+            top: dict = {}
+            # the scenario changes the model was calibrated under (e.g. data.geographic), then
+            # the estimates: `predict --scenario calibrated.toml` simulates the calibrated model
+            values = {**{k: v for k, v in self.sets.items() if k not in ("data.network", "data.attributes")},
+                      **{k: float(f"{v:.6g}") for k, v in self.estimates().items()}}
+            for key, v in values.items():
+                if "." not in key:
+                    top[key] = v
+                    continue
                 table, name = key.rsplit(".", 1)
-                tables.setdefault(table, {})[name] = float(f"{v:.6g}")
+                tables.setdefault(table, {})[name] = v
             lines = [f"# calibrated by clusterlab calibrate ({self.verdict()})",
                      f"# waves: {self.sources[0]} -> {self.sources[1]}, {self.years:g} years"]
+            lines += [f"{k} = {toml_value(v)}" for k, v in top.items()]
             for table, kv in tables.items():
                 lines.append(f"\n[{table}]")
                 lines += [f"{k} = {toml_value(v)}" for k, v in kv.items()]
@@ -333,16 +376,50 @@ def _report(path: Path, cal: Calibration) -> None:
 # ---------------------------------------------------------------------------------------
 def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
               proximities: dict[str, pd.DataFrame] | None = None, scenario: Scenario | None = None,
-              levers: tuple[Lever, ...] = LEVERS, *, scales: dict[str, str] | None = None,
+              levers: tuple[Lever, ...] | None = None, *, scales: dict[str, str] | None = None,
+              sets: dict | None = None, model_proximities: bool = True,
               settings: Settings | None = None, seed: int = 0, executor: str = "serial",
               workers: int | None = None, start_draws: int = 10, progress=None) -> Calibration:
     """Estimate `levers` from two waves (see the module). proximities: name -> labelled
     matrix; names starting geo/spatial are geographic, cog/tech cognitive (others: an error).
-    scales: name -> "distance" or "proximity" (else detected). settings: the estimation
-    settings (`msm.Settings`; its seed is replaced by `seed`)."""
+    levers: the parameters to estimate (default `LEVERS`). scales: name -> "distance" or "proximity" (else detected). sets: dotted changes applied
+    to the scenario first (as `interval.simulate_interval`; e.g. data.geographic,
+    data.cognitive files). model_proximities: the simulated model acts on the given matrices
+    too (`data.geographic`, `data.geographic_kind`, `data.cognitive`, unless `sets` or the
+    scenario already name files), so the model's proximity effects act on the proximities
+    the statistics measure. settings: the estimation settings (`msm.Settings`; its seed is
+    replaced by `seed`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="clusterlab-calibrate-") as tmp:
+        return _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities,
+                          settings, seed, executor, workers, start_draws, progress, Path(tmp))
+
+
+def _model_sets(sc: Scenario, roles: dict, tmp: Path) -> dict:
+    """data.* keys making the model act on the given matrices (role -> (frame, scale)),
+    written to `tmp` as CSV; a role whose data key the scenario already sets is left alone."""
+    out = {}
+    for role, (P, scale) in roles.items():
+        if getattr(sc.data, role):
+            continue
+        path = tmp / f"{role}.csv"
+        P.to_csv(path)
+        out["data." + role] = str(path)
+        if role == "geographic":
+            out["data.geographic_kind"] = scale
+    return out
+
+
+def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities, settings,
+               seed, executor, workers, start_draws, progress, tmp: Path) -> Calibration:
     t0 = time.perf_counter()
     sc = scenario if scenario is not None else default_scenario()
     sc = sc.set(**{"data.network": "", "data.attributes": ""})
+    if sets:
+        sc = sc.set(**sets)
+    given_sets = {k: v for k, v in (sets or {}).items()}
+    levers = LEVERS if levers is None else levers
     steps = interval_steps(sc, years)
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
@@ -363,9 +440,9 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
 
     # observed proximities: the data's, else the model's (mean over starting states)
     geo_km = sc.mechanisms.network_evolution.geo_km
-    model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use])
     G_obs = C_obs = None
     sources = {}
+    frames = {}
     for name, P in (proximities or {}).items():
         role = _role(name)
         if role is None:
@@ -377,12 +454,22 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
         if scale not in ("distance", "proximity"):
             raise CalibrationError(f"proximity {name!r}: scale {scale!r}, expected distance or proximity")
         where = f"{P.attrs.get('source', name)} ({scale}"
+        frames[role] = (P, scale)
         if role == "geographic":
             G_obs = standardise(geographic_proximity_km(M, geo_km) if scale == "distance" else M)
             where += f"; exp(-km / {geo_km:g}) km" if scale == "distance" else ""
         else:
             C_obs = standardise(-M if scale == "distance" else M)
         sources[role] = where + "; standardised)"
+    if model_proximities and frames:
+        extra = _model_sets(sc, frames, tmp)
+        sc = sc.set(**extra)
+        for role in frames:
+            if ("data." + role) in extra:
+                sources[role] += "; the model acts on it (data." + role + ")"
+            else:
+                sources[role] += f"; the model acts on data.{role} = {getattr(sc.data, role)}"
+    model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use])
     if G_obs is None or C_obs is None:
         k = max(1, int(start_draws))
         Gs, Cs = [], []
@@ -401,6 +488,8 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
             C_obs = standardise(np.mean(Cs, axis=0))
             sources["cognitive"] = (f"the model's knowledge profiles (mean cosine over {k} starting states; "
                                     "standardised): give a cognitive matrix for the data's")
+    # simulated statistics on the same (fixed) matrices as the observed ones
+    model.G, model.C = G_obs, C_obs
     w1 = Wave1(n, *_pairs(wave1))
     observed = statistics(w1, present, a2, b2, G_obs, C_obs)
     actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
@@ -412,7 +501,7 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
         if lv.transform == "log":
             v = max(v, MIN_START)
         if lv.transform == "logit":
-            eps = 0.02 * (lv.upper - lv.lower)
+            eps = 0.001 * (lv.upper - lv.lower)
             v = min(max(v, lv.lower + eps), lv.upper - eps)
         pars.append(Parameter(lv.key, v, lv.lower, lv.upper, lv.transform))
     st = Settings(**{**(settings.__dict__ if settings else SETTINGS), "seed": int(seed)})
@@ -425,4 +514,4 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
     return Calibration(levers=use, msm=res, years=float(years), steps=steps, observed=observed, actors=actors,
                        proximity_sources=sources, not_estimated=not_est, kept=kept,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),
-                       seconds=time.perf_counter() - t0, settings=dict(st.__dict__))
+                       seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets)
