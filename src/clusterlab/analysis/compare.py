@@ -258,14 +258,16 @@ class CompareResult:
         return out
 
 
-def _labels(net: ClusterNetwork, which: str) -> np.ndarray:
+def actor_labels(net: ClusterNetwork, which: str, error: type[ClusterlabError] = CompareError) -> np.ndarray:
+    """The actors' id labels as text (how waves are matched: `compare`, `predict`,
+    `calibrate`); `error` (naming `which`) when `net` is not a network or has duplicate ids."""
     if not isinstance(net, ClusterNetwork):
-        raise CompareError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
+        raise error(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
     labels = np.array([str(i) for i in net.ids], dtype=object)
     idx = pd.Index(labels)
     if idx.has_duplicates:
         dup = list(dict.fromkeys(idx[idx.duplicated()]))
-        raise CompareError(f"{which} ({net.source or 'network'}): duplicate actor ids: {_names(dup)}")
+        raise error(f"{which} ({net.source or 'network'}): duplicate actor ids: {_names(dup)}")
     return labels
 
 
@@ -325,7 +327,7 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
         raise CompareError("permutations must be >= 0")
     if years is not None and not (isinstance(years, (int, float)) and math.isfinite(years) and years > 0):
         raise CompareError(f"years must be a number > 0 (the time between the waves), not {years!r}")
-    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    l1, l2 = actor_labels(wave1, "wave 1"), actor_labels(wave2, "wave 2")
     if bool(wave1.directed) != bool(wave2.directed):
         raise CompareError(f"wave 1 ({wave1.source or 'network'}) is {'directed' if wave1.directed else 'undirected'} "
                            f"but wave 2 ({wave2.source or 'network'}) is {'directed' if wave2.directed else 'undirected'}; "

@@ -46,7 +46,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
+from ..data.matrix import proximity_role
 from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
@@ -195,19 +197,9 @@ def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------------------
 # the data
 # ---------------------------------------------------------------------------------------
-def _labels(net: ClusterNetwork, which: str) -> list[str]:
-    if not isinstance(net, ClusterNetwork):
-        raise CalibrationError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
-    labels = [str(i) for i in net.ids]
-    if len(set(labels)) < len(labels):
-        dup = sorted({v for v in labels if labels.count(v) > 1})[:5]
-        raise CalibrationError(f"{which} ({net.source or 'network'}): duplicate actor ids: {', '.join(dup)}")
-    return labels
-
-
 def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     """present (per wave-1 actor) and wave 2's ties among stayers as wave-1 positions."""
-    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    l1, l2 = actor_labels(wave1, "wave 1", CalibrationError), actor_labels(wave2, "wave 2", CalibrationError)
     pos1 = pd.Index(l1)
     to1 = pos1.get_indexer(l2)  # wave-2 actor -> wave-1 position (-1: entry)
     present = np.zeros(wave1.n, bool)
@@ -243,15 +235,6 @@ def is_distance(M: np.ndarray) -> bool:
         return False
     off = M[~np.eye(n, dtype=bool)]
     return float(np.mean(np.diag(M))) < float(off.mean())
-
-
-def _role(name: str) -> str | None:
-    low = name.lower()
-    if low.startswith(("geo", "spatial")):
-        return "geographic"
-    if low.startswith(("cog", "tech")):
-        return "cognitive"
-    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,7 +407,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
     present, a2, b2, entries = _match(wave1, wave2)
-    labels = _labels(wave1, "wave 1")
+    labels = list(actor_labels(wave1, "wave 1", CalibrationError))
     n = wave1.n
     not_est: dict[str, str] = {}
     use = []
@@ -444,7 +427,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     sources = {}
     frames = {}
     for name, P in (proximities or {}).items():
-        role = _role(name)
+        role = proximity_role(name)
         if role is None:
             raise CalibrationError(f"proximity {name!r}: name it geo... (geographic) or cog... (cognitive)")
         if (role == "geographic" and G_obs is not None) or (role == "cognitive" and C_obs is not None):

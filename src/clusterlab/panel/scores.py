@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
+from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError
 
@@ -91,18 +92,6 @@ class Observed:
         return float(len(np.intersect1d(t1, self.ties2, assume_unique=True)) / len(t1)) if len(t1) else float("nan")
 
 
-def _labels(net: ClusterNetwork, which: str) -> np.ndarray:
-    if not isinstance(net, ClusterNetwork):
-        raise PredictError(f"{which}: expected a ClusterNetwork, got {type(net).__name__}")
-    labels = np.array([str(i) for i in net.ids], dtype=object)
-    idx = pd.Index(labels)
-    if idx.has_duplicates:
-        dup = list(dict.fromkeys(idx[idx.duplicated()]))[:8]
-        raise PredictError(f"{which} ({net.source or 'network'}): duplicate actor ids: "
-                           + ", ".join(repr(d) for d in dup))
-    return labels
-
-
 def _ties(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
     keep = (net.src != net.dst) & (net.weight != 0)
     return net.src[keep], net.dst[keep]
@@ -113,7 +102,7 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     tie is any edge with a non-zero weight, layers pooled, self-loops dropped; stayers are
     the actors in both waves. PredictError when the waves differ in directedness or share no
     actor."""
-    l1, l2 = _labels(wave1, "wave 1"), _labels(wave2, "wave 2")
+    l1, l2 = actor_labels(wave1, "wave 1", PredictError), actor_labels(wave2, "wave 2", PredictError)
     if bool(wave1.directed) != bool(wave2.directed):
         d = {True: "directed", False: "undirected"}
         raise PredictError(f"wave 1 ({wave1.source or 'network'}) is {d[bool(wave1.directed)]} but wave 2 "
