@@ -451,6 +451,10 @@ def compare(
             typer.echo(f"  --set {k}={v}")
 
 
+Composition = Annotated[str, typer.Option("--composition", metavar="simulated|observed",
+                        help="who leaves between the waves: simulated (the model's exits) or observed (the actors missing from the later wave leave, as RSiena treats composition change)")]
+
+
 @app.command()
 def predict(
     wave1: Annotated[str, typer.Argument(help="the earlier wave's network file (or `analyze` output folder): the start")],
@@ -469,6 +473,7 @@ def predict(
     geographic: Geographic = None,
     cognitive: Cognitive = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
+    composition: Composition = "simulated",
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="worker processes (default: 1, in this process)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: prediction]")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no score table")] = False,
@@ -488,6 +493,7 @@ def predict(
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if workers is not None and not 1 <= workers <= 4096:
             raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        _composition(composition)
         columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         sc = _scenario(scenario, None, None, [*sets, *_matrix_sets(geographic, cognitive)])
@@ -505,13 +511,18 @@ def predict(
 
             given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
             result = run_predict(w1, w2, years, sc, sets=given or None, replications=replications, seed=seed,
-                                 executor="pool" if pool else "serial", workers=workers)
+                                 executor="pool" if pool else "serial", workers=workers, composition=composition)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
     if not quiet:
         _print_prediction(result, out)
+
+
+def _composition(value: str) -> None:
+    if value not in ("simulated", "observed"):
+        raise ClusterlabError(f"--composition {value!r}: expected simulated or observed")
 
 
 def _print_prediction(result, out: Path) -> None:
@@ -522,7 +533,8 @@ def _print_prediction(result, out: Path) -> None:
 
     s = result.summary()
     o = s["observed"]
-    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replications)")
+    given = ", composition observed" if s.get("composition") == "observed" else ""
+    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replications{given})")
     cols = [("auc", "tie AUC"), ("auc_create", "AUC created"), ("jaccard", "Jaccard"),
             ("degree_correlation", "degree r"), ("ties", "ties"), ("exits", "exits")]
     table.add_column("model")
@@ -562,6 +574,7 @@ def calibrate(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder  [default: calibration]")] = None,
     directed: Directed = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
+    composition: Composition = "simulated",
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Estimate network-evolution and exit parameters from two survey waves by the method of
@@ -578,6 +591,7 @@ def calibrate(
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if not 1 <= workers <= 4096:
             raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
+        _composition(composition)
         columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         # --proximity geo...=FILE / cog...=FILE are --geographic / --cognitive
@@ -618,7 +632,7 @@ def calibrate(
         typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
         result = run_calibrate(nets[0], nets[1], years, prox or None, sc, scales=scales, sets=given or None,
                                seed=seed, executor="pool" if workers > 1 else "serial", workers=workers,
-                               progress=lambda msg: typer.echo("  " + msg, err=True))
+                               progress=lambda msg: typer.echo("  " + msg, err=True), composition=composition)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
@@ -632,7 +646,8 @@ def calibrate(
         typer.echo(f"not estimated: {key}: {why}")
     typer.echo(result.verdict())
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
-               f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml`)")
+               f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml"
+               f"{' --composition observed' if composition == 'observed' else ''}`)")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

@@ -248,3 +248,12 @@ def test_exit_capital_years_moves_exits_both_ways_and_keeps_them_among_the_weak(
     total = {y: sum(v) for y, v in res.items()}
     assert total[-0.25] < total[0.0] < total[0.15]
     assert res[0.15][0] > 2 * res[0.15][1]
+
+
+def test_exits_off_keeps_a_firm_without_capital(actors, only, sim_with, ties):
+    # the composition given by the data (clusterlab predict --composition observed)
+    act = actors(2, stage=[0, 1], **levels(0.4, 0.4))
+    sim = sim_with(only("market", market__exits=False, **QUIET), act, ties(2, [], []))
+    sim.actors.capital[1] = -1e6
+    sim.step()
+    assert sim.actors.alive.all() and sim.stats["exits"] == 0

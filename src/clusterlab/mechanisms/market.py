@@ -61,7 +61,8 @@ One pass over the firms per step does, for each firm i:
   survival depends on capabilities; focal firms, large and highly competitive, rarely
   exit). `exit_capital_years` is the lever that calibrates the exit rate of a particular
   cluster (below 0 firms can borrow, above 0 owners close earlier); the weak exit first
-  either way.
+  either way. `exits = false` switches exits off, for when the data give who leaves
+  (`clusterlab.panel.interval`: composition change as exogenous, Huisman & Snijders 2003).
 - Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
   knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
   that does not exit, with c_i > k_bar and a profit, spawns a spin-off in the step with
@@ -97,6 +98,7 @@ N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
 S_COUNT, S_K, S_REVENUE, S_PROFIT, S_SPAWN, S_PAYOUT = range(6)
 EXIT, SPAWN = 1, 2  # events of a firm in a step
 INV24 = 1.0 / (1 << 24)
+NO_EXIT = -1e300  # exit threshold (years of fixed costs) no capital reaches: exits off
 SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit variance
 
 
@@ -224,6 +226,7 @@ class Market(Mechanism):
         crowding: float = Field(1.0, ge=0, le=1, description="how far a stage's market is of fixed size (1) rather than growing with its employment (0)")
         capital_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="starting capital of firms and spin-offs, in years of fixed costs")
         capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
+        exits: bool = Field(True, description="firms exit when their capital runs out (false: no firm exits; the composition is given, as `clusterlab predict --composition observed`)")
         exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=0.5, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
         stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
@@ -315,7 +318,7 @@ class Market(Mechanism):
                  k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
                  a.fortune, u, keep, p.luck * np.sqrt(1.0 - keep * keep),
                  self._pipeline_cost(sim), float(sim.scenario.network.pipeline_cost_size), 1.0 / spy,
-                 p.capital_cap_years, p.exit_capital_years, p.stress_years,
+                 p.capital_cap_years, p.exit_capital_years if p.exits else NO_EXIT, p.stress_years,
                  a.rd_target, p.rd_floor, 1.0 - per_year(p.rd_adjust), a.normal_size,
                  (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
                  max((p.value_added - 1.0) / p.value_added, 1e-3), a.market_k,

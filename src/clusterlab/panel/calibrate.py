@@ -17,6 +17,13 @@ exit lever mechanisms.market.exit_capital_years (exits) and persistence (persist
 cognitive proximity); phase 1 still drops one whose statistic does not respond. The closure
 and cognitive weights are in `EXTRA_LEVERS`: their statistics hardly respond at that size.
 
+Composition: by default the model's own exits are simulated and the exit lever is estimated
+against the observed exits. `composition="observed"` gives who leaves from wave 2 instead
+(the actors of wave 1 missing from wave 2 leave at a uniform time in the interval, the market's
+exits off; `interval.simulate_interval` leavers), as RSiena treats composition change
+(Huisman & Snijders 2003): the tie parameters are then estimated among the right actors, and
+the exit lever is not estimated.
+
 Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
 (entries) are not matched, as in the simulation (`interval.IntervalRun`). Directed waves are
 taken as their undirected projection (a pair is tied if either direction is): the
@@ -52,13 +59,14 @@ from ..data.matrix import proximity_role
 from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
-from .interval import interval_steps
+from .interval import advance, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
+COMPOSITIONS = ("simulated", "observed")
 
 
 class CalibrationError(ClusterlabError):
@@ -149,10 +157,11 @@ class PanelModel:
     replication."""
 
     def __init__(self, wave1: ClusterNetwork, sc: Scenario, steps: int, keys: list[str], stats: list[str],
-                 G: np.ndarray | None = None, C: np.ndarray | None = None):
+                 G: np.ndarray | None = None, C: np.ndarray | None = None, leavers: np.ndarray | None = None):
         self.wave1, self.sc, self.steps, self.keys, self.stats = wave1, sc, steps, keys, stats
         self.w1 = Wave1(wave1.n, *_pairs(wave1))
         self.G, self.C = G, C
+        self.leavers = leavers  # positions leaving during the interval (composition given), or None
 
     def start(self, seed: int):
         from ..sim import Sim
@@ -172,8 +181,7 @@ class PanelModel:
         if G is None or C is None:
             g, c = _start_proximities(sim, n, sc.mechanisms.network_evolution.geo_km)
             G, C = (g if G is None else G), (c if C is None else C)
-        for _ in range(self.steps):
-            sim.step()
+        advance(sim, self.steps, self.leavers)
         present = sim.actors.alive[:n].copy()
         t = sim.ties
         ok = t.alive & (t.a < n) & (t.b < n)
@@ -255,6 +263,7 @@ class Calibration:
     seconds: float = 0.0
     settings: dict = field(default_factory=dict)
     sets: dict = field(default_factory=dict)   # the changes given to the scenario (kept in calibrated.toml)
+    composition: str = "simulated"             # or "observed": who leaves is given by wave 2
 
     @property
     def converged(self) -> bool:
@@ -286,7 +295,7 @@ class Calibration:
                           for lv, v, se, e in zip(self.levers, m.theta, m.se, m.estimated)},
             "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
             "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
-            "actors": self.actors, "proximities": self.proximity_sources,
+            "actors": self.actors, "composition": self.composition, "proximities": self.proximity_sources,
             "not_estimated": self.not_estimated, "kept_at_scenario_values": self.kept,
             "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
             "warnings": m.warnings,
@@ -316,6 +325,9 @@ class Calibration:
                 tables.setdefault(table, {})[name] = v
             lines = [f"# calibrated by clusterlab calibrate ({self.verdict()})",
                      f"# waves: {self.sources[0]} -> {self.sources[1]}, {self.years:g} years"]
+            if self.composition == "observed":
+                lines.append("# composition given by the waves (--composition observed): exits were not "
+                             "simulated, so predict with --composition observed")
             lines += [f"{k} = {toml_value(v)}" for k, v in top.items()]
             for table, kv in tables.items():
                 lines.append(f"\n[{table}]")
@@ -333,7 +345,7 @@ def _report(path: Path, cal: Calibration) -> None:
 
     m = cal.msm
     meta = [("wave 1", cal.sources[0] or "(not given)"), ("wave 2", cal.sources[1] or "(not given)"),
-            ("years", cal.years), ("written", _now()), ("time (s)", round(cal.seconds, 1)),
+            ("years", cal.years), ("composition", cal.composition), ("written", _now()), ("time (s)", round(cal.seconds, 1)),
             ("simulations", m.draws)]
     cls = "note" if m.converged else "warn"
     sections = [
@@ -362,7 +374,8 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
               levers: tuple[Lever, ...] | None = None, *, scales: dict[str, str] | None = None,
               sets: dict | None = None, model_proximities: bool = True,
               settings: Settings | None = None, seed: int = 0, executor: str = "serial",
-              workers: int | None = None, start_draws: int = 10, progress=None) -> Calibration:
+              workers: int | None = None, start_draws: int = 10, progress=None,
+              composition: str = "simulated") -> Calibration:
     """Estimate `levers` from two waves (see the module). proximities: name -> labelled
     matrix; names starting geo/spatial are geographic, cog/tech cognitive (others: an error).
     levers: the parameters to estimate (default `LEVERS`). scales: name -> "distance" or "proximity" (else detected). sets: dotted changes applied
@@ -371,12 +384,16 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
     too (`data.geographic`, `data.geographic_kind`, `data.cognitive`, unless `sets` or the
     scenario already name files), so the model's proximity effects act on the proximities
     the statistics measure. settings: the estimation settings (`msm.Settings`; its seed is
-    replaced by `seed`)."""
+    replaced by `seed`). composition: "simulated" (the model's exits; the exit lever is
+    estimated) or "observed" (who leaves is given by wave 2, as RSiena treats composition
+    change, `interval.simulate_interval` leavers; the exit lever is not estimated)."""
     import tempfile
 
+    if composition not in COMPOSITIONS:
+        raise CalibrationError(f"--composition {composition!r}: expected one of {', '.join(COMPOSITIONS)}")
     with tempfile.TemporaryDirectory(prefix="clusterlab-calibrate-") as tmp:
         return _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities,
-                          settings, seed, executor, workers, start_draws, progress, Path(tmp))
+                          settings, seed, executor, workers, start_draws, progress, Path(tmp), composition)
 
 
 def _model_sets(sc: Scenario, roles: dict, tmp: Path) -> dict:
@@ -395,7 +412,7 @@ def _model_sets(sc: Scenario, roles: dict, tmp: Path) -> dict:
 
 
 def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities, settings,
-               seed, executor, workers, start_draws, progress, tmp: Path) -> Calibration:
+               seed, executor, workers, start_draws, progress, tmp: Path, composition: str) -> Calibration:
     t0 = time.perf_counter()
     sc = scenario if scenario is not None else default_scenario()
     sc = sc.set(**{"data.network": "", "data.attributes": ""})
@@ -411,9 +428,15 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     n = wave1.n
     not_est: dict[str, str] = {}
     use = []
+    given = composition == "observed"
+    if given:
+        sc = given_composition(sc)
     for lv in levers:
         if lv.statistic not in STATISTICS:
             raise CalibrationError(f"lever {lv.key}: unknown statistic {lv.statistic!r}")
+        if given and lv.statistic == "exits":
+            not_est[lv.key] = "the composition is given by the waves (--composition observed): exits are not simulated"
+            continue
         if _get(sc, lv.key) is None:
             not_est[lv.key] = "not a key of this scenario"
             continue
@@ -452,7 +475,8 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                 sources[role] += "; the model acts on it (data." + role + ")"
             else:
                 sources[role] += f"; the model acts on data.{role} = {getattr(sc.data, role)}"
-    model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use])
+    model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use],
+                       leavers=np.flatnonzero(~present) if given else None)
     if G_obs is None or C_obs is None:
         k = max(1, int(start_draws))
         Gs, Cs = [], []
@@ -497,4 +521,5 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     return Calibration(levers=use, msm=res, years=float(years), steps=steps, observed=observed, actors=actors,
                        proximity_sources=sources, not_estimated=not_est, kept=kept,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),
-                       seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets)
+                       seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets,
+                       composition=composition)

@@ -17,6 +17,15 @@ matched: a survey cannot match them either):
            undirected: the simulation's ties carry knowledge both ways (docs/odd.md, 5.3);
 - entries: firms born during the interval.
 
+Composition (who leaves) is simulated by default: firms exit by the market mechanism. With
+`leavers` (a bool mask over the wave-1 actors: gone by wave 2) the composition is *given*, as
+RSiena treats composition change (Huisman & Snijders 2003, "Statistical analysis of
+longitudinal network data with changing composition", Sociological Methods & Research 32(2)):
+the market's own exits are switched off (`mechanisms.market.exits = false`) and each leaver
+leaves at a step drawn uniformly over the interval (a two-wave survey does not date an exit;
+the expected date is the middle), with its ties, from the replication's ``composition``
+stream. Present then equals the observed composition in every replication.
+
 Replication r uses seed SeedSequence([seed, r]) (the scenario's seed key), so results do not
 depend on the executor or the worker count.
 """
@@ -32,7 +41,7 @@ from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 
-__all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps"]
+__all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition"]
 
 
 @dataclass
@@ -61,14 +70,33 @@ def interval_steps(sc: Scenario, years: float) -> int:
     return max(1, int(round(years * sc.steps_per_year)))
 
 
-def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int) -> IntervalRun:
+def given_composition(sc: Scenario) -> Scenario:
+    """The scenario with the market's own exits switched off (composition given by the data)."""
+    return sc.set(**{"mechanisms.market.exits": False}) if "market" in type(sc.mechanisms).model_fields else sc
+
+
+def advance(sim, steps: int, leavers: np.ndarray | None = None) -> None:
+    """Step `sim` `steps` times. `leavers`: positions of actors that leave during the interval
+    (the composition given by the data, see the module): each leaves, with its ties, after
+    a step drawn uniformly from 0..steps-1 by the sim's ``composition`` stream."""
+    leavers = np.asarray([] if leavers is None else leavers, np.int64)
+    when = sim.rng("composition").integers(0, steps, len(leavers)) if len(leavers) else np.zeros(0, np.int64)
+    for t in range(steps):
+        sim.step()
+        alive = sim.actors.alive  # a new array when actors were born this step
+        go = leavers[(when == t) & alive[leavers]]
+        if len(go):
+            alive[go] = False
+            sim.ties.remove_actor_ties(go)
+
+
+def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int, leavers: np.ndarray | None = None) -> IntervalRun:
     from ..sim import Sim
 
     sim = Sim(sc.set(seed=seed, steps=steps), keep=[])
     sim.init(network=net)
     n0 = sim.actors.n
-    for _ in range(steps):
-        sim.step()
+    advance(sim, steps, leavers)
     n = net.n
     alive = sim.actors.alive
     present = alive[:n].copy()
@@ -86,21 +114,24 @@ def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int) -> IntervalRu
 class _Job:
     """One replication, picklable for the process pool: item (r, seed) -> IntervalRun."""
 
-    def __init__(self, net: ClusterNetwork, sc: Scenario, steps: int):
-        self.net, self.sc, self.steps = net, sc, steps
+    def __init__(self, net: ClusterNetwork, sc: Scenario, steps: int, leavers: np.ndarray | None = None):
+        self.net, self.sc, self.steps, self.leavers = net, sc, steps, leavers
 
     def __call__(self, item):
-        return _one(self.net, self.sc, self.steps, item[1])
+        return _one(self.net, self.sc, self.steps, item[1], self.leavers)
 
 
 def simulate_interval(wave1: ClusterNetwork, years: float, scenario: Scenario | None = None, *,
                       sets: dict | None = None, replications: int = 1, seed: int = 0,
-                      executor: str = "serial", workers: int | None = None) -> list[IntervalRun]:
+                      executor: str = "serial", workers: int | None = None,
+                      leavers: np.ndarray | None = None) -> list[IntervalRun]:
     """Simulate `replications` intervals of `years` from `wave1` (see the module).
 
     scenario: the model (default: the built-in scenario; its `data` keys are ignored, wave 1
     is the start); sets: dotted changes applied to it first (e.g. calibrated parameters).
-    executor, workers: as in `clusterlab.experiments` ("serial", "pool" or "dask")."""
+    executor, workers: as in `clusterlab.experiments` ("serial", "pool" or "dask").
+    leavers: None (the model's exits) or a bool mask over the wave-1 actors gone by wave 2
+    (the composition given; see the module)."""
     sc = scenario if scenario is not None else default_scenario()
     sc = sc.set(**{"data.network": "", "data.attributes": ""})
     if sets:
@@ -108,8 +139,14 @@ def simulate_interval(wave1: ClusterNetwork, years: float, scenario: Scenario | 
     if replications < 1:
         raise ClusterlabError(f"replications: expected a whole number >= 1, got {replications}")
     steps = interval_steps(sc, years)
+    gone = None
+    if leavers is not None:
+        leavers = np.asarray(leavers, bool)
+        if leavers.shape != (wave1.n,):
+            raise ClusterlabError(f"leavers: expected one true/false per wave-1 actor ({wave1.n}), got shape {leavers.shape}")
+        sc, gone = given_composition(sc), np.flatnonzero(leavers)
     items = [(r, replication_seed(seed, r)) for r in range(replications)]
-    job = _Job(wave1, sc, steps)
+    job = _Job(wave1, sc, steps, gone)
     if executor == "serial" or replications == 1:
         return [job(it) for it in items]
     from ..experiments.executors import make_executor

@@ -31,16 +31,29 @@ def _wave1_codes(wave1: ClusterNetwork) -> np.ndarray:
     return pair_codes(wave1.src[keep], wave1.dst[keep], wave1.n)
 
 
-def _run(codes: np.ndarray, n: int) -> IntervalRun:
-    a, b = np.divmod(np.sort(codes), n)
-    return IntervalRun(present=np.ones(n, bool), a=a, b=b)
+def _among(codes: np.ndarray, present: np.ndarray, n: int) -> np.ndarray:
+    a, b = np.divmod(codes, n)
+    return codes[present[a] & present[b]]
 
 
-def nothing_changes(wave1: ClusterNetwork) -> list[IntervalRun]:
+def _present(present, n: int) -> np.ndarray:
+    if present is None:
+        return np.ones(n, bool)
+    present = np.asarray(present, bool)
+    if present.shape != (n,):
+        raise ClusterlabError(f"present: expected one true/false per wave-1 actor ({n}), got shape {present.shape}")
+    return present
+
+
+def nothing_changes(wave1: ClusterNetwork, present: np.ndarray | None = None) -> list[IntervalRun]:
     """"Nothing changes": wave 1 is the prediction of wave 2. Every actor stays and every tie
     persists (directed ties as their undirected projection: a pair is tied if either direction
-    is); no tie is created. One replication (it is not random)."""
-    return [_run(_wave1_codes(wave1), wave1.n)]
+    is); no tie is created. One replication (it is not random). `present`: the composition
+    given (bool per wave-1 actor; the others leave with their ties), default everyone stays."""
+    n = wave1.n
+    present = _present(present, n)
+    a, b = np.divmod(_among(_wave1_codes(wave1), present, n), n)
+    return [IntervalRun(present=present.copy(), a=a, b=b)]
 
 
 def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) -> np.ndarray:
@@ -72,7 +85,7 @@ def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) 
 
 
 def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replications: int = 20, *,
-                    rng: np.random.Generator) -> list[IntervalRun]:
+                    rng: np.random.Generator, present: np.ndarray | None = None) -> list[IntervalRun]:
     """Random rewiring keeping the observed tie count and persistence. Each replication:
 
     1. keeps each wave-1 tie independently with probability `persistence` (the observed
@@ -81,10 +94,12 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
        there are exactly `ties` (the observed wave-2 tie count among stayers); if more than
        `ties` were kept, a uniform random `ties` of them are kept instead.
 
-    Every actor stays (no exits). This null is *given* two observed wave-2 numbers, the
-    persistence rate and the tie count, which a real prediction does not know; so its tie
-    count is exact by construction, and only which ties it keeps and creates is random.
-    Directed wave 1: its undirected projection. `rng`: a NumPy Generator (reproducible)."""
+    Every actor stays (no exits), unless `present` gives the composition (bool per wave-1
+    actor): then only the present actors' ties are kept and made. This null is *given* two
+    observed wave-2 numbers, the persistence rate and the tie count, which a real prediction
+    does not know; so its tie count is exact by construction, and only which ties it keeps
+    and creates is random. Directed wave 1: its undirected projection. `rng`: a NumPy
+    Generator (reproducible)."""
     if not 0.0 <= persistence <= 1.0:
         raise ClusterlabError(f"persistence: expected a share from 0 to 1, got {persistence}")
     if ties < 0:
@@ -92,12 +107,22 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     if replications < 1:
         raise ClusterlabError(f"replications: expected a whole number >= 1, got {replications}")
     n = wave1.n
-    w1 = _wave1_codes(wave1)
+    present = _present(present, n)
+    stay = np.flatnonzero(present)  # increasing: position k among the present <-> wave-1 position
+    m = len(stay)
+    w1 = _among(_wave1_codes(wave1), present, n)
+    a1, b1 = np.divmod(w1, n)
+    rank = np.full(n, -1, np.int64)
+    rank[stay] = np.arange(m)
+    w1_m = np.sort(rank[a1] * m + rank[b1])  # the same ties in the present actors' positions
     out = []
     for _ in range(int(replications)):
         kept = w1[rng.random(len(w1)) < persistence]
         if len(kept) > ties:
             kept = np.sort(rng.choice(kept, int(ties), replace=False))
-        new = random_pairs(rng, n, int(ties) - len(kept), w1)
-        out.append(_run(np.union1d(kept, new), n))
+        new_m = random_pairs(rng, m, int(ties) - len(kept), w1_m)
+        na, nb_ = np.divmod(new_m, m)
+        new = stay[na] * n + stay[nb_]
+        a, b = np.divmod(np.union1d(kept, new), n)
+        out.append(IntervalRun(present=present.copy(), a=a, b=b))
     return out

@@ -27,6 +27,8 @@ Measures (`MEASURES`; per replication unless said otherwise):
     ties                ties among the wave-1 actors still there (observed: among stayers)
     ties_ratio          ties / observed ties (target 1)
     exits               share of wave-1 actors gone
+    persisted, created  wave-1 ties still held; ties held that wave 1 did not have (with ties,
+                        they say why a Jaccard is low: the wrong number kept, or made)
     jaccard             Jaccard similarity of the predicted and observed tie sets
     degree_correlation  Pearson r of predicted and observed degree over the stayers
     transitivity        global clustering coefficient
@@ -35,6 +37,16 @@ Measures (`MEASURES`; per replication unless said otherwise):
                         replications holding the tie (pooled: one value per model)
     auc_persist         the same among pairs tied in wave 1: which ties persist?
     auc_create          the same among pairs not tied in wave 1: which ties are created?
+
+Composition. By default (`composition="simulated"`) who leaves is predicted: the simulation's
+firms exit by its market mechanism, and the null models keep every actor. With
+`composition="observed"` who leaves is given by wave 2, to every model alike: the
+simulation's market exits are off and the actors missing from wave 2 leave at a uniform
+time in the interval (`interval.simulate_interval` leavers; composition change as exogenous,
+as RSiena treats it, Huisman & Snijders 2003), "nothing changes" drops their ties, and
+random rewiring keeps and makes ties among the stayers only. That scores the tie dynamics
+alone: a model that exits the wrong firms loses all their ties, which otherwise dominates
+Jaccard and the degree correlation when exits are hard to predict.
 
 "Nothing changes" scores 0.5 on both AUC splits (it gives every pair of a split the same
 score), however well it does on the pooled AUC.
@@ -66,6 +78,8 @@ MEASURES = {
     "ties": ("observed", "ties among the wave-1 actors (observed: wave-2 ties among stayers)"),
     "ties_ratio": ("observed", "predicted / observed tie count (target 1)"),
     "exits": ("observed", "share of wave-1 actors gone by wave 2"),
+    "persisted": ("observed", "wave-1 ties still held (observed: wave-1 ties among stayers kept in wave 2)"),
+    "created": ("observed", "ties held that were not wave-1 ties (observed: new ties among stayers)"),
     "jaccard": ("higher", "Jaccard similarity of predicted and observed tie sets"),
     "degree_correlation": ("higher", "Pearson r of predicted and observed degree, over the stayers"),
     "transitivity": ("observed", "global clustering coefficient (3 x triangles / connected triples)"),
@@ -74,7 +88,9 @@ MEASURES = {
     "auc_persist": ("higher", "tie-level AUC among pairs tied in wave 1: which ties persist"),
     "auc_create": ("higher", "tie-level AUC among pairs not tied in wave 1: which ties are created"),
 }
-PER_REPLICATION = ("ties", "ties_ratio", "exits", "jaccard", "degree_correlation", "transitivity")
+PER_REPLICATION = ("ties", "ties_ratio", "exits", "persisted", "created", "jaccard", "degree_correlation",
+                   "transitivity")
+COMPOSITIONS = ("simulated", "observed")
 PROJECTION = ("directed ties scored as their undirected projection (a pair is tied if either direction "
               "is): the simulation's ties are undirected")
 NULL_SEED_TAG = 0x6E756C6C  # the random-rewiring stream: SeedSequence([seed, tag])
@@ -129,6 +145,8 @@ def score_runs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
         per["ties"][r] = S.tie_count(p)
         per["ties_ratio"][r] = S.tie_count(p) / o_ties if o_ties else np.nan
         per["exits"][r] = S.exit_share(run.present)
+        per["persisted"][r] = len(np.intersect1d(p, obs.ties1, assume_unique=True))
+        per["created"][r] = len(p) - per["persisted"][r]
         per["jaccard"][r] = S.jaccard(p, obs.ties2)
         per["degree_correlation"][r] = S.degree_correlation(p, obs.ties2, n, over=stayers)
         per["transitivity"][r] = S.transitivity(p, n)
@@ -243,7 +261,8 @@ class PredictResult:
         if o.directed:
             observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
         return json_safe({
-            **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario", "sets")},
+            **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario", "sets",
+                                         "composition")},
             "directed": o.directed,
             "scored_as": PROJECTION if o.directed else "undirected ties",
             "actors": {"wave1": o.n, "wave2": len(o.stayers) + o.entries, "stayers": len(o.stayers),
@@ -277,34 +296,41 @@ def _num(v) -> str:
 
 def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario=None, *,
             sets: dict | None = None, replications: int = 20, seed: int = 0, executor: str = "serial",
-            workers: int | None = None) -> PredictResult:
+            workers: int | None = None, composition: str = "simulated") -> PredictResult:
     """Simulate the interval of `years` from `wave1` `replications` times and score the
     prediction against `wave2`, beside the two null models (see the module).
 
     scenario, sets, executor, workers: as in `interval.simulate_interval` (sets: dotted keys of
     the scenario, e.g. calibrated parameters or data matrices). seed: replication r of the
     simulation uses SeedSequence([seed, r]); random rewiring SeedSequence([seed, NULL_SEED_TAG]).
-    ClusterlabError on bad input (years not > 0, replications < 1, waves of different
-    directedness or without a common actor id)."""
+    composition: "simulated" (who leaves is predicted) or "observed" (given by wave 2 to
+    every model; see the module). ClusterlabError on bad input (years not > 0, replications
+    < 1, an unknown composition, waves of different directedness or without a common actor id)."""
     if not (isinstance(years, (int, float)) and years > 0):
         raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
     if not (isinstance(replications, (int, np.integer)) and replications >= 1):
         raise ClusterlabError(f"--replications {replications}: expected a whole number >= 1")
     if seed < 0:
         raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
+    if composition not in COMPOSITIONS:
+        raise ClusterlabError(f"--composition {composition!r}: expected one of {', '.join(COMPOSITIONS)}")
     t0 = time.perf_counter()
     obs = S.match_waves(wave1, wave2)
+    given = obs.stay if composition == "observed" else None
     t1 = time.perf_counter()
     sim = simulate_interval(wave1, years, scenario, sets=sets, replications=int(replications), seed=seed,
-                            executor=executor, workers=workers)
+                            executor=executor, workers=workers, leavers=None if given is None else ~given)
     t2 = time.perf_counter()
     rate = obs.persistence_rate()
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), NULL_SEED_TAG]))
-    runs = {"simulation": sim, "nothing_changes": nothing_changes(wave1),
+    runs = {"simulation": sim, "nothing_changes": nothing_changes(wave1, given),
             "random_rewiring": random_rewiring(wave1, 0.0 if np.isnan(rate) else rate, len(obs.ties2),
-                                               int(replications), rng=rng)}
+                                               int(replications), rng=rng, present=given)}
     rows, roc, dy = [], {}, {}
+    t1_stay = obs.ties1_among_stayers()
+    kept = len(np.intersect1d(t1_stay, obs.ties2, assume_unique=True))
     observed = {"ties": len(obs.ties2), "ties_ratio": 1.0, "exits": (obs.n - len(obs.stayers)) / obs.n,
+                "persisted": kept, "created": len(obs.ties2) - kept,
                 "jaccard": np.nan, "degree_correlation": np.nan, "transitivity": S.transitivity(obs.ties2, obs.n),
                 "reciprocity": obs.reciprocity2 if obs.directed else np.nan,
                 "auc": np.nan, "auc_persist": np.nan, "auc_create": np.nan}
@@ -334,6 +360,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     sc_name = getattr(scenario, "name", None) if scenario is not None else "default"
     info = {"wave1": str(wave1.source or ""), "wave2": str(wave2.source or ""), "years": float(years),
             "replications": int(replications), "seed": int(seed), "scenario": sc_name, "sets": dict(sets or {}),
+            "composition": composition,
             "seconds": {"simulation": t2 - t1, "scoring": t3 - t2, "total": t3 - t0}}
     return PredictResult(scores=scores, dyads=dyads, observed=obs, roc=roc, info=info)
 
