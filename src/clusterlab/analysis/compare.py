@@ -80,6 +80,7 @@ from scipy import sparse
 from scipy.stats import norm
 
 from ..data import ClusterNetwork
+from ..data.load import absent_record
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..outdir import json_safe, staged
 from .calibrate import evolution_parameters
@@ -223,6 +224,7 @@ class CompareResult:
     closure: str = "log1p"
     sources: tuple[str, str] = ("", "")
     years: float | None = None
+    absent: dict = field(default_factory=dict)  # "wave1"/"wave2" -> {id: rule} of actors removed as absent
 
     def summary(self) -> dict:
         """Everything but the long lists, JSON-ready (no NaN)."""
@@ -232,6 +234,7 @@ class CompareResult:
             "actors": {"wave1": len(self.stayers) + len(self.exits),
                        "wave2": len(self.stayers) + len(self.entries),
                        "stayers": len(self.stayers), "entries": len(self.entries), "exits": len(self.exits)},
+            "absent": {"wave1": dict(self.absent.get("wave1", {})), "wave2": dict(self.absent.get("wave2", {}))},
             "ties": dict(self.tie_counts),
             "closure": self.closure,
             "years": self.years,
@@ -451,7 +454,8 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
                          tie_counts=tie_counts, coefficients=coefficients, models=models,
                          proximities=[px.name for px in prox], closure=closure,
                          sources=(str(wave1.source or ""), str(wave2.source or "")),
-                         years=None if years is None else float(years))
+                         years=None if years is None else float(years),
+                         absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)})
 
 
 def _all_pairs(S: int, directed: bool) -> np.ndarray:

@@ -122,6 +122,12 @@ def drop_actors(net: ClusterNetwork, rules: dict[str, str]) -> ClusterNetwork:
                           source=net.source, notes=notes)
 
 
+def absent_record(net: ClusterNetwork) -> dict[str, str]:
+    """The actors removed from `net` as absent: id -> the rule that removed it (empty when
+    none were), for the outputs' summaries."""
+    return {str(k): str(v) for k, v in (net.notes.get("absent_rules") or {}).items()}
+
+
 def absent_summary(notes: dict, limit: int = 5) -> str:
     """For a console line, from a network's notes: '2 absent actors removed (A, B)' and
     'attributes of 1 actor not in the file ignored (C)', or '' when neither happened."""

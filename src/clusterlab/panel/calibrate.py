@@ -55,6 +55,7 @@ import pandas as pd
 
 from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
+from ..data.load import absent_record
 from ..data.matrix import proximity_role
 from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
@@ -264,6 +265,7 @@ class Calibration:
     settings: dict = field(default_factory=dict)
     sets: dict = field(default_factory=dict)   # the changes given to the scenario (kept in calibrated.toml)
     composition: str = "simulated"             # or "observed": who leaves is given by wave 2
+    absent: dict = field(default_factory=dict)  # "wave1"/"wave2" -> {id: rule}: actors removed as absent
 
     @property
     def converged(self) -> bool:
@@ -295,7 +297,7 @@ class Calibration:
                           for lv, v, se, e in zip(self.levers, m.theta, m.se, m.estimated)},
             "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
             "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
-            "actors": self.actors, "composition": self.composition, "proximities": self.proximity_sources,
+            "actors": self.actors, "absent": self.absent, "composition": self.composition, "proximities": self.proximity_sources,
             "not_estimated": self.not_estimated, "kept_at_scenario_values": self.kept,
             "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
             "warnings": m.warnings,
@@ -500,7 +502,8 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     w1 = Wave1(n, *_pairs(wave1))
     observed = statistics(w1, present, a2, b2, G_obs, C_obs)
     actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
-              "exits": int(n - present.sum()), "entries": int(entries)}
+              "exits": int(n - present.sum()), "entries": int(entries),
+              "absent_wave1": len(absent_record(wave1)), "absent_wave2": len(absent_record(wave2))}
 
     pars = []
     for lv in use:
@@ -522,4 +525,5 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                        proximity_sources=sources, not_estimated=not_est, kept=kept,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),
                        seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets,
-                       composition=composition)
+                       composition=composition,
+                       absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)})

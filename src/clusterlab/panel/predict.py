@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import ClusterNetwork
+from ..data.load import absent_record
 from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
 from . import scores as S
@@ -262,7 +263,7 @@ class PredictResult:
             observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
         return json_safe({
             **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario", "sets",
-                                         "composition")},
+                                         "composition", "absent")},
             "directed": o.directed,
             "scored_as": PROJECTION if o.directed else "undirected ties",
             "actors": {"wave1": o.n, "wave2": len(o.stayers) + o.entries, "stayers": len(o.stayers),
@@ -361,6 +362,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     info = {"wave1": str(wave1.source or ""), "wave2": str(wave2.source or ""), "years": float(years),
             "replications": int(replications), "seed": int(seed), "scenario": sc_name, "sets": dict(sets or {}),
             "composition": composition,
+            "absent": {"wave1": absent_record(wave1), "wave2": absent_record(wave2)},
             "seconds": {"simulation": t2 - t1, "scoring": t3 - t2, "total": t3 - t0}}
     return PredictResult(scores=scores, dyads=dyads, observed=obs, roc=roc, info=info)
 
