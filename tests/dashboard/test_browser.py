@@ -118,6 +118,17 @@ def test_network_upload_shows_its_roles(app, shot, tmp_path):
     shot("real-data")
 
 
+def test_actors_without_ties_are_left_out_when_asked(app, tmp_path):
+    net = tmp_path / "wave.csv"
+    net.write_text(",A,B,C,E\nA,0,1,0,0\nB,1,0,1,0\nC,0,1,0,0\nE,0,0,0,0\n")
+    tab(app, "Real data")
+    app.locator("input.cl-upload-network").set_input_files(str(net))
+    app.get_by_text("actors without any tie are absent").click()
+    app.locator(".cl-analyse:not([disabled])").click()
+    app.get_by_text("1 absent actor removed (E)").wait_for()
+    assert "3 actors" in app.locator(".cl-analysis").inner_text()
+
+
 def test_bad_network_upload_is_refused(app, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\nx,y\n")

@@ -106,6 +106,16 @@ def test_upload_is_analysed_like_the_command_line(tmp_path):
         m.save_upload(tmp_path / "up", "big.csv", b"x" * (m.MAX_UPLOAD_BYTES + 1))
 
 
+def test_upload_with_absent_actors_left_out(tmp_path):
+    # E has an all-zero row and column: absent from this wave (as `analyze --absent zeros`)
+    p = m.save_upload(tmp_path, "w.csv", b",A,B,C,E\nA,0,1,0,0\nB,1,0,1,0\nC,0,1,0,0\nE,0,0,0,0\n")
+    assert m.analyse_upload(p)["summary"]["actors"] == 4
+    a = m.analyse_upload(p, absent="zeros")
+    assert a["summary"]["actors"] == 3 and any("1 absent actor removed (E)" in t for t in a["narrative"])
+    sc = m.data_scenario(small(), p, None, [], absent="zeros")
+    assert sc.data.absent == "zeros" and m.LiveRun(sc).frame()["firms"].iloc[0] == 3
+
+
 def test_simulating_an_uploaded_cluster(tmp_path):
     p = m.save_upload(tmp_path, "net.csv", b"source,target\n" + b"".join(f"f{i},f{(i * 7 + 3) % 30}\n".encode() for i in range(30)))
     sc = m.data_scenario(small(), p, None, [])

@@ -83,6 +83,7 @@ class Session:
         self.net_file = solara.reactive(None)
         self.attr_file = solara.reactive(None)
         self.data_policy = solara.reactive("without events")
+        self.data_absent = solara.reactive(False)  # leave out actors without ties (--absent zeros)
 
     def scenario(self):
         """The resolved scenario: base + valid edits + the timeline's events."""
@@ -564,7 +565,8 @@ def DataPage(s: Session):
 
     def analyse():
         try:
-            s.upload.set(m.analyse_upload(s.net_file.value, s.attr_file.value))
+            s.upload.set(m.analyse_upload(s.net_file.value, s.attr_file.value,
+                                          absent="zeros" if s.data_absent.value else None))
             s.upload_error.set("")
         except ClusterlabError as exc:
             s.upload.set(None)
@@ -573,7 +575,8 @@ def DataPage(s: Session):
     @solara.lab.use_task(dependencies=None, prefer_threaded=True)
     def simulate():
         try:
-            sc = m.data_scenario(s.scenario(), s.net_file.value, s.attr_file.value, POLICIES[s.data_policy.value])
+            sc = m.data_scenario(s.scenario(), s.net_file.value, s.attr_file.value, POLICIES[s.data_policy.value],
+                                 absent="zeros" if s.data_absent.value else None)
             lr = m.LiveRun(sc)
             lr.advance(sc.steps)
             s.data_live.set(lr)
@@ -586,6 +589,8 @@ def DataPage(s: Session):
                    on_payload=lambda p: got(p, "net"))
     Upload.element(label="attributes (optional)", input_class="cl-upload-attributes", max_bytes=m.MAX_UPLOAD_BYTES,
                    on_payload=lambda p: got(p, "attr"))
+    solara.Checkbox(label="actors without any tie are absent (not yet founded or closed): leave them out",
+                    value=s.data_absent)
     solara.Button("Analyse", on_click=analyse, disabled=net_file is None, color="primary", classes=["cl-analyse"])
     if s.upload_error.value:
         solara.Error(s.upload_error.value)

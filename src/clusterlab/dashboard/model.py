@@ -397,15 +397,22 @@ def save_upload(folder: Path, name: str, data: bytes) -> Path:
     return p
 
 
-def analyse_upload(network: Path, attributes: Path | None = None, group: str | None = None) -> dict:
-    """Read and analyse a survey network exactly as `clusterlab analyze` does; returns the
-    network, the firm table, the summary and a narrative (list of sentences)."""
+def analyse_upload(network: Path, attributes: Path | None = None, group: str | None = None,
+                   absent: str | None = None) -> dict:
+    """Read and analyse a survey network exactly as `clusterlab analyze` does (`absent`:
+    None or "zeros", as `--absent`; a `present` attributes column is always honoured);
+    returns the network, the firm table, the summary and a narrative (list of sentences)."""
     from ..analysis import analyze
     from ..data import load_network
+    from ..data.load import absent_summary
 
-    net = load_network(network, attributes)
+    net = load_network(network, attributes, absent=absent or None)
     firms, summary = analyze(net, group=group)
-    return {"net": net, "firms": firms, "summary": summary, "narrative": narrative(firms, summary)}
+    story = narrative(firms, summary)
+    removed = absent_summary(net.notes)
+    if removed:
+        story.insert(1, removed[0].upper() + removed[1:] + ".")
+    return {"net": net, "firms": firms, "summary": summary, "narrative": story}
 
 
 def narrative(firms: pd.DataFrame, summary: dict) -> list[str]:
@@ -437,11 +444,13 @@ def narrative(firms: pd.DataFrame, summary: dict) -> list[str]:
     return out
 
 
-def data_scenario(base: Scenario, network: Path, attributes: Path | None, events: list | None) -> Scenario:
+def data_scenario(base: Scenario, network: Path, attributes: Path | None, events: list | None,
+                  absent: str | None = None) -> Scenario:
     """`base` started from an uploaded network (scenario table `[data]`), with `events`
-    (None: the base's)."""
+    (None: the base's); `absent` as `data.absent` ("zeros": actors without ties left out)."""
     data = base.model_dump()
-    data["data"] = {"network": str(network), "attributes": str(attributes) if attributes else ""}
+    data["data"] = {"network": str(network), "attributes": str(attributes) if attributes else "",
+                    "absent": absent or ""}
     if events is not None:
         data["events"] = list(events)
     return validate(data, source="<dashboard: real data>")
