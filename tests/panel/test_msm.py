@@ -120,3 +120,20 @@ def test_malformed_problems_are_refused():
     with pytest.raises(MSMError, match="finite bounds"):
         Parameter("a", 0.5, transform="logit")
     assert draw_seed(1, 2, 3, 4) == draw_seed(1, 2, 3, 4) != draw_seed(1, 2, 3, 5)
+
+
+def test_a_parameter_that_runs_to_its_bound_is_fixed_there_and_the_others_reestimated():
+    # s1 = a + noise with a >= 0 cannot reach the observed -1: a runs to 0 and is fixed there;
+    # b (s2 = b + 0.5 a + noise) is then estimated alone and converges to 2
+    def model(theta, seed):
+        rng = np.random.default_rng(seed)
+        a, b = theta
+        return np.array([a + 0.3 * rng.standard_normal(), b + 0.5 * a + 0.3 * rng.standard_normal()])
+
+    prob = Problem([Parameter("a", 1.0, 0.0, math.inf, "log"), Parameter("b", 0.0)], ["s1", "s2"], [-1.0, 2.0], model)
+    res = estimate(prob, Settings(seed=2, n1=30, n3=300, n3_deriv=40, runs=2))
+    assert res.fixed == {"a": 0.0} and "ran to its bound 0" in res.dropped["a"]
+    assert list(res.estimated) == [False, True] and res.theta[0] == 0.0
+    assert abs(res.theta[1] - 2.0) < 0.1 and res.se[1] == pytest.approx(0.3, rel=0.2)  # SE: the noise sd / 1
+    assert res.converged
+    assert any("fixed at 0" in w for w in res.warnings)

@@ -275,8 +275,12 @@ class Calibration:
         return self.msm.verdict()
 
     def estimates(self) -> dict[str, float]:
-        """The estimated keys and values (the scenario fragment)."""
+        """The estimated keys and values."""
         return {lv.key: float(v) for lv, v, e in zip(self.levers, self.msm.theta, self.msm.estimated) if e}
+
+    def fixed(self) -> dict[str, float]:
+        """The keys that ran to a bound of their range and were fixed there (`msm` module)."""
+        return {lv.key: float(self.msm.fixed[lv.key]) for lv in self.levers if lv.key in self.msm.fixed}
 
     def table(self) -> pd.DataFrame:
         t = self.msm.table()
@@ -293,7 +297,8 @@ class Calibration:
             "converged": m.converged, "verdict": m.verdict(), "max_convergence_ratio": m.max_ratio,
             "t_ratios": {s: float(t) for s, t in zip(m.statistics, m.t_ratios)},
             "thresholds": {"t_ratio": 0.1, "overall": 0.25, "source": "RSiena manual (Ripley, Snijders et al.)"},
-            "estimates": {lv.key: {"estimate": float(v), "se": float(se), "estimated": bool(e), "statistic": lv.statistic}
+            "estimates": {lv.key: {"estimate": float(v), "se": float(se), "estimated": bool(e), "statistic": lv.statistic,
+                                   "fixed_at_bound": lv.key in m.fixed}
                           for lv, v, se, e in zip(self.levers, m.theta, m.se, m.estimated)},
             "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
             "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
@@ -318,6 +323,7 @@ class Calibration:
             # the scenario changes the model was calibrated under (e.g. data.geographic), then
             # the estimates: `predict --scenario calibrated.toml` simulates the calibrated model
             values = {**{k: v for k, v in self.sets.items() if k not in ("data.network", "data.attributes")},
+                      **{k: float(f"{v:.6g}") for k, v in self.fixed().items()},
                       **{k: float(f"{v:.6g}") for k, v in self.estimates().items()}}
             for key, v in values.items():
                 if "." not in key:
@@ -327,6 +333,8 @@ class Calibration:
                 tables.setdefault(table, {})[name] = v
             lines = [f"# calibrated by clusterlab calibrate ({self.verdict()})",
                      f"# waves: {self.sources[0]} -> {self.sources[1]}, {self.years:g} years"]
+            for key, v in self.fixed().items():
+                lines.append(f"# {key} ran to its bound and is fixed at {v:g} (not estimated)")
             if self.composition == "observed":
                 lines.append("# composition given by the waves (--composition observed): exits were not "
                              "simulated, so predict with --composition observed")
@@ -520,7 +528,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     not_est.update(res.dropped)
     est_keys = {lv.key for lv, e in zip(use, res.estimated) if e}
     kept = {EVO + k: v for k, v in sc.model_dump()["mechanisms"]["network_evolution"].items()
-            if EVO + k not in est_keys and k != "enabled"}
+            if EVO + k not in est_keys and EVO + k not in res.fixed and k != "enabled"}
     return Calibration(levers=use, msm=res, years=float(years), steps=steps, observed=observed, actors=actors,
                        proximity_sources=sources, not_estimated=not_est, kept=kept,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),

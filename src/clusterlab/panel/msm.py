@@ -53,7 +53,12 @@ s_obs is one draw with covariance Sigma), mapped to theta with the transform's d
 
 Not converged after phase 3: phases 2 and 3 run again from the estimate with the phase-3
 derivative, up to `runs` times (as RSiena users rerun with `prevAns`); the last run is reported,
-converged or not.
+converged or not. A parameter that ran to a bound of its range (within 1e-4 of the range, or
+of max(1, |start|) on the log scale or an unbounded side) cannot move its statistic further: the model does
+not reach the observed value inside the bounds. It is then fixed at that bound (reported in
+`fixed` and `dropped`, as an RSiena user fixes a diverging effect) and the others are
+estimated again in one more run (at most one extra run per fixed parameter), so their
+convergence and standard errors can be judged without it.
 
 Every draw's seed is SeedSequence([seed, phase, iteration, index]), so a seed gives the same
 estimate serially and on any number of workers.
@@ -185,6 +190,7 @@ class MSMResult:
     seconds: float = 0.0
     warnings: list = field(default_factory=list)
     runs: int = 1                # runs of phases 2-3 made (see Settings.runs)
+    fixed: dict = field(default_factory=dict)     # name -> the bound it was fixed at (ran to it)
 
     def table(self):
         import pandas as pd
@@ -327,7 +333,9 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
             return full.theta_with(active, eta_vec)
 
         history: list = []
-        for run in range(max(1, st.runs)):
+        fixed: dict[str, float] = {}
+        run, budget = 0, max(1, st.runs)
+        while True:
             eta = _phase2(runner, st, D, sd, obs, active, eta, theta_of, run, history, warns, say)
             say(f"phase 3: {st.n3} simulations at the estimate")
             nd = min(st.n3_deriv, st.n3)
@@ -339,12 +347,38 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                 S3 = runner.run([(("p3", r), theta_of(eta), draw_seed(st.seed, 30 + run, r, 0))
                                  for r in range(st.n3)])
             check = _phase3(S3, obs_all, active)
-            if check[-1] or run + 1 >= st.runs or D3 is None:
+            if check[-1] or D3 is None:
+                break
+            theta_now = _theta(pars, eta)
+            stuck = [c for c, (q, v) in enumerate(zip(pars, theta_now)) if at_bound(q, v) is not None]
+            if stuck and len(stuck) < len(active):
+                # fix them at their bound, estimate the others again (one extra run)
+                for c in stuck:
+                    q, k = pars[c], active[c]
+                    b = at_bound(q, theta_now[c])
+                    fixed[q.name] = b
+                    full.eta[k] = eta[c]
+                    dropped[q.name] = (f"ran to its bound {b:g}: the model does not reach the observed "
+                                       f"{problem.statistics[k]} ({obs_all[k]:.4g}; simulated {check[0][k]:.4g} at "
+                                       "the bound) inside the bounds; fixed at the bound, the others estimated again")
+                    say(f"{q.name} ran to its bound {b:g}: fixed there; phases 2 and 3 again for the others")
+                rest = [c for c in range(len(active)) if c not in stuck]
+                D = D3[active[rest], :][:, rest]
+                active, eta = active[rest], eta[rest]
+                pars = [allpars[k] for k in active]
+                sd = np.where(sd1[active] > 0, sd1[active], 1.0)
+                obs = obs_all[active]
+                p = len(active)
+                budget += 1
+                run += 1
+                continue
+            if run + 1 >= budget:
                 break
             # not converged: again from the estimate, with the derivative at the estimate
             # (as RSiena is rerun with prevAns)
             say(f"not converged ({check[3]:.3f} overall): phases 2 and 3 again from the estimate")
             D = D3[active, :]
+            run += 1
         draws = runner.draws
 
     mean_all, sd_all, t_all, max_ratio, Sig, converged = check
@@ -358,11 +392,16 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
     J = np.diag([q.dtheta(e) for q, e in zip(pars, eta)])
     cov_act = J @ cov_eta @ J
     theta_all = np.array([q.start for q in allpars], np.float64)
+    for k, q in enumerate(allpars):
+        if q.name in fixed:
+            theta_all[k] = fixed[q.name]
     theta_all[active] = _theta(pars, eta)
     for q, v in zip(pars, theta_all[active]):
-        if (math.isfinite(q.upper) and v >= q.upper * (1 - 1e-9)) or (q.transform == "none" and v <= q.lower):
+        if at_bound(q, v) is not None:
             warns.append(f"{q.name} ran to its bound ({v:g}): the model cannot reach the observed statistic "
                          "within the bounds (an extreme observation, or a model that does not fit it)")
+    for name, b in fixed.items():
+        warns.append(f"{name} ran to its bound and was fixed at {b:g}; the other parameters were estimated again")
     se_all = np.full(P, np.nan)
     se_all[active] = np.sqrt(np.clip(np.diag(cov_act), 0, None))
     cov = np.full((P, P), np.nan)
@@ -373,7 +412,23 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                      se=se_all, cov=cov, estimated=est, observed=obs_all, mean=mean_all, sd=sd_all,
                      t_ratios=t_all, max_ratio=max_ratio, converged=converged, derivative=Dm, dropped=dropped,
                      start=np.array([q.start for q in allpars], np.float64), history=history, draws=draws,
-                     seconds=time.perf_counter() - t0, warnings=warns, runs=run + 1)
+                     seconds=time.perf_counter() - t0, warnings=warns, runs=run + 1, fixed=fixed)
+
+
+BOUND_TOL = 1e-4
+
+
+def at_bound(q: Parameter, v: float) -> float | None:
+    """The bound of `q` that the value v has run to (within BOUND_TOL of the range; of
+    max(1, |start|) for a log-scale parameter or an unbounded side), else None."""
+    lo, hi = q.lower, q.upper
+    bounded = math.isfinite(lo) and math.isfinite(hi) and q.transform != "log"
+    width = (hi - lo) if bounded else max(1.0, abs(q.start))
+    if math.isfinite(lo) and v - lo <= BOUND_TOL * width:
+        return float(lo)
+    if math.isfinite(hi) and hi - v <= BOUND_TOL * width:
+        return float(hi)
+    return None
 
 
 def _phase2(runner, st, D, sd, obs, active, eta, theta_of, run, history, warns, say) -> np.ndarray:
