@@ -4,6 +4,8 @@ simulation and the null models alike."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -70,7 +72,7 @@ def test_null_models_keep_to_the_given_composition(panel):
     assert all(np.array_equal(x.pairs(n), y.pairs(n)) for x, y in zip(a, b))
 
 
-def test_predict_with_the_composition_observed(panel):
+def test_predict_with_the_composition_observed(panel, tmp_path):
     p, obs = panel
     res = predict(p.wave1, p.wave2, 3, replications=4, seed=1, composition="observed")
     exits = (obs.n - len(obs.stayers)) / obs.n
@@ -82,6 +84,8 @@ def test_predict_with_the_composition_observed(panel):
     assert s["models"]["nothing_changes"]["persisted"]["mean"] == len(obs.ties1_among_stayers())
     assert s["models"]["nothing_changes"]["jaccard"]["mean"] == pytest.approx(
         s["observed"]["persisted"] / (len(obs.ties1_among_stayers()) + s["observed"]["ties"] - s["observed"]["persisted"]))
+    from clusterlab.panel.predict import write_predict_report
+    assert "given by wave 2" in write_predict_report(tmp_path / "r.html", res).read_text()
     with pytest.raises(Exception, match="--composition"):
         predict(p.wave1, p.wave2, 3, composition="given")
 
@@ -112,3 +116,22 @@ def test_calibrate_with_the_composition_observed_does_not_estimate_exits(panel, 
     assert cal.summary()["composition"] == "observed"
     with pytest.raises(Exception, match="--composition"):
         calibrate(p.wave1, p.wave2, 3, levers=levers, settings=st, composition="given")
+
+
+def test_cli_composition_is_checked_and_passed_on(panel, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from clusterlab.cli import app
+
+    p, obs = panel
+    paths = p.write(tmp_path / "panel")
+    monkeypatch.chdir(tmp_path)
+    args = ["predict", str(paths["wave1"]), str(paths["wave2"]), "--years", "3", "--replications", "2"]
+    bad = CliRunner().invoke(app, [*args, "--composition", "given", "--out", "bad"])
+    assert bad.exit_code == 2 and "--composition 'given': expected simulated or observed" in bad.output
+    assert not (tmp_path / "bad").exists()
+    ok = CliRunner().invoke(app, [*args, "--composition", "observed", "--out", "pred", "--quiet"])
+    assert ok.exit_code == 0, ok.output
+    s = json.loads((tmp_path / "pred" / "summary.json").read_text())
+    assert s["composition"] == "observed"
+    assert s["models"]["simulation"]["exits"]["mean"] == pytest.approx(s["observed"]["exits"])

@@ -410,7 +410,9 @@ def write_predict_report(path, result: PredictResult, title: str = "clusterlab p
     s = result.summary()
     meta = [("wave 1", s["wave1"] or "(not given)"), ("wave 2", s["wave2"] or "(not given)"),
             ("written", _now()), ("years between the waves", s["years"]), ("replications", s["replications"]),
-            ("seed", s["seed"]), ("scenario", s["scenario"]), ("ties scored as", s["scored_as"])]
+            ("seed", s["seed"]), ("scenario", s["scenario"]), ("ties scored as", s["scored_as"]),
+            ("who leaves", "given by wave 2 (--composition observed)" if s.get("composition") == "observed"
+             else "simulated (the model's exits)")]
     verdict = s["verdict"]
     lines = "".join(f"<li>{_e(v['text'])}</li>" for v in verdict.values())
     sections = [
