@@ -3,12 +3,15 @@ target: at most 5 minutes on 2 cores), and how far the estimates fall from the t
 
     python benchmarks/calibrate.py                    # 1 panel, 2 workers
     python benchmarks/calibrate.py --panels 3 --workers 2 --seed 11
+    python benchmarks/calibrate.py --levers default --composition observed
 
 The panel is `clusterlab.panel.make_panel(30, 3, sets=TRUTH, seed)` under the built-in
 scenario (survey ties start at their layer's strengths and can dissolve); calibration starts
 from the scenario's values, is given the panel's geographic (km) and cognitive matrices
 (which also go into the simulated model), and estimates `LEVERS + EXTRA_LEVERS` (the default
-levers and the closure and cognitive weights, to show which are informed). Prints, per panel,
+levers and the closure and cognitive weights, to show which are informed; `--levers default`:
+`LEVERS` only, the closure and cognitive weights set to their true values).
+`--composition observed` gives who leaves from wave 2 (the exit lever is then not estimated). Prints, per panel,
 the time, the number of simulations, the convergence verdict and for each parameter the
 truth, the estimate and its standard error (or why it was not estimated). Also reports the
 CPU time of this process and its children, since wall time on a shared machine depends on
@@ -36,6 +39,8 @@ def main() -> None:
     ap.add_argument("--panels", type=int, default=1)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--levers", choices=("all", "default"), default="all")
+    ap.add_argument("--composition", choices=("simulated", "observed"), default="simulated")
     args = ap.parse_args()
     from clusterlab.panel import make_panel
     from clusterlab.panel.calibrate import EXTRA_LEVERS, LEVERS, calibrate
@@ -46,8 +51,11 @@ def main() -> None:
         seed = args.seed + k
         p = make_panel(30, 3, sets=TRUTH, seed=seed, scenario=base)
         t, c = time.perf_counter(), cpu()
+        levers = LEVERS + EXTRA_LEVERS if args.levers == "all" else LEVERS
+        sets = None if args.levers == "all" else {k: TRUTH[k] for k in (E + "closure_weight", E + "cognitive_weight")}
         cal = calibrate(p.wave1, p.wave2, 3, {"geo": p.geographic, "cog": p.cognitive}, scenario=base, seed=seed,
-                        levers=LEVERS + EXTRA_LEVERS, executor="pool" if args.workers > 1 else "serial", workers=args.workers)
+                        levers=levers, sets=sets, executor="pool" if args.workers > 1 else "serial",
+                        workers=args.workers, composition=args.composition)
         wall, used = time.perf_counter() - t, cpu() - c
         print(f"panel seed {seed}: {wall:.0f} s wall, {used:.0f} s CPU, {cal.msm.draws} simulations, "
               f"{cal.msm.runs} run(s); {cal.verdict()}")
@@ -57,7 +65,7 @@ def main() -> None:
                 z = (v - TRUTH[key]) / se if se > 0 else float("nan")
                 print(f"  {name:<18} true {TRUTH[key]:>6g}  estimate {v:8.3f} +- {se:7.3f}  (z {z:+.2f})")
             else:
-                print(f"  {name:<18} true {TRUTH[key]:>6g}  not estimated: {cal.not_estimated.get(key, '')[:80]}")
+                print(f"  {name:<18} true {TRUTH[key]:>6g}  not estimated ({v:g}): {cal.not_estimated.get(key, '')[:90]}")
 
 
 if __name__ == "__main__":
