@@ -77,6 +77,8 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
         row["converged"] = conv["converged"]
         row["estimates"] = {k.rsplit(".", 1)[-1]: round(v["estimate"], 3)
                             for k, v in conv["estimates"].items() if v["estimated"]}
+        row["fixed"] = {k.rsplit(".", 1)[-1]: v["estimate"] for k, v in conv["estimates"].items()
+                        if v.get("fixed_at_bound")}
         model = ["--scenario", str(folder / "cal" / "calibrated.toml")]
     else:
         model = mats
@@ -135,7 +137,8 @@ def main() -> None:
                       not args.uncalibrated, args.composition)
             rows.append(row)
             v = verdicts(row)
-            print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']})"
+            print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']}; "
+                                            f"fixed at a bound {row['fixed']})"
                                             if "converged" in row else " (uncalibrated)"), flush=True)
             for name, (ok, text) in v.items():
                 print(f"  {name:<28} {'PASS' if ok else 'FAIL'}  {text}", flush=True)
