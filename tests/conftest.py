@@ -68,6 +68,39 @@ def _small(**changes) -> cl.Scenario:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Compiles numba's kernels into its on-disk cache when that is cold (a clean clone): a short
+# `run` (the simulation's kernels) and an `analyze` (the measures'), in two processes side by
+# side. Without it, on a clean clone each xdist worker, each command-line test and each pool
+# worker started in the first minutes compiles the same kernels again (about a minute each).
+# A script exits at once when the cache is warm. Only in xdist's controller, before the
+# workers start; nothing is tested here (tests/test_cli.py checks the cold-cache message).
+WARM_UP = """
+import sys
+import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
+if runtime.cold_cache():
+    from clusterlab.cli import main
+    sys.argv = ["clusterlab", *sys.argv[1:]]
+    main()
+"""
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="clusterlab-warm-up-") as tmp:
+        commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
+                    ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
+                     "--group", "kind", "--out", f"{tmp}/analyze"])
+        procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+        for proc in procs:
+            proc.wait()
+
 
 @pytest.fixture(scope="session")
 def actors():
