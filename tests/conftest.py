@@ -68,6 +68,39 @@ def _small(**changes) -> cl.Scenario:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Compiles numba's kernels into its on-disk cache when that is cold (a clean clone): a short
+# `run` (the simulation's kernels) and an `analyze` (the measures'), in two processes side by
+# side. Without it, on a clean clone each xdist worker, each command-line test and each pool
+# worker started in the first minutes compiles the same kernels again (about a minute each).
+# A script exits at once when the cache is warm. Only in xdist's controller, before the
+# workers start; nothing is tested here (tests/test_cli.py checks the cold-cache message).
+WARM_UP = """
+import sys
+import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
+if runtime.cold_cache():
+    from clusterlab.cli import main
+    sys.argv = ["clusterlab", *sys.argv[1:]]
+    main()
+"""
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="clusterlab-warm-up-") as tmp:
+        commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
+                    ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
+                     "--group", "kind", "--out", f"{tmp}/analyze"])
+        procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+        for proc in procs:
+            proc.wait()
+
 
 @pytest.fixture(scope="session")
 def actors():
@@ -113,3 +146,68 @@ def pair(actors):
         return actors(2, T=[base, T1], E=[base, E1], **kw)
 
     return pair
+
+
+def _cli_in_process(*args, cwd=None):
+    """`clusterlab ARGS` run in this process (the `clusterlab` command's own entry point,
+    clusterlab.cli.main, with its argv, working folder, stdout and stderr), returned like
+    `subprocess.run([... "clusterlab", ...], capture_output=True, text=True, cwd=cwd)`.
+
+    For the many bad-input tests: the same exit status and the same stderr as the command
+    line, without starting a Python that imports numpy, numba and the rest each time (1.5-4.5
+    s a test). Warnings are shown as a fresh Python shows them (Python's default filters,
+    written to stderr), not recorded by pytest, so a stray warning still breaks "one line".
+    An exception that escapes main() is printed as Python prints it (a traceback on stderr,
+    exit status 1), so "no traceback" stays a check. Each family of commands keeps a test that
+    runs the real command line in a subprocess too."""
+    import contextlib
+    import io
+    import os
+    import subprocess
+    import sys
+    import traceback
+    import warnings
+
+    from clusterlab.cli import main
+
+    argv = ["clusterlab", *map(str, args)]
+    out, err = io.StringIO(), io.StringIO()
+    old_argv, old_cwd = sys.argv, os.getcwd()
+    code = 0
+
+    def python_shows(message, category, filename, lineno, file=None, line=None):
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    try:
+        sys.argv = argv
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+            warnings.resetwarnings()  # Python's default filters (python -W / PYTHONWARNINGS unset)
+            warnings.simplefilter("default")
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+            warnings.showwarning = python_shows
+            try:
+                main()
+            except SystemExit as exc:
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:  # sys.exit("message"): Python prints it and exits with 1
+                    print(exc.code, file=sys.stderr)
+                    code = 1
+            except Exception:
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.argv = old_argv
+        os.chdir(old_cwd)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def cli_in_process():
+    """Factory: `cli_in_process(*args, cwd=None)`, the `clusterlab` command run in this process,
+    returned like subprocess.run's CompletedProcess (returncode, stdout, stderr)."""
+    return _cli_in_process

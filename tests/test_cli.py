@@ -88,12 +88,15 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_bad_file_is_one_clear_line(tmp_path, case):
+def test_bad_file_is_one_clear_line(tmp_path, case, cli_in_process):
     text, words = BAD[case]
     f = tmp_path / f"{case}.toml"
     f.write_text(text)
     out = tmp_path / "never"
-    for proc in (cli("run", f, "--out", out), cli("validate", f)):
+    # one case on the real command line (a subprocess), the others in process (the same
+    # entry point, conftest.cli_in_process)
+    run = cli if case == "unknown_key" else cli_in_process
+    for proc in (run("run", f, "--out", out), run("validate", f)):
         assert proc.returncode == 2
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1, proc.stderr
@@ -331,12 +334,17 @@ DATA_CASES = {
 }
 
 
+# analyze, run and compare each keep one case on the real command line (a subprocess); the
+# others run the same entry point in process (conftest.cli_in_process)
+DATA_REAL = {"size negative", "x 1e300 in run", "proximity NaN"}
+
+
 @pytest.mark.parametrize("case", sorted(DATA_CASES))
-def test_bad_data_is_one_line_naming_the_file(tmp_path, case):
+def test_bad_data_is_one_line_naming_the_file(tmp_path, case, cli_in_process):
     files, args, words = DATA_CASES[case]
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    proc = cli(*args, "--out", "out", cwd=tmp_path)
+    proc = (cli if case in DATA_REAL else cli_in_process)(*args, "--out", "out", cwd=tmp_path)
     err = proc.stderr
     assert proc.returncode == 2 and err.count("\n") == 1 and err.startswith("error: "), err
     assert all(w in err for w in words) and "Traceback" not in err, err
@@ -364,8 +372,11 @@ def test_group_option_matches_columns_as_the_file_writes_them(tmp_path):
     (["validate", "s.toml", "--steps", "5"], ["No such option: --steps"]),
     (["nosuchcommand"], ["No such command 'nosuchcommand'"]),
 ])
-def test_usage_errors_are_one_line(tmp_path, args, words):
-    proc = cli(*args, cwd=tmp_path)  # in an empty folder: `run` would write results/ there
+def test_usage_errors_are_one_line(tmp_path, args, words, cli_in_process):
+    # a bad option value and an unknown command on the real command line (a subprocess), the
+    # others in process (the same entry point, conftest.cli_in_process)
+    run = cli if args in (["run", "--steps", "abc"], ["nosuchcommand"]) else cli_in_process
+    proc = run(*args, cwd=tmp_path)  # in an empty folder: `run` would write results/ there
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr

@@ -110,7 +110,7 @@ def test_run_from_network_leaves_absent_actors_out(tmp_path):
     assert not labels & {"Beta", "Zeta & Sons"} and "Gamma" in labels
 
 
-@pytest.mark.parametrize("args,words", [
+BAD = [
     (["analyze", "e.csv", "--absent", "all"], ["--absent 'all': expected zeros"]),
     (["analyze", "e.csv", "--presence", "in_w1"], ["--presence needs --attributes"]),
     (["compare", "e.csv", "e.csv", "--attributes", "a.csv", "--presence", "in_w1"],
@@ -120,13 +120,20 @@ def test_run_from_network_leaves_absent_actors_out(tmp_path):
     (["run", "--absent", "zeros", "--steps", "2"], ["--absent needs --from-network"]),
     (["analyze", "bad.dl"], ["bad.dl: line 2", "actor 3 is outside 1..2 (N=2)"]),
     (["analyze", "e.csv", "--attributes", "p.csv"], ["p.csv: column 'present', id 'A': 'soon' is not a presence"]),
-])
-def test_bad_absent_options_and_files_are_one_line(tmp_path, args, words):
+]
+# analyze, compare and run each keep one case on the real command line (a subprocess); the
+# others run the same entry point in process (conftest.cli_in_process), with the same checks
+REAL = {0, 2, 4}
+
+
+@pytest.mark.parametrize("case", range(len(BAD)))
+def test_bad_absent_options_and_files_are_one_line(tmp_path, case, cli_in_process):
+    args, words = BAD[case]
     (tmp_path / "e.csv").write_text("source,target\nA,B\n")
     (tmp_path / "a.csv").write_text("id,in_w1\nA,1\n")
     (tmp_path / "p.csv").write_text("id,present\nA,soon\n")
     (tmp_path / "bad.dl").write_text("dl n=2 format=edgelist1 data:\n1 3\n")
-    proc = cli(*args, "--out", "out", cwd=tmp_path)
+    proc = (cli if case in REAL else cli_in_process)(*args, "--out", "out", cwd=tmp_path)
     err = proc.stderr
     assert proc.returncode == 2 and err.count("\n") == 1 and err.startswith("error: "), err
     assert all(w in err for w in words) and "Traceback" not in err, err

@@ -42,12 +42,14 @@ def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
     assert not (tmp_path / "sim2").exists()
 
 
-def test_analyze_bad_input_is_one_line(tmp_path):
-    for args, words in [((f"{DATA}/bad/nonsquare_matrix.csv",), ["nonsquare_matrix.csv"]),
+def test_analyze_bad_input_is_one_line(tmp_path, cli_in_process):
+    for i, (args, words) in enumerate([((f"{DATA}/bad/nonsquare_matrix.csv",), ["nonsquare_matrix.csv"]),
                         ((f"{DATA}/edges.csv", "--attributes", f"{DATA}/bad/attr_duplicate_ids.csv"), ["attr_duplicate_ids.csv", "line"]),
                         ((f"{DATA}/edges.csv", "--group", "colour"), ["'colour'"]),
-                        ((f"{DATA}/bad/network.xlsx",), ["network.xlsx"])]:
-        proc = cli("analyze", *args, "--out", tmp_path / "x")
+                        ((f"{DATA}/bad/network.xlsx",), ["network.xlsx"])]):
+        # the first on the real command line (a subprocess), the others in process (the same
+        # entry point, conftest.cli_in_process)
+        proc = (cli if i == 0 else cli_in_process)("analyze", *args, "--out", tmp_path / "x")
         assert proc.returncode == 2, (args, proc.stderr)
         line = proc.stderr.strip()
         assert "\n" not in line and line.startswith("error: ") and "Traceback" not in proc.stderr

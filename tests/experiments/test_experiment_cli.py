@@ -113,9 +113,12 @@ def test_results_summarises_a_subset_and_writes_a_report(small_store, tmp_path):
     (["results", "{store}", "--where", "replication <<< 2"], "--where 'replication <<< 2': "),
     (["results", "{store}", "--where", "nosuch = 1"], "--where 'nosuch = 1': Binder Error"),
 ])
-def test_bad_experiment_options_are_one_line_and_exit_2(org, tmp_path, args, message, small_store):
+def test_bad_experiment_options_are_one_line_and_exit_2(org, tmp_path, args, message, small_store, cli_in_process):
+    # one case of each command on the real command line (a subprocess), the others in
+    # process (the same entry point, conftest.cli_in_process)
+    real = message in ("nope.toml: no such file", "not an experiment store")
     args = [a.format(org=org, tmp=tmp_path, store=small_store) for a in args]
-    proc = cli(*args, cwd=tmp_path)
+    proc = (cli if real else cli_in_process)(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
