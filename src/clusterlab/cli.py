@@ -493,7 +493,9 @@ def predict(
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if workers is not None and not 1 <= workers <= 4096:
             raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
-        _composition(composition)
+        from .panel.interval import check_composition
+
+        check_composition(composition)
         columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         sc = _scenario(scenario, None, None, [*sets, *_matrix_sets(geographic, cognitive)])
@@ -518,11 +520,6 @@ def predict(
         return
     if not quiet:
         _print_prediction(result, out)
-
-
-def _composition(value: str) -> None:
-    if value not in ("simulated", "observed"):
-        raise ClusterlabError(f"--composition {value!r}: expected simulated or observed")
 
 
 def _print_prediction(result, out: Path) -> None:
@@ -591,7 +588,9 @@ def calibrate(
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if not 1 <= workers <= 4096:
             raise ClusterlabError(f"--workers {workers}: expected a whole number from 1 to 4,096")
-        _composition(composition)
+        from .panel.interval import check_composition
+
+        check_composition(composition)
         columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         # --proximity geo...=FILE / cog...=FILE are --geographic / --cognitive

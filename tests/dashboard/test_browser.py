@@ -23,6 +23,15 @@ def tab(page, name: str):
     page.get_by_role("tab", name=name).click()
 
 
+def analyse_upload(page, path, absent: bool = False):
+    """Upload `path` on the Real data page (ticking the absent box if asked) and press Analyse."""
+    tab(page, "Real data")
+    page.locator("input.cl-upload-network").set_input_files(str(path))
+    if absent:
+        page.get_by_text("actors without any tie are absent").click()
+    page.locator(".cl-analyse:not([disabled])").click()
+
+
 def step_label(page) -> int:
     return int(re.search(r"step (\d+)", page.locator(".cl-step-label").inner_text()).group(1))
 
@@ -105,9 +114,7 @@ def test_network_upload_shows_its_roles(app, shot, tmp_path):
     rows = ["source,target"] + [f"F{i},F{(i * 5 + 1) % 25}" for i in range(25)] + ["F1,F2", "F2,F3", "F3,F1"]
     rows += ['F1,"<img src=x onerror=window.__owned=1><i>evil</i>"'] * 1  # a label is shown, never run
     net.write_text("\n".join(rows) + "\n")
-    tab(app, "Real data")
-    app.locator("input.cl-upload-network").set_input_files(str(net))
-    app.locator(".cl-analyse:not([disabled])").click()
+    analyse_upload(app, net)
     analysis = app.locator(".cl-analysis")
     analysis.wait_for()
     assert "Cognitive roles" in analysis.inner_text()
@@ -121,10 +128,7 @@ def test_network_upload_shows_its_roles(app, shot, tmp_path):
 def test_actors_without_ties_are_left_out_when_asked(app, tmp_path):
     net = tmp_path / "wave.csv"
     net.write_text(",A,B,C,E\nA,0,1,0,0\nB,1,0,1,0\nC,0,1,0,0\nE,0,0,0,0\n")
-    tab(app, "Real data")
-    app.locator("input.cl-upload-network").set_input_files(str(net))
-    app.get_by_text("actors without any tie are absent").click()
-    app.locator(".cl-analyse:not([disabled])").click()
+    analyse_upload(app, net, absent=True)
     app.get_by_text("1 absent actor removed (E)").wait_for()
     assert "3 actors" in app.locator(".cl-analysis").inner_text()
 
@@ -132,9 +136,7 @@ def test_actors_without_ties_are_left_out_when_asked(app, tmp_path):
 def test_bad_network_upload_is_refused(app, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\nx,y\n")
-    tab(app, "Real data")
-    app.locator("input.cl-upload-network").set_input_files(str(bad))
-    app.locator(".cl-analyse:not([disabled])").click()
+    analyse_upload(app, bad)
     app.get_by_text("no source and no target column").wait_for()
 
 

@@ -60,14 +60,13 @@ from ..data.matrix import proximity_role
 from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
-from .interval import advance, given_composition, interval_steps
+from .interval import advance, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
-COMPOSITIONS = ("simulated", "observed")
 
 
 class CalibrationError(ClusterlabError):
@@ -399,8 +398,7 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
     change, `interval.simulate_interval` leavers; the exit lever is not estimated)."""
     import tempfile
 
-    if composition not in COMPOSITIONS:
-        raise CalibrationError(f"--composition {composition!r}: expected one of {', '.join(COMPOSITIONS)}")
+    check_composition(composition)
     with tempfile.TemporaryDirectory(prefix="clusterlab-calibrate-") as tmp:
         return _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities,
                           settings, seed, executor, workers, start_draws, progress, Path(tmp), composition)
@@ -510,8 +508,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     w1 = Wave1(n, *_pairs(wave1))
     observed = statistics(w1, present, a2, b2, G_obs, C_obs)
     actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
-              "exits": int(n - present.sum()), "entries": int(entries),
-              "absent_wave1": len(absent_record(wave1)), "absent_wave2": len(absent_record(wave2))}
+              "exits": int(n - present.sum()), "entries": int(entries)}
 
     pars = []
     for lv in use:

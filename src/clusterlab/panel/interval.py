@@ -41,7 +41,8 @@ from ..errors import ClusterlabError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 
-__all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition"]
+__all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition",
+           "COMPOSITIONS", "check_composition"]
 
 
 @dataclass
@@ -68,6 +69,16 @@ def interval_steps(sc: Scenario, years: float) -> int:
     if not (years > 0):
         raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
     return max(1, int(round(years * sc.steps_per_year)))
+
+
+COMPOSITIONS = ("simulated", "observed")  # who leaves: the model's exits, or given by wave 2
+
+
+def check_composition(value: str) -> str:
+    """`value` if it is one of COMPOSITIONS, else ClusterlabError (for --composition)."""
+    if value not in COMPOSITIONS:
+        raise ClusterlabError(f"--composition {value!r}: expected simulated or observed")
+    return value
 
 
 def given_composition(sc: Scenario) -> Scenario:

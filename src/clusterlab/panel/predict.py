@@ -67,7 +67,7 @@ from ..data.load import absent_record
 from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
 from . import scores as S
-from .interval import IntervalRun, simulate_interval
+from .interval import IntervalRun, check_composition, simulate_interval
 from .nulls import nothing_changes, random_rewiring
 
 __all__ = ["PredictResult", "predict", "score_runs", "MODELS", "MEASURES"]
@@ -91,7 +91,6 @@ MEASURES = {
 }
 PER_REPLICATION = ("ties", "ties_ratio", "exits", "persisted", "created", "jaccard", "degree_correlation",
                    "transitivity")
-COMPOSITIONS = ("simulated", "observed")
 PROJECTION = ("directed ties scored as their undirected projection (a pair is tied if either direction "
               "is): the simulation's ties are undirected")
 NULL_SEED_TAG = 0x6E756C6C  # the random-rewiring stream: SeedSequence([seed, tag])
@@ -313,8 +312,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
         raise ClusterlabError(f"--replications {replications}: expected a whole number >= 1")
     if seed < 0:
         raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
-    if composition not in COMPOSITIONS:
-        raise ClusterlabError(f"--composition {composition!r}: expected one of {', '.join(COMPOSITIONS)}")
+    check_composition(composition)
     t0 = time.perf_counter()
     obs = S.match_waves(wave1, wave2)
     given = obs.stay if composition == "observed" else None
