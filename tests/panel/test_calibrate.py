@@ -76,6 +76,13 @@ def test_calibrate_writes_a_loadable_scenario_fragment(panel, tmp_path):
     conv = json.loads((tmp_path / "out" / "convergence.json").read_text())
     assert conv["converged"] == cal.converged and "t_ratios" in conv
     assert pd.read_csv(tmp_path / "out" / "estimates.csv")["key"].tolist() == [E + "proposals"]
+    # the matrix given from Python, which the model acted on, is kept beside calibrated.toml,
+    # so the fragment simulates the calibrated model (not the model's own positions)
+    assert sc.data.geographic == str((tmp_path / "out" / "geographic.csv").resolve())
+    assert sc.data.geographic_kind == "distance"
+    kept = pd.read_csv(sc.data.geographic, index_col=0)
+    assert np.allclose(kept.to_numpy(), panel.geographic.loc[kept.index, kept.columns].to_numpy())
+    assert sc.data.cognitive == ""  # none was given: the model's own profiles, as calibrated
 
 
 def test_same_seed_same_estimate(panel):

@@ -265,6 +265,9 @@ class Calibration:
     sets: dict = field(default_factory=dict)   # the changes given to the scenario (kept in calibrated.toml)
     composition: str = "simulated"             # or "observed": who leaves is given by wave 2
     absent: dict = field(default_factory=dict)  # "wave1"/"wave2" -> {id: rule}: actors removed as absent
+    # role -> (labelled matrix, scale) the model acted on that no file of `sets` or the
+    # scenario names (matrices given from Python): written beside calibrated.toml by `write`
+    model_matrices: dict = field(default_factory=dict)
 
     @property
     def converged(self) -> bool:
@@ -309,9 +312,22 @@ class Calibration:
                     "taken as their undirected projection",
         })
 
+    def _write_matrices(self, folder: Path) -> dict:
+        """The matrices of `model_matrices` as <role>.csv in `folder`; their data.* keys
+        (relative: a scenario's data files are read relative to it)."""
+        out = {}
+        for role, (P, scale) in self.model_matrices.items():
+            P.to_csv(folder / f"{role}.csv")
+            out["data." + role] = f"{role}.csv"
+            if role == "geographic":
+                out["data.geographic_kind"] = scale
+        return out
+
     def write(self, folder, overwrite: bool = False) -> Path:
         """calibrated.toml (a scenario fragment of the estimated keys: `clusterlab run
-        calibrated.toml` or `--scenario`), estimates.csv, convergence.json, report.html."""
+        calibrated.toml` or `--scenario`), estimates.csv, convergence.json, report.html; and
+        geographic.csv / cognitive.csv when the model acted on matrices given from Python
+        (no file named them), so that calibrated.toml simulates the calibrated model."""
         from ..outdir import staged
         from ..toml_io import toml_value
 
@@ -322,6 +338,7 @@ class Calibration:
             # the scenario changes the model was calibrated under (e.g. data.geographic), then
             # the estimates: `predict --scenario calibrated.toml` simulates the calibrated model
             values = {**{k: v for k, v in self.sets.items() if k not in ("data.network", "data.attributes")},
+                      **self._write_matrices(tmp),
                       **{k: float(f"{v:.6g}") for k, v in self.fixed().items()},
                       **{k: float(f"{v:.6g}") for k, v in self.estimates().items()}}
             for key, v in values.items():
@@ -475,8 +492,10 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         else:
             C_obs = standardise(-M if scale == "distance" else M)
         sources[role] = where + "; standardised)"
+    model_matrices = {}
     if model_proximities and frames:
         extra = _model_sets(sc, frames, tmp)
+        model_matrices = {role: frames[role] for role in frames if ("data." + role) in extra}
         sc = sc.set(**extra)
         for role in frames:
             if ("data." + role) in extra:
@@ -530,5 +549,5 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                        proximity_sources=sources, not_estimated=not_est, kept=kept,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),
                        seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets,
-                       composition=composition,
+                       composition=composition, model_matrices=model_matrices,
                        absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)})
