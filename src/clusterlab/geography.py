@@ -23,6 +23,7 @@ import numpy as np
 
 from .data import DataError
 from .data.values import EARTH_KM, project
+from .memo import Memo, digest
 
 
 def lonlat_km(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +94,8 @@ def mds_positions(D: np.ndarray, source: str = "the distance matrix") -> Embeddi
 
     D must be square, finite, non-negative and symmetric (within 1e-6 of its scale; an
     asymmetric survey matrix is averaged with its transpose first by the caller): else
-    DataError naming `source`."""
+    DataError naming `source`. The result depends on D only: a repeat (each replication of a
+    calibration starts from the same data) gets a copy of the first (`clusterlab.memo`)."""
     D = np.asarray(D, float)
     n = D.shape[0]
     if D.ndim != 2 or D.shape[1] != n:
@@ -110,6 +112,20 @@ def mds_positions(D: np.ndarray, source: str = "the distance matrix") -> Embeddi
                         f"{np.abs(D - D.T).max():g}); geographic distance is the same both ways")
     if n < 2:
         return Embedding(np.zeros((n, 2)), 0.0, 1.0, 1.0)
+    key = digest(D)
+    hit = _EMBEDDINGS.get(key)
+    if hit is None:
+        hit = _mds(D)
+        _EMBEDDINGS.put(key, hit)
+    return Embedding(hit.xy.copy(), hit.stress, hit.r, hit.explained)
+
+
+_EMBEDDINGS = Memo("positions")  # recent results of mds_positions
+
+
+def _mds(D: np.ndarray) -> Embedding:
+    """`mds_positions` of a checked matrix with n >= 2."""
+    n = D.shape[0]
     B = D ** 2
     B -= B.mean(axis=0, keepdims=True)
     B -= B.mean(axis=1, keepdims=True)
