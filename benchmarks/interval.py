@@ -8,7 +8,8 @@
 Two cases: "codes" starts from wave 1 with its industry codes (profiles fitted to them);
 "matrices" also gives the panel's cognitive and geographic matrices as data.cognitive /
 data.geographic files (as calibrate's model_proximities does). Prints ms per replication
-(the minimum over repeats after a warm-up: Numba compilation excluded) and a digest of the
+(the minimum over repeats after a warm-up: Numba compilation excluded; wall and the main
+thread's CPU time, less sensitive to other load) and a digest of the
 replications' outcomes, which must be the same in both checkouts (same seeds, same results).
 With --against, each case runs in both checkouts in alternating rounds in fresh processes,
 and the ratio old / new (speed-up) is reported per round and as the median.
@@ -45,16 +46,17 @@ def measure(case: str, firms: int, replications: int, repeats: int) -> dict:
             p.geographic.to_csv(geo)
             sets = {"data.cognitive": str(cog), "data.geographic": str(geo), "data.geographic_kind": "distance"}
         simulate_interval(p.wave1, 3.0, sets=sets, replications=2, seed=0)  # warm-up (kernels)
-        best, digest = float("inf"), hashlib.sha256()
+        best, cpu, digest = float("inf"), float("inf"), hashlib.sha256()
         for r in range(repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             runs = simulate_interval(p.wave1, 3.0, sets=sets, replications=replications, seed=1)
             best = min(best, (time.perf_counter() - t0) / replications)
+            cpu = min(cpu, (time.thread_time() - c0) / replications)
             if r == 0:
                 for run in runs:
                     for arr in (run.present, run.a, run.b, np.array([run.entries, run.seed])):
                         digest.update(np.ascontiguousarray(arr).tobytes())
-    return {"case": case, "ms": 1000 * best, "digest": digest.hexdigest()[:16]}
+    return {"case": case, "ms": 1000 * best, "cpu_ms": 1000 * cpu, "digest": digest.hexdigest()[:16]}
 
 
 def child(case: str, args, src: str | None = None) -> dict:
@@ -85,16 +87,18 @@ def main() -> None:
     for case in CASES:
         if not args.against:
             row = child(case, args)
-            print(f"{case:<9} {row['ms']:7.2f} ms/replication  digest {row['digest']}")
+            print(f"{case:<9} {row['ms']:7.2f} ms/replication (cpu {row['cpu_ms']:.2f})  digest {row['digest']}")
             continue
-        ratios = []
+        ratios, cpu = [], []
         for r in range(args.rounds):
             old, new = child(case, args, args.against), child(case, args)
             ratios.append(old["ms"] / new["ms"])
+            cpu.append(old["cpu_ms"] / new["cpu_ms"])
             same = "same" if old["digest"] == new["digest"] else "DIFFERENT"
             print(f"{case:<9} r{r}  old {old['ms']:7.2f}  new {new['ms']:7.2f} ms/replication  "
-                  f"old/new {ratios[-1]:.2f}  outcomes {same} ({new['digest']})")
-        print(f"{case:<9} speed-up old/new median {statistics.median(ratios):.2f}")
+                  f"(cpu {old['cpu_ms']:.2f}, {new['cpu_ms']:.2f})  old/new {ratios[-1]:.2f} (cpu {cpu[-1]:.2f})  "
+                  f"outcomes {same} ({new['digest']})")
+        print(f"{case:<9} speed-up old/new median {statistics.median(ratios):.2f} (cpu {statistics.median(cpu):.2f})")
 
 
 if __name__ == "__main__":

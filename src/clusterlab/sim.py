@@ -238,8 +238,10 @@ class Sim:
         # and results do not depend on the thread count (sums over fixed chunks)
         small = self.actors.n + self.ties.m < SMALL_MODEL
         threads = nb.get_num_threads()
-        if small:
-            nb.set_num_threads(1)
+        if not small or threads == 1:  # nothing to change (set_num_threads costs microseconds)
+            self._step()
+            return
+        nb.set_num_threads(1)
         try:
             self._step()
         finally:
