@@ -184,11 +184,25 @@ def fit(xy: np.ndarray, D: np.ndarray) -> tuple[float, float]:
 
 def span_km(xy: np.ndarray) -> float:
     """The cluster's span: the largest distance between two of its positions (km; the
-    diameter, whatever the orientation), over the vertices of the convex hull."""
+    diameter, whatever the orientation), over the vertices of the convex hull. A repeat
+    (each replication of a calibration starts from the same positions) is not recomputed."""
     xy = np.asarray(xy, float)
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) < 2:
         return 0.0
+    key = digest(xy)
+    hit = _SPANS.get(key)
+    if hit is None:
+        hit = _span(xy)
+        _SPANS.put(key, hit)
+    return hit
+
+
+_SPANS = Memo("spans")  # recent results of span_km
+
+
+def _span(xy: np.ndarray) -> float:
+    """`span_km` of finite positions (at least 2)."""
     if len(xy) > 3:
         from scipy.spatial import ConvexHull, QhullError
 
