@@ -19,7 +19,6 @@ except ImportError:  # a numpy that moved it: the public function, same values
     clip = np.clip
 
 
-
 def choice_p(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     """`rng.choice(len(p), size, p=p)` for probabilities p (>= 0, summing to 1), bit for bit."""
     cdf = np.cumsum(np.asarray(p, np.float64))
