@@ -41,6 +41,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 
 from .data import ClusterNetwork, DataError
 from .network import STRENGTH_CONCENTRATION, tie_attributes
@@ -215,9 +216,13 @@ def _profiles(net: ClusterNetwork, attr, sc: Scenario, kind: np.ndarray, T: np.n
 
 
 def _numeric(attr, name: str, n: int) -> np.ndarray:
+    """Column `name` as floats, NaN where missing (or all NaN without the column)."""
     if name not in attr.columns:
         return np.full(n, np.nan)
-    return attr[name].to_numpy(dtype=float, na_value=np.nan)
+    col = attr[name]
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":  # plain numbers: no NA to map
+        return col.to_numpy(dtype=float)
+    return col.to_numpy(dtype=float, na_value=np.nan)
 
 
 def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generator,
@@ -230,8 +235,10 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     if n == 0:
         raise DataError(f"{net.source}: the network has no actors")
     # kinds
-    if "kind" in attr.columns and attr["kind"].notna().any():
-        names = attr["kind"].fillna("sme").astype(str).str.lower()
+    raw = attr["kind"].to_numpy(dtype=object) if "kind" in attr.columns else np.zeros(0, object)
+    missing = pd.isna(raw)
+    if not missing.all():  # some kind given: lower case, a missing one "sme" (plain Python: cheaper than pandas)
+        names = ["sme" if m else str(v).lower() for v, m in zip(raw, missing)]
         bad = sorted(set(names) - set(KINDS))
         if bad:
             raise DataError(f"{net.source}: unknown kind {bad[0]!r}, expected one of {', '.join(KINDS)}")

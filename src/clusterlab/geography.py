@@ -23,6 +23,7 @@ import numpy as np
 
 from .data import DataError
 from .data.values import EARTH_KM, project
+from .memo import Memo, digest
 
 
 def lonlat_km(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +94,8 @@ def mds_positions(D: np.ndarray, source: str = "the distance matrix") -> Embeddi
 
     D must be square, finite, non-negative and symmetric (within 1e-6 of its scale; an
     asymmetric survey matrix is averaged with its transpose first by the caller): else
-    DataError naming `source`."""
+    DataError naming `source`. The result depends on D only: a repeat (each replication of a
+    calibration starts from the same data) gets a copy of the first (`clusterlab.memo`)."""
     D = np.asarray(D, float)
     n = D.shape[0]
     if D.ndim != 2 or D.shape[1] != n:
@@ -110,6 +112,20 @@ def mds_positions(D: np.ndarray, source: str = "the distance matrix") -> Embeddi
                         f"{np.abs(D - D.T).max():g}); geographic distance is the same both ways")
     if n < 2:
         return Embedding(np.zeros((n, 2)), 0.0, 1.0, 1.0)
+    key = digest(D)
+    hit = _EMBEDDINGS.get(key)
+    if hit is None:
+        hit = _mds(D)
+        _EMBEDDINGS.put(key, hit)
+    return Embedding(hit.xy.copy(), hit.stress, hit.r, hit.explained)
+
+
+_EMBEDDINGS = Memo("positions")  # recent results of mds_positions
+
+
+def _mds(D: np.ndarray) -> Embedding:
+    """`mds_positions` of a checked matrix with n >= 2."""
+    n = D.shape[0]
     B = D ** 2
     B -= B.mean(axis=0, keepdims=True)
     B -= B.mean(axis=1, keepdims=True)
@@ -168,11 +184,25 @@ def fit(xy: np.ndarray, D: np.ndarray) -> tuple[float, float]:
 
 def span_km(xy: np.ndarray) -> float:
     """The cluster's span: the largest distance between two of its positions (km; the
-    diameter, whatever the orientation), over the vertices of the convex hull."""
+    diameter, whatever the orientation), over the vertices of the convex hull. A repeat
+    (each replication of a calibration starts from the same positions) is not recomputed."""
     xy = np.asarray(xy, float)
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) < 2:
         return 0.0
+    key = digest(xy)
+    hit = _SPANS.get(key)
+    if hit is None:
+        hit = _span(xy)
+        _SPANS.put(key, hit)
+    return hit
+
+
+_SPANS = Memo("spans")  # recent results of span_km
+
+
+def _span(xy: np.ndarray) -> float:
+    """`span_km` of finite positions (at least 2)."""
     if len(xy) > 3:
         from scipy.spatial import ConvexHull, QhullError
 

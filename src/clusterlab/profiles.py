@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import DataError
+from .memo import Memo, digest
 
 
 def normalise_code(code) -> str:
@@ -93,8 +94,24 @@ def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 300, weigh
     `dims` dimensions (e.g. more unrelated groups than domains) is fitted approximately;
     `Profiles.r` and `.rmse` say how well.
 
-    P must be square with cells in [0, 1] (the caller checks and names the file)."""
+    P must be square with cells in [0, 1] (the caller checks and names the file). The fit
+    depends on its arguments only: a repeat (each replication of a calibration starts from
+    the same data) gets a copy of the first fit (`clusterlab.memo`)."""
     P = np.array(P, float)
+    w = None if weights is None else np.asarray(weights, float)
+    key = digest(P, int(dims), int(iterations), w, int(seed))
+    hit = _FITS.get(key)
+    if hit is None:
+        hit = _embedding(P, dims, iterations, w, seed)
+        _FITS.put(key, hit)
+    return Profiles(hit.U.copy(), hit.r, hit.rmse)
+
+
+_FITS = Memo("profiles")  # recent fits of nonnegative_embedding
+
+
+def _embedding(P: np.ndarray, dims: int, iterations: int, weights: np.ndarray | None, seed: int) -> Profiles:
+    """`nonnegative_embedding` computed."""
     n = P.shape[0]
     d = max(1, int(dims))
     if n == 0:

@@ -27,7 +27,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
-from .errors import MechanismError
+from .errors import ClusterlabError, MechanismError
 from .bookkeeping import LEARNED, declare_learning
 from .knowledge import blau
 from .measures import betweenness as _betweenness
@@ -291,6 +291,26 @@ def tie_table(sim) -> pd.DataFrame:
         "w": ties.w[t].astype(np.float32), "trust": ties.trust[t].astype(np.float32),
         "age_years": ((sim.t - ties.born[t]) / sim.scenario.steps_per_year).astype(np.float32),
     })
+
+
+class NoRecorder:
+    """The recorder of a Sim that records nothing (`Sim(record=False)`): for callers that read
+    only the final state, e.g. the replications of `clusterlab.panel`. The simulation is
+    unchanged (the recorder only reads the state, and draws from its own stream "record");
+    the actors' learning states are declared as `Recorder.init` declares them."""
+
+    keep = frozenset()
+    end = -1
+    rows: tuple = ()
+
+    def init(self, sim) -> None:
+        declare_learning(sim.actors)
+
+    def record(self, sim) -> None:
+        pass
+
+    def results(self, sim) -> Results:
+        raise ClusterlabError("this simulation records nothing (Sim(record=False)): no results to return")
 
 
 class Recorder:

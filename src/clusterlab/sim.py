@@ -35,7 +35,7 @@ from .knowledge import mean_levels, unit_profiles
 from .mechanism import Mechanism
 from .network import connect, make_ties
 from .population import disperse, make_actors
-from .recorder import Recorder, Stats, stat_columns
+from .recorder import NoRecorder, Recorder, Stats, stat_columns
 from .results import Results
 from .scenario import Scenario, check_live, default_scenario
 from .state import EXTERNAL, PIPELINE, Actors, Technology, Ties
@@ -69,11 +69,15 @@ class Sim:
     other steps; `recorder.ALWAYS` (step, counters, demand, ...) and the mechanisms'
     statistics (flows, SECI, innovations, ...) are recorded at every step. The simulation is
     unchanged and the rows of kept steps are bit for bit those of a full run.
+
+    `record=False` records nothing (no time series or snapshots; `results` is an error):
+    for callers that read only the final state, as `clusterlab.panel`'s replications. The
+    simulation is unchanged.
     """
 
     def __init__(self, scenario: Scenario | None = None,
                  mechanisms: Iterable[Mechanism | type[Mechanism]] | None = None, *,
-                 keep: Iterable[int] | None = None):
+                 keep: Iterable[int] | None = None, record: bool = True):
         sc = scenario if scenario is not None else default_scenario()
         items = list(type(sc).mechanism_classes if mechanisms is None else mechanisms)
         classes = [m if isinstance(m, type) else type(m) for m in items]
@@ -100,7 +104,7 @@ class Sim:
             if bad:
                 raise ClusterlabError(f"Sim(keep=...): steps must be integers, got {bad[0]!r}")
             keep = [int(k) for k in keep]
-        self.recorder = Recorder(keep)
+        self.recorder = Recorder(keep) if record else NoRecorder()
         self.labels: np.ndarray | None = None  # actor labels of a real cluster (from data)
         self.network_notes: dict = {}  # the reader's notes of that cluster (`ClusterNetwork.notes`)
         self.schedule = Schedule(self.scenario.events)
@@ -234,8 +238,10 @@ class Sim:
         # and results do not depend on the thread count (sums over fixed chunks)
         small = self.actors.n + self.ties.m < SMALL_MODEL
         threads = nb.get_num_threads()
-        if small:
-            nb.set_num_threads(1)
+        if not small or threads == 1:  # nothing to change (set_num_threads costs microseconds)
+            self._step()
+            return
+        nb.set_num_threads(1)
         try:
             self._step()
         finally:

@@ -8,9 +8,12 @@ is no tie); `read_proximity` as a proximity matrix (every cell a finite number).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from ..memo import Memo, digest
 from .network import MAX_MATRIX, ClusterNetwork, DataError, build_network
 from .text import parse_number, parse_weight, read_rows
 
@@ -38,8 +41,42 @@ def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIM
 
     Same decoding, delimiters and decimal commas as the network readers. Every cell must
     be a finite number in [lo, hi]: a blank, ``NaN``, text or out-of-range cell raises
-    DataError naming the file, the line (row) and the column.
+    DataError naming the file, the line (row) and the column. A text file read again with
+    the same bytes (each replication of a calibration starts from the same files) is not
+    parsed again (`clusterlab.memo`).
     """
+    key = _text_key(path, lo, hi)
+    hit = _READ.get(key) if key is not None else None
+    if hit is None:
+        hit = _read_proximity(path, lo, hi)
+        if key is not None and len(hit[0]) <= MEMO_MAX_LABELS:
+            _READ.put(key, hit)
+    labels, P = hit
+    frame = pd.DataFrame(P.copy(), index=pd.Index(labels), columns=pd.Index(labels))
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+MEMO_MAX_LABELS = 2_000  # proximity files kept parsed up to this many labels (32 MB each)
+_READ = Memo("proximity files", size=4)  # recent files read by read_proximity: labels, values
+
+
+def _text_key(path, lo: float, hi: float) -> bytes | None:
+    """A digest of a text file's bytes and the range, or None (a workbook, or unreadable:
+    the reader then says why)."""
+    from .excel import is_excel
+
+    if is_excel(path):
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, TypeError, ValueError):
+        return None
+    return digest(np.frombuffer(data, np.uint8), float(lo), float(hi))
+
+
+def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray]:
+    """The labels and values of `read_proximity`, parsed and checked."""
     rows, delim, _ = read_rows(path)
 
     def cell(path, text: str, line: int, column: str, comma_decimal: bool) -> float:
@@ -51,10 +88,7 @@ def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIM
                             f"number from {lo:g} to {hi:g}")
         return value
 
-    labels, P = _labelled(path, rows, delim, cell)
-    frame = pd.DataFrame(P, index=pd.Index(labels), columns=pd.Index(labels))
-    frame.attrs["source"] = str(path)
-    return frame
+    return _labelled(path, rows, delim, cell)
 
 
 def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:

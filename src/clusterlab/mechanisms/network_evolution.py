@@ -74,6 +74,7 @@ import numba as nb
 import numpy as np
 
 from ..params import Field, MechanismParams, MIN_KM, MAX_KM, MAX_YEARS
+from ..fast import choice_p
 from ..knowledge import dot_pairs
 from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
@@ -386,13 +387,14 @@ class NetworkEvolution(Mechanism):
     def _create(self, sim, rng: np.random.Generator) -> None:
         p, a = self.pars, sim.actors
         weights = np.array([p.closure_weight, p.proximity_weight, p.brokerage_weight])
-        if p.proposals <= 0 or weights.sum() <= 0:
+        w_sum = weights.sum()
+        if p.proposals <= 0 or w_sum <= 0:
             return
         n_local = int(np.count_nonzero(a.alive)) - int(np.count_nonzero(a.alive[self._externals]))
         if n_local < 2:
             return
         total = rng.poisson(p.proposals * n_local / sim.scenario.steps_per_year)
-        k_closure, k_prox, k_broker = rng.multinomial(total, weights / weights.sum())
+        k_closure, k_prox, k_broker = rng.multinomial(total, weights / w_sum)
         proposed = (self._closure(sim, rng, k_closure, n_local),
                     self._proximity(sim, rng, k_prox),
                     self._brokerage(sim, rng, k_broker))
@@ -447,12 +449,13 @@ class NetworkEvolution(Mechanism):
         stages = sim.scenario.population.stages
         w = np.array([net.horizontal_degree, net.vertical_degree if stages > 1 else 0.0,
                       net.multi_angle_degree if self._has_inst else 0.0])
-        if k == 0 or w.sum() <= 0:
+        w_sum = w.sum()
+        if k == 0 or w_sum <= 0:
             return none
         src = self._sample(rng, k, a.n, lambda v, lim: _first_alive(v, lim, a.alive, a.kind),
                            self._firm_share)
         dst = np.full(len(src), -1, np.int64)
-        route = rng.choice(3, len(src), p=w / w.sum())
+        route = choice_p(rng, w / w_sum, len(src))  # rng.choice(3, len(src), p=...), cheaper
         up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
         near, inst, x, y, target = _routes(src, route, up, a.x, a.y, a.stage, stages)
         if len(near):

@@ -245,7 +245,8 @@ class Transfer(Mechanism):
         s = self.stats.sum(axis=0)
         for L, layer in enumerate(LAYERS):
             sim.stats[f"flow_{layer}"] += s[L] + s[4 + L]
-        sim.stats["seci_socialization"] += s[:4].sum()
-        sim.stats["seci_combination"] += s[4:].sum()
-        sim.stats["flow_tacit"] += s[:4].sum()
-        sim.stats["flow_explicit"] += s[4:].sum()
+        tacit, explicit = s[:4].sum(), s[4:].sum()
+        sim.stats["seci_socialization"] += tacit
+        sim.stats["seci_combination"] += explicit
+        sim.stats["flow_tacit"] += tacit
+        sim.stats["flow_explicit"] += explicit

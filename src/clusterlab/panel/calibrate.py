@@ -166,7 +166,7 @@ class PanelModel:
     def start(self, seed: int):
         from ..sim import Sim
 
-        sim = Sim(self.sc.set(seed=int(seed), steps=self.steps), keep=[])
+        sim = Sim(self.sc.set(seed=int(seed), steps=self.steps), keep=[], record=False)
         sim.init(network=self.wave1)
         return sim
 
@@ -174,7 +174,7 @@ class PanelModel:
         from ..sim import Sim
 
         sc = self.sc.set(seed=int(seed), steps=self.steps, **{k: float(v) for k, v in zip(self.keys, theta)})
-        sim = Sim(sc, keep=[])
+        sim = Sim(sc, keep=[], record=False)
         sim.init(network=self.wave1)
         n = self.wave1.n
         G, C = self.G, self.C

@@ -104,7 +104,7 @@ def advance(sim, steps: int, leavers: np.ndarray | None = None) -> None:
 def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int, leavers: np.ndarray | None = None) -> IntervalRun:
     from ..sim import Sim
 
-    sim = Sim(sc.set(seed=seed, steps=steps), keep=[])
+    sim = Sim(sc.set(seed=seed, steps=steps), keep=[], record=False)
     sim.init(network=net)
     n0 = sim.actors.n
     advance(sim, steps, leavers)

@@ -69,7 +69,7 @@ def _wave1(sc: Scenario) -> ClusterNetwork:
     """The generated cluster's local network at the start, as a survey records it."""
     from ..sim import Sim
 
-    sim = Sim(sc.set(steps=1), keep=[]).init()
+    sim = Sim(sc.set(steps=1), keep=[], record=False).init()
     act, t = sim.actors, sim.ties
     local = act.alive & (act.kind != EXTERNAL)
     idx = np.flatnonzero(local)
@@ -104,7 +104,7 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
     s = replication_seed(seed, 10_000)
     run = _one(w1, sc, steps, s)
     # the proximities the generating simulation started from (the same seed: the same state)
-    start = Sim(sc.set(seed=s, steps=steps), keep=[]).init(network=w1)
+    start = Sim(sc.set(seed=s, steps=steps), keep=[], record=False).init(network=w1)
     i, j = np.triu_indices(n, 1)
     cog = np.ones((n, n))
     cog[i, j] = cog[j, i] = cognitive(start.actors, i, j)
