@@ -27,12 +27,14 @@ import numpy as np
 
 
 def digest(*parts: Any) -> bytes:
-    """A 20-byte digest of `parts`: arrays by dtype, shape and contents, None and other
-    values by type and repr (floats exactly, as repr round-trips them)."""
+    """A 20-byte digest of `parts`: arrays by dtype, shape and contents (numeric arrays
+    only), None and other values by type and repr (floats exactly, as repr round-trips them)."""
     h = hashlib.blake2b(digest_size=20)
     for p in parts:
         if isinstance(p, np.ndarray):
             a = np.ascontiguousarray(p)
+            if a.dtype.hasobject:  # its bytes would be pointers, not values
+                raise TypeError("digest: arrays of Python objects are not supported")
             h.update(f"array {a.dtype.str} {a.shape}:".encode())
             h.update(a.view(np.uint8).reshape(-1) if a.size else b"")
         else:
