@@ -102,6 +102,35 @@ def pytest_configure(config):
             proc.wait()
 
 
+# The longest tests (tens of seconds each), started first: with xdist, a worker takes the
+# next test as it finishes one, so a long test left to the end runs alone while the other
+# worker idles. Longest first; the browser tests are one xdist group (one worker), which
+# `--dist loadgroup` hands out before any single test. Only the order changes.
+LONGEST_FIRST = (
+    "panel/test_calibrate.py::test_recovers_proposals_within_two_standard_errors",
+    "panel/test_calibrate_targets.py::test_calibrated_toml_in_predict_gets_the_tie_count_closer_than_the_default",
+    "panel/test_calibrate_targets.py::test_more_observed_exits_give_a_larger_exit_threshold",
+    "experiments/test_experiment_cli.py::test_experiment_runs_summarises_reports_and_resumes",
+    "panel/test_calibrate.py::test_same_seed_same_estimate",
+    "experiments/test_runner.py::test_main_process_killed",
+    "experiments/test_runner.py::test_pool_failure_and_worker_killed",
+    "experiments/test_runner.py::test_same_store_whatever_the_executor",
+    "panel/test_msm.py::test_same_seed_same_estimate_serial_and_on_a_pool",
+    "experiments/test_store.py::test_duckdb_over_2000_parts_sums_right",
+    "experiments/test_runner.py::test_dask_worker_killed",
+    "experiments/test_runner.py::test_ctrl_c_on_the_process_group",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {}
+    for item in items:
+        for i, name in enumerate(LONGEST_FIRST):
+            if item.nodeid.split("@")[0].split("[")[0].endswith(name):
+                rank[item.nodeid] = i
+    items.sort(key=lambda item: rank.get(item.nodeid, len(LONGEST_FIRST)))  # stable: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def actors():
     """Factory: `actors(n, D=4, kind=SME, stage=0, T=None, E=None, ...)`, a hand-built Actors."""
