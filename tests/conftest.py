@@ -107,16 +107,20 @@ def pytest_configure(config):
 # worker idles. Longest first; the browser tests are one xdist group (one worker), which
 # `--dist loadgroup` hands out before any single test. Only the order changes.
 LONGEST_FIRST = (
+    # one process each, so the browser group (which needs CPU for its charts) runs beside them
     "panel/test_calibrate.py::test_recovers_proposals_within_two_standard_errors",
+    "panel/test_calibrate.py::test_same_seed_same_estimate",
     "panel/test_calibrate_targets.py::test_calibrated_toml_in_predict_gets_the_tie_count_closer_than_the_default",
     "panel/test_calibrate_targets.py::test_more_observed_exits_give_a_larger_exit_threshold",
+    "panel/test_calibrate.py::test_calibrate_writes_a_loadable_scenario_fragment",
+    "panel/test_calibrate.py::test_bad_input_is_refused",
+    "experiments/test_store.py::test_duckdb_over_2000_parts_sums_right",
+    # pools and subprocesses
     "experiments/test_experiment_cli.py::test_experiment_runs_summarises_reports_and_resumes",
-    "panel/test_calibrate.py::test_same_seed_same_estimate",
-    "experiments/test_runner.py::test_main_process_killed",
-    "experiments/test_runner.py::test_pool_failure_and_worker_killed",
     "experiments/test_runner.py::test_same_store_whatever_the_executor",
     "panel/test_msm.py::test_same_seed_same_estimate_serial_and_on_a_pool",
-    "experiments/test_store.py::test_duckdb_over_2000_parts_sums_right",
+    "experiments/test_runner.py::test_main_process_killed",
+    "experiments/test_runner.py::test_pool_failure_and_worker_killed",
     "experiments/test_runner.py::test_dask_worker_killed",
     "experiments/test_runner.py::test_ctrl_c_on_the_process_group",
 )
