@@ -72,8 +72,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # `run` (the simulation's kernels) and an `analyze` (the measures'), in two processes side by
 # side. Without it, on a clean clone each xdist worker, each command-line test and each pool
 # worker started in the first minutes compiles the same kernels again (about a minute each).
-# A script exits at once when the cache is warm. Only in xdist's controller, before the
-# workers start; nothing is tested here (tests/test_cli.py checks the cold-cache message).
+# A script exits at once when the cache is warm. Only in xdist's controller: started before
+# the workers, which start and collect meanwhile (collecting compiles nothing; the `run`
+# script takes about twice as long as the `analyze` one, so a core would otherwise idle);
+# no test is handed out before both scripts are done (pytest_xdist_node_collection_finished
+# waits for them). Nothing is tested here (tests/test_cli.py checks the cold-cache message).
 WARM_UP = """
 import sys
 import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
@@ -82,6 +85,7 @@ if runtime.cold_cache():
     sys.argv = ["clusterlab", *sys.argv[1:]]
     main()
 """
+_warming: list = []  # [(processes, temporary folder)] while the warm-up runs
 
 
 def pytest_configure(config):
@@ -92,14 +96,33 @@ def pytest_configure(config):
     import sys
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="clusterlab-warm-up-") as tmp:
-        commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
-                    ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
-                     "--group", "kind", "--out", f"{tmp}/analyze"])
-        procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+    tmp = tempfile.mkdtemp(prefix="clusterlab-warm-up-")
+    commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
+                ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
+                 "--group", "kind", "--out", f"{tmp}/analyze"])
+    procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+    _warming.append((procs, tmp))
+
+
+def _warmed_up() -> None:
+    """Wait for the warm-up scripts (once) and remove their folder."""
+    import shutil
+
+    while _warming:
+        procs, tmp = _warming.pop()
         for proc in procs:
             proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    _warmed_up()  # in the controller, before the first test is handed out
+
+
+def pytest_unconfigure(config):
+    _warmed_up()
 
 
 # The longest tests (tens of seconds each), started first: with xdist, a worker takes the
