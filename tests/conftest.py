@@ -72,8 +72,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # `run` (the simulation's kernels) and an `analyze` (the measures'), in two processes side by
 # side. Without it, on a clean clone each xdist worker, each command-line test and each pool
 # worker started in the first minutes compiles the same kernels again (about a minute each).
-# A script exits at once when the cache is warm. Only in xdist's controller, before the
-# workers start; nothing is tested here (tests/test_cli.py checks the cold-cache message).
+# A script exits at once when the cache is warm. Only in xdist's controller: started before
+# the workers, which start and collect meanwhile (collecting compiles nothing; the `run`
+# script takes about twice as long as the `analyze` one, so a core would otherwise idle);
+# no test is handed out before both scripts are done (pytest_xdist_node_collection_finished
+# waits for them). Nothing is tested here (tests/test_cli.py checks the cold-cache message).
 WARM_UP = """
 import sys
 import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
@@ -82,6 +85,7 @@ if runtime.cold_cache():
     sys.argv = ["clusterlab", *sys.argv[1:]]
     main()
 """
+_warming: list = []  # [(processes, temporary folder)] while the warm-up runs
 
 
 def pytest_configure(config):
@@ -92,14 +96,66 @@ def pytest_configure(config):
     import sys
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="clusterlab-warm-up-") as tmp:
-        commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
-                    ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
-                     "--group", "kind", "--out", f"{tmp}/analyze"])
-        procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+    tmp = tempfile.mkdtemp(prefix="clusterlab-warm-up-")
+    commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
+                ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
+                 "--group", "kind", "--out", f"{tmp}/analyze"])
+    procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+    _warming.append((procs, tmp))
+
+
+def _warmed_up() -> None:
+    """Wait for the warm-up scripts (once) and remove their folder."""
+    import shutil
+
+    while _warming:
+        procs, tmp = _warming.pop()
         for proc in procs:
             proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    _warmed_up()  # in the controller, before the first test is handed out
+
+
+def pytest_unconfigure(config):
+    _warmed_up()
+
+
+# The longest tests (tens of seconds each), started first: with xdist, a worker takes the
+# next test as it finishes one, so a long test left to the end runs alone while the other
+# worker idles. Longest first; the browser tests are one xdist group (one worker), which
+# `--dist loadgroup` hands out before any single test. Only the order changes.
+LONGEST_FIRST = (
+    # one process each, so the browser group (which needs CPU for its charts) runs beside them
+    "panel/test_calibrate.py::test_recovers_proposals_within_two_standard_errors",
+    "panel/test_calibrate.py::test_same_seed_same_estimate",
+    "panel/test_calibrate_targets.py::test_calibrated_toml_in_predict_gets_the_tie_count_closer_than_the_default",
+    "panel/test_calibrate_targets.py::test_more_observed_exits_give_a_larger_exit_threshold",
+    "panel/test_calibrate.py::test_calibrate_writes_a_loadable_scenario_fragment",
+    "panel/test_calibrate.py::test_bad_input_is_refused",
+    "experiments/test_store.py::test_duckdb_over_2000_parts_sums_right",
+    # pools and subprocesses
+    "experiments/test_experiment_cli.py::test_experiment_runs_summarises_reports_and_resumes",
+    "experiments/test_runner.py::test_same_store_whatever_the_executor",
+    "panel/test_msm.py::test_same_seed_same_estimate_serial_and_on_a_pool",
+    "experiments/test_runner.py::test_main_process_killed",
+    "experiments/test_runner.py::test_pool_failure_and_worker_killed",
+    "experiments/test_runner.py::test_dask_worker_killed",
+    "experiments/test_runner.py::test_ctrl_c_on_the_process_group",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {}
+    for item in items:
+        for i, name in enumerate(LONGEST_FIRST):
+            if item.nodeid.split("@")[0].split("[")[0].endswith(name):
+                rank[item.nodeid] = i
+    items.sort(key=lambda item: rank.get(item.nodeid, len(LONGEST_FIRST)))  # stable: the rest keep their order
 
 
 @pytest.fixture(scope="session")

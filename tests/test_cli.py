@@ -22,6 +22,11 @@ def cli(*args, cwd=None):
                           capture_output=True, text=True, cwd=cwd)
 
 
+# Tests whose subject is what a command reads, checks and writes run it in process
+# (conftest.cli_in_process, the same entry point with argv, cwd, stdout and stderr); each
+# command keeps tests on the real command line (a subprocess, `cli`).
+
+
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "results"
@@ -52,14 +57,14 @@ def test_default_run_writes_everything(default_run):
     assert "knowledge_mean" in proc.stdout  # the summary table
 
 
-def test_scenario_file_with_overrides(tmp_path):
+def test_scenario_file_with_overrides(tmp_path, cli_in_process):
     f = tmp_path / "my.toml"
     proc = cli("default-scenario")
     assert proc.returncode == 0
     f.write_text(proc.stdout)
-    assert cli("validate", f).returncode == 0
+    assert cli_in_process("validate", f).returncode == 0
     out = tmp_path / "o"
-    proc = cli("run", f, "--seed", 7, "--steps", 6, "--out", out, "--no-figures", "--csv",
+    proc = cli_in_process("run", f, "--seed", 7, "--steps", 6, "--out", out, "--no-figures", "--csv",
                "--set", "population.firms=40", "-q")
     assert proc.returncode == 0, proc.stderr
     ts = pd.read_csv(out / "timeseries.csv")
@@ -108,20 +113,20 @@ def test_bad_file_is_one_clear_line(tmp_path, case, cli_in_process):
     assert not list(tmp_path.glob(".never*"))  # no temporary folder left behind
 
 
-def test_missing_file_and_bad_override(tmp_path):
-    proc = cli("run", tmp_path / "nope.toml", "--out", tmp_path / "o")
+def test_missing_file_and_bad_override(tmp_path, cli_in_process):
+    proc = cli_in_process("run", tmp_path / "nope.toml", "--out", tmp_path / "o")
     assert proc.returncode == 2 and "nope.toml: no such file" in proc.stderr and "Traceback" not in proc.stderr
-    proc = cli("run", "--steps", -3, "--out", tmp_path / "o")
+    proc = cli_in_process("run", "--steps", -3, "--out", tmp_path / "o")
     assert proc.returncode == 2 and "--steps -3: expected a whole number from 0" in proc.stderr
-    proc = cli("run", "--set", "mechanisms.trust.speed=2", "--out", tmp_path / "o")
+    proc = cli_in_process("run", "--set", "mechanisms.trust.speed=2", "--out", tmp_path / "o")
     assert proc.returncode == 2 and "unknown key 'mechanisms.trust.speed'" in proc.stderr
     assert not (tmp_path / "o").exists()
 
 
-def test_output_path_that_is_a_file(tmp_path):
+def test_output_path_that_is_a_file(tmp_path, cli_in_process):
     f = tmp_path / "taken"
     f.write_text("x")
-    proc = cli("run", "--steps", 2, "--out", f, "--no-figures")
+    proc = cli_in_process("run", "--steps", 2, "--out", f, "--no-figures")
     assert proc.returncode == 2 and "is not a folder" in proc.stderr
     assert f.read_text() == "x"
 
@@ -186,8 +191,8 @@ def test_version_prints_the_package_version():
 
 # -- issue 8: did-you-mean, warnings, validate from data -------------------------------
 
-def test_set_override_typo_gets_a_did_you_mean(tmp_path):
-    proc = cli("run", "--set", "populaton.firms=30", "--out", tmp_path / "o")
+def test_set_override_typo_gets_a_did_you_mean(tmp_path, cli_in_process):
+    proc = cli_in_process("run", "--set", "populaton.firms=30", "--out", tmp_path / "o")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert "unknown key 'populaton.firms' (did you mean 'population.firms'?)" in proc.stderr
     assert not (tmp_path / "o").exists()
@@ -207,23 +212,23 @@ def test_a_policy_that_cannot_act_is_one_warning_line(tmp_path):
     assert "Traceback" not in proc.stderr and "ClusterlabWarning" not in proc.stderr
 
 
-def test_validate_counts_the_firms_of_the_scenarios_network(tmp_path):
+def test_validate_counts_the_firms_of_the_scenarios_network(tmp_path, cli_in_process):
     (tmp_path / "net.csv").write_text("source,target\na,b\nb,c\nc,d\nd,e\ne,a\nf,a\n")
     (tmp_path / "s.toml").write_text('[data]\nnetwork = "net.csv"\n')
-    proc = cli("validate", tmp_path / "s.toml")
+    proc = cli_in_process("validate", tmp_path / "s.toml")
     assert proc.returncode == 0, proc.stderr
     assert ", 6 firms (from " in proc.stdout and "200 firms" not in proc.stdout
 
 
-def test_set_events_empty_removes_the_scenarios_events(tmp_path):
+def test_set_events_empty_removes_the_scenarios_events(tmp_path, cli_in_process):
     f = tmp_path / "s.toml"
     f.write_text("steps = 3\n[population]\nfirms = 30\n[[events]]\nstep = 1\naction = \"recession\"\n")
     out = tmp_path / "o"
-    proc = cli("run", f, "--set", "events=[]", "--out", out, "--no-figures", "-q")
+    proc = cli_in_process("run", f, "--set", "events=[]", "--out", out, "--no-figures", "-q")
     assert proc.returncode == 0, proc.stderr
     assert len(pd.read_parquet(out / "events.parquet")) == 0
     assert cl.validate(tomllib.loads((out / "scenario.toml").read_text())).events == []
-    proc = cli("run", f, "--out", tmp_path / "with", "--no-figures", "-q")
+    proc = cli_in_process("run", f, "--out", tmp_path / "with", "--no-figures", "-q")
     assert list(pd.read_parquet(tmp_path / "with" / "events.parquet")["action"]) == ["recession"]
 
 
@@ -351,11 +356,14 @@ def test_bad_data_is_one_line_naming_the_file(tmp_path, case, cli_in_process):
     assert not (tmp_path / "out").exists() and not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
-def test_group_option_matches_columns_as_the_file_writes_them(tmp_path):
+def test_group_option_matches_columns_as_the_file_writes_them(tmp_path, cli_in_process):
     (tmp_path / "e.csv").write_text(EDGES)
     (tmp_path / "a.csv").write_text("id,Kind,Region\nA,firm,north\nB,university,south\nC,firm,south\n")
+    # the first spelling on the real command line (a subprocess), the others in process (the
+    # same entry point, conftest.cli_in_process): the matching is what is tested here
     for typed, column in (("Kind", "kind"), ("kind", "kind"), ("region", "Region"), ("REGION", "Region")):
-        proc = cli("analyze", "e.csv", "--attributes", "a.csv", "--group", typed, "--out", "o", cwd=tmp_path)
+        run = cli if typed == "Kind" else cli_in_process
+        proc = run("analyze", "e.csv", "--attributes", "a.csv", "--group", typed, "--out", "o", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         assert json.loads((tmp_path / "o" / "summary.json").read_text())["brokerage"]["group"] == column
 

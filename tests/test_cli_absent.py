@@ -18,6 +18,12 @@ def cli(*args, cwd=None):
                           cwd=cwd)
 
 
+# The successful commands below run in process (conftest.cli_in_process: the `clusterlab`
+# entry point with its argv, folder, stdout and stderr): what they test is what the commands
+# read and write. The bad-input cases at the end keep analyze, compare and run on the real
+# command line (a subprocess).
+
+
 def status(out: Path) -> dict:
     actors = pd.read_csv(out / "actors.csv", dtype=str)
     return dict(zip(actors["id"], actors["status"]))
@@ -27,12 +33,12 @@ W1 = "source,target\nA,B\nB,C\nC,A\n"
 W2 = "source,target\nA,B\nB,C\nC,E\n"
 
 
-def test_compare_attributes_do_not_add_back_an_actor_missing_from_a_wave(tmp_path):
+def test_compare_attributes_do_not_add_back_an_actor_missing_from_a_wave(tmp_path, cli_in_process):
     (tmp_path / "w1.csv").write_text(W1)
     (tmp_path / "w2.csv").write_text(W2)
     # E is only in wave 2 (an entry), F in neither wave: the attributes list both
     (tmp_path / "a.csv").write_text("id,size\nA,1\nB,2\nC,3\nE,4\nF,5\n")
-    proc = cli("compare", "w1.csv", "w2.csv", "--attributes", "a.csv", "--out", "cmp", cwd=tmp_path)
+    proc = cli_in_process("compare", "w1.csv", "w2.csv", "--attributes", "a.csv", "--out", "cmp", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert status(tmp_path / "cmp") == {"A": "stayer", "B": "stayer", "C": "stayer", "E": "entry"}
     summary = json.loads((tmp_path / "cmp" / "summary.json").read_text())
@@ -43,34 +49,34 @@ def test_compare_attributes_do_not_add_back_an_actor_missing_from_a_wave(tmp_pat
     assert "wave 2: attributes of 1 actor not in the file ignored (F)" in line
 
 
-def test_compare_absent_zeros_turns_an_all_zero_actor_into_an_entry(tmp_path):
+def test_compare_absent_zeros_turns_an_all_zero_actor_into_an_entry(tmp_path, cli_in_process):
     labels = ["A", "B", "C", "E"]
     w1 = pd.DataFrame([[0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]], index=labels, columns=labels)
     w2 = pd.DataFrame([[0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 1], [0, 0, 0, 0]], index=labels, columns=labels)
     w1.to_csv(tmp_path / "w1.csv")
     w2.to_csv(tmp_path / "w2.csv")
-    plain = cli("compare", "w1.csv", "w2.csv", "--out", "plain", cwd=tmp_path)
+    plain = cli_in_process("compare", "w1.csv", "w2.csv", "--out", "plain", cwd=tmp_path)
     assert plain.returncode == 0 and status(tmp_path / "plain")["E"] == "stayer"  # the old miscount
-    proc = cli("compare", "w1.csv", "w2.csv", "--absent", "zeros", "--out", "cmp", cwd=tmp_path)
+    proc = cli_in_process("compare", "w1.csv", "w2.csv", "--absent", "zeros", "--out", "cmp", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert status(tmp_path / "cmp")["E"] == "entry"
     assert "wave 1: 1 absent actor removed (E)" in proc.stdout and "wave 2:" not in proc.stdout
 
 
-def test_compare_presence_names_one_column_per_wave(tmp_path):
+def test_compare_presence_names_one_column_per_wave(tmp_path, cli_in_process):
     (tmp_path / "w1.csv").write_text(W1 + "D,A\n")
     (tmp_path / "w2.csv").write_text(W2 + "D,A\n")
     # D still has a tie in the wave-2 file, but the survey marks it closed by wave 2
     (tmp_path / "a.csv").write_text("id,in_w1,in_w2\nA,1,1\nB,1,1\nC,1,1\nD,yes,no\nE,0,1\n")
-    proc = cli("compare", "w1.csv", "w2.csv", "--attributes", "a.csv", "--presence", "in_w1, in_w2",
+    proc = cli_in_process("compare", "w1.csv", "w2.csv", "--attributes", "a.csv", "--presence", "in_w1, in_w2",
                "--out", "cmp", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert status(tmp_path / "cmp") == {"A": "stayer", "B": "stayer", "C": "stayer", "E": "entry", "D": "exit"}
     assert "wave 2: 1 absent actor removed (D)" in proc.stdout
 
 
-def test_analyze_absent_zeros_reads_dl_and_reports_the_removed(tmp_path):
-    proc = cli("analyze", DATA / "cluster.dl", "--absent", "zeros", "--out", tmp_path / "an")
+def test_analyze_absent_zeros_reads_dl_and_reports_the_removed(tmp_path, cli_in_process):
+    proc = cli_in_process("analyze", DATA / "cluster.dl", "--absent", "zeros", "--out", tmp_path / "an")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("5 actors, 7 ties (1 absent actor removed (Zeta & Sons)): ")
     summary = json.loads((tmp_path / "an" / "summary.json").read_text())
@@ -80,21 +86,21 @@ def test_analyze_absent_zeros_reads_dl_and_reports_the_removed(tmp_path):
     assert "Zeta & Sons" not in set(firms["id"]) and len(firms) == 5
 
 
-def test_analyze_reads_an_excel_sheet_and_dl_by_format(tmp_path):
+def test_analyze_reads_an_excel_sheet_and_dl_by_format(tmp_path, cli_in_process):
     with pd.ExcelWriter(tmp_path / "s.xlsx") as w:
         pd.DataFrame({"x": [1]}).to_excel(w, sheet_name="notes", index=False)
         pd.DataFrame({"from": ["A", "B"], "to": ["B", "C"], "value": [2, 1]}).to_excel(w, sheet_name="ties", index=False)
-    proc = cli("analyze", f"{tmp_path / 's.xlsx'}#ties", "--out", tmp_path / "x")
+    proc = cli_in_process("analyze", f"{tmp_path / 's.xlsx'}#ties", "--out", tmp_path / "x")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("3 actors, 2 ties: ")
     (tmp_path / "u.txt").write_text("dl n=3 format=nodelist1 labels embedded data:\np q r\n")
-    proc = cli("analyze", tmp_path / "u.txt", "--format", "dl", "--out", tmp_path / "y")
+    proc = cli_in_process("analyze", tmp_path / "u.txt", "--format", "dl", "--out", tmp_path / "y")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("3 actors, 2 ties: ")
 
 
-def test_run_from_network_leaves_absent_actors_out(tmp_path):
-    proc = cli("run", "--from-network", DATA / "matrix.csv", "--absent", "zeros", "--steps", 2, "-q",
+def test_run_from_network_leaves_absent_actors_out(tmp_path, cli_in_process):
+    proc = cli_in_process("run", "--from-network", DATA / "matrix.csv", "--absent", "zeros", "--steps", 2, "-q",
                "--no-figures", "--out", tmp_path / "sim")
     assert proc.returncode == 0, proc.stderr
     assert "matrix.csv: 1 absent actor removed (Zeta & Sons)" in proc.stderr
@@ -102,7 +108,7 @@ def test_run_from_network_leaves_absent_actors_out(tmp_path):
     assert "Alpha" in labels and "Zeta & Sons" not in labels
     # the same through the scenario key, and a `present` column without --absent
     (tmp_path / "a.csv").write_text("id,present\nBeta,0\n")
-    proc = cli("run", "--from-network", DATA / "matrix.csv", "--attributes", tmp_path / "a.csv", "--set",
+    proc = cli_in_process("run", "--from-network", DATA / "matrix.csv", "--attributes", tmp_path / "a.csv", "--set",
                "data.absent=zeros", "--steps", 2, "-q", "--no-figures", "--out", tmp_path / "sim2")
     assert proc.returncode == 0, proc.stderr
     assert "2 absent actors removed (Beta, Zeta & Sons)" in proc.stderr

@@ -99,16 +99,17 @@ def cli(*args):
     return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], capture_output=True, text=True)
 
 
-def test_cli_from_network_and_bad_files(tmp_path):
+def test_cli_from_network_and_bad_files(tmp_path, cli_in_process):
     out = tmp_path / "o"
     proc = cli("run", "--from-network", f"{DATA}/matrix.csv", "--attributes", f"{DATA}/attributes.csv",
                "--steps", 6, "--out", out, "-q", "--no-figures")
     assert proc.returncode == 0, proc.stderr
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 7
-    proc = cli("run", "--from-network", f"{DATA}/bad/ragged_matrix.csv", "--out", tmp_path / "x")
+    # the bad inputs in process (conftest.cli_in_process, the same entry point and stderr)
+    proc = cli_in_process("run", "--from-network", f"{DATA}/bad/ragged_matrix.csv", "--out", tmp_path / "x")
     assert proc.returncode == 2 and "ragged_matrix.csv" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "x").exists()
-    proc = cli("run", "--attributes", f"{DATA}/attributes.csv", "--out", tmp_path / "y")
+    proc = cli_in_process("run", "--attributes", f"{DATA}/attributes.csv", "--out", tmp_path / "y")
     assert proc.returncode == 2 and "--from-network" in proc.stderr
 
 

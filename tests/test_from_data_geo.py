@@ -188,7 +188,7 @@ def test_a_poor_mds_fit_is_warned_of(tmp_path):
     assert any("noisy.csv" in str(w.message) and "fit the geographic matrix poorly" in str(w.message) for w in got)
 
 
-def test_scenario_paths_are_relative_and_cli_takes_the_matrices(tmp_path):
+def test_scenario_paths_are_relative_and_cli_takes_the_matrices(tmp_path, cli_in_process):
     net, xy, km, P = cluster(n=20, seed=8)
     a, b, _ = net.undirected_edges()
     adj = np.zeros((net.n, net.n), int)
@@ -217,9 +217,10 @@ def test_scenario_paths_are_relative_and_cli_takes_the_matrices(tmp_path):
     assert proc.returncode == 0, proc.stderr
     done = cl.load_scenario(out / "scenario.toml")
     assert done.data.geographic_kind == "distance" and done.data.cognitive.endswith("cog.csv")
-    proc = cli("run", "--geographic", tmp_path / "geo.csv", "--out", tmp_path / "x")
+    # the bad inputs in process (conftest.cli_in_process, the same entry point and stderr)
+    proc = cli_in_process("run", "--geographic", tmp_path / "geo.csv", "--out", tmp_path / "x")
     assert proc.returncode == 2 and "--geographic needs --from-network" in proc.stderr
-    proc = cli("run", "--from-network", tmp_path / "e.csv", "--cognitive", tmp_path / "geo.csv",
+    proc = cli_in_process("run", "--from-network", tmp_path / "e.csv", "--cognitive", tmp_path / "geo.csv",
                "--out", tmp_path / "y", "-q")
     assert proc.returncode == 2 and "geo.csv: a cognitive proximity must lie from 0 to 1" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

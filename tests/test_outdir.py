@@ -295,12 +295,18 @@ def test_a_kill_while_creating_a_folder(tmp_path, point):
 SMALL = ["--steps", "2", "--set", "population.firms=20"]
 
 
+# The first `run` and the first `compare` without --out below are the real command line (a
+# subprocess); the other calls run the same entry point in process (conftest.cli_in_process,
+# with argv, folder, stdout and stderr): the output folder's rules are what is tested. The
+# kill tests kill a subprocess.
+
+
 def cli(*args, cwd):
     return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, env=os.environ.copy(), check=False)
 
 
-def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path):
+def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path, cli_in_process):
     first = cli("run", *SMALL, "--csv", cwd=tmp_path)  # no --out: results/
     assert first.returncode == 0, first.stderr
     assert "no --out given: writing to results/" in first.stderr
@@ -310,7 +316,7 @@ def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path):
     (out / "figures" / "my_plot.png").write_bytes(b"mine")
     (out / "my_notes.txt").write_text("mine")
 
-    again = cli("run", *SMALL, "--no-figures", "-q", cwd=tmp_path)
+    again = cli_in_process("run", *SMALL, "--no-figures", "-q", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert again.stdout == ""
     assert again.stderr.startswith("note: no --out given: replacing the `run` output in results/ written ")
@@ -320,52 +326,52 @@ def test_run_reruns_keep_the_users_files_and_leave_nothing_stale(tmp_path):
                      "network.graphml", "scenario.toml", "summary.json", "ties.parquet", "timeseries.parquet"]
     assert (out / "figures" / "my_plot.png").read_bytes() == b"mine"
 
-    explicit = cli("run", *SMALL, "--no-figures", "-q", "--out", "results", cwd=tmp_path)
+    explicit = cli_in_process("run", *SMALL, "--no-figures", "-q", "--out", "results", cwd=tmp_path)
     assert explicit.returncode == 0 and explicit.stderr == "" and explicit.stdout == ""
 
 
-def test_run_refuses_a_users_file_before_running(tmp_path):
+def test_run_refuses_a_users_file_before_running(tmp_path, cli_in_process):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "summary.json").write_text("my summary")
-    proc = cli("run", *SMALL, "--out", out, cwd=tmp_path)
+    proc = cli_in_process("run", *SMALL, "--out", out, cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr == (f"error: {out / 'summary.json'}: not written by clusterlab, would be "
                            f"overwritten; move it, choose another output folder, or give --overwrite\n")
     assert "running" not in proc.stderr and sorted(p.name for p in out.iterdir()) == ["summary.json"]
-    proc = cli("run", *SMALL, "--no-figures", "-q", "--out", out, "--overwrite", cwd=tmp_path)
+    proc = cli_in_process("run", *SMALL, "--no-figures", "-q", "--out", out, "--overwrite", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads((out / "summary.json").read_text())["steps"] == 2
 
 
-def test_analyze_and_compare_follow_the_same_rule(tmp_path):
+def test_analyze_and_compare_follow_the_same_rule(tmp_path, cli_in_process):
     edges = tmp_path / "e.csv"
     edges.write_text("source,target\na,b\nb,c\nc,a\nc,d\n")
     out = tmp_path / "an"
     out.mkdir()
     (out / "firms.csv").write_text("mine")
-    proc = cli("analyze", edges, "--out", out, cwd=tmp_path)
+    proc = cli_in_process("analyze", edges, "--out", out, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.startswith(f"error: {out / 'firms.csv'}: not written by clusterlab")
     (out / "firms.csv").rename(out / "my_firms.csv")
-    assert cli("analyze", edges, "--out", out, cwd=tmp_path).returncode == 0
+    assert cli_in_process("analyze", edges, "--out", out, cwd=tmp_path).returncode == 0
     assert set(manifest(out)["files"]) == {"firms.csv", "firms.parquet", "summary.json", "report.html",
                                            "network.graphml", "network.gexf"}
     assert (out / "my_firms.csv").read_text() == "mine"
-    proc = cli("compare", edges, edges, "--out", out, cwd=tmp_path)
+    proc = cli_in_process("compare", edges, edges, "--out", out, cwd=tmp_path)
     assert proc.returncode == 2 and "holds the output of `clusterlab analyze`" in proc.stderr
     first = cli("compare", edges, edges, cwd=tmp_path)
     assert first.returncode == 0 and "no --out given: writing to comparison/" in first.stderr
-    second = cli("compare", edges, edges, cwd=tmp_path)
+    second = cli_in_process("compare", edges, edges, cwd=tmp_path)
     assert "replacing the `compare` output in comparison/" in second.stderr
 
 
-def test_bad_input_without_out_is_one_line_even_over_a_previous_output(tmp_path):
+def test_bad_input_without_out_is_one_line_even_over_a_previous_output(tmp_path, cli_in_process):
     for folder, command in (("results", "run"), ("analysis", "analyze"), ("comparison", "compare")):
         write(tmp_path / folder, {"summary.json": "{}"}, command=command)
     bad = tmp_path / "bad.csv"
     bad.write_text("source,target\na\n")
     for args in (("run", "--from-network", bad), ("analyze", bad), ("compare", bad, bad)):
-        proc = cli(*args, cwd=tmp_path)
+        proc = cli_in_process(*args, cwd=tmp_path)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
         assert proc.stderr.startswith("error: ") and "bad.csv: line 2" in proc.stderr
     for folder in ("results", "analysis", "comparison"):
@@ -390,16 +396,16 @@ main()
 """
 
 
-def test_a_run_killed_while_moving_files_into_place(tmp_path):
+def test_a_run_killed_while_moving_files_into_place(tmp_path, cli_in_process):
     out = tmp_path / "out"
-    assert cli("run", *SMALL, "--csv", "--no-figures", "-q", "--out", out, cwd=tmp_path).returncode == 0
+    assert cli_in_process("run", *SMALL, "--csv", "--no-figures", "-q", "--out", out, cwd=tmp_path).returncode == 0
     (out / "mine.txt").write_text("mine")
     proc = subprocess.run([sys.executable, "-c", KILL_RUN, "run", *SMALL, "--steps", "3", "--no-figures",
                            "-q", "--out", str(out)], capture_output=True, text=True, env=os.environ.copy(), check=False)
     assert proc.returncode == -9, proc.stderr
     assert manifest(out)["complete"] is False and len(staging(tmp_path)) == 1
     assert {"timeseries.csv", "actors.csv"} <= set(manifest(out)["files"])
-    proc = cli("run", *SMALL, "--steps", "3", "--no-figures", "-q", "--out", out, cwd=tmp_path)
+    proc = cli_in_process("run", *SMALL, "--steps", "3", "--no-figures", "-q", "--out", out, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert staging(tmp_path) == [] and manifest(out)["complete"] is True
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "actors.parquet", "events.parquet", "mine.txt",

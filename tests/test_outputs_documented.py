@@ -65,9 +65,11 @@ WHERE = {
 }
 
 
-def cli(*args, cwd: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
+def cli(*args, cwd: Path, run=None) -> None:
+    """`clusterlab ARGS` in a subprocess, or with run (conftest.cli_in_process) in process."""
+    proc = (run(*args, cwd=cwd) if run else
+            subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], cwd=cwd,
+                           capture_output=True, text=True))
     assert proc.returncode == 0, proc.stderr
 
 
@@ -94,17 +96,19 @@ def summary_keys(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
-    """command -> {what: names}: the files each command wrote and the columns and keys in them."""
+def written(tmp_path_factory, cli_in_process) -> dict[str, dict[str, list[str]]]:
+    """command -> {what: names}: the files each command wrote and the columns and keys in them.
+    The first run on the real command line (a subprocess), the others in process (the same
+    entry point): the files they write are what is tested."""
     tmp = tmp_path_factory.mktemp("outputs")
     (tmp / "tiny.toml").write_text(SCENARIO, encoding="utf-8")
     cli("run", "tiny.toml", "--csv", "-q", "--out", "run", cwd=tmp)
     cli("run", "--from-network", FIXTURES / "cluster.graphml", "--steps", "2", "--no-figures", "-q",
-        "--out", "run_data", cwd=tmp)
+        "--out", "run_data", cwd=tmp, run=cli_in_process)
     cli("analyze", FIXTURES / "cluster.graphml", "--attributes", FIXTURES / "attributes.csv",
-        "--group", "ownership", "--out", "analyze", cwd=tmp)
+        "--group", "ownership", "--out", "analyze", cwd=tmp, run=cli_in_process)
     cli("compare", FIXTURES / "edges.csv", FIXTURES / "cluster.graphml",
-        "--proximity", f"cognitive={FIXTURES / 'matrix.csv'}", "--out", "compare", cwd=tmp)
+        "--proximity", f"cognitive={FIXTURES / 'matrix.csv'}", "--out", "compare", cwd=tmp, run=cli_in_process)
     user_columns = set(load_network(FIXTURES / "cluster.graphml", FIXTURES / "attributes.csv").attributes.columns)
     user_columns -= {"id", *KNOWN_ATTRIBUTES}  # the user's own attributes, passed through unchanged
     out: dict[str, dict[str, list[str]]] = {}

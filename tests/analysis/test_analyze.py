@@ -14,7 +14,7 @@ def cli(*args):
     return subprocess.run([sys.executable, "-m", "clusterlab", *map(str, args)], capture_output=True, text=True)
 
 
-def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
+def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path, cli_in_process):
     out = tmp_path / "an"
     proc = cli("analyze", f"{DATA}/matrix_excel.csv", "--attributes", f"{DATA}/attributes.csv",
                "--group", "kind", "--out", out)
@@ -28,7 +28,9 @@ def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
     html = (out / "report.html").read_text()
     assert "data:image/png;base64," in html and "https://" not in html and "Müller GmbH" in html
     sim = tmp_path / "sim"
-    proc = cli("run", "--from-network", out, "--steps", 6, "--out", sim, "-q", "--no-figures")
+    # analyze above on the real command line (a subprocess); the runs that read its folder in
+    # process (conftest.cli_in_process, the same entry point)
+    proc = cli_in_process("run", "--from-network", out, "--steps", 6, "--out", sim, "-q", "--no-figures")
     assert proc.returncode == 0, proc.stderr
     actors = pd.read_parquet(sim / "actors.parquet")
     assert set(actors["label"].iloc[:6]) == set(firms["id"])
@@ -36,7 +38,7 @@ def test_analyze_writes_every_output_and_feeds_a_simulation(tmp_path):
     manifest = out / ".clusterlab-manifest.json"
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**data, "complete": False}))
-    proc = cli("run", "--from-network", out, "--steps", 2, "--out", tmp_path / "sim2", "-q")
+    proc = cli_in_process("run", "--from-network", out, "--steps", 2, "--out", tmp_path / "sim2", "-q")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "stopped part way" in proc.stderr and "clusterlab analyze" in proc.stderr
     assert not (tmp_path / "sim2").exists()
@@ -57,7 +59,7 @@ def test_analyze_bad_input_is_one_line(tmp_path, cli_in_process):
         assert not (tmp_path / "x").exists()
 
 
-def test_compare_two_waves(tmp_path):
+def test_compare_two_waves(tmp_path, cli_in_process):
     w1 = tmp_path / "w1.csv"
     w2 = tmp_path / "w2.csv"
     w1.write_text("source,target\na,b\nb,c\nc,d\nd,a\na,c\n")
@@ -76,5 +78,5 @@ def test_compare_two_waves(tmp_path):
     actors = pd.read_csv(out / "actors.csv")
     assert set(actors.loc[actors["status"] == "entry", "id"]) == {"e"}
     assert (out / "coefficients.csv").exists() and (out / "report.html").exists()
-    proc = cli("compare", w1, w2, "--proximity", "cognitive", "--out", tmp_path / "bad")
+    proc = cli_in_process("compare", w1, w2, "--proximity", "cognitive", "--out", tmp_path / "bad")  # in process
     assert proc.returncode == 2 and "NAME=MATRIX" in proc.stderr

@@ -209,7 +209,7 @@ def suggested(stdout: str) -> dict:
     return out
 
 
-def test_cli_detects_the_distance_and_suggests_valid_parameters(tmp_path):
+def test_cli_detects_the_distance_and_suggests_valid_parameters(tmp_path, cli_in_process):
     write_panel(tmp_path, n=80, seed=4)
     proc = cli("compare", "wave1.csv", "wave2.csv", "--undirected", "--proximity", "geographic=km.csv",
                "--proximity", "cognitive=cog.csv", "--years", "3", "--out", "a", cwd=tmp_path)
@@ -222,8 +222,10 @@ def test_cli_detects_the_distance_and_suggests_valid_parameters(tmp_path):
     assert "mechanisms.network_evolution.dissolve_rate" in sets and "mechanisms.network_evolution.geo_weight" in sets
     clusterlab.default_scenario().set(**sets)  # they validate
     # the same with the proximity file, declared: the same suggestions
-    proc2 = cli("compare", "wave1.csv", "wave2.csv", "--undirected", "--proximity", "geographic=geo.csv:proximity",
-                "--proximity", "cognitive=cog.csv", "--years", "3", "--out", "b", cwd=tmp_path)
+    # (in process: conftest.cli_in_process, the same entry point; the first is a subprocess)
+    proc2 = cli_in_process("compare", "wave1.csv", "wave2.csv", "--undirected", "--proximity",
+                           "geographic=geo.csv:proximity", "--proximity", "cognitive=cog.csv", "--years", "3",
+                           "--out", "b", cwd=tmp_path)
     assert proc2.returncode == 0, proc2.stderr
     assert "declared a proximity matrix" in proc2.stderr
     sets2 = suggested(proc2.stdout)

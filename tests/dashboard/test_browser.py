@@ -10,7 +10,9 @@ import pytest
 pytest.importorskip("solara")
 pytest.importorskip("playwright")
 
-pytestmark = pytest.mark.browser
+# one xdist worker runs them all (`--dist loadgroup`, pyproject's addopts) with one
+# dashboard server and one chromium, instead of a server and a browser per worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def set_key(page, key: str, value: str):

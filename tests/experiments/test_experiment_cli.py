@@ -64,7 +64,7 @@ def org(tmp_path) -> Path:
     return f
 
 
-def test_experiment_runs_summarises_reports_and_resumes(org, tmp_path):
+def test_experiment_runs_summarises_reports_and_resumes(org, tmp_path, cli_in_process):
     out = tmp_path / "store"
     first = cli("experiment", org, "--out", out, "--workers", "2")
     assert first.returncode == 0, first.stderr
@@ -78,26 +78,29 @@ def test_experiment_runs_summarises_reports_and_resumes(org, tmp_path):
         row = re.search(rf"^\| `{table}.csv` \| (.*) \|$", readme, re.M)[1]
         listed = [c.split(" (")[0].strip() for c in re.sub(r"\([^)]*\)", "", row).split(",")]
         assert listed == list(pd.read_csv(out / "report" / f"{table}.csv").columns), table
-    again = cli("experiment", org, "--out", out, "--executor", "serial", "--no-report")
+    # the first run above on the real command line (a subprocess, a pool of 2); the reruns in
+    # process (conftest.cli_in_process, the same entry point): resuming is what they test
+    again = cli_in_process("experiment", org, "--out", out, "--executor", "serial", "--no-report")
     assert again.returncode == 0 and "0 runs done, 6 already in the store" in again.stdout
     # one arm edited: only its runs run again; the summary reads the current runs only
     org.write_text(ORG.replace("members = 0.5", "members = 0.9"), encoding="utf-8")
-    edited = cli("experiment", org, "--out", out, "--executor", "serial", "-q")
+    edited = cli_in_process("experiment", org, "--out", out, "--executor", "serial", "-q")
     assert edited.returncode == 0, edited.stderr
     res = ex.open_results(out)
     assert len(res.store.keys()) == 9 and len(res.outcomes) == 6
     assert sorted(res.outcomes["arm"]) == ["none"] * 3 + ["org"] * 3
 
 
-def test_results_summarises_a_subset_and_writes_a_report(small_store, tmp_path):
+def test_results_summarises_a_subset_and_writes_a_report(small_store, tmp_path, cli_in_process):
+    # in process (conftest.cli_in_process); `results` keeps a subprocess case in the bad options
     out = small_store
-    sub = cli("results", out, "--outcome", "sme_intl", "--where", "replication < 2", "--report", tmp_path / "rep")
+    sub = cli_in_process("results", out, "--outcome", "sme_intl", "--where", "replication < 2", "--report", tmp_path / "rep")
     assert sub.returncode == 0, sub.stderr
     assert "2 pairs" in sub.stdout and "innovations" not in sub.stdout
     assert (tmp_path / "rep" / "report.html").is_file()
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "report.html").write_text("my own notes")
-    refused = cli("results", out, "--report", tmp_path / "mine")
+    refused = cli_in_process("results", out, "--report", tmp_path / "mine")
     assert refused.returncode == 2 and (tmp_path / "mine" / "report.html").read_text() == "my own notes"
 
 

@@ -89,6 +89,21 @@ class Faulty:
         return execute(task)
 
 
+class Held:
+    """execute, then the runs from replication `first` on keep their worker busy for up to
+    `seconds` more before returning: they are still in progress when the test interrupts
+    after `first` runs are done, however slowly the machine runs."""
+
+    def __init__(self, first=2, seconds=60.0):
+        self.first, self.seconds = first, seconds
+
+    def __call__(self, task):
+        out = execute(task)
+        if task.meta["replication"] >= self.first:
+            time.sleep(self.seconds)
+        return out
+
+
 def contents(store: Store) -> dict:
     """Every done run's parts, read back per table and key."""
     out = {}
@@ -281,10 +296,13 @@ def test_bad_options(tmp_path):
 
 def test_ctrl_c_on_the_process_group(tmp_path):
     """Ctrl-C at a terminal: SIGINT to the whole process group, the pool workers included.
-    The main process stops with KeyboardInterrupt, no worker outlives it, the rerun completes."""
+    The main process stops with KeyboardInterrupt, no worker outlives it, the rerun completes.
+    The runs after the first two hold their workers (Held), so the signal always arrives
+    while the pool is busy: on a loaded machine the last four runs could otherwise finish
+    (exit 0) between the second run's file and the signal."""
     ts = tasks(6, arms=("a",))
     blob = tmp_path / "tasks.pkl"
-    blob.write_bytes(cloudpickle.dumps((ts, execute)))
+    blob.write_bytes(cloudpickle.dumps((ts, Held(first=2))))
     folder = tmp_path / "s"
     cmd = script(tmp_path, "pool", blob)
     proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": SRC}, start_new_session=True,
