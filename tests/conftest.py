@@ -140,7 +140,9 @@ def warm_up_commands(tmp: str) -> list[list[list[str]]]:
     analyze = ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
                "--group", "kind", "--out", f"{tmp}/analyze"]
     skip = [arg for name in WARM_UP_SKIP for arg in ("--set", f"mechanisms.{name}.enabled=false")]
-    return [[[*run, "--out", f"{tmp}/run"]], [analyze, [*run, *skip, "--out", f"{tmp}/run-later"]]]
+    # projects of one step, so that the first script's `run` also compiles their end
+    return [[[*run, "--set", "mechanisms.projects.duration=1", "--out", f"{tmp}/run"]],
+            [analyze, [*run, *skip, "--out", f"{tmp}/run-later"]]]
 
 
 _warming: list = []  # [(processes, temporary folder)] while the warm-up runs
