@@ -129,7 +129,8 @@ if runtime.cold_cache():
 # The mechanisms the second script's `run` leaves out: the loop up to the cluster organisation.
 # The first script compiles the set-up's kernels and these mechanisms' while the second runs
 # `analyze` and then compiles the kernels of the rest of the loop (seci to depreciation), about
-# the same CPU time each (measured with the claims: 55 s and 55 s on a cold cache).
+# the same CPU time each (measured on a cold cache: 59 and 54 CPU s; a `run` beside an
+# `analyze` alone took 88 and 20).
 WARM_UP_SKIP = ("technology", "absorptive_capacity", "interaction", "transfer", "spillover", "labour",
                 "focal_firms", "projects", "cluster_org")
 
