@@ -147,6 +147,7 @@ def warm_up_commands(tmp: str) -> list[list[list[str]]]:
 
 
 _warming: list = []  # [(processes, temporary folder)] while the warm-up runs
+WARM_UP_LIMIT = 600.0  # seconds; a warm-up still running then is stopped (it takes about 1 minute)
 
 
 def pytest_configure(config):
@@ -175,10 +176,18 @@ def _warmed_up() -> None:
     """Wait for the warm-up scripts (once) and remove their folder."""
     import shutil
 
+    import subprocess
+    import time
+
     while _warming:
         procs, tmp = _warming.pop()
+        deadline = time.monotonic() + WARM_UP_LIMIT
         for proc in procs:
-            proc.wait()
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:  # never block the suite: tests compile what is missing
+                proc.kill()
+                proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
