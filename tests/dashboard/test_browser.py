@@ -79,9 +79,11 @@ def test_live_charts_update_while_running(app, shot):
             const now = el ? el.outerHTML : ''; if (now !== last) { window.__redraws++; last = now; }
             requestAnimationFrame(f); }; f(); }""")
     app.locator(".cl-run").click()
-    t0 = time.perf_counter()
+    # the rate while running: counted from the first redraw (the run's start-up is not in it)
+    app.wait_for_function("() => window.__redraws > 0")
+    n0, t0 = app.evaluate("() => window.__redraws"), time.perf_counter()
     time.sleep(3)
-    n = app.evaluate("() => window.__redraws")
+    n = app.evaluate("() => window.__redraws") - n0
     seconds = time.perf_counter() - t0
     shot("run")
     app.locator(".cl-pause").click()
