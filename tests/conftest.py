@@ -123,8 +123,8 @@ if runtime.cold_cache():
         sys.argv = ["clusterlab", *args]
         try:
             main()
-        except SystemExit:
-            pass
+        except SystemExit:  # every command ends with one; the next command runs
+            continue
 """
 # The mechanisms the second script's `run` leaves out: the loop up to the cluster organisation.
 # The first script compiles the set-up's kernels and these mechanisms' while the second runs

@@ -307,7 +307,7 @@ class NoRecorder:
         declare_learning(sim.actors)
 
     def record(self, sim) -> None:
-        pass
+        """Nothing is recorded (the point of this recorder)."""
 
     def results(self, sim) -> Results:
         raise ClusterlabError("this simulation records nothing (Sim(record=False)): no results to return")
