@@ -65,3 +65,10 @@ def test_digest_refuses_object_arrays():
 
     with pytest.raises(TypeError):
         digest(np.array(["a", "b"], dtype=object))
+
+
+def test_get_or_make_makes_once():
+    memo, calls = Memo("t"), []
+    make = lambda: calls.append(1) or "v"  # noqa: E731
+    assert memo.get_or_make(b"k", make) == "v" and memo.get_or_make(b"k", make) == "v"
+    assert len(calls) == 1

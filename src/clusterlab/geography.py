@@ -112,11 +112,7 @@ def mds_positions(D: np.ndarray, source: str = "the distance matrix") -> Embeddi
                         f"{np.abs(D - D.T).max():g}); geographic distance is the same both ways")
     if n < 2:
         return Embedding(np.zeros((n, 2)), 0.0, 1.0, 1.0)
-    key = digest(D)
-    hit = _EMBEDDINGS.get(key)
-    if hit is None:
-        hit = _mds(D)
-        _EMBEDDINGS.put(key, hit)
+    hit = _EMBEDDINGS.get_or_make(digest(D), lambda: _mds(D))
     return Embedding(hit.xy.copy(), hit.stress, hit.r, hit.explained)
 
 
@@ -190,12 +186,7 @@ def span_km(xy: np.ndarray) -> float:
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(xy) < 2:
         return 0.0
-    key = digest(xy)
-    hit = _SPANS.get(key)
-    if hit is None:
-        hit = _span(xy)
-        _SPANS.put(key, hit)
-    return hit
+    return _SPANS.get_or_make(digest(xy), lambda: _span(xy))
 
 
 _SPANS = Memo("spans")  # recent results of span_km

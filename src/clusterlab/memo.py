@@ -10,6 +10,7 @@ a copy of the first result: the same values bit for bit, without the work.
     key = digest(P, dims, seed)           # arrays by dtype, shape and bytes; others by repr
     hit = memo.get(key)                   # None, or what was put
     memo.put(key, value)
+    value = memo.get_or_make(key, lambda: work())  # the two together
 
 Each memo keeps its `size` most recent results (a process works on one or a few data
 sets), so memory stays bounded; what is kept must not be changed by its users (callers
@@ -63,6 +64,14 @@ class Memo:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get_or_make(self, key: bytes, make) -> Any:
+        """The value kept for `key`, else `make()` (kept, then returned)."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
 
     def clear(self) -> None:
         with self._lock:

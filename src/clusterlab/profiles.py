@@ -99,11 +99,8 @@ def nonnegative_embedding(P: np.ndarray, dims: int, iterations: int = 300, weigh
     the same data) gets a copy of the first fit (`clusterlab.memo`)."""
     P = np.array(P, float)
     w = None if weights is None else np.asarray(weights, float)
-    key = digest(P, int(dims), int(iterations), w, int(seed))
-    hit = _FITS.get(key)
-    if hit is None:
-        hit = _embedding(P, dims, iterations, w, seed)
-        _FITS.put(key, hit)
+    hit = _FITS.get_or_make(digest(P, int(dims), int(iterations), w, int(seed)),
+                            lambda: _embedding(P, dims, iterations, w, seed))
     return Profiles(hit.U.copy(), hit.r, hit.rmse)
 
 
