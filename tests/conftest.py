@@ -68,84 +68,23 @@ def _small(**changes) -> cl.Scenario:
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Compiles numba's kernels into its on-disk cache when that is cold (a clean clone), in two
-# processes side by side. Without it, on a clean clone each xdist worker, each command-line test
-# and each pool worker started in the first minutes compiles the same kernels again (about a
-# minute each). A script exits at once when the cache is warm. Only in xdist's controller:
-# started before the workers, which start and collect meanwhile (collecting compiles nothing);
+# Compiles numba's kernels into its on-disk cache when that is cold (a clean clone): a short
+# `run` (the simulation's kernels) and an `analyze` (the measures'), in two processes side by
+# side. Without it, on a clean clone each xdist worker, each command-line test and each pool
+# worker started in the first minutes compiles the same kernels again (about a minute each).
+# A script exits at once when the cache is warm. Only in xdist's controller: started before
+# the workers, which start and collect meanwhile (collecting compiles nothing; the `run`
+# script takes about twice as long as the `analyze` one, so a core would otherwise idle);
 # no test is handed out before both scripts are done (pytest_xdist_node_collection_finished
 # waits for them). Nothing is tested here (tests/test_cli.py checks the cold-cache message).
-#
-# Compiling is one core's work per process, so the two scripts share it out: one runs a short
-# `run` (the simulation's kernels, step by step), the other an `analyze` (the measures'
-# kernels) and then a short `run` with the first mechanisms of the loop switched off, so it
-# compiles the later ones while the first script is still at the early ones. A kernel is
-# compiled by one script only: the first to reach it claims it (a file in the claims folder)
-# and the other waits for it and loads it from numba's cache.
 WARM_UP = """
-import hashlib, json, os, sys, time
+import sys
 import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
 if runtime.cold_cache():
-    from numba.core.dispatcher import Dispatcher
     from clusterlab.cli import main
-
-    claims, compile_ = sys.argv[1], Dispatcher.compile
-
-    def alive(path):  # the process that claimed the kernel (its id, then the kernel's name)
-        try:
-            pid = open(path).read().split()[:1]
-            if pid:  # (empty for a moment after the claim)
-                os.kill(int(pid[0]), 0)
-            return True
-        except (OSError, ValueError):
-            return False
-
-    def compile(self, sig):
-        if type(self._cache).__name__ == "NullCache":  # not cached: nothing to share
-            return compile_(self, sig)
-        f = self.py_func
-        path = os.path.join(claims, hashlib.sha1(f"{f.__module__}.{f.__qualname__}{sig}".encode()).hexdigest())
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:  # claimed: wait until it is compiled, then load it from the cache
-            while not os.path.exists(path + ".done") and alive(path):
-                time.sleep(0.05)
-            return compile_(self, sig)
-        os.write(fd, f"{os.getpid()} {f.__module__}.{f.__qualname__}".encode())
-        os.close(fd)
-        try:
-            return compile_(self, sig)
-        finally:
-            os.close(os.open(path + ".done", os.O_CREAT | os.O_WRONLY))
-
-    Dispatcher.compile = compile
-    for args in json.loads(sys.argv[2]):
-        sys.argv = ["clusterlab", *args]
-        try:
-            main()
-        except SystemExit:  # every command ends with one; the next command runs
-            continue
+    sys.argv = ["clusterlab", *sys.argv[1:]]
+    main()
 """
-# The mechanisms the second script's `run` leaves out: the loop up to the cluster organisation.
-# The first script compiles the set-up's kernels and these mechanisms' while the second runs
-# `analyze` and then compiles the kernels of the rest of the loop (seci to depreciation), about
-# the same CPU time each (measured on a cold cache: 59 and 54 CPU s; a `run` beside an
-# `analyze` alone took 88 and 20).
-WARM_UP_SKIP = ("technology", "absorptive_capacity", "interaction", "transfer", "spillover", "labour",
-                "focal_firms", "projects", "cluster_org")
-
-
-def warm_up_commands(tmp: str) -> list[list[list[str]]]:
-    """The `clusterlab` commands of each warm-up script, writing into the folder `tmp`."""
-    run = ["run", "--steps", "2", "--no-figures", "-q"]
-    analyze = ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
-               "--group", "kind", "--out", f"{tmp}/analyze"]
-    skip = [arg for name in WARM_UP_SKIP for arg in ("--set", f"mechanisms.{name}.enabled=false")]
-    # projects of one step, so that the first script's `run` also compiles their end
-    return [[[*run, "--set", "mechanisms.projects.duration=1", "--out", f"{tmp}/run"]],
-            [analyze, [*run, *skip, "--out", f"{tmp}/run-later"]]]
-
-
 _warming: list = []  # [(processes, temporary folder)] while the warm-up runs
 WARM_UP_LIMIT = 600.0  # seconds; a warm-up still running then is stopped (it takes about 1 minute)
 
@@ -153,23 +92,18 @@ WARM_UP_LIMIT = 600.0  # seconds; a warm-up still running then is stopped (it ta
 def pytest_configure(config):
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    _warming.append(start_warm_up())
-
-
-def start_warm_up():
-    """Start the warm-up scripts; returns (processes, temporary folder)."""
-    import json
     import os
     import subprocess
     import sys
     import tempfile
 
     tmp = tempfile.mkdtemp(prefix="clusterlab-warm-up-")
-    os.mkdir(f"{tmp}/claims")
-    procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, f"{tmp}/claims", json.dumps(commands)], cwd=tmp,
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for commands in warm_up_commands(tmp)]
-    return procs, tmp
+    commands = (["run", "--steps", "2", "--no-figures", "-q", "--out", f"{tmp}/run"],
+                ["analyze", str(FIXTURES / "matrix_excel.csv"), "--attributes", str(FIXTURES / "attributes.csv"),
+                 "--group", "kind", "--out", f"{tmp}/analyze"])
+    procs = [subprocess.Popen([sys.executable, "-c", WARM_UP, *args], cwd=tmp, env=os.environ.copy(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for args in commands]
+    _warming.append((procs, tmp))
 
 
 def _warmed_up() -> None:

@@ -445,9 +445,8 @@ class Recorder:
         kw = np.empty(a.n, np.float32)
         smes = (a.kind == SME) & a.alive
         sums = np.zeros((N_CHUNKS, 10 + 2 * D))
-        # the pipeline column always contiguous: one compiled variant of _firm_sums, not two
         _firm_sums(a.T, a.E, sim.tech.relevance.astype(np.float32), firms, smes, a.absorptive,
-                   a.external_origin, a.via_focal, np.ascontiguousarray(ties.deg[:, PIPELINE]), kw, sums)
+                   a.external_origin, a.via_focal, ties.deg[:, PIPELINE], kw, sums)
         s = sums.sum(axis=0)
         nf = s[0]
         n_sme, sme_pipes, ext_k, via_k = s[6 + 2 * D: 10 + 2 * D]

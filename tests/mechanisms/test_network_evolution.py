@@ -277,7 +277,7 @@ def test_strength_pass_same_with_one_or_two_threads():
             nb.set_num_threads(th)
             w = w0.copy()
             buf, counts = np.empty(m, np.int32), np.zeros(N_CHUNKS, np.int64)
-            _strength_pass(alive, moved, born, last, layer, w, 7, 0, 0.05, 0.03, 0.3, 6.0, buf, counts)
+            _strength_pass(alive, moved, born, last, layer, w, 7, 0, 0.05, 0.03, 0.3, 6, buf, counts)
             none = np.empty(0, np.int64)
             out.append((w, _gather_kept(buf, counts, m, False, np.empty(0, np.int8), none, none)))
     finally:

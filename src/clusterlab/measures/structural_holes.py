@@ -17,12 +17,11 @@ symmetric CSR adjacency:
     are ``indices[indptr[i]:indptr[i + 1]]``, sorted strictly ascending
     (hence no duplicates), with no self-loop (``i`` never lists itself).
 ``weights``
-    float array of length ``nnz``, finite and non-negative;
+    float32 or float64 array of length ``nnz``, finite and non-negative;
     ``weights[k]`` is the weight of the edge ``(i, indices[k])``.
 
 Both directions of every edge are stored with the same weight (the matrix is
-symmetric). Arrays of another dtype are converted (a copy; float32 weights
-become float64, which changes no result: the kernels compute in float64). The cheap parts
+symmetric). Arrays of another dtype are converted (a copy). The cheap parts
 of the convention (shapes, ranges, sortedness, self-loops, weight signs) are
 checked in one O(N + nnz) pass and a ``ValueError`` names the first bad row;
 symmetry is *not* checked. :func:`csr_from_edges` builds a valid CSR from
@@ -274,9 +273,10 @@ def _prepare(indptr, indices, weights):
         if indices_arr.min() < 0 or indices_arr.max() >= indptr.shape[0] - 1:
             raise ValueError(f"indices must lie in [0, {indptr.shape[0] - 1})")
     indices = np.ascontiguousarray(indices_arr, dtype=np.int32)
-    # float64 always: the kernels read every weight as float64 anyway (so float32 weights give
-    # the same results), and one dtype means one compiled variant of each kernel, not two
-    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    weights = np.asarray(weights)
+    if weights.dtype not in (np.float32, np.float64):
+        weights = weights.astype(np.float64)
+    weights = np.ascontiguousarray(weights)
     if indptr.ndim != 1 or indices.ndim != 1 or weights.ndim != 1:
         raise ValueError("indptr, indices and weights must be 1-D arrays")
     if indptr.shape[0] < 1:

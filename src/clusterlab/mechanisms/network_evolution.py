@@ -361,9 +361,8 @@ class NetworkEvolution(Mechanism):
         # 1. strength; candidates for dissolution
         self._buf = grown(self._buf, ties.m, np.int32)
         decay = 1.0 - (1.0 - p.decay) ** (1.0 / spy)
-        # idle as a float whether idle_years is given as an int or not: one compiled variant
         _strength_pass(ties.alive, ties.moved, ties.born, ties.last_use, ties.layer, ties.w, sim.t,
-                       self._t0, p.grow, decay, p.dissolve_below, float(p.idle_years * spy), self._buf, self._counts)
+                       self._t0, p.grow, decay, p.dissolve_below, p.idle_years * spy, self._buf, self._counts)
         cand = _gather_kept(self._buf, self._counts, ties.m, p.keep_membership, sim.actors.kind, ties.a, ties.b)
         # 2. dissolution; cognitive proximity only where the draw is below the largest probability
         if len(cand) and p.dissolve_rate > 0:
