@@ -4,6 +4,7 @@ command line's messages, live runs (run, step, reset), comparisons and uploads."
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("solara")
@@ -66,13 +67,15 @@ def test_live_run_steps_resets_and_matches_a_batch_run():
     sc = small()
     lr = m.LiveRun(sc)
     assert lr.advance(5) == 5 and lr.t == 5
+    early = lr.frame()  # read part-way, as a redraw does: the frame then grows by new rows
     assert lr.advance(100) == 7 and lr.done and lr.advance(1) == 0
     frame = lr.frame()
     batch = cl.run(sc).timeseries
-    assert len(frame) == len(batch)
-    np.testing.assert_allclose(frame["knowledge_mean"], batch["knowledge_mean"])
+    assert len(early) < len(frame) == len(batch)
+    pd.testing.assert_frame_equal(frame, batch)
+    pd.testing.assert_frame_equal(early, batch.iloc[:len(early)])
     lr.reset(sc.set(**{"population.firms": 30}))
-    assert lr.t == 0 and lr.scenario.population.firms == 30
+    assert lr.t == 0 and lr.scenario.population.firms == 30 and len(lr.frame()) <= 1
     net = lr.network()
     assert len(net["x"]) == len(net["kind"]) == len(net["degree"]) and "external" not in net["kind"]
 
@@ -133,6 +136,33 @@ def test_charts_escape_labels_and_draw_bands():
     net = charts.network_svg([0, 1], [0, 1], ["sme", "<x>"], [1, 1], [0], [1], labels=["<l>", "m"], show_labels=2)
     assert "<l>" not in net and "&lt;l&gt;" in net and "&lt;x&gt;" in net
     assert "no data yet" in charts.line_chart([], {}, title="t")
+
+
+def test_thin_keeps_every_pixel_columns_extremes_and_the_gaps():
+    rng = np.random.default_rng(3)
+    x = np.arange(5000.0)
+    y = np.cumsum(rng.normal(size=5000))
+    y[[1200, 3000, 3001]] = np.nan
+    y[4000] = 80.0  # a spike one step wide
+    k = charts.thin(x, y, 100)
+    assert len(k) <= 4 * 100 + 3
+    assert 4000 in k and {1200, 3000} <= set(k)  # the spike, and a NaN at each gap
+    fin = np.isfinite(y)
+    col = (x / 4999 * 99).astype(int)
+    for c in range(100):  # every column's lowest and highest finite point is kept
+        ids = np.flatnonzero((col == c) & fin)
+        assert ids[np.argmin(y[ids])] in k and ids[np.argmax(y[ids])] in k
+    assert np.array_equal(charts.thin(x[:400], y[:400], 100), np.arange(400))  # short: all
+
+
+def test_long_series_chart_stays_small_and_breaks_at_gaps():
+    x = np.arange(20000.0)
+    y = np.sin(x / 500)
+    y[10000] = np.nan
+    svg = charts.line_chart(x, {"s": y}, bands={"s": (y - 0.1, y + 0.1)})
+    full = charts.line_chart(x[:1500], {"s": y[:1500]})
+    assert svg.count("<polyline") == 2  # the NaN still breaks the line
+    assert len(svg) < 3 * len(full)  # bounded by the pixels, not the 20,000 steps
 
 
 def test_propositions_report_is_read(tmp_path):

@@ -211,6 +211,7 @@ class LiveRun:
             self.sim.recorder.end = self.scenario.steps
             self.sim.init()
             self.seconds = 0.0
+            self._frame = pd.DataFrame()
 
     @property
     def t(self) -> int:
@@ -231,9 +232,16 @@ class LiveRun:
             return k
 
     def frame(self) -> pd.DataFrame:
+        """The time series so far; only the rows recorded since the last call are converted
+        (a redraw at step 5,000 would otherwise rebuild 5,000 rows)."""
         with self._lock:
-            rows = list(self.sim.recorder.rows)
-        return pd.DataFrame(rows)
+            rec = self.sim.recorder
+            rows = rec.rows[len(self._frame):]
+            if rows:
+                cols = rec.columns
+                new = pd.DataFrame({c: np.array([row[c] for row in rows]) for c in cols}, columns=cols)
+                self._frame = new if self._frame.empty else pd.concat([self._frame, new], ignore_index=True)
+            return self._frame
 
     def events(self) -> list[tuple[float, str]]:
         """(step, label) of the scenario's events, for the markers on every time chart."""
