@@ -3,12 +3,13 @@
 1. from the command (`clusterlab dashboard --port 0`) to a usable page (the scenario form
    drawn in the browser), cold and warm (a second start, Numba's cache warm);
 2. chart refresh rate while the default scenario runs (redraws of the live charts per
-   second: changes of the first chart seen at each animation frame in the page) and the
-   run's steps per second;
+   second: changes of the first chart seen by a MutationObserver in the page) and the
+   run's steps per second; `--steps N` runs N steps instead (a long run: a redraw's cost
+   must not grow with the run);
 3. a 20-replication, two-arm comparison of the default scenario ("without events" vs "a
    cluster organisation in year 5"), from the click to the CI shown.
 
-    python benchmarks/dashboard.py [--replications 20] [--workers N]
+    python benchmarks/dashboard.py [--replications 20] [--workers N] [--steps N] [--no-compare]
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replications", type=int, default=20)
     ap.add_argument("--workers", type=int, default=None, help="pool workers of the comparison (default: the cores)")
+    ap.add_argument("--steps", type=int, default=None, help="steps of the timed run (default: the scenario's)")
+    ap.add_argument("--no-compare", action="store_true", help="skip the comparison (3.)")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -63,24 +66,33 @@ def main() -> None:
                 proc.terminate()
                 proc.wait()
         # 2. a default run
+        if a.steps:
+            box = page.locator(".cl-key-steps input")
+            box.fill(str(a.steps))
+            box.press("Enter")
         page.get_by_role("tab", name="Run").click()
         page.locator(".cl-live-charts").wait_for()
-        # a redraw = a new first chart (its SVG text changes); sampled every animation frame
+        # a redraw = a new first chart (its SVG text changes), seen by a MutationObserver
         page.evaluate("""() => { window.__times = []; let last = '';
-            const f = () => { const el = document.querySelector('.cl-live-charts svg');
-                const now = el ? el.outerHTML : '';
-                if (now !== last) { window.__times.push(performance.now()); last = now; }
-                requestAnimationFrame(f); }; f(); }""")
+            const box = document.querySelector('.cl-live-charts');
+            new MutationObserver(() => { const el = box.querySelector('svg');
+                if (el && el.outerHTML !== last) { window.__times.push(performance.now()); last = el.outerHTML; } })
+                .observe(box, {childList: true, subtree: true, characterData: true}); }""")
         t0 = time.perf_counter()
         page.locator(".cl-run").click()
         page.get_by_text(re.compile(r"step (\d+) of \1 ·")).wait_for()
         seconds = time.perf_counter() - t0
-        times = page.evaluate("() => window.__times")[1:]  # the first is the empty chart drawn at load
+        times = page.evaluate("() => window.__times")
         steps = int(re.search(r"of (\d+)", page.locator(".cl-step-label").inner_text()).group(1))
         rate = (len(times) - 1) / ((times[-1] - times[0]) / 1000) if len(times) > 2 else float("nan")
         print(f"default run: {steps} steps in {seconds:.1f} s from the click ({steps / seconds:.0f} steps/s); "
               f"{len(times)} chart redraws, {rate:.1f} per second between the first and the last")
         # 3. a two-arm comparison
+        if a.no_compare:
+            proc.terminate()
+            proc.wait()
+            browser.close()
+            return
         page.get_by_role("tab", name="Compare policies").click()
         box = page.locator(".cl-compare-reps input")
         box.fill(str(a.replications))
