@@ -26,7 +26,9 @@ Exits are compared as counts of wave-1 actors gone (simulated mean over the repl
 With --uncalibrated the same predict runs without the calibration (the built-in scenario and
 the same matrices), for comparison. With --composition observed both commands get who leaves
 from wave 2 (RSiena's treatment of composition change): the tie dynamics are then scored
-alone, and the exits row says "given" (it is not a prediction).
+alone, and the exits row says "given" (it is not a prediction). With --exit-ties B (and
+--exit-share S) the panels' leavers are the weakly tied (make_logit_panel's exit_ties), and
+--who-exits calibrates which firms exit as well (`clusterlab calibrate --who-exits`).
 """
 
 from __future__ import annotations
@@ -60,10 +62,10 @@ def cpu_children() -> float:
 
 
 def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: Path, calibrated: bool,
-        composition: str = "simulated") -> dict:
+        composition: str = "simulated", truth: dict | None = None, who_exits: bool = False) -> dict:
     from clusterlab.panel.synthetic import make_logit_panel
 
-    panel = make_logit_panel(actors, years, seed=seed)
+    panel = make_logit_panel(actors, years, truth, seed=seed)
     p = {k: str(v) for k, v in panel.write(folder / "panel").items()}
     common = [p["wave1"], p["wave2"], "--years", f"{years:g}", "--attributes", p["attributes"],
               "--composition", composition]
@@ -71,7 +73,8 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
     row = {"seed": seed, "composition": composition}
     if calibrated:
         t, c = time.perf_counter(), cpu_children()
-        cli("calibrate", *common, *mats, "--workers", str(workers), "--seed", str(seed), "-o", str(folder / "cal"))
+        cli("calibrate", *common, *mats, "--workers", str(workers), "--seed", str(seed), "-o", str(folder / "cal"),
+            *(["--who-exits"] if who_exits else []))
         row["cal_seconds"], row["cal_cpu"] = time.perf_counter() - t, cpu_children() - c
         conv = json.loads((folder / "cal" / "convergence.json").read_text())
         row["converged"] = conv["converged"]
@@ -128,13 +131,18 @@ def main() -> None:
     ap.add_argument("--composition", choices=("simulated", "observed"), default="simulated",
                     help="who leaves: simulated (predicted) or observed (given from wave 2)")
     ap.add_argument("--keep", metavar="DIR", help="keep the panels, calibrations and predictions in DIR")
+    ap.add_argument("--who-exits", action="store_true", help="calibrate with --who-exits (which firms exit)")
+    ap.add_argument("--exit-ties", type=float, default=0.0,
+                    help="panels whose leavers are the weakly tied: make_logit_panel's exit_ties (e.g. -1)")
+    ap.add_argument("--exit-share", type=float, default=None, help="make_logit_panel's exit_share (default 0.08)")
     args = ap.parse_args()
+    truth = {"exit_ties": args.exit_ties, **({"exit_share": args.exit_share} if args.exit_share is not None else {})}
     rows = []
     with tempfile.TemporaryDirectory(prefix="clusterlab-real-") as tmp:
         tmp = args.keep or tmp
         for seed in args.seeds:
             row = one(seed, args.actors, args.years, args.workers, args.replications, Path(tmp) / f"s{seed}",
-                      not args.uncalibrated, args.composition)
+                      not args.uncalibrated, args.composition, truth, args.who_exits)
             rows.append(row)
             v = verdicts(row)
             print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']}; "
@@ -143,7 +151,7 @@ def main() -> None:
             for name, (ok, text) in v.items():
                 print(f"  {name:<28} {'PASS' if ok else 'FAIL'}  {text}", flush=True)
     print(f"\nall panels ({len(rows)}; {args.actors} actors, {args.years:g} years, {args.replications} replications, "
-          f"composition {args.composition}):")
+          f"composition {args.composition}, panel truth {truth}{', --who-exits' if args.who_exits else ''}):")
     names = list(verdicts(rows[0]))
     for name in names:
         passed = sum(verdicts(r)[name][0] for r in rows)

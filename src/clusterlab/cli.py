@@ -572,6 +572,7 @@ def calibrate(
     directed: Directed = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
     composition: Composition = "simulated",
+    who_exits: Annotated[bool, typer.Option("--who-exits", help="also estimate which firms exit: the support partners give a firm short of capital (mechanisms.market.tie_support_years), from the leavers' wave-1 ties")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Estimate network-evolution and exit parameters from two survey waves by the method of
@@ -579,6 +580,7 @@ def calibrate(
     try:
         from .data import load_network, read_proximity
         from .data.matrix import split_proximity_spec
+        from .panel.calibrate import EXIT_SELECTION, LEVERS
         from .panel.calibrate import calibrate as run_calibrate
         from .scenario import parse_override
 
@@ -629,7 +631,8 @@ def calibrate(
             scales["cognitive"] = "proximity"
         _say(note)
         typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
-        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, scales=scales, sets=given or None,
+        levers = LEVERS + (EXIT_SELECTION,) if who_exits else LEVERS
+        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, levers, scales=scales, sets=given or None,
                                seed=seed, executor="pool" if workers > 1 else "serial", workers=workers,
                                progress=lambda msg: typer.echo("  " + msg, err=True), composition=composition)
         result.write(out, overwrite=overwrite)

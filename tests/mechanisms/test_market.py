@@ -50,6 +50,21 @@ def test_firms_with_negative_capital_exit_and_lose_their_ties(actors, only, sim_
     assert sim.stats["exits"] == 0  # an exit happens once
 
 
+@pytest.mark.parametrize("support", [0.0, 0.5])
+def test_partners_carry_a_firm_short_of_capital(actors, only, sim_with, ties, support):
+    # four like firms with 0.1 years of fixed costs left: firm 0 has no tie, 1 and 3 one, 2 two
+    act = actors(4, **levels(0.4, 0.4, 0.4, 0.4))
+    sim = sim_with(only("market", **QUIET, market__tie_support_years=support), act,
+                   ties(4, [1, 2], [2, 3], layer=VERTICAL))
+    sim.actors.capital[:4] = 0.1 * sim.actors.size[:4]
+    sim.step()
+    alive = sim.actors.alive[:4]
+    if support == 0:  # above the threshold 0: nobody exits
+        assert alive.all()
+    else:  # mean log(1 + ties) 0.62: thresholds 0.31 (no tie), -0.03 (one), -0.24 (two) years
+        assert not alive[0] and alive[1:].all()
+
+
 def test_switched_off_nobody_exits_or_enters(actors, only, sim_with, ties):
     sim = sim_with(only(), actors(2, **levels(0.01, 0.9)), ties(2, [], []))
     sim.actors.capital[0] = -5.0

@@ -33,6 +33,9 @@ def test_statistics_by_hand():
     assert s["closure_persisted"] == 0.0                     # 0-1 have no common partner
     assert s["geo_created"] == G[0, 2] and s["cognitive_created"] == C[0, 2]
     assert s["cognitive_persisted"] == C[0, 1]
+    # who left: actor 4, no wave-1 tie; z^d = standardised log1p(degrees 1, 2, 2, 1, 0)
+    d = np.log1p([1, 2, 2, 1, 0])
+    assert s["exit_ties"] == pytest.approx((d[4] - d.mean()) / d.std())
 
 
 def test_ties_to_absent_actors_and_self_loops_do_not_count():

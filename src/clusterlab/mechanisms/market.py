@@ -1,6 +1,6 @@
 """Market and survival: competitiveness, revenue, R&D budgets, exit and spin-off entry
 (docs/odd.md, 7.15; Porter 1998; Nijdam & De Langen 2003; Klepper 2007; Boschma & Wenting
-2007; Oxborrow 2012 for recession and global competition).
+2007; Uzzi 1996 for partners' support; Oxborrow 2012 for recession and global competition).
 
 Money is counted in annual wages of one employee (a "revenue unit"); flows per step are
 annual amounts / spy (steps per year). Only firms (focal firms and SMEs, alive) take part.
@@ -61,7 +61,14 @@ One pass over the firms per step does, for each firm i:
   survival depends on capabilities; focal firms, large and highly competitive, rarely
   exit). `exit_capital_years` is the lever that calibrates the exit rate of a particular
   cluster (below 0 firms can borrow, above 0 owners close earlier); the weak exit first
-  either way. `exits = false` switches exits off, for when the data give who leaves
+  either way. With `tie_support_years` s > 0 a firm with t ties (all layers) exits below
+  (exit_capital_years - s (log(1 + t) - mean over the firms of log(1 + t))) years of fixed
+  costs: partners carry a firm through a bad spell (trade credit, orders passed on, help;
+  Uzzi 1996: firms embedded in their network are less likely to fail), so weakly tied firms
+  exit first; centred, so that the average firm's threshold stays exit_capital_years and
+  s moves who exits more than how many. Default 0 (no such support): it is the lever by
+  which `clusterlab calibrate` can learn from two waves whether the leavers were the weakly
+  tied. `exits = false` switches exits off, for when the data give who leaves
   (`clusterlab.panel.interval`: composition change as exogenous, Huisman & Snijders 2003).
 - Entry by spin-off (Klepper 2007: successful incumbents spawn spin-offs that inherit their
   knowledge and locate near them; Boschma & Wenting 2007: spin-offs survive better). A firm
@@ -105,7 +112,7 @@ SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit vari
 @nb.njit(parallel=True, cache=True, fastmath=True)
 def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
              competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, pipe_size, per_step,
-             cap_years, exit_years, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
+             cap_years, exit_years, support, mean_ties, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,
              normal_margin, k, revenue, profit, event, sums, employment):
     """One pass over the firms: competitiveness, revenue, costs, capital, R&D and size;
     exits and spin-offs (event). Per chunk: the totals, and the firm count, sum of k
@@ -161,7 +168,13 @@ def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, 
             rd[i] = goal + rd_keep * (rd[i] - goal)
             if stress >= 1.0 and size[i] < size0[i]:
                 size[i] = min(size0[i], size[i] * (1.0 + grow))
-            if cap < exit_years * fixed:
+            floor = exit_years
+            if support > 0.0:  # partners carry a firm tied above the average further
+                ties = 0
+                for layer in range(deg.shape[1]):
+                    ties += deg[i, layer]
+                floor -= support * (np.log1p(ties) - mean_ties)
+            if cap < floor * fixed:
                 event[i] = EXIT
                 continue
             sums[c, S_COUNT] += 1.0
@@ -228,6 +241,7 @@ class Market(Mechanism):
         capital_cap_years: float = Field(1.0, ge=0, le=MAX_YEARS, description="capital above this many years of fixed costs is paid out")
         exits: bool = Field(True, description="firms exit when their capital runs out (false: no firm exits; the composition is given, as `clusterlab predict --composition observed`)")
         exit_capital_years: float = Field(0.0, ge=-MAX_YEARS, le=0.5, description="a firm exits when its capital falls below this many years of fixed costs (0: when it is used up; below 0: it can borrow that much; the lever that calibrates exits)")
+        tie_support_years: float = Field(0.0, ge=0, le=MAX_YEARS, description="a firm with t ties (any layer) exits when its capital falls below exit_capital_years - tie_support_years * (log(1 + t) - the firms' mean of it) years of fixed costs: partners carry a well-tied firm through a bad spell (0: ties do not help survival; the lever that calibrates which firms exit)")
         stress_years: float = Field(0.25, ge=0, le=MAX_YEARS, description="capital (years of fixed costs) below which a firm is under financial stress")
         rd_floor: float = Field(0.25, ge=0, le=1, description="share of its target R&D intensity a firm keeps when its capital is exhausted")
         rd_adjust: float = Field(0.6, ge=0, le=1, description="share of the gap to its R&D goal a firm closes in a year")
@@ -293,6 +307,13 @@ class Market(Mechanism):
         share = pipeline_cost_shares(a.size[ids], sim.scenario.network.pipeline_cost_size)
         return (a.size[ids] + sim.ties.deg[ids, PIPELINE] * self._pipeline_cost(sim) * share).astype(np.float32)
 
+    @staticmethod
+    def _mean_log_ties(sim) -> float:
+        """Mean over the live firms of log(1 + ties), the centre of the partners' support."""
+        a = sim.actors
+        firms = np.flatnonzero(a.alive & (a.kind <= SME))
+        return float(np.log1p(sim.ties.deg[firms].sum(axis=1)).mean()) if len(firms) else 0.0
+
     def stage_factors(self) -> np.ndarray:
         L = self.stages
         pos = np.arange(L) / (L - 1) - 0.5 if L > 1 else np.zeros(1)
@@ -318,7 +339,8 @@ class Market(Mechanism):
                  k_bar, p.competition, self.stage_factors(), crowd, float(tech.demand),
                  a.fortune, u, keep, p.luck * np.sqrt(1.0 - keep * keep),
                  self._pipeline_cost(sim), float(sim.scenario.network.pipeline_cost_size), 1.0 / spy,
-                 p.capital_cap_years, p.exit_capital_years if p.exits else NO_EXIT, p.stress_years,
+                 p.capital_cap_years, p.exit_capital_years if p.exits else NO_EXIT, p.tie_support_years,
+                 self._mean_log_ties(sim) if p.tie_support_years > 0 else 0.0, p.stress_years,
                  a.rd_target, p.rd_floor, 1.0 - per_year(p.rd_adjust), a.normal_size,
                  (1.0 + p.growth) ** (1.0 / spy) - 1.0, p.spinoff_rate / spy,
                  max((p.value_added - 1.0) / p.value_added, 1e-3), a.market_k,

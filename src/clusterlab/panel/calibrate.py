@@ -64,7 +64,7 @@ from .interval import advance, check_composition, given_composition, interval_st
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
-__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "Calibration", "calibrate", "CalibrationError"]
+__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -109,6 +109,11 @@ EXTRA_LEVERS = (
     Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
     Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
 )
+# who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
+# a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
+# leaves it at 0 (not estimated with the composition given)
+EXIT_SELECTION = Lever("mechanisms.market.tie_support_years", "exit_ties", "log", 0.0, 100.0)
+START_SUPPORT = 0.3
 # estimation settings for a clusterlab panel (msm.Settings otherwise): the simulation's random
 # streams part ways once a parameter changes a draw, so common random numbers help less than
 # in a smooth model: a wider finite-difference step (0.5 on the log scale) and more phase-1
@@ -459,12 +464,17 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     for lv in levers:
         if lv.statistic not in STATISTICS:
             raise CalibrationError(f"lever {lv.key}: unknown statistic {lv.statistic!r}")
-        if given and lv.statistic == "exits":
+        if given and lv.statistic in ("exits", "exit_ties"):
             not_est[lv.key] = "the composition is given by the waves (--composition observed): exits are not simulated"
             continue
         if _get(sc, lv.key) is None:
             not_est[lv.key] = "not a key of this scenario"
             continue
+        if lv == EXIT_SELECTION and _get(sc, lv.key) == 0:
+            # from 0 (0.05 on the log scale) the leavers hardly differ and phase 1 would find
+            # it uninformed; the start is a value of the model, written with the estimates
+            sc = sc.set(**{lv.key: START_SUPPORT})
+            given_sets[lv.key] = START_SUPPORT
         use.append(lv)
     if not sc.mechanisms.network_evolution.enabled:
         raise CalibrationError("mechanisms.network_evolution is switched off in the scenario: nothing to calibrate")

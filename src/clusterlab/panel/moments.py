@@ -25,6 +25,10 @@ Statistics (sums over stayer pairs i < j):
     cognitive_created    sum (1 - x1) x2 z^c              creation effect of cognitive proximity
     cognitive_persisted  sum x1 x2 z^c                    persistence effect of cognitive proximity
     closure_persisted    sum x1 x2 log1p(m)               persistence effect of closure
+    exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
+
+z^d_i is log(1 + wave-1 degree of i), standardised over the wave-1 actors: exit_ties is 0 on
+average when exits do not depend on ties, negative when the weakly tied leave.
 
 Proximities are standardised over the wave-1 pairs i < j, z = (p - mean p) / sd p, as RSiena
 centres its covariates (Ripley, Snijders et al., RSiena manual, "centering"): the statistic
@@ -47,7 +51,7 @@ import numpy as np
 __all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "geographic_proximity_km"]
 
 STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "geo_created",
-              "cognitive_created", "cognitive_persisted", "closure_persisted")
+              "cognitive_created", "cognitive_persisted", "closure_persisted", "exit_ties")
 
 
 def standardise(P: np.ndarray) -> np.ndarray:
@@ -87,6 +91,8 @@ class Wave1:
         A[self.a, self.b] = A[self.b, self.a] = 1
         self.adjacency = A.astype(bool)
         self.closure = np.log1p((A @ A).astype(np.float64))
+        d = np.log1p(A.sum(axis=1).astype(np.float64))
+        self.tie_score = (d - d.mean()) / (d.std() or 1.0) if n else d  # z^d
 
 
 def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
@@ -122,4 +128,5 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
         "cognitive_created": float(cognitive[created].sum()) if cognitive is not None else nan,
         "cognitive_persisted": float(cp[persisted].sum()) if cp is not None else nan,
         "closure_persisted": float(w1.closure[persisted].sum()),
+        "exit_ties": float(w1.tie_score[~present].sum()),
     }

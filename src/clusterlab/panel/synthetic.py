@@ -135,6 +135,9 @@ LOGIT_TRUTH = {
     "persist_const": -0.4, "persist_closure": 0.6, "persist_cognitive": 1.2,
     # firms exiting over the interval (about 8% in three years in the issue's real cluster)
     "exit_share": 0.08,
+    # who exits: 0 uniformly; below 0 the weakly tied more often (logit coefficient on the
+    # standardised log(1 + wave-1 degree), moments' z^d)
+    "exit_ties": 0.0,
 }
 
 
@@ -150,7 +153,9 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     relatedness, Frenken, Van Oort & Verburg 2007), plus uniform noise of +-0.05; ties by a
     soft random geometric graph, P(tie) = 0.6 exp(-km / 2) + 0.15 [same sector], about 4
     partners each; sizes lognormal (median 8 employees, 1 to 400).
-    Wave 2: a share `exit_share` of the actors exits (uniformly); among the stayers every
+    Wave 2: a share `exit_share` of the actors exits (uniformly; with `exit_ties` b != 0 an
+    actor exits with P = logistic(logit(exit_share) + b z^d), z^d its standardised
+    log(1 + wave-1 degree), so b < 0 takes the weakly tied first); among the stayers every
     wave-1 tie persists with P = logistic(persist_const + persist_closure log1p(common) +
     persist_cognitive cog) and every other pair becomes tied with P = logistic(create_const +
     create_closure log1p(common) + create_geo exp(-km / 10) + create_cognitive cog), common
@@ -175,10 +180,17 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     A[i[tied], j[tied]] = A[j[tied], i[tied]] = True
     common = (A.astype(np.int64) @ A.astype(np.int64))[i, j]
     clo = np.log1p(common)
-    stay = rng.random(n) >= p["exit_share"]
-
     def logistic(z):
         return 1.0 / (1.0 + np.exp(-z))
+
+    u = rng.random(n)
+    if p["exit_ties"] == 0:
+        stay = u >= p["exit_share"]
+    else:
+        d = np.log1p(A.sum(axis=1).astype(float))
+        zd = (d - d.mean()) / (d.std() or 1.0)
+        share = min(max(p["exit_share"], 1e-9), 1 - 1e-9)
+        stay = u >= logistic(np.log(share / (1 - share)) + p["exit_ties"] * zd)
 
     both = stay[i] & stay[j]
     persist = rng.random(len(i)) < logistic(p["persist_const"] + p["persist_closure"] * clo
