@@ -80,3 +80,9 @@ def test_cli_who_exits_estimates_the_support_and_writes_it(tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     conv = json.loads((tmp_path / "e" / "convergence.json").read_text())
     assert "composition is given" in conv["not_estimated"][EXIT_SELECTION.key]
+    # nothing left to estimate: one line naming why, not an empty list
+    monkeypatch.setattr(calmod, "LEVERS", tuple(lv for lv in calmod.LEVERS if lv.statistic == "exits"))
+    r = CliRunner().invoke(app, ["calibrate", *base, "--who-exits", "--composition", "observed",
+                                 "--out", str(tmp_path / "f")])
+    assert r.exit_code == 2 and "no parameter to estimate: mechanisms.market.exit_capital_years: the composition" in r.output
+    assert not (tmp_path / "f").exists()

@@ -478,6 +478,8 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         use.append(lv)
     if not sc.mechanisms.network_evolution.enabled:
         raise CalibrationError("mechanisms.network_evolution is switched off in the scenario: nothing to calibrate")
+    if not use:
+        raise CalibrationError("no parameter to estimate: " + "; ".join(f"{k}: {v}" for k, v in not_est.items()))
 
     # observed proximities: the data's, else the model's (mean over starting states)
     geo_km = sc.mechanisms.network_evolution.geo_km
