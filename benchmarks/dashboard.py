@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import shutil
@@ -27,11 +28,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+SERVERS: list = []  # stopped at exit, also when a step fails or times out
+atexit.register(lambda: [p.kill() for p in SERVERS if p.poll() is None])
+
+
 def start(extra_env=None):
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "clusterlab", "dashboard", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, **(extra_env or {})})
+    SERVERS.append(proc)
     url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
     while True:
         try:

@@ -56,7 +56,7 @@ def test_cli_who_exits_estimates_the_support_and_writes_it(tmp_path, monkeypatch
     from clusterlab.panel import calibrate as calmod
     from clusterlab.scenario import load_scenario
 
-    p = make_logit_panel(30, 3, {"exit_ties": -1.0, "exit_share": 0.05}, seed=2)
+    p = make_logit_panel(30, 3, {"exit_ties": -1.0, "exit_share": 0.05}, seed=3)  # 3 leavers
     f = {k: str(v) for k, v in p.write(tmp_path / "panel").items()}
     # a short estimation (the options are under test here): proposals, exits and who exits
     monkeypatch.setattr(calmod, "SETTINGS", dict(n1=6, h=0.5, nsub=1, n2extra=2, batch=1, n3=8, n3_deriv=3, runs=1))
@@ -80,6 +80,14 @@ def test_cli_who_exits_estimates_the_support_and_writes_it(tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     conv = json.loads((tmp_path / "e" / "convergence.json").read_text())
     assert "composition is given" in conv["not_estimated"][EXIT_SELECTION.key]
+    # one leaver (seed 2) cannot say which firms exit: not estimated, and said why
+    one = make_logit_panel(30, 3, {"exit_ties": -1.0, "exit_share": 0.05}, seed=2)
+    g = {k: str(v) for k, v in one.write(tmp_path / "one").items()}
+    r = CliRunner().invoke(app, ["calibrate", g["wave1"], g["wave2"], "--years", "3", "--attributes", g["attributes"],
+                                 "--who-exits", "--out", str(tmp_path / "g")])
+    assert r.exit_code == 0, r.output
+    conv = json.loads((tmp_path / "g" / "convergence.json").read_text())
+    assert conv["not_estimated"][EXIT_SELECTION.key].startswith("1 wave-1 actor(s) left: too few")
     # nothing left to estimate: one line naming why, not an empty list
     monkeypatch.setattr(calmod, "LEVERS", tuple(lv for lv in calmod.LEVERS if lv.statistic == "exits"))
     r = CliRunner().invoke(app, ["calibrate", *base, "--who-exits", "--composition", "observed",

@@ -111,9 +111,13 @@ EXTRA_LEVERS = (
 )
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
 # a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
-# leaves it at 0 (not estimated with the composition given)
-EXIT_SELECTION = Lever("mechanisms.market.tie_support_years", "exit_ties", "log", 0.0, 100.0)
+# leaves it at 0. Not estimated with the composition given, nor with fewer than MIN_LEAVERS
+# leavers: on a logit panel with one leaver (an isolate) it ran to its upper bound and the
+# exit threshold to its lower one, and the model predicted 5.7 exits against 1. Upper bound
+# 5 years of fixed costs per log unit of ties: far beyond any support partners could give
+EXIT_SELECTION = Lever("mechanisms.market.tie_support_years", "exit_ties", "log", 0.0, 5.0)
 START_SUPPORT = 0.3
+MIN_LEAVERS = 3
 # estimation settings for a clusterlab panel (msm.Settings otherwise): the simulation's random
 # streams part ways once a parameter changes a draw, so common random numbers help less than
 # in a smooth model: a wider finite-difference step (0.5 on the log scale) and more phase-1
@@ -469,6 +473,10 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             continue
         if _get(sc, lv.key) is None:
             not_est[lv.key] = "not a key of this scenario"
+            continue
+        if lv == EXIT_SELECTION and (n - present.sum()) < MIN_LEAVERS:
+            not_est[lv.key] = (f"{int(n - present.sum())} wave-1 actor(s) left: too few to say which firms exit "
+                               f"(at least {MIN_LEAVERS} needed)")
             continue
         if lv == EXIT_SELECTION and _get(sc, lv.key) == 0:
             # from 0 (0.05 on the log scale) the leavers hardly differ and phase 1 would find
