@@ -1,12 +1,12 @@
 """Charts of the dashboard as inline SVG text: time series with CI bands and event markers,
 and the network picture.
 
-Built here rather than with a plotting library: an SVG string of a few hundred points is
-made in well under a millisecond, so live charts redraw several times a second without
+Built here rather than with a plotting library: the live charts' SVG is made in 3-40 ms
+for all of them (README "The dashboard"), so they redraw several times a second without
 blocking the page (Mesa's SolaraViz redraws matplotlib figures, its users' most frequent
 complaint about speed), nothing is loaded from the network, and every label is escaped.
-A long series is thinned to what its pixels can show (`thin`), so a redraw costs the same at
-step 5,000 as at step 500.
+A long series is thinned to what its pixels can show (`thin`), so a redraw's cost stops
+growing once a series has more points than the chart has pixels.
 """
 
 from __future__ import annotations

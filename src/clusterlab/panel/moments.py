@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "geographic_proximity_km"]
+__all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "tie_scores", "geographic_proximity_km"]
 
 STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "geo_created",
               "cognitive_created", "cognitive_persisted", "closure_persisted", "exit_ties")
@@ -66,6 +66,12 @@ def standardise(P: np.ndarray) -> np.ndarray:
     Z = (0.5 * (P + P.T) - mu) / (sd if sd > 0 else 1.0)
     np.fill_diagonal(Z, 0.0)
     return Z
+
+
+def tie_scores(degree: np.ndarray) -> np.ndarray:
+    """z^d: log(1 + degree), standardised over the actors (sd 0: centred only)."""
+    d = np.log1p(np.asarray(degree, np.float64))
+    return d - d.mean() if d.std() == 0 else (d - d.mean()) / d.std()
 
 
 def geographic_proximity_km(km: np.ndarray, geo_km: float) -> np.ndarray:
@@ -91,8 +97,7 @@ class Wave1:
         A[self.a, self.b] = A[self.b, self.a] = 1
         self.adjacency = A.astype(bool)
         self.closure = np.log1p((A @ A).astype(np.float64))
-        d = np.log1p(A.sum(axis=1).astype(np.float64))
-        self.tie_score = (d - d.mean()) / (d.std() or 1.0) if n else d  # z^d
+        self.tie_score = tie_scores(A.sum(axis=1)) if n else np.zeros(0)  # z^d
 
 
 def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,

@@ -31,6 +31,7 @@ from ..data import ClusterNetwork
 from ..scenario import Scenario, default_scenario
 from ..state import EXTERNAL, KINDS
 from .interval import _one, interval_steps, replication_seed
+from .moments import tie_scores
 
 __all__ = ["Panel", "make_panel", "make_logit_panel", "LOGIT_TRUTH"]
 
@@ -180,6 +181,7 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     A[i[tied], j[tied]] = A[j[tied], i[tied]] = True
     common = (A.astype(np.int64) @ A.astype(np.int64))[i, j]
     clo = np.log1p(common)
+
     def logistic(z):
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -187,10 +189,8 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     if p["exit_ties"] == 0:
         stay = u >= p["exit_share"]
     else:
-        d = np.log1p(A.sum(axis=1).astype(float))
-        zd = (d - d.mean()) / (d.std() or 1.0)
         share = min(max(p["exit_share"], 1e-9), 1 - 1e-9)
-        stay = u >= logistic(np.log(share / (1 - share)) + p["exit_ties"] * zd)
+        stay = u >= logistic(np.log(share / (1 - share)) + p["exit_ties"] * tie_scores(A.sum(axis=1)))
 
     both = stay[i] & stay[j]
     persist = rng.random(len(i)) < logistic(p["persist_const"] + p["persist_closure"] * clo
