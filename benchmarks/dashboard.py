@@ -1,7 +1,9 @@
 """Dashboard timings, measured in Debian's chromium driven by Playwright (issue 11):
 
 1. from the command (`clusterlab dashboard --port 0`) to a usable page (the scenario form
-   drawn in the browser), cold and warm (a second start, Numba's cache warm);
+   drawn in the browser), cold and warm (a second start, Numba's cache warm); then a page
+   opened on the running server, five times (what each new visitor and each browser test
+   waits for: the median and the range);
 2. chart refresh rate while the default scenario runs (redraws of the live charts per
    second: changes of the first chart seen by a MutationObserver in the page) and the
    run's steps per second; `--steps N` runs N steps instead (a long run: a redraw's cost
@@ -71,6 +73,17 @@ def main() -> None:
                 page.close()
                 proc.terminate()
                 proc.wait()
+        opens = []
+        for _ in range(5):
+            other = browser.new_page(viewport={"width": 1400, "height": 1000})
+            t1 = time.perf_counter()
+            other.goto(url)
+            other.get_by_text("Main parameters").wait_for()
+            opens.append(time.perf_counter() - t1)
+            other.close()
+        opens.sort()
+        print(f"page opened on the running server: median {opens[2]:.2f} s "
+              f"(range {opens[0]:.2f}-{opens[-1]:.2f} s, 5 opens)")
         # 2. a default run
         if a.steps:
             box = page.locator(".cl-key-steps input")

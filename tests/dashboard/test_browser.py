@@ -48,6 +48,12 @@ def test_bad_value_is_refused_with_the_command_line_message(app, shot):
     set_key(app, "population.firms", "-3")
     app.get_by_text("input should be greater than or equal to 1, got -3").wait_for()
     shot("scenario-refused")
+    # the further keys are made when their section opens, and refuse the same way
+    assert app.locator(".cl-key-population-region_km").count() == 0
+    app.get_by_text("More parameters").click()
+    set_key(app, "population.region_km", "-2")
+    app.get_by_text("input should be greater than or equal to 0.1, got -2.0").wait_for()
+    assert app.get_by_text("2 value(s) refused").is_visible()
 
 
 def test_parameter_change_is_applied_to_the_next_run_and_reset(app, shot):

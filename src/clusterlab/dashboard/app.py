@@ -197,6 +197,20 @@ def EventsEditor(s: Session):
 
 
 @solara.component
+def LazyDetails(summary: str, content, classes=()):
+    """A collapsed section whose content is made only when opened (solara.Details makes it at
+    once): the scenario form's 180 further keys took most of a page's 4 s to open."""
+    shown, set_shown = solara.use_state(False)
+    with solara.v.ExpansionPanels(v_model=0 if shown else None, on_v_model=lambda v: set_shown(v == 0),
+                            class_=" ".join(classes)):
+        with solara.v.ExpansionPanel():
+            solara.v.ExpansionPanelHeader(children=[summary])
+            with solara.v.ExpansionPanelContent():
+                if shown:
+                    content()
+
+
+@solara.component
 def ScenarioPage(s: Session):
     def pick(name):
         try:
@@ -250,11 +264,14 @@ def ScenarioPage(s: Session):
             if c.key.startswith("mechanisms.") and c.key.endswith(".enabled"):
                 ControlInput(c, s)
     EventsEditor(s)
-    with solara.Details("More parameters (every key, with its range and description)"):
+
+    def more():
         with solara.ColumnsResponsive(4):
             for c in ctrls:
                 if not c.main and not c.key.endswith(".enabled"):
                     ControlInput(c, s)
+
+    LazyDetails("More parameters (every key, with its range and description)", more, classes=["cl-more"])
 
 
 # --------------------------------------------------------------------------------------- Run
