@@ -43,7 +43,8 @@ def main() -> None:
                          "true value the scenario's)")
     a = ap.parse_args()
     from clusterlab.experiments.executors import make_executor
-    from clusterlab.panel import make_logit_panel, make_panel
+    from clusterlab.panel import make_panel
+    from clusterlab.panel.synthetic import make_logit_panel
     from clusterlab.panel.calibrate import PanelModel, _get, _model_sets
     from clusterlab.panel.interval import interval_steps, replication_seed
     from clusterlab.panel.moments import geographic_proximity_km, standardise
