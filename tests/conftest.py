@@ -168,7 +168,6 @@ LONGEST_FIRST = (
     "panel/test_calibrate_targets.py::test_calibrated_toml_in_predict_gets_the_tie_count_closer_than_the_default",
     "panel/test_calibrate_targets.py::test_more_observed_exits_give_a_larger_exit_threshold",
     "panel/test_calibrate.py::test_calibrate_writes_a_loadable_scenario_fragment",
-    "panel/test_calibrate.py::test_bad_input_is_refused",
     "experiments/test_store.py::test_duckdb_over_2000_parts_sums_right",
     # pools and subprocesses
     "experiments/test_experiment_cli.py::test_experiment_runs_summarises_reports_and_resumes",

@@ -104,7 +104,9 @@ LEVERS = (
 )
 # levers a 30-40 firm, 3-year panel does not inform (phase-1 derivatives of their statistics
 # within about 2 standard errors of 0 on make_panel and make_logit_panel panels, README
-# "Calibrate to two waves"): not estimated by default; pass levers=LEVERS + EXTRA_LEVERS to try
+# "Calibrate to two waves"), nor a 120-firm one: the acceptance cap flattens their statistics
+# at these weights (benchmarks/identification.py, docs/odd.md 7.23); not estimated by
+# default; pass levers=LEVERS + EXTRA_LEVERS to try
 EXTRA_LEVERS = (
     Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
     Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
