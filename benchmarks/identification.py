@@ -38,6 +38,8 @@ def main() -> None:
     ap.add_argument("--logit", action="store_true",
                     help="a 35-actor make_logit_panel (not clusterlab's process) under the default scenario, "
                          "the factors applied to the default values")
+    ap.add_argument("--truth", nargs="*", default=[], metavar="KEY=VALUE",
+                    help="change the own-model panel's truth, e.g. mechanisms.network_evolution.base_accept=0.05")
     ap.add_argument("--keys", nargs="+", default=[k for k in OWN if k != "network.tie_km"], choices=list(OWN),
                     help="the parameters to vary (network.tie_km: the proximity route's distance scale, "
                          "true value the scenario's)")
@@ -55,8 +57,13 @@ def main() -> None:
         p = make_logit_panel(35, 3, seed=a.seed)
         sc = default_scenario()
     else:
-        p = make_panel(a.firms, 3, sets=TRUTH, seed=a.seed)
-        sc = default_scenario().set(**TRUTH)
+        sets = dict(TRUTH)
+        for kv in a.truth:
+            k, _, v = kv.partition("=")
+            sets[k] = float(v)
+        p = make_panel(a.firms, 3, sets=sets, seed=a.seed)
+        sc = default_scenario().set(**sets)
+        print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v:g}" for k, v in sets.items()))
     truth = {k: float(_get(sc, k)) for k in OWN}
     tmp = Path(tempfile.mkdtemp(prefix="identification-"))
     sc = sc.set(**_model_sets(sc, {"geographic": (p.geographic, "distance"), "cognitive": (p.cognitive, "proximity")},
