@@ -252,5 +252,10 @@ def test_an_event_is_placed_and_moved_on_the_timeline(app, shot):
     tab(app, "Compare policies")  # the moved event is in the scenario the other pages use
     tab(app, "Scenario")
     app.get_by_text("step 72: start_cluster_org").wait_for()
-    app.locator(".cl-event-0").scroll_into_view_if_needed()
+    # for the screenshot, once the tabs' sliding transition is over: while it runs the page
+    # holds the leaving and the coming page side by side, so the row twice (a row found
+    # first and scrolled next was once detached as the transition ended)
+    app.wait_for_function("() => { const rows = document.querySelectorAll('.cl-event-0');"
+                          " if (rows.length !== 1 || document.querySelector('[class*=transition]')) return false;"
+                          " rows[0].scrollIntoView({block: 'center'}); return true; }")
     shot("scenario-events")
