@@ -19,8 +19,8 @@ def test_the_browser_tests_run_on_one_worker(request):
     """With `--dist loadgroup` (pyproject's addopts) xdist gives a grouped test the suffix
     @group; without it the browser tests are spread over the workers, each starting its own
     server and chromium (pytest 9.2 with pytest-xdist 3.8 did that silently)."""
-    if request.config.getoption("dist", "no") == "no" and not hasattr(request.config, "workerinput"):
-        pytest.skip("not run by xdist")
+    if not hasattr(request.config, "workerinput") or not request.config.getoption("loadgroup", False):
+        pytest.skip("not in an xdist worker with --dist loadgroup")
     assert request.node.nodeid.endswith("@browser"), request.node.nodeid
 
 

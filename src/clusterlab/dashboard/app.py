@@ -202,7 +202,7 @@ def LazyDetails(summary: str, content, classes=()):
     once): the scenario form's 180 further keys took most of a page's 4 s to open."""
     shown, set_shown = solara.use_state(False)
     with solara.v.ExpansionPanels(v_model=0 if shown else None, on_v_model=lambda v: set_shown(v == 0),
-                            class_=" ".join(classes)):
+                                  class_=" ".join(classes)):
         with solara.v.ExpansionPanel():
             solara.v.ExpansionPanelHeader(children=[summary])
             with solara.v.ExpansionPanelContent():
