@@ -31,6 +31,15 @@ TRUTH = {E + "proposals": 1.0, E + "closure_weight": 3.0, E + "geo_weight": 8.0,
          E + "decay": 0.5, E + "persistence": 0.8, "mechanisms.market.exit_capital_years": -0.1}
 
 
+def truth_from(pairs: list[str]) -> dict:
+    """TRUTH with the `--truth KEY=VALUE` changes (also benchmarks/identification.py's)."""
+    truth = dict(TRUTH)
+    for kv in pairs:
+        k, _, v = kv.partition("=")
+        truth[k] = float(v)
+    return truth
+
+
 def cpu() -> float:
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
@@ -52,10 +61,7 @@ def main() -> None:
     from clusterlab.panel.calibrate import EXTRA_LEVERS, LEVERS, calibrate
     from clusterlab.scenario import default_scenario
 
-    truth = dict(TRUTH)
-    for kv in args.truth:
-        k, _, v = kv.partition("=")
-        truth[k] = float(v)
+    truth = truth_from(args.truth)
     fixed = {k: v for k, v in truth.items() if k not in TRUTH}  # e.g. base_accept: not a lever
     base = default_scenario().set(**fixed)
     print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v:g}" for k, v in truth.items()))

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-E = "mechanisms.network_evolution."
-TRUTH = {E + "proposals": 1.0, E + "closure_weight": 3.0, E + "geo_weight": 8.0, E + "cognitive_weight": 2.0,
-         E + "decay": 0.5, E + "persistence": 0.8, "mechanisms.market.exit_capital_years": -0.1}
+from calibrate import E, truth_from  # benchmarks/calibrate.py: the same panel truth
+
 OWN = {E + "proposals": "created", E + "geo_weight": "geo_created", E + "cognitive_weight": "cognitive_created",
        E + "closure_weight": "closure_created", "network.tie_km": "geo_created"}
 SHOWN = ("created", "geo_created", "cognitive_created", "closure_created")
@@ -44,12 +43,9 @@ def main() -> None:
                     help="the parameters to vary (network.tie_km: the proximity route's distance scale, "
                          "true value the scenario's)")
     a = ap.parse_args()
-    from clusterlab.experiments.executors import make_executor
     from clusterlab.panel import make_panel
+    from clusterlab.panel.calibrate import _get, _model_sets
     from clusterlab.panel.synthetic import make_logit_panel
-    from clusterlab.panel.calibrate import PanelModel, _get, _model_sets
-    from clusterlab.panel.interval import interval_steps, replication_seed
-    from clusterlab.panel.moments import geographic_proximity_km, standardise
     from clusterlab.scenario import default_scenario
 
     t0 = time.perf_counter()
@@ -57,17 +53,26 @@ def main() -> None:
         p = make_logit_panel(35, 3, seed=a.seed)
         sc = default_scenario()
     else:
-        sets = dict(TRUTH)
-        for kv in a.truth:
-            k, _, v = kv.partition("=")
-            sets[k] = float(v)
+        sets = truth_from(a.truth)
         p = make_panel(a.firms, 3, sets=sets, seed=a.seed)
         sc = default_scenario().set(**sets)
         print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v:g}" for k, v in sets.items()))
     truth = {k: float(_get(sc, k)) for k in OWN}
-    tmp = Path(tempfile.mkdtemp(prefix="identification-"))
-    sc = sc.set(**_model_sets(sc, {"geographic": (p.geographic, "distance"), "cognitive": (p.cognitive, "proximity")},
-                              tmp))
+    with tempfile.TemporaryDirectory(prefix="identification-") as tmp:
+        roles = {"geographic": (p.geographic, "distance"), "cognitive": (p.cognitive, "proximity")}
+        sc = sc.set(**_model_sets(sc, roles, Path(tmp)))
+        curves(a, p, sc, truth)
+    print(f"\n{time.perf_counter() - t0:.0f} s")
+
+
+def curves(a, p, sc, truth: dict) -> None:
+    """Print the response curves of `a.keys` (the model reads the matrices written to a
+    temporary folder, which must last as long as this runs)."""
+    from clusterlab.experiments.executors import make_executor
+    from clusterlab.panel.calibrate import PanelModel
+    from clusterlab.panel.interval import interval_steps, replication_seed
+    from clusterlab.panel.moments import geographic_proximity_km, standardise
+
     geo_km = sc.mechanisms.network_evolution.geo_km
     G = standardise(geographic_proximity_km(p.geographic.to_numpy(float), geo_km))
     C = standardise(p.cognitive.to_numpy(float))
@@ -84,8 +89,11 @@ def main() -> None:
             for f in FACTORS:
                 v = truth[key] * f
                 items = [(v, replication_seed(a.seed, r)) for r in range(a.replications)]
-                done = {it[1]: value for it, ok, value in ex.map(lambda it, m=model: m(np.array([it[0]]), it[1]), items)
-                        if ok or print(value)}
+                done = {}
+                for it, ok, value in ex.map(lambda it, m=model: m(np.array([it[0]]), it[1]), items):
+                    if not ok:
+                        raise SystemExit(f"{key} = {v:g}, seed {it[1]}: the simulation failed: {value}")
+                    done[it[1]] = value
                 out = np.array([done[it[1]] for it in items])
                 rows[f] = out
                 print(f"  {v:8.3g} " + " ".join(f"{m:10.1f} ({s:5.1f})  " for m, s in zip(out.mean(0), out.std(0))))
@@ -94,7 +102,6 @@ def main() -> None:
             sd = np.sqrt((lo.var() + hi.var()) / 2)
             print(f"  {own} from 1/2 to 2 times the truth: {hi.mean() - lo.mean():+.1f}, "
                   f"{(hi.mean() - lo.mean()) / sd:+.2f} simulated sds")
-    print(f"\n{time.perf_counter() - t0:.0f} s")
 
 
 if __name__ == "__main__":

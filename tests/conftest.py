@@ -81,16 +81,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # are done (pytest_xdist_node_collection_finished waits for them). Nothing is tested here
 # (tests/test_cli.py checks the cold-cache message).
 WARM_UP = """
-import json, sys
+import contextlib, json, sys
 import clusterlab.sim, clusterlab.measures, clusterlab.runtime as runtime
 if runtime.cold_cache():
     from clusterlab.cli import main
     for args in json.loads(sys.argv[1]):
         sys.argv = ["clusterlab", *args]
-        try:
+        with contextlib.suppress(SystemExit):  # the command line exits when done: go on to the next
             main()
-        except SystemExit:
-            pass
 """
 # the mechanisms of the first warm-up process (the others go to the second): about half of
 # the compiling each, measured with numba's compile events
