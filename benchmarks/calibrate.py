@@ -36,7 +36,10 @@ def truth_from(pairs: list[str]) -> dict:
     truth = dict(TRUTH)
     for kv in pairs:
         k, _, v = kv.partition("=")
-        truth[k] = float(v)
+        try:
+            truth[k] = float(v)
+        except ValueError:  # a word, e.g. mechanisms.network_evolution.acceptance=choice
+            truth[k] = v
     return truth
 
 
@@ -64,7 +67,7 @@ def main() -> None:
     truth = truth_from(args.truth)
     fixed = {k: v for k, v in truth.items() if k not in TRUTH}  # e.g. base_accept: not a lever
     base = default_scenario().set(**fixed)
-    print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v:g}" for k, v in truth.items()))
+    print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v}" for k, v in truth.items()))
     for k in range(args.panels):
         seed = args.seed + k
         p = make_panel(args.firms, 3, sets=truth, seed=seed, scenario=base)

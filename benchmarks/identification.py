@@ -56,7 +56,7 @@ def main() -> None:
         sets = truth_from(a.truth)
         p = make_panel(a.firms, 3, sets=sets, seed=a.seed)
         sc = default_scenario().set(**sets)
-        print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v:g}" for k, v in sets.items()))
+        print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v}" for k, v in sets.items()))
     truth = {k: float(_get(sc, k)) for k in OWN}
     with tempfile.TemporaryDirectory(prefix="identification-") as tmp:
         roles = {"geographic": (p.geographic, "distance"), "cognitive": (p.cognitive, "proximity")}

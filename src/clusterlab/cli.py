@@ -646,6 +646,8 @@ def calibrate(
         typer.echo(f"{r.key:<46} {r.estimate:>10.4g} {se} {r.t_ratio:>8.3f}")
     for key, why in result.not_estimated.items():
         typer.echo(f"not estimated: {key}: {why}")
+    if result.hint():
+        typer.echo(result.hint())
     typer.echo(result.verdict())
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
                f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml"

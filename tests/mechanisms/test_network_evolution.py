@@ -305,3 +305,63 @@ def test_cosine_kernel_matches_its_definition():
     out = np.empty(5000)
     dot_pairs(P, a, b, out)
     assert np.allclose(out, (P[a] * P[b]).sum(axis=1), atol=1e-5)
+
+
+# -- acceptance = "choice" ------------------------------------------------------------------
+def test_choice_kernel_picks_in_proportion_to_exp_score():
+    from clusterlab.mechanisms.network_evolution import _choose
+    # 30,000 groups of three candidates with scores 0, log 2, log 3: chosen 1/6, 2/6, 3/6
+    g = np.repeat(np.arange(30_000), 3)
+    score = np.tile(np.log([1.0, 2.0, 3.0]), 30_000)
+    pick = _choose(g, score, np.random.default_rng(0).random(len(g)))
+    assert len(pick) == 30_000 and np.array_equal(g[pick], np.arange(30_000))
+    share = np.bincount(pick % 3, minlength=3) / 30_000
+    assert np.allclose(share, [1 / 6, 2 / 6, 3 / 6], atol=0.01), share
+    # groups of one keep their candidate; runs of unequal length are kept apart
+    assert _choose(np.array([0, 1, 1, 2]), np.zeros(4), np.full(4, 0.5)).tolist()[::2] == [0, 3]
+
+
+def choice_created(grown, seed, **changes):
+    sim = grown(seed, acceptance="choice", proposals=6.0, base_accept=0.5, dissolve_rate=0.0,
+                cognitive_weight=0.0, proximity_weight=0.0, brokerage_weight=0.0, **changes)
+    made = new_ties(sim)
+    return len(made), float(sim.ties.dist[made].mean())
+
+
+def test_choice_geographic_weight_shortens_created_ties_without_changing_their_number(grown):
+    """Under acceptance = choice, geo_weight moves where ties form and not how many (the
+    count is set by proposals and base_accept): what lets a calibration tell them apart
+    (docs/odd.md 7.12, 7.23). Closure's candidates, spread over the region, measured:
+    13.8 -> 10.0 km, 752 -> 760 ties (seeds 3, 4)."""
+    flat = [choice_created(grown, s, geo_weight=0.0) for s in (3, 4, 5)]
+    steep = [choice_created(grown, s, geo_weight=6.0) for s in (3, 4, 5)]
+    n_flat, km_flat = np.mean(flat, axis=0)
+    n_steep, km_steep = np.mean(steep, axis=0)
+    assert n_flat > 50 and km_steep < 0.8 * km_flat, (flat, steep)
+    assert abs(n_steep / n_flat - 1) < 0.15, (flat, steep)
+    # the capped form, same weights: a larger geo_weight makes more ties (its cap binds later)
+    capped = [len(new_ties(grown(s, proposals=6.0, base_accept=0.1, dissolve_rate=0.0, cognitive_weight=0.0,
+                                 proximity_weight=0.0, brokerage_weight=0.0, geo_weight=g)))
+              for s in (3, 4) for g in (0.0, 6.0)]
+    assert capped[1] > 1.5 * capped[0] and capped[3] > 1.5 * capped[2], capped
+
+
+def test_choice_never_offers_a_partner_the_proposer_already_has(actors, only, sim_with, ties):
+    # a star: every closure candidate of a leaf is the centre's partner; the leaf's own
+    # partner (the centre) is never chosen again, so every created tie is leaf-leaf
+    n = 12
+    act = actors(n, x=np.zeros(n))
+    sc = only("network_evolution", **NO_DISSOLUTION, network_evolution__acceptance="choice",
+              network_evolution__proposals=60.0, network_evolution__proximity_weight=0.0,
+              network_evolution__brokerage_weight=0.0, network_evolution__base_accept=1.0)
+    sim = sim_with(sc, act, ties(n, np.zeros(n - 1), np.arange(1, n)))
+    sim.step()
+    made = new_ties(sim)
+    assert len(made) > 3 and np.all(sim.ties.a[made] > 0) and np.all(sim.ties.b[made] > 0)
+
+
+def test_choice_is_reproducible_and_leaves_the_capped_form_alone(grown):
+    a, b = grown(7, acceptance="choice"), grown(7, acceptance="choice")
+    assert np.array_equal(a.ties.a, b.ties.a) and np.array_equal(a.ties.w, b.ties.w)
+    c = grown(7)
+    assert not np.array_equal(a.ties.alive, c.ties.alive) or not np.array_equal(a.ties.a, c.ties.a)

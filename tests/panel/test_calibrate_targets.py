@@ -128,3 +128,25 @@ def test_cli_absent_and_presence(files, tmp_path, monkeypatch):
     gone = p.wave1.n - p.wave2.n - (0 if str(p.wave1.ids[0]) in set(map(str, p.wave2.ids)) else 1)
     assert conv["actors"]["exits"] == gone
     np.testing.assert_equal(conv["actors"]["stayers"], p.wave1.n - 1 - gone)
+
+
+
+def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_when_given(files, tmp_path,
+                                                                                          monkeypatch):
+    from types import SimpleNamespace
+
+    from clusterlab.panel.calibrate import Calibration
+
+    def hint(acceptance, dropped=(), fixed=()):
+        fake = SimpleNamespace(kept={E + "acceptance": acceptance},
+                               msm=SimpleNamespace(dropped=dict.fromkeys(dropped, "why"), fixed=dict.fromkeys(fixed, 0.0)))
+        return Calibration.hint(fake)
+    assert "acceptance=choice" in hint("capped", dropped=[E + "geo_weight"])
+    assert "acceptance=choice" in hint("capped", fixed=[E + "geo_weight"])
+    assert hint("capped", dropped=[E + "proposals"]) == "" and hint("choice", dropped=[E + "geo_weight"]) == ""
+    # given on the command line, the form goes into calibrated.toml (so predict simulates it)
+    p, f = files
+    r = _cli(monkeypatch, f["wave1"], f["wave2"], "--years", "3", "--set", E + "acceptance=choice",
+             "--set", E + "base_accept=1", "--out", str(tmp_path / "c"))
+    assert r.exit_code == 0, r.output
+    assert load_scenario(tmp_path / "c" / "calibrated.toml").mechanisms.network_evolution.acceptance == "choice"

@@ -58,6 +58,15 @@ Every step, in this order (t = now, S = steps per year):
    `clusterlab.network.connect` (layer, strength and trust from the scenario's network
    table; existing pairs, repeats and dead ends are dropped).
 
+   With ``acceptance = "choice"`` the proximities choose instead of capping: each proposal's
+   route offers ``choice_set`` candidates for the same proposer (those already tied to it
+   left out), the proposer picks one with probability proportional to
+   exp(geo_weight exp(-km / geo_km) + cognitive_weight c + culture_weight [same culture]
+   + group_weight [same group]) (a conditional logit, McFadden 1974; Snijders 2001's
+   actor-oriented choice), and the pair is accepted with probability base_accept. Then how
+   many ties form is set by proposals and base_accept and where by the weights, which a
+   calibration can tell apart (docs/odd.md 7.12, 7.23).
+
 Creation is a constant flow (proportional to actors) and dissolution a hazard per weak idle
 tie, so the number of ties has a stable level. Each step costs one streaming pass over tie
 slots plus O(proposals + candidates + changed ties), never a rebuild of the network (the
@@ -69,6 +78,8 @@ random draw comes from the ``evolution`` stream. Records ``ties_created_closure`
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numba as nb
 import numpy as np
@@ -215,7 +226,8 @@ def _two_hops(i, u_j, u_k, start, count, nbr):
 @nb.njit(cache=True)
 def _local_pairs(i, j, alive, kind, x, y):
     """The proposals i-j with both ends given (>= 0), distinct, alive and in the cluster, in
-    order, and the ends' offsets (x[i] - x[j], y[i] - y[j], in the coordinates' dtype)."""
+    order, the ends' offsets (x[i] - x[j], y[i] - y[j], in the coordinates' dtype) and the
+    positions of the kept proposals."""
     keep = np.empty(len(i), np.int64)
     m = 0
     for k in range(len(i)):
@@ -233,7 +245,30 @@ def _local_pairs(i, j, alive, kind, x, y):
         jj[r] = t
         dx[r] = x[s] - x[t]
         dy[r] = y[s] - y[t]
-    return ii, jj, dx, dy
+    return ii, jj, dx, dy, keep[:m]
+
+
+@nb.njit(cache=True)
+def _choose(group, score, u):
+    """The position of the chosen candidate of each group (runs of equal `group`, in order):
+    the largest score + Gumbel noise -log(-log(u)), so candidate c of its group is chosen
+    with probability exp(score_c) / sum exp(score) (the Gumbel-max trick)."""
+    out = np.empty(len(group), np.int64)
+    m = 0
+    k = 0
+    while k < len(group):
+        best = k
+        top = score[k] - np.log(-np.log(u[k]))
+        r = k + 1
+        while r < len(group) and group[r] == group[k]:
+            v = score[r] - np.log(-np.log(u[r]))
+            if v > top:
+                best, top = r, v
+            r += 1
+        out[m] = best
+        m += 1
+        k = r
+    return out[:m]
 
 
 @nb.njit(cache=True)
@@ -322,13 +357,15 @@ class NetworkEvolution(Mechanism):
         proximity_weight: float = Field(1.0, ge=0, le=1000, description="relative share of proposals by geographic proximity (a nearby firm or institution)")
         brokerage_weight: float = Field(0.5, ge=0, le=1000, description="relative share of proposals by brokerage (a broker introduces two contacts)")
         broker_share: float = Field(0.5, ge=0, le=1, description="share of brokerage proposals made by intermediaries and cluster organisations (the rest by any actor, by degree)")
-        base_accept: float = Field(0.1, ge=0, le=1, description="acceptance probability of a distant, cognitively unrelated pair")
-        geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance")
+        base_accept: float = Field(0.1, ge=0, le=1, description="acceptance probability of a distant, cognitively unrelated pair (choice: of every chosen pair)")
+        geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance (choice: log-odds of a candidate at zero distance)")
         geo_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="distance scale of geographic proximity in acceptance (km)")
-        cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity")
-        culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity)")
-        group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity)")
+        cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity (choice: log-odds at full cognitive proximity)")
+        culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity; choice: log-odds)")
+        group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity; choice: log-odds)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
+        acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
+        choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
 
     # -- set-up ----------------------------------------------------------------------
     def init(self, sim) -> None:
@@ -395,24 +432,49 @@ class NetworkEvolution(Mechanism):
             return
         total = rng.poisson(p.proposals * n_local / sim.scenario.steps_per_year)
         k_closure, k_prox, k_broker = rng.multinomial(total, weights / w_sum)
-        proposed = (self._closure(sim, rng, k_closure, n_local),
-                    self._proximity(sim, rng, k_prox),
-                    self._brokerage(sim, rng, k_broker))
-        cw = float(p.cognitive_weight)
+        K = p.choice_set if p.acceptance == "choice" else 1
+        proposed = (self._closure(sim, rng, k_closure, n_local, K),
+                    self._proximity(sim, rng, k_prox, K),
+                    self._brokerage(sim, rng, k_broker, K))
         for route, (i, j) in zip(ROUTES, proposed):
-            i, j, dx, dy = _local_pairs(i, j, a.alive, a.kind, a.x, a.y)
+            i, j, dx, dy, kept = _local_pairs(i, j, a.alive, a.kind, a.x, a.y)
             if len(i) == 0:
                 continue
-            # acceptance q = min(1, base (1 + gw g) (1 + cw c)); one uniform, cognitive
-            # proximity computed only where the uniform is below the bound at c = 1
             # exp(-km / geo_km), km in float64 (a / -g is -a / g exactly)
             near = np.exp(np.divide(np.hypot(dx, dy), -p.geo_km, dtype=np.float64))
-            u = rng.random(len(i))
-            i, j, u, geo = _below_bound(i, j, u, near, a.culture, a.group, p.base_accept, p.geo_weight,
-                                        cw, p.culture_weight, p.group_weight)
-            i, j = _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
+            if K > 1:
+                i, j = self._chosen(sim, rng, i, j, near, kept // K)
+            else:
+                i, j = self._accepted(sim, rng, i, j, near)
             made = sim.connect(i, j, rng)
             sim.stats[f"ties_created_{route}"] += float(len(made))
+
+    def _accepted(self, sim, rng, i, j, near):
+        """acceptance = capped: q = min(1, base (1 + gw near) (1 + cw c) ...); one uniform,
+        cognitive proximity computed only where the uniform is below the bound at c = 1."""
+        p, a = self.pars, sim.actors
+        cw = float(p.cognitive_weight)
+        u = rng.random(len(i))
+        i, j, u, geo = _below_bound(i, j, u, near, a.culture, a.group, p.base_accept, p.geo_weight,
+                                    cw, p.culture_weight, p.group_weight)
+        return _accepted(i, j, u, geo, cw, self._cognitive(sim, i, j))
+
+    def _chosen(self, sim, rng, i, j, near, group):
+        """acceptance = choice: of each proposal's candidates (those not yet tied to the
+        proposer), the proposer picks one with probability proportional to
+        exp(gw near + cw c + hc [same culture] + hg [same group]), and the pair is accepted
+        with probability base_accept."""
+        p, a = self.pars, sim.actors
+        new = ~sim.ties.has(i, j)
+        i, j, near, group = i[new], j[new], near[new], group[new]
+        score = p.geo_weight * near + p.cognitive_weight * self._cognitive(sim, i, j)
+        if p.culture_weight:
+            score += p.culture_weight * (a.culture[i] == a.culture[j])
+        if p.group_weight:
+            score += p.group_weight * (a.group[i] == a.group[j])
+        pick = _choose(group, score, rng.random(len(i)))
+        ok = rng.random(len(pick)) < p.base_accept
+        return i[pick[ok]], j[pick[ok]]
 
     # -- the three routes: each returns proposed pairs (i, j), -1 where none ------------
     @staticmethod
@@ -429,8 +491,9 @@ class NetworkEvolution(Mechanism):
             got += len(draw)
         return (out[0] if len(out) == 1 else np.concatenate(out)) if out else np.zeros(0, np.int64)
 
-    def _closure(self, sim, rng, k, n_local):
-        """i: a random cluster actor with ties; j: a random partner of i; k: one of j's."""
+    def _closure(self, sim, rng, k, n_local, K=1):
+        """i: a random cluster actor with ties; j: a random partner of i; k: one of j's
+        (K candidates k per i)."""
         a, ties = sim.actors, sim.ties
         if k == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -438,12 +501,15 @@ class NetworkEvolution(Mechanism):
         n = min(a.n, len(count))
         i = self._sample(rng, k, n, lambda v, lim: _first_local_with_ties(v, lim, a.alive, a.kind, count),
                          n_local / max(n, 1))
+        if K > 1:
+            i = np.repeat(i, K)
         u_j = rng.random(len(i))  # which partner j of i
         u_k = rng.random(len(i))  # which partner of j
         return i, _two_hops(i, u_j, u_k, start, count, nbr)
 
-    def _proximity(self, sim, rng, k):
-        """A random firm and a nearby firm (same or adjacent stage) or institution."""
+    def _proximity(self, sim, rng, k, K=1):
+        """A random firm and a nearby firm (same or adjacent stage) or institution (K
+        candidates per firm)."""
         a, net = sim.actors, sim.scenario.network
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         stages = sim.scenario.population.stages
@@ -454,6 +520,8 @@ class NetworkEvolution(Mechanism):
             return none
         src = self._sample(rng, k, a.n, lambda v, lim: _first_alive(v, lim, a.alive, a.kind),
                            self._firm_share)
+        if K > 1:
+            src = np.repeat(src, K)
         dst = np.full(len(src), -1, np.int64)
         route = choice_p(rng, w / w_sum, len(src))  # rng.choice(3, len(src), p=...), cheaper
         up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
@@ -465,9 +533,9 @@ class NetworkEvolution(Mechanism):
                                              3 * net.tie_km)
         return src, dst
 
-    def _brokerage(self, sim, rng, k):
+    def _brokerage(self, sim, rng, k, K=1):
         """A broker (intermediary or cluster organisation, or any actor; by degree)
-        introduces two distinct contacts of its own."""
+        introduces two distinct contacts of its own (K pairs per broker)."""
         a, ties = sim.actors, sim.ties
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if k == 0:
@@ -485,6 +553,8 @@ class NetworkEvolution(Mechanism):
         b = _can_broker(b, count, a.alive, a.kind)
         if len(b) == 0:
             return none
+        if K > 1:
+            b = np.repeat(b, K)
         u_first = rng.random(len(b))  # the first contact
         u_second = rng.random(len(b))  # another one
         return _two_contacts(b, u_first, u_second, start, count, nbr)

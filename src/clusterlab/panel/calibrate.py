@@ -287,6 +287,17 @@ class Calibration:
     def verdict(self) -> str:
         return self.msm.verdict()
 
+    def hint(self) -> str:
+        """What to try when geo_weight was not informed (dropped in phase 1 or fixed at a
+        bound) under the capped acceptance (docs/odd.md 7.23); "" otherwise."""
+        geo = EVO + "geo_weight"
+        if self.kept.get(EVO + "acceptance") != "capped" or not (geo in self.msm.dropped or geo in self.msm.fixed):
+            return ""
+        return ('hint: under acceptance = "capped" a larger geo_weight also makes more ties, so where ties form '
+                "hardly tells it apart from proposals; --set mechanisms.network_evolution.acceptance=choice "
+                "--set mechanisms.network_evolution.base_accept=1 estimates it from where ties form (every chosen "
+                "candidate accepted, so proposals counts the ties made; docs/odd.md 7.23)")
+
     def estimates(self) -> dict[str, float]:
         """The estimated keys and values."""
         return {lv.key: float(v) for lv, v, e in zip(self.levers, self.msm.theta, self.msm.estimated) if e}
