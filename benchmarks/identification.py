@@ -23,7 +23,9 @@ import numpy as np
 from calibrate import E, truth_from  # benchmarks/calibrate.py: the same panel truth
 
 OWN = {E + "proposals": "created", E + "geo_weight": "geo_created", E + "cognitive_weight": "cognitive_created",
-       E + "closure_weight": "closure_created", "network.tie_km": "geo_created"}
+       E + "closure_weight": "closure_created", "network.tie_km": "geo_created",
+       E + "proximity_weight": "closure_created"}
+EXTRA = ("network.tie_km", E + "proximity_weight")  # varied only when asked (--keys)
 SHOWN = ("created", "geo_created", "cognitive_created", "closure_created")
 FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
@@ -39,9 +41,10 @@ def main() -> None:
                          "the factors applied to the default values")
     ap.add_argument("--truth", nargs="*", default=[], metavar="KEY=VALUE",
                     help="change the own-model panel's truth, e.g. mechanisms.network_evolution.base_accept=0.05")
-    ap.add_argument("--keys", nargs="+", default=[k for k in OWN if k != "network.tie_km"], choices=list(OWN),
+    ap.add_argument("--keys", nargs="+", default=[k for k in OWN if k not in EXTRA], choices=list(OWN),
                     help="the parameters to vary (network.tie_km: the proximity route's distance scale, "
-                         "true value the scenario's)")
+                         "true value the scenario's; proximity_weight: the share of the one route that does "
+                         "not close a triad, against closure_created)")
     a = ap.parse_args()
     from clusterlab.panel import make_panel
     from clusterlab.panel.calibrate import _get, _model_sets

@@ -3,6 +3,8 @@ generate, through the command line a user would run.
 
     python benchmarks/real_clusters.py                          # 5 panels of 35 actors, 3 years
     python benchmarks/real_clusters.py --seeds 1 2 3 --actors 30 --workers 2 --replications 50
+    python benchmarks/real_clusters.py --set mechanisms.network_evolution.acceptance=choice \
+        --set mechanisms.network_evolution.base_accept=1       # the choice form (docs/odd.md 7.12)
 
 For each panel seed: `clusterlab.panel.synthetic.make_logit_panel(actors, 3, seed)` (the dyadic
 logits of Juhasz & Lengyel 2018 run forward once: the stand-in for a real survey panel) is
@@ -62,7 +64,8 @@ def cpu_children() -> float:
 
 
 def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: Path, calibrated: bool,
-        composition: str = "simulated", truth: dict | None = None, who_exits: bool = False) -> dict:
+        composition: str = "simulated", truth: dict | None = None, who_exits: bool = False,
+        sets: list[str] | None = None) -> dict:
     from clusterlab.panel.synthetic import make_logit_panel
 
     panel = make_logit_panel(actors, years, truth, seed=seed)
@@ -74,7 +77,7 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
     if calibrated:
         t, c = time.perf_counter(), cpu_children()
         cli("calibrate", *common, *mats, "--workers", str(workers), "--seed", str(seed), "-o", str(folder / "cal"),
-            *(["--who-exits"] if who_exits else []))
+            *(["--who-exits"] if who_exits else []), *[x for kv in sets or [] for x in ("--set", kv)])
         row["cal_seconds"], row["cal_cpu"] = time.perf_counter() - t, cpu_children() - c
         conv = json.loads((folder / "cal" / "convergence.json").read_text())
         row["converged"] = conv["converged"]
@@ -84,7 +87,7 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
                         if v.get("fixed_at_bound")}
         model = ["--scenario", str(folder / "cal" / "calibrated.toml")]
     else:
-        model = mats
+        model = mats + [x for kv in sets or [] for x in ("--set", kv)]
     cli("predict", *common, *model, "--replications", str(reps), "--workers", str(workers), "--seed", str(seed),
         "-o", str(folder / "pred"), "--quiet")
     s = json.loads((folder / "pred" / "summary.json").read_text())
@@ -135,6 +138,9 @@ def main() -> None:
     ap.add_argument("--exit-ties", type=float, default=0.0,
                     help="panels whose leavers are the weakly tied: make_logit_panel's exit_ties (e.g. -1)")
     ap.add_argument("--exit-share", type=float, default=None, help="make_logit_panel's exit_share (default 0.08)")
+    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                    help="a scenario change given to calibrate (and so kept in calibrated.toml) or, with "
+                         "--uncalibrated, to predict; e.g. mechanisms.network_evolution.acceptance=choice")
     args = ap.parse_args()
     truth = {"exit_ties": args.exit_ties, **({"exit_share": args.exit_share} if args.exit_share is not None else {})}
     rows = []
@@ -142,7 +148,7 @@ def main() -> None:
         tmp = args.keep or tmp
         for seed in args.seeds:
             row = one(seed, args.actors, args.years, args.workers, args.replications, Path(tmp) / f"s{seed}",
-                      not args.uncalibrated, args.composition, truth, args.who_exits)
+                      not args.uncalibrated, args.composition, truth, args.who_exits, args.sets)
             rows.append(row)
             v = verdicts(row)
             print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']}; "
@@ -151,7 +157,8 @@ def main() -> None:
             for name, (ok, text) in v.items():
                 print(f"  {name:<28} {'PASS' if ok else 'FAIL'}  {text}", flush=True)
     print(f"\nall panels ({len(rows)}; {args.actors} actors, {args.years:g} years, {args.replications} replications, "
-          f"composition {args.composition}, panel truth {truth}{', --who-exits' if args.who_exits else ''}):")
+          f"composition {args.composition}, panel truth {truth}{', --who-exits' if args.who_exits else ''}"
+          f"{''.join(' --set ' + kv for kv in args.sets)}):")
     names = list(verdicts(rows[0]))
     for name in names:
         passed = sum(verdicts(r)[name][0] for r in rows)

@@ -646,6 +646,8 @@ def calibrate(
         typer.echo(f"{r.key:<46} {r.estimate:>10.4g} {se} {r.t_ratio:>8.3f}")
     for key, why in result.not_estimated.items():
         typer.echo(f"not estimated: {key}: {why}")
+    for w in result.msm.warnings:
+        typer.echo(f"warning: {w}", err=True)
     if result.hint():
         typer.echo(result.hint())
     typer.echo(result.verdict())

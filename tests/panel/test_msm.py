@@ -137,3 +137,35 @@ def test_a_parameter_that_runs_to_its_bound_is_fixed_there_and_the_others_reesti
     assert abs(res.theta[1] - 2.0) < 0.1 and res.se[1] == pytest.approx(0.3, rel=0.2)  # SE: the noise sd / 1
     assert res.converged
     assert any("fixed at 0" in w for w in res.warnings)
+
+
+class Exits:
+    """s1: exits among 30 firms, each leaving with probability 1 / (1 + exp(-a)); s2: one
+    N(mu, 1) draw. Observed no exits: a runs down until (almost) nobody leaves, where exits
+    no longer respond to it."""
+
+    def __call__(self, theta, seed):
+        rng = np.random.default_rng(seed)
+        a, mu = theta
+        return np.array([float((rng.random(30) < 1 / (1 + np.exp(-a))).sum()), rng.normal(mu, 1.0)])
+
+
+def test_a_statistic_at_the_edge_gives_no_standard_error_and_spares_the_others():
+    # before: the derivative matrix was singular and neither parameter had a standard error
+    # (on a 30-firm panel without exits the exit threshold got a standard error of 0)
+    prob = Problem([Parameter("a", -2.0), Parameter("mu", 0.0)], ["exits", "mean"], [0.0, 0.5], Exits())
+    res = estimate(prob, Settings(seed=1))
+    assert res.theta[0] < -5 and np.isnan(res.se[0])
+    assert res.se[1] == pytest.approx(1.0, rel=0.2)      # one N(mu, 1) draw observed
+    assert any(w.startswith("a: its statistic exits") for w in res.warnings), res.warnings
+
+
+def test_a_statistic_that_does_not_vary_is_judged_by_its_t_ratio_alone():
+    from clusterlab.panel.msm import _phase3
+
+    rng = np.random.default_rng(0)
+    S3 = np.column_stack([np.zeros(200), rng.normal(0.5, 1.0, 200)])   # no exits in any draw
+    *_, t, ratio, _, converged = _phase3(S3, np.array([0.0, 0.5]), np.array([0, 1]))
+    assert t[0] == 0 and np.isfinite(ratio) and ratio == pytest.approx(abs(t[1]), rel=1e-9)
+    *_, t, ratio, _, converged = _phase3(S3, np.array([1.0, 0.5]), np.array([0, 1]))
+    assert np.isinf(t[0]) and not converged   # it never reaches the observed 1

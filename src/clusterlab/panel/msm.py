@@ -383,14 +383,25 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
 
     mean_all, sd_all, t_all, max_ratio, Sig, converged = check
     Dm = D3[active, :] if D3 is not None else D
+    # a statistic that did not vary over the phase-3 draws, or that no parameter moved, gives
+    # its parameter no standard error (an observed value at the edge of what the model makes,
+    # such as no exits, bounds it on one side only); the others' come from the rest
+    flat = ~(sd_all[active] > 0) | np.all(Dm == 0, axis=1)
+    for k in np.flatnonzero(flat):
+        warns.append(f"{pars[k].name}: its statistic {problem.statistics[active[k]]} "
+                     + ("did not vary over the phase-3 draws" if not sd_all[active][k] > 0 else
+                        "did not respond to any parameter at the estimate")
+                     + ": no standard error (the observed value may lie at the edge of what the model makes, "
+                       "e.g. no exits: the parameter is then bounded on one side only)")
+    ok = ~flat
+    cov_eta = np.full((p, p), np.nan)
     try:
-        Dinv = np.linalg.inv(Dm)
-        cov_eta = Dinv @ Sig @ Dinv.T
+        Dinv = np.linalg.inv(Dm[np.ix_(ok, ok)])
+        cov_eta[np.ix_(ok, ok)] = Dinv @ Sig[np.ix_(ok, ok)] @ Dinv.T
     except np.linalg.LinAlgError:
         warns.append("phase-3 derivative matrix singular: no standard errors")
-        cov_eta = np.full((p, p), np.nan)
-    J = np.diag([q.dtheta(e) for q, e in zip(pars, eta)])
-    cov_act = J @ cov_eta @ J
+    jac = np.array([q.dtheta(e) for q, e in zip(pars, eta)])
+    cov_act = cov_eta * np.outer(jac, jac)  # J cov J for diagonal J, NaN kept to its own rows
     theta_all = np.array([q.start for q in allpars], np.float64)
     for k, q in enumerate(allpars):
         if q.name in fixed:
@@ -480,8 +491,11 @@ def _phase3(S3, obs_all, active):
                      np.where(mean_all == obs_all, 0.0, np.inf))
     Sig = np.atleast_2d(np.cov(S3[:, active], rowvar=False))
     d = mean_all[active] - obs_all[active]
+    # a statistic that did not vary is judged by its t-ratio alone (0 when it equals the
+    # observed value), not in the overall ratio, whose covariance it would make singular
+    v = sd_all[active] > 0
     try:
-        max_ratio = float(math.sqrt(max(d @ np.linalg.solve(Sig, d), 0.0)))
+        max_ratio = float(math.sqrt(max(d[v] @ np.linalg.solve(Sig[np.ix_(v, v)], d[v]), 0.0))) if v.any() else 0.0
     except np.linalg.LinAlgError:
         max_ratio = math.inf
     converged = bool(np.all(np.abs(t_all[active]) < T_LIMIT) and max_ratio < OVERALL_LIMIT)
