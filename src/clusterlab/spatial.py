@@ -119,6 +119,19 @@ class Grid:
             out[todo[ok]] = self.members[pos[ok]]
         return out
 
+    def pick_any(self, rng: np.random.Generator, cls: np.ndarray) -> np.ndarray:
+        """For each entry of `cls`, a uniformly drawn member of that class anywhere (-1 if
+        the class is empty or out of range)."""
+        cls = np.asarray(cls, np.int64)
+        out = np.full(len(cls), -1, np.int64)
+        u = rng.random(len(cls))
+        ok = (cls >= 0) & (cls < self.nclasses)
+        c = cls[ok]
+        lo, hi = self.class_offsets[c], self.class_offsets[c + 1]
+        pos = lo + (u[ok] * (hi - lo)).astype(np.int64)
+        out[np.flatnonzero(ok)[hi > lo]] = self.members[pos[hi > lo]]
+        return out
+
     def within(self, x: np.ndarray, y: np.ndarray, cls: np.ndarray, radius_km: float,
                max_per: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """For each actor i (cls >= 0): up to `max_per` other actors of its class within

@@ -365,3 +365,34 @@ def test_choice_is_reproducible_and_leaves_the_capped_form_alone(grown):
     assert np.array_equal(a.ties.a, b.ties.a) and np.array_equal(a.ties.w, b.ties.w)
     c = grown(7)
     assert not np.array_equal(a.ties.alive, c.ties.alive) or not np.array_equal(a.ties.a, c.ties.a)
+
+
+def test_choice_proximity_route_looks_anywhere_and_leaves_where_to_the_weight(grown):
+    # under choice the proximity route's candidates are drawn anywhere in the cluster, so
+    # with geo_weight 0 its ties are as long as random pairs', and geography enters only
+    # through the choice (where the capped form's route already picks near partners)
+    def km(**kw):
+        out = []
+        for s in (3, 4):
+            sim = grown(s, proposals=6.0, base_accept=0.5, dissolve_rate=0.0, cognitive_weight=0.0,
+                        closure_weight=0.0, brokerage_weight=0.0, **kw)
+            a, made = sim.actors, new_ties(sim)
+            local = np.flatnonzero(a.kind != 7)
+            rng = np.random.default_rng(0)
+            i, j = rng.choice(local, 5000), rng.choice(local, 5000)
+            out.append(sim.ties.dist[made].mean() / np.hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]).mean())
+        return np.mean(out)
+    anywhere, steep, capped = km(acceptance="choice", geo_weight=0.0), km(acceptance="choice", geo_weight=6.0), \
+        km(geo_weight=0.0)
+    # measured (seeds 3, 4): 1.07, 0.88 and 0.76 of the random pairs' mean distance
+    assert anywhere > 0.95 and steep < 0.9 * anywhere and capped < 0.8, (anywhere, steep, capped)
+
+
+def test_grid_pick_any_draws_uniformly_within_the_class():
+    from clusterlab.spatial import Grid
+    x = np.array([0.0, 1.0, 50.0, 99.0, 3.0])
+    cls = np.array([0, 0, 0, 1, -1])
+    g = Grid(x, np.zeros(5), cls, 1.0)
+    got = g.pick_any(np.random.default_rng(0), np.array([0] * 30_000 + [1, 2, -1]))
+    assert np.allclose(np.bincount(got[:30_000], minlength=3)[:3] / 30_000, 1 / 3, atol=0.01)
+    assert got[30_000:].tolist() == [3, -1, -1]

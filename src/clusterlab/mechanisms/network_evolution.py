@@ -60,7 +60,9 @@ Every step, in this order (t = now, S = steps per year):
 
    With ``acceptance = "choice"`` the proximities choose instead of capping: each proposal's
    route offers ``choice_set`` candidates for the same proposer (those already tied to it
-   left out), the proposer picks one with probability proportional to
+   left out; the proximity route's drawn anywhere in the cluster among the firms of the
+   sought stage or the institutions, so that geography enters through the choice alone),
+   the proposer picks one with probability proportional to
    exp(geo_weight exp(-km / geo_km) + cognitive_weight c + culture_weight [same culture]
    + group_weight [same group]) (a conditional logit, McFadden 1974; Snijders 2001's
    actor-oriented choice), and the pair is accepted with probability base_accept. Then how
@@ -526,6 +528,12 @@ class NetworkEvolution(Mechanism):
         route = choice_p(rng, w / w_sum, len(src))  # rng.choice(3, len(src), p=...), cheaper
         up = rng.random(int(np.count_nonzero(route == 1))) < 0.5  # vertical: up or down the chain
         near, inst, x, y, target = _routes(src, route, up, a.x, a.y, a.stage, stages)
+        if K > 1:  # choice: candidates anywhere in the cluster; where is left to the choice
+            if len(near):
+                dst[near] = self._firms.pick_any(rng, target[near])
+            if len(inst):
+                dst[inst] = self._inst.pick_any(rng, np.zeros(len(inst), np.int64))
+            return src, dst
         if len(near):
             dst[near] = self._firms.pick_near(rng, x[near], y[near], target[near], net.tie_km)
         if len(inst):
