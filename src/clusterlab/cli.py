@@ -648,8 +648,8 @@ def calibrate(
         typer.echo(f"not estimated: {key}: {why}")
     for w in result.msm.warnings:
         typer.echo(f"warning: {w}", err=True)
-    if result.hint():
-        typer.echo(result.hint())
+    if hint := result.hint():
+        typer.echo(hint)
     typer.echo(result.verdict())
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
                f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml"

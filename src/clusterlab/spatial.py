@@ -112,11 +112,7 @@ class Grid:
             todo = _pick_cells(todo, x, y, r * np.cos(ang), r * np.sin(ang), cls, u, self.x0, self.y0,
                                self.cell_km, self.nx, self.ny, self.ncells, self.offsets, self.members, out)
         if len(todo):
-            c = cls[todo]
-            lo, hi = self.class_offsets[c], self.class_offsets[c + 1]
-            ok = hi > lo
-            pos = lo + (rng.random(len(todo)) * (hi - lo)).astype(np.int64)
-            out[todo[ok]] = self.members[pos[ok]]
+            out[todo] = self.pick_any(rng, cls[todo])
         return out
 
     def pick_any(self, rng: np.random.Generator, cls: np.ndarray) -> np.ndarray:

@@ -130,7 +130,6 @@ def test_cli_absent_and_presence(files, tmp_path, monkeypatch):
     np.testing.assert_equal(conv["actors"]["stayers"], p.wave1.n - 1 - gone)
 
 
-
 def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_when_given(files, tmp_path,
                                                                                           monkeypatch):
     from types import SimpleNamespace

@@ -510,8 +510,8 @@ class NetworkEvolution(Mechanism):
         return i, _two_hops(i, u_j, u_k, start, count, nbr)
 
     def _proximity(self, sim, rng, k, K=1):
-        """A random firm and a nearby firm (same or adjacent stage) or institution (K
-        candidates per firm)."""
+        """A random firm and a nearby firm (same or adjacent stage) or institution; with K > 1
+        (choice), K candidates per firm drawn anywhere in the cluster."""
         a, net = sim.actors, sim.scenario.network
         none = np.zeros(0, np.int64), np.zeros(0, np.int64)
         stages = sim.scenario.population.stages

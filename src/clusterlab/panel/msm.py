@@ -386,11 +386,12 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
     # a statistic that did not vary over the phase-3 draws, or that no parameter moved, gives
     # its parameter no standard error (an observed value at the edge of what the model makes,
     # such as no exits, bounds it on one side only); the others' come from the rest
-    flat = ~(sd_all[active] > 0) | np.all(Dm == 0, axis=1)
+    varied = sd_all[active] > 0
+    flat = ~varied | np.all(Dm == 0, axis=1)
     for k in np.flatnonzero(flat):
         warns.append(f"{pars[k].name}: its statistic {problem.statistics[active[k]]} "
-                     + ("did not vary over the phase-3 draws" if not sd_all[active][k] > 0 else
-                        "did not respond to any parameter at the estimate")
+                     + ("did not respond to any parameter at the estimate" if varied[k] else
+                        "did not vary over the phase-3 draws")
                      + ": no standard error (the observed value may lie at the edge of what the model makes, "
                        "e.g. no exits: the parameter is then bounded on one side only)")
     ok = ~flat
