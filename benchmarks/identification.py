@@ -24,8 +24,8 @@ from calibrate import E, truth_from  # benchmarks/calibrate.py: the same panel t
 
 OWN = {E + "proposals": "created", E + "geo_weight": "geo_created", E + "cognitive_weight": "cognitive_created",
        E + "closure_weight": "closure_created", "network.tie_km": "geo_created",
-       E + "proximity_weight": "closure_created"}
-EXTRA = ("network.tie_km", E + "proximity_weight")  # varied only when asked (--keys)
+       E + "proximity_weight": "closure_created", E + "triad_weight": "closure_created"}
+EXTRA = ("network.tie_km", E + "proximity_weight", E + "triad_weight")  # varied only when asked (--keys)
 SHOWN = ("created", "geo_created", "cognitive_created", "closure_created")
 FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--keys", nargs="+", default=[k for k in OWN if k not in EXTRA], choices=list(OWN),
                     help="the parameters to vary (network.tie_km: the proximity route's distance scale, "
                          "true value the scenario's; proximity_weight: the share of the one route that does "
-                         "not close a triad, against closure_created)")
+                         "not close a triad, against closure_created; triad_weight: acceptance = choice only)")
     a = ap.parse_args()
     from clusterlab.panel import make_panel
     from clusterlab.panel.calibrate import _get, _model_sets

@@ -396,3 +396,60 @@ def test_grid_pick_any_draws_uniformly_within_the_class():
     got = g.pick_any(np.random.default_rng(0), np.array([0] * 30_000 + [1, 2, -1]))
     assert np.allclose(np.bincount(got[:30_000], minlength=3)[:3] / 30_000, 1 / 3, atol=0.01)
     assert got[30_000:].tolist() == [3, -1, -1]
+
+
+def test_common_partners_kernel_counts_distinct_common_partners():
+    from clusterlab.mechanisms.network_evolution import _common_partners
+    g = nx.gnm_random_graph(40, 120, seed=1)
+    rng = np.random.default_rng(2)
+    n = 40
+    # an incidence index as the Ties keep it: i's partners in nbr[start[i]: start[i] + count[i]],
+    # with spare slots and one duplicated tie (two layers of the same pair) counted once
+    adj = [sorted(g[v]) for v in range(n)]
+    adj[0] = adj[0] + adj[0][:1]
+    start = np.cumsum([0] + [len(a) + 2 for a in adj[:-1]]).astype(np.int64)
+    nbr = np.full(int(start[-1]) + len(adj[-1]) + 2, -1, np.int32)
+    for v, a in enumerate(adj):
+        nbr[start[v]:start[v] + len(a)] = a
+    count = np.array([len(a) for a in adj], np.int32)
+    i, j = rng.integers(0, n, 500), rng.integers(0, n, 500)
+    got = _common_partners(i, j, start, count, nbr, np.full(n, -1, np.int64))
+    want = [len(set(g[a]) & set(g[b])) if a != b else len(g[a]) for a, b in zip(i.tolist(), j.tolist())]
+    assert got.tolist() == want
+
+
+def test_choice_triad_weight_makes_created_ties_close_triads(actors, only, sim_with, ties):
+    """triad_weight (choice only) favours candidates with common partners (Snijders 2001's
+    transitive triplets, log(1 + common partners), as the creation statistic
+    closure_created): with the proximity route's candidates drawn anywhere, the share of
+    created ties that close a triad rises, and their number does not change. Measured
+    (seeds 0-2): 0.12 -> 0.39 closing, 222 -> 214 ties."""
+    n = 60
+    rng = np.random.default_rng(5)
+    # about 4 partners each, some with common partners; one stage, no institutions, so each
+    # of the route's 5 candidates is a firm drawn anywhere (no vertical partner to look for)
+    a = np.tile(np.arange(n), 2)
+    b = (a + np.repeat([1, 4], n) + rng.integers(0, 3, 2 * n)) % n
+    def created(tw, seed):
+        sc = only("network_evolution", **NO_DISSOLUTION, network_evolution__acceptance="choice",
+                  network_evolution__proposals=48.0, network_evolution__closure_weight=0.0,
+                  network_evolution__brokerage_weight=0.0, network_evolution__base_accept=1.0,
+                  network_evolution__geo_weight=0.0, network_evolution__cognitive_weight=0.0,
+                  network_evolution__triad_weight=tw).set(**{"seed": seed, "network.vertical_degree": 0.0})
+        sim = sim_with(sc, actors(n, x=np.zeros(n)), ties(n, np.minimum(a, b), np.maximum(a, b)))
+        before = [set(sim.ties.nbr[sim.ties.start[v]:sim.ties.start[v] + sim.ties.count[v]].tolist())
+                  for v in range(n)]
+        sim.step()
+        made = new_ties(sim)
+        closing = [bool(before[sim.ties.a[k]] & before[sim.ties.b[k]]) for k in made]
+        return len(made), float(np.mean(closing))
+    flat = np.mean([created(0.0, s) for s in range(3)], axis=0)
+    steep = np.mean([created(3.0, s) for s in range(3)], axis=0)
+    assert flat[0] > 100 and abs(steep[0] / flat[0] - 1) < 0.1, (flat, steep)
+    assert flat[1] < 0.2 and steep[1] > 2 * flat[1], (flat, steep)
+
+
+def test_triad_weight_is_refused_under_the_capped_form(small):
+    with pytest.raises(Exception, match="triad_weight acts only under acceptance"):
+        small().set(**{NE + "triad_weight": 1.0})
+    small().set(**{NE + "triad_weight": 1.0, NE + "acceptance": "choice"})

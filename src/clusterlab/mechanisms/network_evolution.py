@@ -64,8 +64,9 @@ Every step, in this order (t = now, S = steps per year):
    sought stage or the institutions, so that geography enters through the choice alone),
    the proposer picks one with probability proportional to
    exp(geo_weight exp(-km / geo_km) + cognitive_weight c + culture_weight [same culture]
-   + group_weight [same group]) (a conditional logit, McFadden 1974; Snijders 2001's
-   actor-oriented choice), and the pair is accepted with probability base_accept. Then how
+   + group_weight [same group] + triad_weight log(1 + common partners)) (a conditional
+   logit, McFadden 1974; Snijders 2001's actor-oriented choice, the last term its
+   transitive triplets), and the pair is accepted with probability base_accept. Then how
    many ties form is set by proposals and base_accept and where by the weights, which a
    calibration can tell apart (docs/odd.md 7.12, 7.23).
 
@@ -85,6 +86,7 @@ from typing import Literal
 
 import numba as nb
 import numpy as np
+from pydantic import model_validator
 
 from ..params import Field, MechanismParams, MIN_KM, MAX_KM, MAX_YEARS
 from ..fast import choice_p
@@ -274,6 +276,25 @@ def _choose(group, score, u):
 
 
 @nb.njit(cache=True)
+def _common_partners(i, j, start, count, nbr, mark):
+    """The number of distinct common partners of each pair i[r]-j[r] (transitive triplets):
+    i's partners marked r in `mark` (an array of -1 over the actors, left dirty), then j's
+    partners counted where marked r and unmarked once counted. O(degree i + degree j)."""
+    out = np.zeros(len(i), np.int64)
+    for r in range(len(i)):
+        s = start[i[r]]
+        for q in range(s, s + count[i[r]]):
+            mark[nbr[q]] = r
+        s = start[j[r]]
+        for q in range(s, s + count[j[r]]):
+            k = nbr[q]
+            if mark[k] == r:
+                out[r] += 1
+                mark[k] = -1
+    return out
+
+
+@nb.njit(cache=True)
 def _below_bound(i, j, u, near, culture, group, base, gw, cw, hc, hg):
     """geo = base * (1 + gw * near) * (1 + hc * same culture) * (1 + hg * same group) of
     each proposal (near = exp(-km / geo_km)); the proposals whose uniform is below the
@@ -365,9 +386,16 @@ class NetworkEvolution(Mechanism):
         cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity (choice: log-odds at full cognitive proximity)")
         culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity; choice: log-odds)")
         group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity; choice: log-odds)")
+        triad_weight: float = Field(0.0, ge=0, le=1000, description="choice only: log-odds per log(1 + common partners) of a candidate (transitive triplets; 0 under capped)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
+
+        @model_validator(mode="after")
+        def _check(self):
+            if self.triad_weight and self.acceptance != "choice":
+                raise ValueError('triad_weight acts only under acceptance = "choice" (set acceptance = "choice", or triad_weight = 0)')
+            return self
 
     # -- set-up ----------------------------------------------------------------------
     def init(self, sim) -> None:
@@ -464,12 +492,16 @@ class NetworkEvolution(Mechanism):
     def _chosen(self, sim, rng, i, j, near, group):
         """acceptance = choice: of each proposal's candidates (those not yet tied to the
         proposer), the proposer picks one with probability proportional to
-        exp(gw near + cw c + hc [same culture] + hg [same group]), and the pair is accepted
-        with probability base_accept."""
+        exp(gw near + cw c + hc [same culture] + hg [same group] + tw log(1 + common partners)),
+        and the pair is accepted with probability base_accept."""
         p, a = self.pars, sim.actors
         new = ~sim.ties.has(i, j)
         i, j, near, group = i[new], j[new], near[new], group[new]
         score = p.geo_weight * near + p.cognitive_weight * self._cognitive(sim, i, j)
+        if p.triad_weight:
+            t = sim.ties
+            mark = np.full(len(t.count), -1, np.int64)
+            score += p.triad_weight * np.log1p(_common_partners(i, j, t.start, t.count, t.nbr, mark))
         if p.culture_weight:
             score += p.culture_weight * (a.culture[i] == a.culture[j])
         if p.group_weight:
