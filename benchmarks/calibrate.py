@@ -9,9 +9,10 @@ issue's target: at most 5 minutes on 2 cores for 30), and how far the estimates 
 The panel is `clusterlab.panel.make_panel(30, 3, sets=TRUTH, seed)` under the built-in
 scenario (survey ties start at their layer's strengths and can dissolve); calibration starts
 from the scenario's values, is given the panel's geographic (km) and cognitive matrices
-(which also go into the simulated model), and estimates `LEVERS + EXTRA_LEVERS` (the default
-levers and the closure and cognitive weights, to show which are informed; `--levers default`:
-`LEVERS` only, the closure and cognitive weights set to their true values).
+(which also go into the simulated model), and estimates `LEVERS + extra_levers(scenario)` (the
+default levers and the closure and cognitive weights, to show which are informed; under
+acceptance = choice the closure lever is triad_weight; `--levers default`: `LEVERS` only, the
+closure and cognitive weights set to their true values).
 `--composition observed` gives who leaves from wave 2 (the exit lever is then not estimated). Prints, per panel,
 the time, the number of simulations, the convergence verdict and for each parameter the
 truth, the estimate and its standard error (or why it was not estimated), and z, the
@@ -61,21 +62,25 @@ def main() -> None:
     ap.add_argument("--composition", choices=("simulated", "observed"), default="simulated")
     args = ap.parse_args()
     from clusterlab.panel import make_panel
-    from clusterlab.panel.calibrate import EXTRA_LEVERS, LEVERS, calibrate
+    from clusterlab.panel.calibrate import LEVERS, _get, calibrate, extra_levers
     from clusterlab.scenario import default_scenario
 
     truth = truth_from(args.truth)
-    fixed = {k: v for k, v in truth.items() if k not in TRUTH}  # e.g. base_accept: not a lever
+    form = default_scenario().set(**{k: v for k, v in truth.items() if not k.endswith("triad_weight")})
+    extra = extra_levers(form)  # closure and cognitive weights (choice: triad_weight for closure)
+    levers = LEVERS + extra if args.levers == "all" else LEVERS
+    # the truth of what is not estimated (e.g. base_accept, or closure_weight under choice) is
+    # given to the calibrated scenario; the estimated start from the scenario's values
+    fixed = {k: v for k, v in truth.items() if k not in {lv.key for lv in levers}}
     base = default_scenario().set(**fixed)
+    truth.update({lv.key: float(_get(base, lv.key)) for lv in levers if lv.key not in truth})
     print("truth: " + ", ".join(f"{k.rsplit('.', 1)[-1]} {v}" for k, v in truth.items()))
     for k in range(args.panels):
         seed = args.seed + k
         p = make_panel(args.firms, 3, sets=truth, seed=seed, scenario=base)
         t, c = time.perf_counter(), cpu()
-        levers = LEVERS + EXTRA_LEVERS if args.levers == "all" else LEVERS
-        sets = None if args.levers == "all" else {k: truth[k] for k in (E + "closure_weight", E + "cognitive_weight")}
         cal = calibrate(p.wave1, p.wave2, 3, {"geo": p.geographic, "cog": p.cognitive}, scenario=base, seed=seed,
-                        levers=levers, sets=sets, executor="pool" if args.workers > 1 else "serial",
+                        levers=levers, executor="pool" if args.workers > 1 else "serial",
                         workers=args.workers, composition=args.composition)
         wall, used = time.perf_counter() - t, cpu() - c
         print(f"panel seed {seed}, {args.firms} firms: {wall:.0f} s wall, {used:.0f} s CPU, {cal.msm.draws} simulations, "

@@ -105,6 +105,12 @@ def curves(a, p, sc, truth: dict) -> None:
             sd = np.sqrt((lo.var() + hi.var()) / 2)
             print(f"  {own} from 1/2 to 2 times the truth: {hi.mean() - lo.mean():+.1f}, "
                   f"{(hi.mean() - lo.mean()) / sd:+.2f} simulated sds")
+            if own != "created":  # the same per created tie: without the count's noise
+                c = SHOWN.index("created")
+                lo, hi = rows[0.5][:, k] / np.maximum(rows[0.5][:, c], 1), rows[2.0][:, k] / np.maximum(rows[2.0][:, c], 1)
+                sd = np.sqrt((lo.var() + hi.var()) / 2)
+                print(f"  {own} per created tie: {lo.mean():.3f} -> {hi.mean():.3f}, "
+                      f"{(hi.mean() - lo.mean()) / sd:+.2f} simulated sds")
 
 
 if __name__ == "__main__":

@@ -572,6 +572,7 @@ def calibrate(
     directed: Directed = None,
     allow_new: Annotated[bool, typer.Option("--allow-new", help="add attribute ids missing from wave 1 as isolated wave-1 actors")] = False,
     composition: Composition = "simulated",
+    levers: Annotated[str, typer.Option("--levers", metavar="default|all", help="all: also the closure and cognitive weights (under acceptance = choice: triad_weight and cognitive_weight), which small panels inform little; phase 1 drops those whose statistic does not respond")] = "default",
     who_exits: Annotated[bool, typer.Option("--who-exits", help="also estimate which firms exit: the support partners give a firm short of capital (mechanisms.market.tie_support_years), from the leavers' wave-1 ties")] = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
@@ -580,12 +581,14 @@ def calibrate(
     try:
         from .data import load_network, read_proximity
         from .data.matrix import split_proximity_spec
-        from .panel.calibrate import EXIT_SELECTION, LEVERS
+        from .panel.calibrate import EXIT_SELECTION, LEVERS, extra_levers
         from .panel.calibrate import calibrate as run_calibrate
         from .scenario import parse_override
 
         if not years > 0:
             raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
+        if levers not in ("default", "all"):
+            raise ClusterlabError(f"--levers {levers!r}: expected default or all")
         if seed < 0:
             raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
         if not 1 <= workers <= 4096:
@@ -631,8 +634,9 @@ def calibrate(
             scales["cognitive"] = "proximity"
         _say(note)
         typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
-        levers = LEVERS + (EXIT_SELECTION,) if who_exits else LEVERS
-        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, levers, scales=scales, sets=given or None,
+        use = LEVERS + (extra_levers(sc.set(**given)) if levers == "all" else ())
+        use = use + (EXIT_SELECTION,) if who_exits else use
+        result = run_calibrate(nets[0], nets[1], years, prox or None, sc, use, scales=scales, sets=given or None,
                                seed=seed, executor="pool" if workers > 1 else "serial", workers=workers,
                                progress=lambda msg: typer.echo("  " + msg, err=True), composition=composition)
         result.write(out, overwrite=overwrite)

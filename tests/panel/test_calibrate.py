@@ -31,11 +31,16 @@ def test_statistics_by_hand():
     assert s["created"] == 1 and s["persisted"] == 1 and s["dissolved"] == 2 and s["exits"] == 1
     assert s["closure_created"] == pytest.approx(np.log(2))   # log1p(1 common partner)
     assert s["closure_persisted"] == 0.0                     # 0-1 have no common partner
+    assert s["closure_per_created"] == pytest.approx(np.log(2))
     assert s["geo_created"] == G[0, 2] and s["cognitive_created"] == C[0, 2]
     assert s["cognitive_persisted"] == C[0, 1]
     # who left: actor 4, no wave-1 tie; z^d = standardised log1p(degrees 1, 2, 2, 1, 0)
     d = np.log1p([1, 2, 2, 1, 0])
     assert s["exit_ties"] == pytest.approx((d[4] - d.mean()) / d.std())
+    # two created, one closing (0-2) and one not (0-3): per created tie half the sum; none: 0
+    s = statistics(w1, present, np.array([0, 0]), np.array([2, 3]), G, C)
+    assert s["created"] == 2 and s["closure_per_created"] == pytest.approx(np.log(2) / 2)
+    assert statistics(w1, present, np.array([0]), np.array([1]), G, C)["closure_per_created"] == 0.0
 
 
 def test_ties_to_absent_actors_and_self_loops_do_not_count():

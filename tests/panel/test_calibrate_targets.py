@@ -149,3 +149,26 @@ def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_w
              "--set", E + "base_accept=1", "--out", str(tmp_path / "c"))
     assert r.exit_code == 0, r.output
     assert load_scenario(tmp_path / "c" / "calibrated.toml").mechanisms.network_evolution.acceptance == "choice"
+
+
+def test_levers_all_estimates_the_choice_forms_triad_weight_from_its_start(files, tmp_path, monkeypatch):
+    """--levers all adds the closure and cognitive levers of the scenario's form: under
+    acceptance = choice triad_weight (matched to closure_per_created), started at 1 where the
+    scenario leaves it at 0 (the start goes into calibrated.toml with the estimates), and
+    under the capped form closure_weight; triad_weight is refused there with its reason."""
+    from clusterlab.panel.calibrate import CHOICE_EXTRA_LEVERS, EXTRA_LEVERS, extra_levers
+
+    choice = default_scenario().set(**{E + "acceptance": "choice"})
+    assert extra_levers(choice) == CHOICE_EXTRA_LEVERS and extra_levers(default_scenario()) == EXTRA_LEVERS
+    assert CHOICE_EXTRA_LEVERS[0].statistic == "closure_per_created"
+    p, f = files
+    r = _cli(monkeypatch, f["wave1"], f["wave2"], "--years", "3", "--levers", "all", "--set", E + "acceptance=choice",
+             "--set", E + "base_accept=1", "--out", str(tmp_path / "c"))
+    assert r.exit_code == 0, r.output
+    assert E + "triad_weight" in r.output and E + "closure_weight " not in r.output
+    ne = load_scenario(tmp_path / "c" / "calibrated.toml").mechanisms.network_evolution
+    assert ne.acceptance == "choice" and ne.triad_weight > 0
+    r = _cli(monkeypatch, f["wave1"], f["wave2"], "--years", "3", "--levers", "some", "--out", str(tmp_path / "e"))
+    assert r.exit_code == 2 and "--levers 'some': expected default or all" in r.output, r.output
+    cal = calibrate(p.wave1, p.wave2, 3, levers=LEVERS[:1] + CHOICE_EXTRA_LEVERS[:1], settings=SMALL, seed=1)
+    assert "acts only under acceptance" in cal.not_estimated[E + "triad_weight"]

@@ -16,6 +16,9 @@ informs it, its transform and bounds. A row whose key the scenario does not have
 exit lever mechanisms.market.exit_capital_years (exits) and persistence (persisted ties'
 cognitive proximity); phase 1 still drops one whose statistic does not respond. The closure
 and cognitive weights are in `EXTRA_LEVERS`: their statistics hardly respond at that size.
+Under `acceptance = "choice"` the extra levers are `CHOICE_EXTRA_LEVERS` (`extra_levers`):
+the choice's triad_weight (created ties' common partners per created tie) and
+cognitive_weight; the command line's `--levers all` adds them to the default rows.
 
 Composition: by default the model's own exits are simulated and the exit lever is estimated
 against the observed exits. `composition="observed"` gives who leaves from wave 2 instead
@@ -57,14 +60,14 @@ from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
 from ..data.load import absent_record
 from ..data.matrix import proximity_role
-from ..errors import ClusterlabError
+from ..errors import ClusterlabError, ScenarioError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 from .interval import advance, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
-__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
+__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "extra_levers", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -80,6 +83,7 @@ class Lever:
     transform: str    # "log" (positive) or "logit" (bounded)
     lower: float
     upper: float
+    start: float | None = None  # where to start when the scenario leaves it at 0 (written with the estimates)
 
 
 LEVERS = (
@@ -111,6 +115,21 @@ EXTRA_LEVERS = (
     Lever(EVO + "closure_weight", "closure_created", "log", 0.0, 1000.0),
     Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
 )
+# under acceptance = "choice" the closure effect is the choice's transitive-triplets weight
+# (docs/odd.md 7.12): closure_weight, a route's share, hardly moves closure_created since
+# brokerage closes triads too; triad_weight acts only under the choice form. Matched per
+# created tie (closure_per_created): the sum's spread is mostly the count's (moments)
+CHOICE_EXTRA_LEVERS = (
+    # from 0 (0.05 on the log scale) closure_per_created hardly moves and phase 1 drops it
+    Lever(EVO + "triad_weight", "closure_per_created", "log", 0.0, 1000.0, start=1.0),
+    Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
+)
+
+
+def extra_levers(scenario) -> tuple:
+    """The closure and cognitive levers for the scenario's acceptance form."""
+    return CHOICE_EXTRA_LEVERS if scenario.mechanisms.network_evolution.acceptance == "choice" else EXTRA_LEVERS
+
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
 # a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
 # leaves it at 0. Not estimated with the composition given, nor with fewer than MIN_LEAVERS
@@ -487,6 +506,14 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         if _get(sc, lv.key) is None:
             not_est[lv.key] = "not a key of this scenario"
             continue
+        try:  # a value the scenario refuses (triad_weight under the capped form)
+            sc.set(**{lv.key: max(float(_get(sc, lv.key)), MIN_START) if lv.transform == "log" else _get(sc, lv.key)})
+        except ScenarioError as e:
+            not_est[lv.key] = str(e).split(": ", 1)[-1]
+            continue
+        if lv.start is not None and _get(sc, lv.key) == 0:
+            sc = sc.set(**{lv.key: lv.start})
+            given_sets[lv.key] = lv.start
         if lv == EXIT_SELECTION and (n - present.sum()) < MIN_LEAVERS:
             not_est[lv.key] = (f"{int(n - present.sum())} wave-1 actor(s) left: too few to say which firms exit "
                                f"(at least {MIN_LEAVERS} needed)")
