@@ -24,9 +24,11 @@ from calibrate import E, truth_from  # benchmarks/calibrate.py: the same panel t
 
 OWN = {E + "proposals": "created", E + "geo_weight": "geo_created", E + "cognitive_weight": "cognitive_created",
        E + "closure_weight": "closure_created", "network.tie_km": "geo_created",
-       E + "proximity_weight": "closure_created", E + "triad_weight": "closure_created"}
-EXTRA = ("network.tie_km", E + "proximity_weight", E + "triad_weight")  # varied only when asked (--keys)
-SHOWN = ("created", "geo_created", "cognitive_created", "closure_created")
+       E + "proximity_weight": "closure_created", E + "triad_weight": "closure_created",
+       E + "embed_weight": "closure_persisted"}
+EXTRA = ("network.tie_km", E + "proximity_weight", E + "triad_weight", E + "embed_weight")  # varied only when asked (--keys)
+SHOWN = ("created", "geo_created", "cognitive_created", "closure_created", "persisted", "closure_persisted")
+PER = {"closure_persisted": "persisted"}  # per tie of this count (else per created tie)
 FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
@@ -105,11 +107,11 @@ def curves(a, p, sc, truth: dict) -> None:
             sd = np.sqrt((lo.var() + hi.var()) / 2)
             print(f"  {own} from 1/2 to 2 times the truth: {hi.mean() - lo.mean():+.1f}, "
                   f"{(hi.mean() - lo.mean()) / sd:+.2f} simulated sds")
-            if own != "created":  # the same per created tie: without the count's noise
-                c = SHOWN.index("created")
+            if own not in ("created", "persisted"):  # the same per tie: without the count's noise
+                c = SHOWN.index(PER.get(own, "created"))
                 lo, hi = rows[0.5][:, k] / np.maximum(rows[0.5][:, c], 1), rows[2.0][:, k] / np.maximum(rows[2.0][:, c], 1)
                 sd = np.sqrt((lo.var() + hi.var()) / 2)
-                print(f"  {own} per created tie: {lo.mean():.3f} -> {hi.mean():.3f}, "
+                print(f"  {own} per {PER.get(own, 'created')} tie: {lo.mean():.3f} -> {hi.mean():.3f}, "
                       f"{(hi.mean() - lo.mean()) / sd:+.2f} simulated sds")
 
 

@@ -5,6 +5,7 @@ generate, through the command line a user would run.
     python benchmarks/real_clusters.py --seeds 1 2 3 --actors 30 --workers 2 --replications 50
     python benchmarks/real_clusters.py --set mechanisms.network_evolution.acceptance=choice \
         --set mechanisms.network_evolution.base_accept=1       # the choice form (docs/odd.md 7.12)
+    python benchmarks/real_clusters.py --levers all ...        # also the closure and cognitive weights
 
 For each panel seed: `clusterlab.panel.synthetic.make_logit_panel(actors, 3, seed)` (the dyadic
 logits of Juhasz & Lengyel 2018 run forward once: the stand-in for a real survey panel) is
@@ -65,7 +66,7 @@ def cpu_children() -> float:
 
 def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: Path, calibrated: bool,
         composition: str = "simulated", truth: dict | None = None, who_exits: bool = False,
-        sets: list[str] | None = None) -> dict:
+        sets: list[str] | None = None, levers: str = "default") -> dict:
     from clusterlab.panel.synthetic import make_logit_panel
 
     panel = make_logit_panel(actors, years, truth, seed=seed)
@@ -77,7 +78,8 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
     if calibrated:
         t, c = time.perf_counter(), cpu_children()
         cli("calibrate", *common, *mats, "--workers", str(workers), "--seed", str(seed), "-o", str(folder / "cal"),
-            *(["--who-exits"] if who_exits else []), *[x for kv in sets or [] for x in ("--set", kv)])
+            "--levers", levers, *(["--who-exits"] if who_exits else []),
+            *[x for kv in sets or [] for x in ("--set", kv)])
         row["cal_seconds"], row["cal_cpu"] = time.perf_counter() - t, cpu_children() - c
         conv = json.loads((folder / "cal" / "convergence.json").read_text())
         row["converged"] = conv["converged"]
@@ -135,6 +137,8 @@ def main() -> None:
                     help="who leaves: simulated (predicted) or observed (given from wave 2)")
     ap.add_argument("--keep", metavar="DIR", help="keep the panels, calibrations and predictions in DIR")
     ap.add_argument("--who-exits", action="store_true", help="calibrate with --who-exits (which firms exit)")
+    ap.add_argument("--levers", choices=("default", "all"), default="default",
+                    help="calibrate's --levers (all: also the closure and cognitive weights)")
     ap.add_argument("--exit-ties", type=float, default=0.0,
                     help="panels whose leavers are the weakly tied: make_logit_panel's exit_ties (e.g. -1)")
     ap.add_argument("--exit-share", type=float, default=None, help="make_logit_panel's exit_share (default 0.08)")
@@ -148,7 +152,7 @@ def main() -> None:
         tmp = args.keep or tmp
         for seed in args.seeds:
             row = one(seed, args.actors, args.years, args.workers, args.replications, Path(tmp) / f"s{seed}",
-                      not args.uncalibrated, args.composition, truth, args.who_exits, args.sets)
+                      not args.uncalibrated, args.composition, truth, args.who_exits, args.sets, args.levers)
             rows.append(row)
             v = verdicts(row)
             print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']}; "
@@ -158,7 +162,7 @@ def main() -> None:
                 print(f"  {name:<28} {'PASS' if ok else 'FAIL'}  {text}", flush=True)
     print(f"\nall panels ({len(rows)}; {args.actors} actors, {args.years:g} years, {args.replications} replications, "
           f"composition {args.composition}, panel truth {truth}{', --who-exits' if args.who_exits else ''}"
-          f"{''.join(' --set ' + kv for kv in args.sets)}):")
+          f"{''.join(' --set ' + kv for kv in args.sets)}, --levers {args.levers}):")
     names = list(verdicts(rows[0]))
     for name in names:
         passed = sum(verdicts(r)[name][0] for r in rows)

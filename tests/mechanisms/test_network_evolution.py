@@ -453,3 +453,36 @@ def test_triad_weight_is_refused_under_the_capped_form(small):
     with pytest.raises(Exception, match="triad_weight acts only under acceptance"):
         small().set(**{NE + "triad_weight": 1.0})
     small().set(**{NE + "triad_weight": 1.0, NE + "acceptance": "choice"})
+
+
+def test_common_partners_make_weak_ties_persist(actors, only, sim_with, ties):
+    """embed_weight: a weak idle tie's dissolution hazard is multiplied by
+    (1 + common partners)^-embed_weight (embeddedness; Juhasz & Lengyel 2018 find closure
+    helps ties persist). 300 triangles (each tie with one common partner) beside 300 lone
+    pairs, unrelated knowledge, one step: survival exp(-rate / S) for the pairs and
+    exp(-rate 2^-w / S) for the triangles' ties; at weight 0 both the same."""
+    k = 300
+    n = 3 * k + 2 * k
+    E = np.zeros((n, 4))
+    E[np.arange(n), np.arange(n) % 3] = 1.0  # a triangle's ends mutually orthogonal: cognitive proximity 0
+    E[3 * k:, :] = 0.0
+    E[3 * k::2, 0] = 1.0
+    E[3 * k + 1::2, 1] = 1.0
+    t = np.arange(k) * 3
+    a = np.r_[t, t, t + 1, np.arange(3 * k, n, 2)]
+    b = np.r_[t + 1, t + 2, t + 2, np.arange(3 * k + 1, n, 2)]
+
+    def survival(w):
+        sc = only("network_evolution", "interaction", **IDLE, **NO_CREATION, network_evolution__idle_years=0.0,
+                  network_evolution__embed_weight=w)
+        sim = sim_with(sc, actors(n, E=E, T=np.zeros((n, 4))), ties(n, a, b, w=0.1))
+        sim.step()
+        alive = sim.ties.alive
+        return alive[:3 * k].mean(), alive[3 * k:].mean()
+
+    p = cl.default_scenario()
+    hazard = p.mechanisms.network_evolution.dissolve_rate / p.steps_per_year
+    tri, lone = survival(0.0)
+    assert abs(tri - lone) < 0.07 and abs(lone - np.exp(-hazard)) < 0.06, (tri, lone)
+    tri, lone = survival(3.0)
+    assert abs(lone - np.exp(-hazard)) < 0.06 and abs(tri - np.exp(-hazard / 8)) < 0.04, (tri, lone)

@@ -41,6 +41,11 @@ def test_statistics_by_hand():
     s = statistics(w1, present, np.array([0, 0]), np.array([2, 3]), G, C)
     assert s["created"] == 2 and s["closure_per_created"] == pytest.approx(np.log(2) / 2)
     assert statistics(w1, present, np.array([0]), np.array([1]), G, C)["closure_per_created"] == 0.0
+    # a triangle 0-1-2 and a tie 2-3; kept: 0-1 (one common partner, 2) and 2-3 (none)
+    tri = Wave1(4, np.array([0, 1, 0, 2]), np.array([1, 2, 2, 3]))
+    s = statistics(tri, np.ones(4, bool), np.array([0, 2]), np.array([1, 3]))
+    assert s["persisted"] == 2 and s["closure_per_persisted"] == pytest.approx(np.log(2) / 2)
+    assert statistics(tri, np.ones(4, bool), np.zeros(0), np.zeros(0))["closure_per_persisted"] == 0.0
 
 
 def test_ties_to_absent_actors_and_self_loops_do_not_count():

@@ -18,11 +18,13 @@ Every step, in this order (t = now, S = steps per year):
    with w < dissolve_below that has not been active (``ties.last_use``) for idle_years
    dissolves this step with probability
 
-       p = 1 - exp(-dissolve_rate * (1 - persistence * c_ij) / S)
+       p = 1 - exp(-dissolve_rate * (1 - persistence * c_ij) * (1 + m_ij)^(-embed_weight) / S)
 
    where c_ij in [0, 1] is the cognitive proximity (cosine of the ends' knowledge
-   profiles at the start of the step, Nooteboom 2000). Cognitive proximity makes ties
-   persist (Juhasz & Lengyel 2018); weak, unused ties fade away (Ter Wal & Boschma 2009).
+   profiles at the start of the step, Nooteboom 2000) and m_ij the ends' common partners.
+   Cognitive proximity and common partners make ties persist (Juhasz & Lengyel 2018;
+   embeddedness, Granovetter 1985, Uzzi 1997; embed_weight 0 by default: off); weak,
+   unused ties fade away (Ter Wal & Boschma 2009).
    Idle time counts from the start of the run for ties older than it (their earlier use
    is unknown). Membership ties to a cluster organisation are formal and do not dissolve
    (`keep_membership`); the `cluster_org` mechanism serves its members through them.
@@ -375,6 +377,7 @@ class NetworkEvolution(Mechanism):
         idle_years: float = Field(0.5, ge=0, le=MAX_YEARS, description="years without activity before a weak tie may dissolve")
         dissolve_rate: float = Field(8.0, ge=0, le=1000, description="dissolution hazard per year of a weak idle tie between cognitively unrelated ends")
         persistence: float = Field(0.8, ge=0, le=1, description="how much cognitive proximity lowers dissolution (Juhasz & Lengyel 2018)")
+        embed_weight: float = Field(0.0, ge=0, le=1000, description="how much common partners lower dissolution: the hazard times (1 + common partners)^-embed_weight (embeddedness)")
         proposals: float = Field(0.5, ge=0, le=100, description="tie proposals per alive cluster actor per year")
         closure_weight: float = Field(1.0, ge=0, le=1000, description="relative share of proposals by triadic closure (a partner's partner)")
         proximity_weight: float = Field(1.0, ge=0, le=1000, description="relative share of proposals by geographic proximity (a nearby firm or institution)")
@@ -437,7 +440,12 @@ class NetworkEvolution(Mechanism):
             top = -np.expm1(-p.dissolve_rate / spy)
             cand, u = cand[u < top], u[u < top]
             c = self._cognitive(sim, ties.a[cand], ties.b[cand])
-            prob = -np.expm1(-p.dissolve_rate * (1.0 - p.persistence * c) / spy)
+            rate = p.dissolve_rate * (1.0 - p.persistence * c)
+            if p.embed_weight:  # (1 + m)^-w <= 1: the draw's bound `top` stays exact
+                m = _common_partners(ties.a[cand], ties.b[cand], ties.start, ties.count, ties.nbr,
+                                     np.full(len(ties.count), -1, np.int64))
+                rate = rate * (1.0 + m) ** -p.embed_weight
+            prob = -np.expm1(-rate / spy)
             ties.remove(cand[u < prob])
         # 3. creation
         self._create(sim, rng)

@@ -26,9 +26,11 @@ Statistics (sums over stayer pairs i < j):
     cognitive_created    sum (1 - x1) x2 z^c              creation effect of cognitive proximity
     cognitive_persisted  sum x1 x2 z^c                    persistence effect of cognitive proximity
     closure_persisted    sum x1 x2 log1p(m)               persistence effect of closure
+    closure_per_persisted closure_persisted / max(persisted, 1)  the same per persisted tie
     exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
 
-closure_per_created is the statistic of the choice form's triad_weight (docs/odd.md 7.23):
+closure_per_created is the statistic of the choice form's triad_weight, closure_per_persisted
+of embed_weight (docs/odd.md 7.23):
 closure_created is nearly proportional to created, so most of its spread is the count's; per
 created tie the count's noise is gone (at 120 firms its response to triad_weight between 1/2
 and 2 times the truth is 1.7 simulated sds against 0.6 for the sum).
@@ -57,7 +59,7 @@ import numpy as np
 __all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "tie_scores", "geographic_proximity_km"]
 
 STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "closure_per_created", "geo_created",
-              "cognitive_created", "cognitive_persisted", "closure_persisted", "exit_ties")
+              "cognitive_created", "cognitive_persisted", "closure_persisted", "closure_per_persisted", "exit_ties")
 
 
 def standardise(P: np.ndarray) -> np.ndarray:
@@ -140,5 +142,6 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
         "cognitive_created": float(cognitive[created].sum()) if cognitive is not None else nan,
         "cognitive_persisted": float(cp[persisted].sum()) if cp is not None else nan,
         "closure_persisted": float(w1.closure[persisted].sum()),
+        "closure_per_persisted": float(w1.closure[persisted].sum() / max(int(persisted.sum()), 1)),
         "exit_ties": float(w1.tie_score[~present].sum()),
     }
