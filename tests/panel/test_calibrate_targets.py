@@ -137,10 +137,12 @@ def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_w
     from clusterlab.panel.calibrate import Calibration
 
     def hint(acceptance, dropped=(), fixed=()):
-        fake = SimpleNamespace(kept={E + "acceptance": acceptance},
+        fake = SimpleNamespace(kept={E + "acceptance": acceptance}, observed={"closure_per_created": 0.45},
                                msm=SimpleNamespace(dropped=dict.fromkeys(dropped, "why"), fixed=dict.fromkeys(fixed, 0.0)))
         return Calibration.hint(fake)
     assert "acceptance=choice" in hint("capped", dropped=[E + "geo_weight"])
+    # triad_weight at its bound 0: the routes close too many triads; a smaller route share is suggested
+    assert "closure_weight" in hint("choice", fixed=[E + "triad_weight"]) and "0.45" in hint("choice", fixed=[E + "triad_weight"])
     assert "acceptance=choice" in hint("capped", fixed=[E + "geo_weight"])
     assert hint("capped", dropped=[E + "proposals"]) == "" and hint("choice", dropped=[E + "geo_weight"]) == ""
     # given on the command line, the form goes into calibrated.toml (so predict simulates it)

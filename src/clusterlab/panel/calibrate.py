@@ -308,8 +308,14 @@ class Calibration:
 
     def hint(self) -> str:
         """What to try when geo_weight was not informed (dropped in phase 1 or fixed at a
-        bound) under the capped acceptance (docs/odd.md 7.23); "" otherwise."""
-        geo = EVO + "geo_weight"
+        bound) under the capped acceptance, or when triad_weight ran to 0 under the choice
+        form (docs/odd.md 7.23); "" otherwise."""
+        geo, triad = EVO + "geo_weight", EVO + "triad_weight"
+        if self.msm.fixed.get(triad) == 0.0:
+            return ("hint: at triad_weight 0 the model's proposal routes alone close more of the new ties than "
+                    f"observed (closure_per_created {self.observed.get('closure_per_created', float('nan')):.3g}): "
+                    "triad_weight can only add closure; a smaller route share "
+                    "(--set mechanisms.network_evolution.closure_weight=..., or brokerage_weight) closes fewer")
         if self.kept.get(EVO + "acceptance") != "capped" or not (geo in self.msm.dropped or geo in self.msm.fixed):
             return ""
         return ('hint: under acceptance = "capped" a larger geo_weight also makes more ties, so where ties form '
