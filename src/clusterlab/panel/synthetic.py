@@ -90,6 +90,9 @@ def _wave1(sc: Scenario) -> ClusterNetwork:
                           directed=False, attributes=attrs, source="synthetic wave 1")
 
 
+PANEL_DRAW = 10_000  # the replication number of the interval draw that makes wave 2
+
+
 def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *, seed: int = 1,
                scenario: Scenario | None = None) -> Panel:
     """A synthetic two-wave panel (see the module). `sets` are the known parameters, applied
@@ -102,7 +105,7 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
     w1 = _wave1(sc)
     n = w1.n
     steps = interval_steps(sc, years)
-    s = replication_seed(seed, 10_000)
+    s = replication_seed(seed, PANEL_DRAW)
     run = _one(w1, sc, steps, s)
     # the proximities the generating simulation started from (the same seed: the same state)
     start = Sim(sc.set(seed=s, steps=steps), keep=[], record=False).init(network=w1)
