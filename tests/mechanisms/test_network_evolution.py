@@ -413,9 +413,11 @@ def test_common_partners_kernel_counts_distinct_common_partners():
         nbr[start[v]:start[v] + len(a)] = a
     count = np.array([len(a) for a in adj], np.int32)
     i, j = rng.integers(0, n, 500), rng.integers(0, n, 500)
-    got = _common_partners(i, j, start, count, nbr, np.full(n, -1, np.int64))
     want = [len(set(g[a]) & set(g[b])) if a != b else len(g[a]) for a, b in zip(i.tolist(), j.tolist())]
-    assert got.tolist() == want
+    mark = np.zeros(n, np.int64)
+    assert _common_partners(i, j, start, count, nbr, mark, 1).tolist() == want
+    # the scratch reused with the next stamps: stale marks never count
+    assert _common_partners(i[::-1], j[::-1], start, count, nbr, mark, 1 + len(i)).tolist() == want[::-1]
 
 
 def test_choice_triad_weight_makes_created_ties_close_triads(actors, only, sim_with, ties):

@@ -278,19 +278,21 @@ def _choose(group, score, u):
 
 
 @nb.njit(cache=True)
-def _common_partners(i, j, start, count, nbr, mark):
+def _common_partners(i, j, start, count, nbr, mark, base):
     """The number of distinct common partners of each pair i[r]-j[r] (transitive triplets):
-    i's partners marked r in `mark` (an array of -1 over the actors, left dirty), then j's
-    partners counted where marked r and unmarked once counted. O(degree i + degree j)."""
+    i's partners stamped base + r in `mark` (scratch over the actors, reused: every stamp
+    below base is stale), then j's partners counted where stamped base + r and unstamped
+    once counted. O(degree i + degree j)."""
     out = np.zeros(len(i), np.int64)
     for r in range(len(i)):
+        stamp = base + r
         s = start[i[r]]
         for q in range(s, s + count[i[r]]):
-            mark[nbr[q]] = r
+            mark[nbr[q]] = stamp
         s = start[j[r]]
         for q in range(s, s + count[j[r]]):
             k = nbr[q]
-            if mark[k] == r:
+            if mark[k] == stamp:
                 out[r] += 1
                 mark[k] = -1
     return out
@@ -405,6 +407,7 @@ class NetworkEvolution(Mechanism):
         self._t0 = sim.t  # idle time counts from the start of the run (earlier use unknown)
         self._buf = np.zeros(0, np.int32)
         self._counts = np.zeros(N_CHUNKS, np.int64)
+        self._mark, self._stamp = np.zeros(0, np.int64), 1  # scratch of `_common`
         self._build_grids(sim)
 
     def _build_grids(self, sim) -> None:
@@ -442,13 +445,19 @@ class NetworkEvolution(Mechanism):
             c = self._cognitive(sim, ties.a[cand], ties.b[cand])
             rate = p.dissolve_rate * (1.0 - p.persistence * c)
             if p.embed_weight:  # (1 + m)^-w <= 1: the draw's bound `top` stays exact
-                m = _common_partners(ties.a[cand], ties.b[cand], ties.start, ties.count, ties.nbr,
-                                     np.full(len(ties.count), -1, np.int64))
-                rate = rate * (1.0 + m) ** -p.embed_weight
+                rate = rate * (1.0 + self._common(ties, ties.a[cand], ties.b[cand])) ** -p.embed_weight
             prob = -np.expm1(-rate / spy)
             ties.remove(cand[u < prob])
         # 3. creation
         self._create(sim, rng)
+
+    def _common(self, ties, i, j) -> np.ndarray:
+        """Common partners of each pair i-j (`_common_partners`; scratch kept between calls)."""
+        self._mark = grown(self._mark, len(ties.count), np.int64)  # zeroed when new: stamps start at 1
+        out = _common_partners(np.asarray(i, np.int64), np.asarray(j, np.int64), ties.start, ties.count,
+                               ties.nbr, self._mark, self._stamp)
+        self._stamp += len(i)
+        return out
 
     def _cognitive(self, sim, a, b) -> np.ndarray:
         """Cosine similarity of the ends' knowledge profiles at the start of the step."""
@@ -507,9 +516,7 @@ class NetworkEvolution(Mechanism):
         i, j, near, group = i[new], j[new], near[new], group[new]
         score = p.geo_weight * near + p.cognitive_weight * self._cognitive(sim, i, j)
         if p.triad_weight:
-            t = sim.ties
-            mark = np.full(len(t.count), -1, np.int64)
-            score += p.triad_weight * np.log1p(_common_partners(i, j, t.start, t.count, t.nbr, mark))
+            score += p.triad_weight * np.log1p(self._common(sim.ties, i, j))
         if p.culture_weight:
             score += p.culture_weight * (a.culture[i] == a.culture[j])
         if p.group_weight:
