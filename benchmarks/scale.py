@@ -4,6 +4,7 @@
     python benchmarks/scale.py --actors 10000 100000 1000000     # linearity check
     python benchmarks/scale.py --core ...                         # mechanisms 1-8 only
     python benchmarks/scale.py --against OTHER/src --rounds 2     # this checkout v. another, as ratios
+    python benchmarks/scale.py --actors 100000 --set mechanisms.network_evolution.acceptance=choice
 
 The scenario goes through the same code path as `clusterlab run` (a validated Scenario,
 `Sim.init`, `Sim.step`); only the sizes are scaled from the default: firms keep the
@@ -32,8 +33,9 @@ DYNAMICS = ("technology", "labour", "focal_firms", "projects", "cluster_org", "n
             "openness", "market")
 
 
-def scenario_for(actors: int, domains: int, steps: int, core: bool = False):
+def scenario_for(actors: int, domains: int, steps: int, core: bool = False, sets: list[str] | None = None):
     from clusterlab import default_scenario
+    from clusterlab.scenario import parse_override
 
     externals = max(50, actors // 40)
     cluster_orgs = max(1, actors // 100_000)
@@ -53,15 +55,15 @@ def scenario_for(actors: int, domains: int, steps: int, core: bool = False):
         "network.cluster_org_members": min(0.3, 20_000 / firms),
         "output.figures": False,
         **{f"mechanisms.{m}.enabled": not core for m in DYNAMICS},
-    })
+    }).set(**dict(parse_override(kv) for kv in sets or []))
 
 
-def one(actors: int, domains: int, steps: int, core: bool = False) -> dict:
+def one(actors: int, domains: int, steps: int, core: bool = False, sets: list[str] | None = None) -> dict:
     import resource
 
     from clusterlab import Sim
 
-    sc = scenario_for(actors, domains, steps, core)
+    sc = scenario_for(actors, domains, steps, core, sets)
     t0 = time.perf_counter()
     sim = Sim(sc)
     sim.init()
@@ -90,7 +92,7 @@ def child(n: int, args, src: str | None = None) -> dict:
         env["PYTHONPATH"] = os.pathsep.join([str(Path(src).resolve()), env.get("PYTHONPATH", "")])
     out = subprocess.run([sys.executable, __file__, "--child", "--actors", str(n),
                           "--domains", str(args.domains), "--steps", str(args.steps)]
-                         + (["--core"] if args.core else []),
+                         + (["--core"] if args.core else []) + [x for kv in args.sets for x in ("--set", kv)],
                          capture_output=True, text=True, env=env)
     if out.returncode != 0:
         sys.exit(out.stderr)
@@ -111,10 +113,12 @@ def main() -> None:
     ap.add_argument("--core", action="store_true", help="only the core mechanisms 1-8 (no cluster dynamics)")
     ap.add_argument("--against", metavar="SRC", help="another checkout's src folder to compare with")
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds per size with --against")
+    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                    help="a scenario change for every size, e.g. mechanisms.network_evolution.acceptance=choice")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(one(args.actors[0], args.domains, args.steps, args.core)))
+        print(json.dumps(one(args.actors[0], args.domains, args.steps, args.core, args.sets)))
         return
     if args.against:
         child(min(args.actors), args, args.against)  # compile both sides' kernels before timing
