@@ -391,7 +391,7 @@ class NetworkEvolution(Mechanism):
         cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity (choice: log-odds at full cognitive proximity)")
         culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity; choice: log-odds)")
         group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity; choice: log-odds)")
-        triad_weight: float = Field(0.0, ge=0, le=1000, description="choice only: log-odds per log(1 + common partners) of a candidate (transitive triplets; 0 under capped)")
+        triad_weight: float = Field(0.0, ge=0, le=1000, description="choice only: log-odds per log(1 + common partners) of a candidate (transitive triplets; a scenario setting it under capped is refused)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")

@@ -29,11 +29,12 @@ Statistics (sums over stayer pairs i < j):
     closure_per_persisted closure_persisted / max(persisted, 1)  the same per persisted tie
     exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
 
-closure_per_created is the statistic of the choice form's triad_weight, closure_per_persisted
-of embed_weight (docs/odd.md 7.23):
+closure_per_created is the statistic of the choice form's triad_weight (docs/odd.md 7.23):
 closure_created is nearly proportional to created, so most of its spread is the count's; per
 created tie the count's noise is gone (at 120 firms its response to triad_weight between 1/2
-and 2 times the truth is 1.7 simulated sds against 0.6 for the sum).
+and 2 times the truth is 1.7 simulated sds against 0.6 for the sum). closure_per_persisted is
+reported, not matched: embed_weight, which it would inform, acts on these panels as a
+persistence rate (docs/odd.md 7.12).
 
 z^d_i is log(1 + wave-1 degree of i), standardised over the wave-1 actors: exit_ties is 0 on
 average when exits do not depend on ties, negative when the weakly tied leave.
