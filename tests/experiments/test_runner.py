@@ -196,7 +196,8 @@ def test_pool_failure_and_worker_killed(tmp_path):
 # function the workers run defined in the script itself (multiprocessing's spawn would run
 # the whole script again in each worker).
 MAIN = r"""
-import sys, cloudpickle
+import faulthandler, signal, sys, cloudpickle
+faulthandler.register(signal.SIGUSR1)  # the test asks for the stacks when the process hangs
 from clusterlab.experiments import Store
 from clusterlab.experiments.runner import run_tasks
 folder, executor, blob = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -313,7 +314,17 @@ def test_ctrl_c_on_the_process_group(tmp_path):
         time.sleep(0.02)
     assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # say what still runs and where the main process is
+        procs = subprocess.run(["ps", "-o", "pid,ppid,stat,etime,args", "-g", str(proc.pid)],
+                               capture_output=True, text=True).stdout
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGUSR1)
+            time.sleep(2)
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+        pytest.fail(f"still running 60 s after SIGINT:\n{procs}\nstderr:\n{err.decode()[-6000:]}")
     assert proc.returncode != 0 and b"KeyboardInterrupt" in err
     for _ in range(100):  # every process of the group is gone
         try:
