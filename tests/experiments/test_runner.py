@@ -198,6 +198,9 @@ def test_pool_failure_and_worker_killed(tmp_path):
 MAIN = r"""
 import faulthandler, signal, sys, cloudpickle
 faulthandler.register(signal.SIGUSR1)  # the test asks for the stacks when the process hangs
+# Ctrl-C as at a terminal: a shell that starts pytest in the background (`make test &`) starts
+# it with SIGINT ignored, which every child inherits, and Python then leaves it ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from clusterlab.experiments import Store
 from clusterlab.experiments.runner import run_tasks
 folder, executor, blob = sys.argv[1], sys.argv[2], sys.argv[3]
