@@ -66,8 +66,8 @@ def main() -> None:
     from clusterlab.scenario import default_scenario
 
     truth = truth_from(args.truth)
-    form = default_scenario().set(**{k: v for k, v in truth.items() if not k.endswith("triad_weight")})
-    extra = extra_levers(form)  # closure and cognitive weights (choice: triad_weight for closure)
+    # closure and cognitive weights of the truth's acceptance form (choice: triad_weight for closure)
+    extra = extra_levers(default_scenario().set(**{E + "acceptance": truth.get(E + "acceptance", "capped")}))
     levers = LEVERS + extra if args.levers == "all" else LEVERS
     # the truth of what is not estimated (e.g. base_accept, or closure_weight under choice) is
     # given to the calibrated scenario; the estimated start from the scenario's values

@@ -442,10 +442,10 @@ class NetworkEvolution(Mechanism):
             u = rng.random(len(cand))
             top = -np.expm1(-p.dissolve_rate / spy)
             cand, u = cand[u < top], u[u < top]
-            c = self._cognitive(sim, ties.a[cand], ties.b[cand])
-            rate = p.dissolve_rate * (1.0 - p.persistence * c)
+            ends_a, ends_b = ties.a[cand], ties.b[cand]
+            rate = p.dissolve_rate * (1.0 - p.persistence * self._cognitive(sim, ends_a, ends_b))
             if p.embed_weight:  # (1 + m)^-w <= 1: the draw's bound `top` stays exact
-                rate = rate * (1.0 + self._common(ties, ties.a[cand], ties.b[cand])) ** -p.embed_weight
+                rate = rate * (1.0 + self._common(ties, ends_a, ends_b)) ** -p.embed_weight
             prob = -np.expm1(-rate / spy)
             ties.remove(cand[u < prob])
         # 3. creation
