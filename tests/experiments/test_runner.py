@@ -289,6 +289,22 @@ def test_executors_alone():
         assert next(v for _, ok, v in got if not ok).startswith("cannot send the item to a worker")
 
 
+def test_pool_workers_serve_later_maps_of_the_same_job():
+    """A pool keeps its workers between maps of one job (an estimator maps its simulation
+    once per phase) and starts new ones for another job; closing it ends them."""
+    pid = lambda x: os.getpid()  # noqa: E731
+    other = lambda x: (os.getpid(), x)  # noqa: E731
+    with Pool(2) as ex:
+        first = {v for _, _, v in ex.map(pid, range(6))}
+        again = {v for _, _, v in ex.map(pid, range(6))}
+        procs = [w.proc for w in ex._live]
+        assert again <= first and os.getpid() not in first
+        assert {v[0] for _, _, v in ex.map(other, range(4))}.isdisjoint(first)
+        assert all(p.poll() is not None for p in procs)   # the first job's workers were stopped
+        live = [w.proc for w in ex._live]
+    assert live and all(p.poll() is not None for p in live)
+
+
 def test_bad_options(tmp_path):
     with pytest.raises(ClusterlabError, match="did you mean 'pool'"):
         make_executor("pools")

@@ -23,7 +23,9 @@ then work), else with pickle.
   main script in every worker, so a script without an `if __name__ == "__main__":` guard
   runs its experiment again in each worker (the classic process-pool pitfall); here the
   job arrives pickled (cloudpickle: notebook functions work) and nothing else is imported.
-  Workers start with NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1. Each runs one item at a
+  Workers start with NUMBA_NUM_THREADS=1 and OMP_NUM_THREADS=1 when first needed and stay
+  until the pool is closed, serving later maps of the same job (a new job gets new
+  workers). Each runs one item at a
   time, so when a worker process dies (a segfault, the OOM killer, kill -9) the pool knows
   exactly which item it held: that item comes back ok=False ("worker process died ...") and
   a fresh worker takes its place; the other workers are not disturbed. (Python's
@@ -252,6 +254,7 @@ class Pool:
     def __init__(self, workers: int | None = None):
         self.workers = _positive(workers, "pool")
         self._live: list[_Worker] = []
+        self._job: bytes | None = None  # the job the live workers hold
 
     def __enter__(self):
         return self
@@ -270,6 +273,12 @@ class Pool:
         from multiprocessing.connection import wait
 
         job_bytes = dumps(job)
+        # idle workers of an earlier map with the same job serve this one (an estimator's
+        # phases map the same job several times; a worker start imports clusterlab, about
+        # 2-3 s); a different job, or a worker still busy from an abandoned map, needs new ones
+        if job_bytes != self._job or any(w.busy for w in self._live):
+            self.close()
+        self._job = job_bytes
         items = iter(items)
         more = True
         try:
@@ -299,9 +308,9 @@ class Pool:
                 for w in busy:
                     if w.inbox in ready:
                         yield self._collect(w)
-        finally:
-            if not more:
-                self.close()
+        except BaseException:
+            self.close(kill=True)
+            raise
 
     def _collect(self, w: _Worker):
         """The answer of worker `w`, or the death of its item (the worker is then replaced)."""
