@@ -163,10 +163,10 @@ def test_choice_form_recovers_the_geographic_weight_within_two_standard_errors()
     """Under acceptance = "choice" the geographic weight is a log-odds the created ties'
     locality responds to (docs/odd.md 7.12, 7.23). A synthetic 60-firm panel generated with
     proposals 1 and geo_weight 3 (the first seed tried, 21, as above); both estimated from
-    the default starts 0.5 and 4: each within 2 standard errors of its truth (on the log scale
-    the estimator works on), standard errors finite, phase 2 reached the observed statistics.
-    Measured: proposals 0.85 +- 0.15, geo_weight 1.49 +- 1.69 (one panel of 60 firms informs
-    the weight loosely: the README's five 120-firm panels give 2.47-4.46, SEs 0.9-1.6)."""
+    the default starts 0.5 and 4: each within 2 standard errors of its truth, standard errors
+    finite, phase 2 reached the observed statistics. Measured: proposals 0.84 +- 0.15,
+    geo_weight 1.47 +- 1.37 (one panel of 60 firms informs the weight loosely: the README's
+    five 120-firm panels give 2.47-4.46, SEs 0.9-1.6)."""
     choice = {E + "acceptance": "choice", E + "base_accept": 0.5}
     truth = {E + "proposals": 1.0, E + "geo_weight": 3.0}
     p = make_panel(60, 3, sets={**choice, **truth}, seed=21)
@@ -177,6 +177,5 @@ def test_choice_form_recovers_the_geographic_weight_within_two_standard_errors()
     assert cal.msm.estimated.all(), cal.not_estimated
     for k, (name, v, se) in enumerate(zip(cal.msm.names, cal.msm.theta, cal.msm.se)):
         assert np.isfinite(se) and se > 0, (name, se)
-        z = (np.log(v) - np.log(truth[name])) / (se / v)   # delta method: se of log(theta)
-        assert abs(z) < 2, (name, v, se)
+        assert abs(v - truth[name]) < 2 * se, (name, v, se)
         assert abs(cal.msm.t_ratios[k]) < 0.3, cal.verdict()

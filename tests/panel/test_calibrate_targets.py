@@ -138,13 +138,17 @@ def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_w
 
     from clusterlab.panel.calibrate import Calibration
 
-    def hint(acceptance, dropped=(), fixed=()):
+    def hint(acceptance, dropped=(), fixed=(), triad=None):
+        names = [] if triad is None else [E + "triad_weight"]
         fake = SimpleNamespace(kept={E + "acceptance": acceptance}, observed={"closure_per_created": 0.45},
-                               msm=SimpleNamespace(dropped=dict.fromkeys(dropped, "why"), fixed=dict.fromkeys(fixed, 0.0)))
+                               msm=SimpleNamespace(dropped=dict.fromkeys(dropped, "why"), fixed=dict.fromkeys(fixed, 0.0),
+                                                   names=names, theta=np.array([triad] * len(names)),
+                                                   estimated=np.ones(len(names), bool)))
         return Calibration.hint(fake)
     assert "acceptance=choice" in hint("capped", dropped=[E + "geo_weight"])
-    # triad_weight at its bound 0: the routes close too many triads; a smaller route share is suggested
+    # triad_weight at 0 or below: the routes close too many triads; a smaller route share is suggested
     assert "closure_weight" in hint("choice", fixed=[E + "triad_weight"]) and "0.45" in hint("choice", fixed=[E + "triad_weight"])
+    assert "closure_weight" in hint("choice", triad=-0.8) and hint("choice", triad=1.2) == ""
     assert "acceptance=choice" in hint("capped", fixed=[E + "geo_weight"])
     assert hint("capped", dropped=[E + "proposals"]) == "" and hint("choice", dropped=[E + "geo_weight"]) == ""
     # given on the command line, the form goes into calibrated.toml (so predict simulates it)
@@ -153,6 +157,24 @@ def test_the_choice_form_is_suggested_when_geo_weight_is_not_informed_and_kept_w
              "--set", E + "base_accept=1", "--out", str(tmp_path / "c"))
     assert r.exit_code == 0, r.output
     assert load_scenario(tmp_path / "c" / "calibrated.toml").mechanisms.network_evolution.acceptance == "choice"
+
+
+def test_choice_weights_are_estimated_on_a_signed_scale_and_capped_ones_on_the_log_scale():
+    """Under choice the geographic, cognitive and closure weights are log-odds: estimated on
+    the asinh scale within +-100 (a negative value possible); under capped on the log scale
+    (>= 0), whichever table the lever came from; other levers untouched."""
+    from clusterlab.panel.calibrate import CHOICE_EXTRA_LEVERS, EXTRA_LEVERS, LOG_ODDS, for_form
+
+    choice = default_scenario().set(**{E + "acceptance": "choice"})
+    capped = default_scenario()
+    for lv in LEVERS + EXTRA_LEVERS + CHOICE_EXTRA_LEVERS:
+        c, k = for_form(lv, choice), for_form(lv, capped)
+        if lv.key in LOG_ODDS:
+            assert (c.transform, c.lower, c.upper) == ("asinh", -100.0, 100.0), c
+            assert k.transform == "log" and k.lower == 0.0, k
+        else:
+            assert c == lv == k
+    assert for_form(CHOICE_EXTRA_LEVERS[0], choice).start == 1.0
 
 
 def test_levers_all_estimates_the_choice_forms_triad_weight_from_its_start(files, tmp_path, monkeypatch):

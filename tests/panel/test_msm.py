@@ -112,6 +112,22 @@ def test_same_seed_same_estimate_serial_and_on_a_pool():
     assert serial.draws == pooled.draws
 
 
+def test_signed_log_transform_and_scale():
+    """"asinh" covers both signs, acts like the log scale beyond its scale and like "none"
+    near 0; "none" with a scale steps by h * scale."""
+    q = Parameter("w", 0.0, -100.0, 100.0, "asinh")
+    for v in (-30.0, -1.0, 0.0, 0.3, 4.0, 99.0):
+        assert math.isclose(q.to_theta(q.to_eta(v)), v, abs_tol=1e-12)
+    e = q.to_eta(4.0)
+    assert math.isclose(q.dtheta(e), math.hypot(4.0, 1.0))   # a step h moves 4 by about h * 4.1
+    assert math.isclose(q.dtheta(q.to_eta(0.0)), 1.0)
+    assert q.to_theta(50.0) == 100.0 and q.to_theta(-50.0) == -100.0   # clipped to the bounds
+    lin = Parameter("v", 3.0, transform="none", scale=2.0)
+    assert lin.to_eta(3.0) == 1.5 and lin.to_theta(1.5) == 3.0 and lin.dtheta(0.0) == 2.0
+    with pytest.raises(MSMError, match="scale"):
+        Parameter("v", 1.0, scale=0.0)
+
+
 def test_malformed_problems_are_refused():
     with pytest.raises(MSMError, match="one statistic per parameter"):
         Problem([Parameter("a", 0.0)], ["s1", "s2"], [0.0, 1.0], Linear())

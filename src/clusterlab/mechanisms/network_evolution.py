@@ -70,7 +70,9 @@ Every step, in this order (t = now, S = steps per year):
    logit, McFadden 1974; Snijders 2001's actor-oriented choice, the last term its
    transitive triplets), and the pair is accepted with probability base_accept. Then how
    many ties form is set by proposals and base_accept and where by the weights, which a
-   calibration can tell apart (docs/odd.md 7.12, 7.23).
+   calibration can tell apart (docs/odd.md 7.12, 7.23). The weights are log-odds here and
+   may be negative (such candidates chosen less often than others, as any RSiena effect);
+   under capped they must be >= 0 (`LOG_ODDS_WEIGHTS`).
 
 Creation is a constant flow (proportional to actors) and dissolution a hazard per weak idle
 tie, so the number of ties has a stable level. Each step costs one streaming pass over tie
@@ -100,6 +102,9 @@ from ..mechanism import Mechanism
 
 N_CHUNKS = 256  # fixed, so results do not depend on the number of threads
 ROUTES = ("closure", "proximity", "brokerage")
+# the choice form's log-odds weights: any real value under choice (a negative weight: such
+# candidates are chosen less often than others), >= 0 under capped (factors 1 + w x)
+LOG_ODDS_WEIGHTS = ("geo_weight", "cognitive_weight", "culture_weight", "group_weight", "triad_weight")
 
 
 @nb.njit(parallel=True, cache=True)
@@ -386,12 +391,12 @@ class NetworkEvolution(Mechanism):
         brokerage_weight: float = Field(0.5, ge=0, le=1000, description="relative share of proposals by brokerage (a broker introduces two contacts)")
         broker_share: float = Field(0.5, ge=0, le=1, description="share of brokerage proposals made by intermediaries and cluster organisations (the rest by any actor, by degree)")
         base_accept: float = Field(0.1, ge=0, le=1, description="acceptance probability of a distant, cognitively unrelated pair (choice: of every chosen pair)")
-        geo_weight: float = Field(4.0, ge=0, le=1000, description="added relative acceptance at zero distance (choice: log-odds of a candidate at zero distance)")
+        geo_weight: float = Field(4.0, ge=-1000, le=1000, description="added relative acceptance at zero distance, >= 0 (choice: log-odds of a candidate at zero distance, may be negative)")
         geo_km: float = Field(10.0, ge=MIN_KM, le=MAX_KM, description="distance scale of geographic proximity in acceptance (km)")
-        cognitive_weight: float = Field(0.5, ge=0, le=1000, description="added relative acceptance at full cognitive proximity (choice: log-odds at full cognitive proximity)")
-        culture_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same culture group (homophily; institutional proximity; choice: log-odds)")
-        group_weight: float = Field(0.0, ge=0, le=1000, description="added relative acceptance of a pair of the same business group (organisational proximity; choice: log-odds)")
-        triad_weight: float = Field(0.0, ge=0, le=1000, description="choice only: log-odds per log(1 + common partners) of a candidate (transitive triplets; a scenario setting it under capped is refused)")
+        cognitive_weight: float = Field(0.5, ge=-1000, le=1000, description="added relative acceptance at full cognitive proximity, >= 0 (choice: log-odds at full cognitive proximity, may be negative)")
+        culture_weight: float = Field(0.0, ge=-1000, le=1000, description="added relative acceptance of a pair of the same culture group, >= 0 (homophily; institutional proximity; choice: log-odds, may be negative)")
+        group_weight: float = Field(0.0, ge=-1000, le=1000, description="added relative acceptance of a pair of the same business group, >= 0 (organisational proximity; choice: log-odds, may be negative)")
+        triad_weight: float = Field(0.0, ge=-1000, le=1000, description="choice only: log-odds per log(1 + common partners) of a candidate, may be negative (transitive triplets; a scenario setting it under capped is refused)")
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
@@ -400,6 +405,11 @@ class NetworkEvolution(Mechanism):
         def _check(self):
             if self.triad_weight and self.acceptance != "choice":
                 raise ValueError('triad_weight acts only under acceptance = "choice" (set acceptance = "choice", or triad_weight = 0)')
+            if self.acceptance == "capped":
+                for name in LOG_ODDS_WEIGHTS:
+                    if getattr(self, name) < 0:
+                        raise ValueError(f'{name} = {getattr(self, name):g}: under acceptance = "capped" a weight is an added '
+                                         'relative acceptance and must be >= 0 (a negative log-odds needs acceptance = "choice")')
             return self
 
     # -- set-up ----------------------------------------------------------------------

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +67,7 @@ from .interval import advance, check_composition, given_composition, interval_st
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 
-__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "extra_levers", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
+__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -84,6 +84,7 @@ class Lever:
     lower: float
     upper: float
     start: float | None = None  # where to start when the scenario leaves it at 0 (written with the estimates)
+    scale: float = 1.0          # transforms "none" and "asinh" (msm.Parameter)
 
 
 LEVERS = (
@@ -119,16 +120,38 @@ EXTRA_LEVERS = (
 # (docs/odd.md 7.12): closure_weight, a route's share, hardly moves closure_created since
 # brokerage closes triads too; triad_weight acts only under the choice form. Matched per
 # created tie (closure_per_created): the sum's spread is mostly the count's (moments)
+# Under the choice form the weights are log-odds (docs/odd.md 7.12): any real value, estimated
+# on a signed log scale (transform "asinh": eta = asinh(theta), bounds +-LOG_ODDS_BOUND; a
+# step acts like the log scale's beyond 1 and stays about 0.5 log-odds near 0), so that data
+# whose new ties are less local, less cognitively close or less closed than the routes offer
+# give a negative weight instead of running to 0 (`for_form` turns the table's log-scale rows
+# into these)
+LOG_ODDS = tuple(EVO + k for k in ("geo_weight", "cognitive_weight", "triad_weight"))
+LOG_ODDS_BOUND = 100.0
 CHOICE_EXTRA_LEVERS = (
-    # from 0 (0.05 on the log scale) closure_per_created hardly moves and phase 1 drops it
-    Lever(EVO + "triad_weight", "closure_per_created", "log", 0.0, 1000.0, start=1.0),
-    Lever(EVO + "cognitive_weight", "cognitive_created", "log", 0.0, 1000.0),
+    Lever(EVO + "triad_weight", "closure_per_created", "asinh", -LOG_ODDS_BOUND, LOG_ODDS_BOUND, start=1.0),
+    Lever(EVO + "cognitive_weight", "cognitive_created", "asinh", -LOG_ODDS_BOUND, LOG_ODDS_BOUND),
 )
 
 
 def extra_levers(scenario) -> tuple:
     """The closure and cognitive levers for the scenario's acceptance form."""
     return CHOICE_EXTRA_LEVERS if scenario.mechanisms.network_evolution.acceptance == "choice" else EXTRA_LEVERS
+
+
+def for_form(lever: Lever, scenario) -> Lever:
+    """The lever as the scenario's acceptance form needs it: under choice a log-scale row
+    of a log-odds weight (LOG_ODDS) is estimated on the log-odds scale, negative values
+    allowed; under capped such a row reaching below 0 is estimated on the log scale (the
+    capped form refuses a negative weight); every other lever as it is."""
+    if lever.key not in LOG_ODDS:
+        return lever
+    choice = scenario.mechanisms.network_evolution.acceptance == "choice"
+    if choice and lever.transform == "log":
+        return replace(lever, transform="asinh", lower=-LOG_ODDS_BOUND, upper=LOG_ODDS_BOUND)
+    if not choice and lever.lower < 0:  # capped: a weight below 0 is refused; the log-scale row
+        return replace(lever, transform="log", lower=0.0, upper=max(lever.upper, 1000.0), scale=1.0)
+    return lever
 
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
 # a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
@@ -308,14 +331,20 @@ class Calibration:
 
     def hint(self) -> str:
         """What to try when geo_weight was not informed (dropped in phase 1 or fixed at a
-        bound) under the capped acceptance, or when triad_weight ran to 0 under the choice
-        form (docs/odd.md 7.23); "" otherwise."""
+        bound) under the capped acceptance, or when triad_weight came out at or below 0
+        under the choice form (docs/odd.md 7.23); "" otherwise."""
         geo, triad = EVO + "geo_weight", EVO + "triad_weight"
-        if self.msm.fixed.get(triad) == 0.0:
-            return ("hint: at triad_weight 0 the model's proposal routes alone close more of the new ties than "
-                    f"observed (closure_per_created {self.observed.get('closure_per_created', float('nan')):.3g}): "
-                    "triad_weight can only add closure; a smaller route share "
-                    "(--set mechanisms.network_evolution.closure_weight=..., or brokerage_weight) closes fewer")
+        m = self.msm
+        tw = m.fixed.get(triad)
+        if tw is None and triad in getattr(m, "names", ()):
+            k = m.names.index(triad)
+            tw = float(m.theta[k]) if m.estimated[k] else None
+        if tw is not None and tw <= 0:
+            return ("hint: triad_weight came out at or below 0: the model's proposal routes alone close more of "
+                    "the new ties than observed (closure_per_created "
+                    f"{self.observed.get('closure_per_created', float('nan')):.3g}), and the choice has to avoid "
+                    "closing candidates; a smaller route share (--set "
+                    "mechanisms.network_evolution.closure_weight=..., or brokerage_weight) proposes fewer of them")
         if self.kept.get(EVO + "acceptance") != "capped" or not (geo in self.msm.dropped or geo in self.msm.fixed):
             return ""
         return ('hint: under acceptance = "capped" a larger geo_weight also makes more ties, so where ties form '
@@ -503,7 +532,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     given = composition == "observed"
     if given:
         sc = given_composition(sc)
-    for lv in levers:
+    for lv in (for_form(lv, sc) for lv in levers):
         if lv.statistic not in STATISTICS:
             raise CalibrationError(f"lever {lv.key}: unknown statistic {lv.statistic!r}")
         if given and lv.statistic in ("exits", "exit_ties"):
@@ -512,12 +541,15 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         if _get(sc, lv.key) is None:
             not_est[lv.key] = "not a key of this scenario"
             continue
+        now = _get(sc, lv.key)
+        begin = lv.start if lv.start is not None and now == 0 else (
+            max(float(now), MIN_START) if lv.transform == "log" else now)
         try:  # a value the scenario refuses (triad_weight under the capped form)
-            sc.set(**{lv.key: max(float(_get(sc, lv.key)), MIN_START) if lv.transform == "log" else _get(sc, lv.key)})
+            sc.set(**{lv.key: begin})
         except ScenarioError as e:
             not_est[lv.key] = str(e).split(": ", 1)[-1]
             continue
-        if lv.start is not None and _get(sc, lv.key) == 0:
+        if lv.start is not None and now == 0:
             sc = sc.set(**{lv.key: lv.start})
             given_sets[lv.key] = lv.start
         if lv == EXIT_SELECTION and (n - present.sum()) < MIN_LEAVERS:
@@ -603,7 +635,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         if lv.transform == "logit":
             eps = 0.001 * (lv.upper - lv.lower)
             v = min(max(v, lv.lower + eps), lv.upper - eps)
-        pars.append(Parameter(lv.key, v, lv.lower, lv.upper, lv.transform))
+        pars.append(Parameter(lv.key, v, lv.lower, lv.upper, lv.transform, lv.scale))
     st = Settings(**{**(settings.__dict__ if settings else SETTINGS), "seed": int(seed)})
     problem = Problem(pars, [lv.statistic for lv in use], [observed[lv.statistic] for lv in use], model)
     res = estimate(problem, st, executor=executor, workers=workers, progress=progress)

@@ -19,8 +19,11 @@ in the order of `parameters`) and a seed, and returns one draw of the statistics
 the order of `statistics`, the same length: the estimator is just identified). It must be
 picklable to run on a process pool.
 
-Estimation runs on a transformed scale eta (unbounded): "none" eta = theta, "log" eta =
-log(theta) (theta > 0), "logit" eta = log((theta - lo) / (hi - theta)) (lo < theta < hi).
+Estimation runs on a transformed scale eta (unbounded): "none" eta = theta / scale (scale 1
+unless given: a step h then moves theta by h * scale), "log" eta = log(theta) (theta > 0),
+"logit" eta = log((theta - lo) / (hi - theta)) (lo < theta < hi), "asinh" eta =
+asinh(theta / scale) (any sign: like "none" near 0 and like a signed log beyond scale, so a
+step h moves theta by about h * sqrt(theta^2 + scale^2)).
 
 Phase 1 (derivatives). n1 draws at the start eta0; for each draw r and each parameter k one
 more draw at eta0 + h e_k with the same seed (common random numbers, so the difference is
@@ -77,7 +80,7 @@ from ..errors import ClusterlabError
 
 __all__ = ["Parameter", "Problem", "Settings", "MSMResult", "estimate", "draw_seed", "MSMError"]
 
-TRANSFORMS = ("none", "log", "logit")
+TRANSFORMS = ("none", "log", "logit", "asinh")
 T_LIMIT = 0.1       # |convergence t-ratio| per statistic (RSiena)
 OVERALL_LIMIT = 0.25  # overall maximum convergence ratio (RSiena)
 
@@ -93,10 +96,13 @@ class Parameter:
     lower: float = -math.inf
     upper: float = math.inf
     transform: str = "none"
+    scale: float = 1.0   # "none": eta = theta / scale; "asinh": eta = asinh(theta / scale)
 
     def __post_init__(self):
         if self.transform not in TRANSFORMS:
             raise MSMError(f"parameter {self.name}: transform {self.transform!r}, expected one of {TRANSFORMS}")
+        if not (math.isfinite(self.scale) and self.scale > 0):
+            raise MSMError(f"parameter {self.name}: scale {self.scale}, expected a positive number")
         if self.transform == "log" and self.lower < 0:
             self.lower = 0.0
         if self.transform == "logit" and not (math.isfinite(self.lower) and math.isfinite(self.upper)):
@@ -113,15 +119,19 @@ class Parameter:
             eps = 1e-9 * (hi - lo)
             t = min(max(theta, lo + eps), hi - eps)
             return math.log((t - lo) / (hi - t))
-        return float(theta)
+        if self.transform == "asinh":
+            return math.asinh(float(theta) / self.scale)
+        return float(theta) / self.scale
 
     def to_theta(self, eta: float) -> float:
         if self.transform == "log":
             v = math.exp(min(eta, 700.0))
         elif self.transform == "logit":
             v = self.lower + (self.upper - self.lower) / (1.0 + math.exp(-max(min(eta, 700.0), -700.0)))
+        elif self.transform == "asinh":
+            v = self.scale * math.sinh(max(min(eta, 700.0), -700.0))
         else:
-            v = float(eta)
+            v = float(eta) * self.scale
         return min(max(v, self.lower), self.upper)
 
     def dtheta(self, eta: float) -> float:
@@ -130,7 +140,9 @@ class Parameter:
         if self.transform == "logit":
             s = 1.0 / (1.0 + math.exp(-max(min(eta, 700.0), -700.0)))
             return (self.upper - self.lower) * s * (1.0 - s)
-        return 1.0
+        if self.transform == "asinh":
+            return self.scale * math.cosh(max(min(eta, 700.0), -700.0))
+        return self.scale
 
 
 @dataclass
