@@ -82,6 +82,8 @@ def test_every_output_is_documented(predicted, document, heading):
 
 @pytest.mark.parametrize("args,words", [
     (["--years", "-1"], "--years -1"),
+    (["--years", "inf"], "--years inf"),   # was a traceback (OverflowError)
+    (["--years", "1e6"], "--years 1e+06: at most 83,333 years"),
     (["--years", "3", "--set", "mechanisms.network_evolution.no_such_key=1"], "unknown key"),
     (["--years", "3", "--replications", "0"], "--replications 0"),
 ])

@@ -32,6 +32,8 @@ depend on the executor or the worker count.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,9 +68,15 @@ def replication_seed(seed: int, r: int) -> int:
 
 
 def interval_steps(sc: Scenario, years: float) -> int:
-    if not (years > 0):
+    """The simulation steps of `years` (--years) at the scenario's steps per year."""
+    if not (years > 0 and math.isfinite(years)):
         raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
-    return max(1, int(round(years * sc.steps_per_year)))
+    most = next(m.le for m in Scenario.model_fields["steps"].metadata if getattr(m, "le", None) is not None)
+    steps = years * sc.steps_per_year
+    if steps > most:
+        raise ClusterlabError(f"--years {years:g}: at most {most / sc.steps_per_year:,.0f} years at "
+                              f"{sc.steps_per_year} steps a year (a run has at most {most:,} steps)")
+    return max(1, int(round(steps)))
 
 
 COMPOSITIONS = ("simulated", "observed")  # who leaves: the model's exits, or given by wave 2
