@@ -131,7 +131,7 @@ def test_cli_bad_input_one_line_exit_2(panel, tmp_path):
     assert r.exit_code == 2 and "--years" in r.output
     r = CliRunner().invoke(app, ["calibrate", str(paths["wave1"]), str(paths["wave2"]), "--years", "inf",
                                  "--out", str(tmp_path / "c")])
-    assert r.exit_code == 2 and "--years inf" in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.exit_code == 2 and "--years inf" in r.output   # was a traceback (exit 1)
     r = CliRunner().invoke(app, ["calibrate", str(paths["wave1"]), str(paths["wave2"]), "--years", "3",
                                  "--proximity", "geo", "--out", str(tmp_path / "c")])
     assert r.exit_code == 2 and "NAME=MATRIX" in r.output   # compare's --proximity message
