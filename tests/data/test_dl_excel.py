@@ -198,6 +198,25 @@ def test_excel_attributes_and_proximity(tmp_path):
     assert both.attributes.set_index("id").loc["C", "size"] == 3
 
 
+def test_a_workbook_sheet_read_again_is_not_parsed_again(tmp_path, monkeypatch):
+    """A calibration starts thousands of simulations from the same matrix: a sheet is parsed
+    once (it was parsed every time: 43% of a calibration's time with its matrices on
+    sheets), another sheet or changed bytes are read afresh."""
+    from clusterlab.data import matrix
+
+    calls = []
+    real = matrix._read_proximity
+    monkeypatch.setattr(matrix, "_read_proximity", lambda *a: calls.append(a[0]) or real(*a))
+    P = pd.DataFrame([[None, "A", "B"], ["A", 1, 0.25], ["B", 0.25, 1]])
+    Q = pd.DataFrame([[None, "A", "B"], ["A", 1, 0.75], ["B", 0.75, 1]])
+    f = xlsx(tmp_path / "m.xlsx", {"cog": (P, False, 0, 0), "geo": (Q, False, 0, 0)})
+    assert read_proximity(f"{f}#cog").loc["A", "B"] == 0.25
+    assert read_proximity(f"{f}#cog").loc["A", "B"] == 0.25 and len(calls) == 1
+    assert read_proximity(f"{f}#geo").loc["A", "B"] == 0.75 and len(calls) == 2
+    xlsx(f, {"cog": (Q, False, 0, 0)})
+    assert read_proximity(f"{f}#cog").loc["A", "B"] == 0.75 and len(calls) == 3
+
+
 def test_excel_without_openpyxl_says_what_to_install(tmp_path, monkeypatch):
     import builtins
 

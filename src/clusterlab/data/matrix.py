@@ -41,9 +41,9 @@ def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIM
 
     Same decoding, delimiters and decimal commas as the network readers. Every cell must
     be a finite number in [lo, hi]: a blank, ``NaN``, text or out-of-range cell raises
-    DataError naming the file, the line (row) and the column. A text file read again with
-    the same bytes (each replication of a calibration starts from the same files) is not
-    parsed again (`clusterlab.memo`).
+    DataError naming the file, the line (row) and the column. A file (or workbook sheet)
+    read again with the same bytes (each replication of a calibration starts from the same
+    files) is not parsed again (`clusterlab.memo`).
     """
     key = _text_key(path, lo, hi)
     hit = _READ.get(key) if key is not None else None
@@ -62,17 +62,16 @@ _READ = Memo("proximity files", size=4)  # recent files read by read_proximity: 
 
 
 def _text_key(path, lo: float, hi: float) -> bytes | None:
-    """A digest of a text file's bytes and the range, or None (a workbook, or unreadable:
-    the reader then says why)."""
-    from .excel import is_excel
+    """A digest of the file's bytes (a workbook's whole file and the sheet asked for) and the
+    range, or None (unreadable: the reader then says why)."""
+    from .excel import is_excel, split_sheet
 
-    if is_excel(path):
-        return None
+    file, sheet = split_sheet(path) if is_excel(path) else (path, None)
     try:
-        data = Path(path).read_bytes()
+        data = Path(file).read_bytes()
     except (OSError, TypeError, ValueError):
         return None
-    return digest(np.frombuffer(data, np.uint8), float(lo), float(hi))
+    return digest(np.frombuffer(data, np.uint8), sheet, float(lo), float(hi))
 
 
 def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray]:
