@@ -352,6 +352,16 @@ class Calibration:
                 "--set mechanisms.network_evolution.base_accept=1 estimates it from where ties form (every chosen "
                 "candidate accepted, so proposals counts the ties made; docs/odd.md 7.23)")
 
+    def note(self, k: int, key: str) -> str:
+        """Why lever k was not estimated, or what its estimate lacks ("" if nothing)."""
+        m = self.msm
+        if key in self.not_estimated:
+            return self.not_estimated[key]
+        if m.estimated[k] and not np.isfinite(m.se[k]):
+            return ("no standard error: its statistic did not vary over the phase-3 simulations (or the "
+                    "derivatives were singular), so the data do not inform this value")
+        return ""
+
     def estimates(self) -> dict[str, float]:
         """The estimated keys and values."""
         return {lv.key: float(v) for lv, v, e in zip(self.levers, self.msm.theta, self.msm.estimated) if e}
@@ -363,7 +373,7 @@ class Calibration:
     def table(self) -> pd.DataFrame:
         t = self.msm.table()
         t.insert(0, "key", [lv.key for lv in self.levers])
-        t["note"] = [self.not_estimated.get(lv.key, "") for lv in self.levers]
+        t["note"] = [self.note(k, lv.key) for k, lv in enumerate(self.levers)]
         return t.drop(columns=["parameter"])
 
     def summary(self) -> dict:
@@ -376,8 +386,8 @@ class Calibration:
             "t_ratios": {s: float(t) for s, t in zip(m.statistics, m.t_ratios)},
             "thresholds": {"t_ratio": 0.1, "overall": 0.25, "source": "RSiena manual (Ripley, Snijders et al.)"},
             "estimates": {lv.key: {"estimate": float(v), "se": float(se), "estimated": bool(e), "statistic": lv.statistic,
-                                   "fixed_at_bound": lv.key in m.fixed}
-                          for lv, v, se, e in zip(self.levers, m.theta, m.se, m.estimated)},
+                                   "fixed_at_bound": lv.key in m.fixed, "note": self.note(k, lv.key)}
+                          for k, (lv, v, se, e) in enumerate(zip(self.levers, m.theta, m.se, m.estimated))},
             "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
             "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
             "actors": self.actors, "absent": self.absent, "composition": self.composition, "proximities": self.proximity_sources,

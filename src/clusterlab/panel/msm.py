@@ -216,8 +216,15 @@ class MSMResult:
         est = self.t_ratios[self.estimated]
         tmax = float(np.max(np.abs(est))) if len(est) else 0.0
         word = "converged" if self.converged else "NOT converged"
-        return (f"{word}: largest |t-ratio| {tmax:.3f} (< {T_LIMIT} needed), overall maximum convergence "
+        text = (f"{word}: largest |t-ratio| {tmax:.3f} (< {T_LIMIT} needed), overall maximum convergence "
                 f"ratio {self.max_ratio:.3f} (< {OVERALL_LIMIT} needed)")
+        # RSiena's criteria cover the estimated parameters only; a parameter fixed at a bound
+        # whose statistic the model does not reach is said, lest "converged" hide it
+        missed = [f"{name.rsplit('.', 1)[-1]} (t-ratio {t:.2f})" for name, t in zip(self.names, self.t_ratios)
+                  if name in self.fixed and not abs(t) < T_LIMIT]
+        if missed:
+            text += "; fixed at a bound, its statistic not reproduced: " + ", ".join(missed)
+        return text
 
 
 def draw_seed(seed: int, phase: int, iteration: int, index: int) -> int:
