@@ -131,3 +131,31 @@ def test_waves_that_cannot_be_matched_are_one_clear_error():
         S.match_waves(net(["a", "b"], [(0, 1)]), net(["x", "y"], [(0, 1)]))
     with pytest.raises(ClusterlabError, match="duplicate actor ids"):
         S.match_waves(net(["a", "a"], [(0, 1)]), net(["a", "b"], [(0, 1)]))
+
+
+def test_ids_written_differently_in_the_two_waves_are_named():
+    """Ids are matched as text; ids that differ only by leading zeros, case, outer spaces or
+    Unicode normal form (a spreadsheet that dropped zeros, a retyped name) count as an exit
+    and an entry, so the match warns, and an error with no id in common says why."""
+    import unicodedata
+    import warnings
+
+    from clusterlab.errors import ClusterlabWarning
+    from clusterlab.panel.scores import written_alike
+
+    cafe = "Caf\u00e9 Ltd"
+    assert written_alike(["7", "08", "Acme", cafe, "x"], ["007", "8", "ACME ", unicodedata.normalize("NFD", cafe), "y"]) \
+        == [("7", "007"), ("08", "8"), ("Acme", "ACME "), (cafe, unicodedata.normalize("NFD", cafe))]
+    assert written_alike(["1", "2"], ["1", "2"]) == [] and written_alike(["10"], ["1"]) == []
+
+    w1 = net(["1", "2", "3", "10"], [(0, 1), (1, 2), (2, 3)])
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        obs = S.match_waves(w1, net(["01", "2", "3", "10"], [(0, 1), (1, 2)]))
+    assert int(obs.stay.sum()) == 3 and obs.entries == 1
+    assert [str(w.message) for w in got if issubclass(w.category, ClusterlabWarning)] == [
+        "1 id(s) of wave 1 match one of wave 2 only when written alike ('1' and '01'): ids are matched as text, "
+        "so each counts as an exit and an entry; write them the same way in both files"]
+    with pytest.raises(ClusterlabError, match=r"no actor id in common.*4 id\(s\) of wave 1 match one of wave 2 only "
+                                              r"when written alike \('1' and '001'"):
+        S.match_waves(w1, net(["001", "002", "003", "010"], [(0, 1)]))

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,12 +61,13 @@ from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
 from ..data.load import absent_record
 from ..data.matrix import proximity_role
-from ..errors import ClusterlabError, ScenarioError
+from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 from .interval import advance, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
+from .scores import alike_note
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
@@ -265,8 +267,12 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     to1 = pos1.get_indexer(l2)  # wave-2 actor -> wave-1 position (-1: entry)
     present = np.zeros(wave1.n, bool)
     present[to1[to1 >= 0]] = True
+    note = alike_note(l1, l2)
     if not present.any():
-        raise CalibrationError("no actor of wave 1 is in wave 2 (ids are matched as text): nothing to calibrate")
+        raise CalibrationError("no actor of wave 1 is in wave 2 (ids are matched as text): nothing to calibrate"
+                               + (f" ({note.split(': ids are', 1)[0]})" if note else ""))
+    if note:
+        warnings.warn(note, ClusterlabWarning, stacklevel=2)
     a2, b2 = _pairs(wave2)
     a, b = to1[a2], to1[b2]
     ok = (a >= 0) & (b >= 0)

@@ -21,6 +21,8 @@ second, Snijders 2001; Snijders, van de Bunt & Steglich 2010, section 6):
 
 from __future__ import annotations
 
+import unicodedata
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +32,7 @@ from scipy.stats import rankdata
 
 from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
-from ..errors import ClusterlabError
+from ..errors import ClusterlabError, ClusterlabWarning
 
 __all__ = ["Observed", "match_waves", "pair_codes", "tie_count", "exit_share", "jaccard",
            "degree_correlation", "transitivity", "reciprocity", "tie_auc", "auc_from_counts",
@@ -97,6 +99,35 @@ def _ties(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
     return net.src[keep], net.dst[keep]
 
 
+def _alike(label: str) -> str:
+    """A label as a person would read it: Unicode NFC, case folded, outer spaces gone, and a
+    number without its leading zeros ("007" and "7")."""
+    t = unicodedata.normalize("NFC", label).strip().casefold()
+    return (t.lstrip("0") or "0") if t.isdigit() else t
+
+
+def written_alike(labels1, labels2) -> list[tuple[str, str]]:
+    """(wave-1 label, wave-2 label) pairs that are different text but read alike (`_alike`):
+    ids matched as text then count as an exit and an entry, often by mistake (a spreadsheet
+    that dropped leading zeros, a changed case or accent encoding)."""
+    s1, s2 = set(labels1), set(labels2)
+    other: dict[str, str] = {}
+    for b in labels2:
+        if b not in s1:
+            other.setdefault(_alike(b), b)
+    return [(a, other[_alike(a)]) for a in labels1 if a not in s2 and _alike(a) in other]
+
+
+def alike_note(labels1, labels2) -> str:
+    """One line on `written_alike` pairs, or ""."""
+    pairs = written_alike(labels1, labels2)
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{a!r} and {b!r}" for a, b in pairs[:3]) + (" ..." if len(pairs) > 3 else "")
+    return (f"{len(pairs)} id(s) of wave 1 match one of wave 2 only when written alike ({shown}): ids are "
+            "matched as text, so each counts as an exit and an entry; write them the same way in both files")
+
+
 def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     """Match wave 2 to wave 1 by id label (compared as text, as `clusterlab compare` does): a
     tie is any edge with a non-zero weight, layers pooled, self-loops dropped; stayers are
@@ -111,9 +142,13 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     pos1_of_2 = pd.Index(l1).get_indexer(l2)  # wave-1 position of each wave-2 actor (-1: entry)
     stay = np.zeros(n, bool)
     stay[pos1_of_2[pos1_of_2 >= 0]] = True
+    note = alike_note(l1, l2)
     if not stay.any():
         raise PredictError(f"wave 1 ({wave1.source or 'network'}) and wave 2 ({wave2.source or 'network'}) "
-                           "have no actor id in common; the ids must be the same labels in both waves")
+                           "have no actor id in common; the ids must be the same labels in both waves"
+                           + (f" ({note.split(': ids are', 1)[0]})" if note else ""))
+    if note:
+        warnings.warn(note, ClusterlabWarning, stacklevel=2)
     s1, d1 = _ties(wave1)
     s2, d2 = _ties(wave2)
     a2, b2 = pos1_of_2[s2], pos1_of_2[d2]
