@@ -63,6 +63,23 @@ def test_compare_absent_zeros_turns_an_all_zero_actor_into_an_entry(tmp_path, cl
     assert "wave 1: 1 absent actor removed (E)" in proc.stdout and "wave 2:" not in proc.stdout
 
 
+def test_predict_says_which_absent_actors_it_removed(tmp_path, cli_in_process):
+    """As compare: the actors --absent zeros removed are named on the console (the README
+    says so; predict and calibrate printed nothing)."""
+    labels = ["A", "B", "C", "D", "E"]
+    w1 = pd.DataFrame([[0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+                      index=labels, columns=labels)
+    w2 = pd.DataFrame([[0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+                      index=labels, columns=labels)
+    w1.to_csv(tmp_path / "w1.csv")
+    w2.to_csv(tmp_path / "w2.csv")
+    proc = cli_in_process("predict", "w1.csv", "w2.csv", "--years", "1", "--absent", "zeros", "--replications", "2",
+                          "--out", "pred", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "wave 1 (w1.csv): 1 absent actor removed (E)" in proc.stderr
+    assert "wave 2 (w2.csv): 1 absent actor removed (D)" in proc.stderr
+
+
 def test_compare_presence_names_one_column_per_wave(tmp_path, cli_in_process):
     (tmp_path / "w1.csv").write_text(W1 + "D,A\n")
     (tmp_path / "w2.csv").write_text(W2 + "D,A\n")

@@ -6,6 +6,7 @@ User errors (bad scenario, missing file) print one line `error: ...` and exit wi
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -505,6 +506,7 @@ def predict(
                           absent=rule, presence=columns[0])
         w2 = load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule, presence=columns[1])
         _say(note)
+        _say_absent([w1, w2], quiet)
         pool = workers is not None and workers > 1
         from rich.console import Console
 
@@ -520,6 +522,15 @@ def predict(
         return
     if not quiet:
         _print_prediction(result, out)
+
+
+def _say_absent(nets, quiet: bool = False) -> None:
+    """One console line per wave whose absent actors were removed (--absent, --presence)."""
+    from .data.load import absent_summary
+
+    for k, net in enumerate(nets, 1):
+        if (gone := absent_summary(net.notes)) and not quiet:
+            typer.echo(f"wave {k} ({net.source or 'network'}): {gone}", err=True)
 
 
 def _print_prediction(result, out: Path) -> None:
@@ -623,6 +634,7 @@ def calibrate(
                              absent=rule, presence=columns[0]),
                 load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule,
                              presence=columns[1])]
+        _say_absent(nets)
         prox, scales = {}, {}
         if geographic:
             _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
@@ -655,9 +667,14 @@ def calibrate(
     if hint := result.hint():
         typer.echo(hint)
     typer.echo(result.verdict())
+    # the data options predict needs to see the same actors (present, absent, who leaves)
+    same = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in (("--attributes", attributes), ("--absent", absent),
+                                                                ("--presence", presence)) if v)
+    same += " --allow-new" if allow_new else ""
+    same += " --composition observed" if composition == "observed" else ""
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
                f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml"
-               f"{' --composition observed' if composition == 'observed' else ''}`)")
+               f"{same}`)")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

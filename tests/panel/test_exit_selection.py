@@ -5,6 +5,7 @@ support by partners (`mechanisms.market.tie_support_years`) as the lever that ma
 from __future__ import annotations
 
 import json
+import shlex
 
 import numpy as np
 import pytest
@@ -81,6 +82,8 @@ def test_cli_who_exits_estimates_the_support_and_writes_it(tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     conv = json.loads((tmp_path / "e" / "convergence.json").read_text())
     assert "composition is given" in conv["not_estimated"][EXIT_SELECTION.key]
+    # the predict command it suggests sees the same actors: the attributes and who leaves
+    assert f"calibrated.toml --attributes {shlex.quote(f['attributes'])} --composition observed`" in r.output
     # one leaver (seed 2) cannot say which firms exit: not estimated, and said why
     one = make_logit_panel(30, 3, {"exit_ties": -1.0, "exit_share": 0.05}, seed=2)
     g = {k: str(v) for k, v in one.write(tmp_path / "one").items()}
