@@ -515,7 +515,8 @@ def predict(
 
             given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
             result = run_predict(w1, w2, years, sc, sets=given or None, replications=replications, seed=seed,
-                                 executor="pool" if pool else "serial", workers=workers, composition=composition)
+                                 executor="pool" if pool else "serial", workers=workers, composition=composition,
+                                 scenario_file=scenario)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))

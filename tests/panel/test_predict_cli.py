@@ -50,6 +50,7 @@ def test_predict_writes_its_outputs_and_prints_the_three_models(predicted):
     assert set(s["models"]) == {"simulation", "nothing_changes", "random_rewiring"}
     assert s["wave1"].endswith("wave1.csv")
     assert s["sets"] == {"mechanisms.network_evolution.closure_weight": 1.5}
+    assert s["scenario_file"] is None and s["matrices"] == {"geographic": None, "cognitive": None}
     assert len(pd.read_csv(out / "dyads.csv")) > 0
 
 

@@ -66,6 +66,7 @@ from ..data import ClusterNetwork
 from ..data.load import absent_record
 from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
+from ..scenario import default_scenario
 from . import scores as S
 from .interval import IntervalRun, check_composition, simulate_interval
 from .nulls import nothing_changes, random_rewiring
@@ -261,8 +262,8 @@ class PredictResult:
         if o.directed:
             observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
         return json_safe({
-            **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario", "sets",
-                                         "composition", "absent")},
+            **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario",
+                                         "scenario_file", "matrices", "sets", "composition", "absent")},
             "directed": o.directed,
             "scored_as": PROJECTION if o.directed else "undirected ties",
             "actors": {"wave1": o.n, "wave2": len(o.stayers) + o.entries, "stayers": len(o.stayers),
@@ -294,9 +295,18 @@ def _num(v) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+def _matrices(scenario, sets) -> dict:
+    """The data matrices the simulated model acted on (data.geographic, data.cognitive)."""
+    sc = scenario if scenario is not None else default_scenario()
+    if sets:
+        sc = sc.set(**sets)
+    return {"geographic": sc.data.geographic or None, "cognitive": sc.data.cognitive or None}
+
+
 def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario=None, *,
             sets: dict | None = None, replications: int = 20, seed: int = 0, executor: str = "serial",
-            workers: int | None = None, composition: str = "simulated") -> PredictResult:
+            workers: int | None = None, composition: str = "simulated",
+            scenario_file: str | None = None) -> PredictResult:
     """Simulate the interval of `years` from `wave1` `replications` times and score the
     prediction against `wave2`, beside the two null models (see the module).
 
@@ -304,7 +314,8 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     the scenario, e.g. calibrated parameters or data matrices). seed: replication r of the
     simulation uses SeedSequence([seed, r]); random rewiring SeedSequence([seed, NULL_SEED_TAG]).
     composition: "simulated" (who leaves is predicted) or "observed" (given by wave 2 to
-    every model; see the module). ClusterlabError on bad input (years not > 0, replications
+    every model; see the module). scenario_file: where the scenario came from (recorded in
+    the summary; the command line's --scenario). ClusterlabError on bad input (years not > 0, replications
     < 1, an unknown composition, waves of different directedness or without a common actor id)."""
     if not (isinstance(years, (int, float)) and years > 0):
         raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
@@ -358,7 +369,8 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     dyads = _dyad_table(obs, dy)
     sc_name = getattr(scenario, "name", None) if scenario is not None else "default"
     info = {"wave1": str(wave1.source or ""), "wave2": str(wave2.source or ""), "years": float(years),
-            "replications": int(replications), "seed": int(seed), "scenario": sc_name, "sets": dict(sets or {}),
+            "replications": int(replications), "seed": int(seed), "scenario": sc_name,
+            "scenario_file": scenario_file, "matrices": _matrices(scenario, sets), "sets": dict(sets or {}),
             "composition": composition,
             "absent": {"wave1": absent_record(wave1), "wave2": absent_record(wave2)},
             "seconds": {"simulation": t2 - t1, "scoring": t3 - t2, "total": t3 - t0}}
