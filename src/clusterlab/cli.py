@@ -663,6 +663,8 @@ def calibrate(
         typer.echo(f"{r.key:<46} {r.estimate:>10.4g} {se} {r.t_ratio:>8.3f}")
     for key, why in result.not_estimated.items():
         typer.echo(f"not estimated: {key}: {why}")
+    for role, where in result.proximity_sources.items():  # what was assumed about each matrix
+        typer.echo(f"note: {role} proximity: {where}")
     for w in result.msm.warnings:
         typer.echo(f"warning: {w}", err=True)
     if hint := result.hint():

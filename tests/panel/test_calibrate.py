@@ -77,6 +77,7 @@ def test_calibrate_writes_a_loadable_scenario_fragment(panel, tmp_path):
     cal = calibrate(panel.wave1, panel.wave2, 3, {"geo": panel.geographic}, levers=one, settings=SMALL, seed=1)
     assert cal.actors["wave1"] == panel.wave1.n and cal.actors["stayers"] == panel.wave2.n
     assert "geo" in cal.proximity_sources["geographic"] and "distance" in cal.proximity_sources["geographic"]
+    assert "detected from its diagonal" in cal.proximity_sources["geographic"]   # not declared: said how read
     assert "model's knowledge profiles" in cal.proximity_sources["cognitive"]
     assert E + "geo_weight" in cal.kept and E + "proposals" not in cal.kept
     cal.write(tmp_path / "out")

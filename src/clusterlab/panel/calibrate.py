@@ -598,7 +598,10 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
         scale = (scales or {}).get(name) or ("distance" if is_distance(M) else "proximity")
         if scale not in ("distance", "proximity"):
             raise CalibrationError(f"proximity {name!r}: scale {scale!r}, expected distance or proximity")
-        where = f"{P.attrs.get('source', name)} ({scale}"
+        declared = bool((scales or {}).get(name))
+        where = f"{P.attrs.get('source', name)} ({scale}" + ("" if declared or role != "geographic" else
+                                                           ", detected from its diagonal; declare FILE:distance "
+                                                           "or FILE:proximity if not")
         frames[role] = (P, scale)
         if role == "geographic":
             G_obs = standardise(geographic_proximity_km(M, geo_km) if scale == "distance" else M)
