@@ -89,7 +89,7 @@ def test_compare_presence_names_one_column_per_wave(tmp_path, cli_in_process):
                "--out", "cmp", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert status(tmp_path / "cmp") == {"A": "stayer", "B": "stayer", "C": "stayer", "E": "entry", "D": "exit"}
-    assert "wave 2: 1 absent actor removed (D)" in proc.stdout
+    assert "wave 2: 1 absent actor removed (D) with the 1 tie the file gives them" in proc.stdout
 
 
 def test_analyze_absent_zeros_reads_dl_and_reports_the_removed(tmp_path, cli_in_process):

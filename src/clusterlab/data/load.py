@@ -115,7 +115,8 @@ def drop_actors(net: ClusterNetwork, rules: dict[str, str]) -> ClusterNetwork:
     new_index = np.cumsum(keep) - 1
     tie = keep[net.src] & keep[net.dst]
     removed = [str(i) for i in net.ids[~keep]]
-    notes = dict(net.notes, absent_actors=removed, absent_rules={i: rules[i] for i in removed})
+    notes = dict(net.notes, absent_actors=removed, absent_rules={i: rules[i] for i in removed},
+                 absent_ties=int(np.count_nonzero(~tie)))  # ties the file has for them (a presence column's)
     return ClusterNetwork(ids=net.ids[keep], src=new_index[net.src[tie]], dst=new_index[net.dst[tie]],
                           weight=net.weight[tie], layer=None if net.layer is None else net.layer[tie],
                           directed=net.directed, attributes=net.attributes[keep].reset_index(drop=True),
@@ -137,7 +138,9 @@ def absent_summary(notes: dict, limit: int = 5) -> str:
     parts = []
     gone = notes.get("absent_actors") or []
     if gone:
-        parts.append(f"{len(gone)} absent actor{'s' if len(gone) > 1 else ''} removed ({listed(gone)})")
+        ties = int(notes.get("absent_ties") or 0)
+        parts.append(f"{len(gone)} absent actor{'s' if len(gone) > 1 else ''} removed ({listed(gone)})"
+                     + (f" with the {ties} tie{'s' if ties > 1 else ''} the file gives them" if ties else ""))
     ignored = notes.get("attributes_ignored_ids") or []
     if ignored:
         parts.append(f"attributes of {len(ignored)} actor{'s' if len(ignored) > 1 else ''} not in the file "
