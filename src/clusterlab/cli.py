@@ -505,6 +505,11 @@ def predict(
         w1 = load_network(wave1, attributes, directed=directed, allow_new=allow_new, ignore_unknown=not allow_new,
                           absent=rule, presence=columns[0])
         w2 = load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule, presence=columns[1])
+        if geographic:  # read now, as calibrate does: the model uses it only for actors without x/y
+            from .data.matrix import split_proximity_spec
+            from .from_data import _matrix
+
+            _matrix(split_proximity_spec(f"geographic={geographic}", "--geographic")[1], w1, "geographic")
         _say(note)
         _say_absent([w1, w2], quiet)
         pool = workers is not None and workers > 1

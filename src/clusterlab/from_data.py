@@ -175,7 +175,8 @@ def _matrix(path: str, net: ClusterNetwork, what: str) -> np.ndarray:
     if lacking:
         shown = ", ".join(repr(i) for i in lacking[:3])
         more = f" and {len(lacking) - 3} more" if len(lacking) > 3 else ""
-        raise DataError(f"{path}: {len(lacking)} of the network's {len(ids)} actors have no row and column in the "
+        raise DataError(f"{path}: {len(lacking)} of the network's {len(ids)} actors "
+                        f"{'has' if len(lacking) == 1 else 'have'} no row and column in the "
                         f"{what} matrix: {shown}{more}")
     idx = np.array([pos[i] for i in ids], np.int64)
     return frame.to_numpy(dtype=float)[np.ix_(idx, idx)]

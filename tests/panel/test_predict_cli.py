@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -92,6 +93,22 @@ def test_bad_options_are_one_line_with_exit_2(panel_dir, args, words, monkeypatc
     proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.csv", *args, "--out", "bad")
     assert proc.exit_code == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not (panel_dir / "bad").exists()
+
+
+def test_a_broken_geographic_matrix_is_refused_even_with_x_y_attributes(panel_dir, monkeypatch):
+    """With x/y attributes the model places the actors from them and never reads the
+    geographic matrix; predict still reads it, as calibrate does, so a broken file is one
+    line now and not a surprise in the next command (a robustness sweep found it accepted)."""
+    geo = pd.read_csv(panel_dir / "geo_km.csv", index_col=0)
+    geo.iloc[2, 3] = np.nan
+    geo.to_csv(panel_dir / "geo_nan.csv")
+    geo.drop(index=geo.index[0], columns=geo.columns[0]).fillna(1.0).to_csv(panel_dir / "geo_short.csv")
+    for name, words in (("geo_nan.csv", "empty cell, expected a number"),
+                        ("geo_short.csv", "actors has no row and column in the geographic matrix: 'A000'")):
+        proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.csv", "--years", 2, "--attributes",
+                          "attributes.csv", "--geographic", f"{name}:distance", "--out", "bad")
+        assert proc.exit_code == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert not (panel_dir / "bad").exists()
 
 
 def in_process(cwd, monkeypatch, *args):
