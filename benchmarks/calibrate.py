@@ -88,28 +88,25 @@ def main() -> None:
         for key, v, se, est in zip(cal.msm.names, cal.msm.theta, cal.msm.se, cal.msm.estimated):
             name = key.rsplit(".", 1)[-1]
             if est:
-                z = _z(next(lv for lv in levers if lv.key == key), v, se, truth[key])
+                z = _z(next(lv for lv in cal.levers if lv.key == key), v, se, truth[key])
                 print(f"  {name:<18} true {truth[key]:>6g}  estimate {v:8.3f} +- {se:7.3f}  (z {z:+.2f})")
             else:
                 print(f"  {name:<18} true {truth[key]:>6g}  not estimated ({v:g}): {cal.not_estimated.get(key, '')[:90]}")
 
 
 def _z(lever, v: float, se: float, true: float) -> float:
-    """(estimate - truth) / se on the scale the estimator works on (log or logit, where the
-    delta-method standard error is symmetric): on the natural scale a log parameter near 0
-    looks precise (0.12 +- 0.59 is +- 4.9 on the log scale)."""
-    import math
+    """(estimate - truth) / se on the scale the estimator works on (log, logit or asinh, where
+    the delta-method standard error is symmetric): on the natural scale a log parameter near 0
+    looks precise (0.12 +- 0.59 is +- 4.9 on the log scale). `lever` as calibrate used it
+    (`calibrate.for_form`)."""
+    from clusterlab.panel.msm import Parameter
 
     if not se > 0:
         return float("nan")
-    if lever.transform == "log":
-        lo = lever.lower
-        eta, d = (lambda x: math.log(max(x - lo, 1e-12))), 1.0 / max(v - lo, 1e-12)
-    else:
-        lo, hi = lever.lower, lever.upper
-        eta = lambda x: math.log(max(x - lo, 1e-12) / max(hi - x, 1e-12))  # noqa: E731
-        d = (hi - lo) / max((v - lo) * (hi - v), 1e-12)
-    return (eta(v) - eta(true)) / (se * d)
+    q = Parameter(lever.key, min(max(v, lever.lower), lever.upper), lever.lower, lever.upper, lever.transform,
+                  lever.scale)
+    e = q.to_eta(v)
+    return (e - q.to_eta(true)) / (se / q.dtheta(e))
 
 
 if __name__ == "__main__":
