@@ -114,6 +114,16 @@ def test_same_seed_same_estimate(panel):
     assert a.not_estimated[missing.key] == "not a key of this scenario"
 
 
+def test_the_positions_source_says_when_some_actors_lack_x_y():
+    from clusterlab.panel.calibrate import _position_source
+
+    full = pd.DataFrame({"id": ["a", "b", "c"], "x": [0.0, 1.0, 2.0], "y": [0.0, 0.0, 1.0]})
+    assert _position_source(full, 3, 4).startswith("the x/y attributes (km")
+    part = full.assign(x=[0.0, None, 2.0])
+    assert _position_source(part, 3, 4).startswith("the x/y attributes for 2 of the 3 actors, force-layout")
+    assert _position_source(None, 3, 4).startswith("the model's positions (force layout, mean of 4")
+
+
 def test_bad_input_is_refused(panel):
     with pytest.raises(CalibrationError, match="no row or column"):
         calibrate(panel.wave1, panel.wave2, 3, {"geo": panel.geographic.iloc[:-1, :-1]}, settings=SMALL)

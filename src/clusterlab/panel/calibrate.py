@@ -279,6 +279,22 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0))
 
 
+def _position_source(att: pd.DataFrame | None, n: int, k: int) -> str:
+    """Where the geographic statistic's positions come from when no matrix is given: the x/y
+    attributes where an actor has both, force-layout positions (mean of k starting states)
+    for the others."""
+    placed = 0
+    if att is not None and {"x", "y"} <= set(att.columns):
+        placed = int(att[["x", "y"]].apply(pd.to_numeric, errors="coerce").notna().all(axis=1).sum())
+    if placed == n:
+        return "the x/y attributes (km; exp(-km / geo_km); standardised)"
+    if placed:
+        return (f"the x/y attributes for {placed} of the {n} actors, force-layout positions for the others (mean "
+                f"of {k} starting states; standardised): give x/y for every actor or a geographic matrix")
+    return (f"the model's positions (force layout, mean of {k} starting states; standardised): give x/y or a "
+            "geographic matrix")
+
+
 def _matrix(P: pd.DataFrame, labels: list[str], name: str) -> np.ndarray:
     if not isinstance(P, pd.DataFrame):
         raise CalibrationError(f"proximity {name!r}: expected a labelled table (DataFrame), got {type(P).__name__}")
@@ -629,12 +645,9 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             g, c = _start_proximities(sim, n, geo_km)
             Gs.append(g)
             Cs.append(c)
-        has_xy = wave1.attributes is not None and {"x", "y"} <= set(wave1.attributes.columns)
         if G_obs is None:
             G_obs = standardise(np.mean(Gs, axis=0))
-            sources["geographic"] = ("the x/y attributes (km; exp(-km / geo_km); standardised)" if has_xy else
-                                     f"the model's positions (force layout, mean of {k} starting states; "
-                                     "standardised): give x/y or a geographic matrix")
+            sources["geographic"] = _position_source(wave1.attributes, n, k)
         if C_obs is None:
             C_obs = standardise(np.mean(Cs, axis=0))
             sources["cognitive"] = (f"the model's knowledge profiles (mean cosine over {k} starting states; "
