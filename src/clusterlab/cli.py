@@ -506,10 +506,17 @@ def predict(
                           absent=rule, presence=columns[0])
         w2 = load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule, presence=columns[1])
         if geographic:  # read now, as calibrate does: the model uses it only for actors without x/y
-            from .data.matrix import split_proximity_spec
-            from .from_data import _matrix
+            import warnings
 
-            _matrix(split_proximity_spec(f"geographic={geographic}", "--geographic")[1], w1, "geographic")
+            from .data.matrix import split_proximity_spec
+            from .errors import ClusterlabWarning
+            from .from_data import _detect_geographic, _matrix
+            from .geography import far_note
+
+            _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
+            D = _matrix(path, w1, "geographic")
+            if (kind or _detect_geographic(D, path)) == "distance" and (far := far_note(D, path)):
+                warnings.warn(far, ClusterlabWarning, stacklevel=2)
         _say(note)
         _say_absent([w1, w2], quiet)
         pool = workers is not None and workers > 1

@@ -52,6 +52,19 @@ def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
+FAR_KM = 1_000.0  # a cluster spans tens of km; a matrix reaching beyond this is likely in metres
+
+
+def far_note(D: np.ndarray, source: str) -> str:
+    """A warning text when a distance matrix (km) reaches beyond FAR_KM, else ""."""
+    off = D[~np.eye(len(D), dtype=bool)] if len(D) > 1 else np.zeros(0)
+    top = float(np.nanmax(off)) if off.size else 0.0
+    if top <= FAR_KM:
+        return ""
+    return (f"{source}: distances up to {top:,.0f} km, read as kilometres; a cluster spans tens of km: "
+            "if the matrix is in metres, divide it by 1,000")
+
+
 def distance_from_proximity(P: np.ndarray, scale_km: float, source: str = "the proximity matrix") -> np.ndarray:
     """Kilometres from a geographic proximity matrix by inverting the model's transform
     p = exp(-km / scale_km) (`clusterlab.proximity.geographic`): km = -scale_km ln p.

@@ -109,6 +109,19 @@ def test_a_broken_geographic_matrix_is_refused_even_with_x_y_attributes(panel_di
                           "attributes.csv", "--geographic", f"{name}:distance", "--out", "bad")
         assert proc.exit_code == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert not (panel_dir / "bad").exists()
+    # a matrix in metres is read as km: one warning line says so, the run goes on
+    (pd.read_csv(panel_dir / "geo_km.csv", index_col=0) * 1000).to_csv(panel_dir / "geo_m.csv")
+    proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.csv", "--years", 2, "--attributes",
+                      "attributes.csv", "--geographic", "geo_m.csv", "--replications", 2, "--out", "metres")
+    assert proc.exit_code == 0, proc.stderr
+    assert [line for line in proc.stderr.splitlines() if line.startswith("warning: geo_m.csv: distances up to")]
+
+
+def test_far_note_flags_distances_beyond_a_cluster():
+    from clusterlab.geography import far_note
+
+    km = np.array([[0.0, 12.0], [12.0, 0.0]])
+    assert far_note(km, "g.csv") == "" and far_note(km * 1000, "g.csv").startswith("g.csv: distances up to 12,000 km")
 
 
 def in_process(cwd, monkeypatch, *args):

@@ -62,6 +62,7 @@ from ..data import ClusterNetwork
 from ..data.load import absent_record
 from ..data.matrix import proximity_role
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
+from ..geography import far_note
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 from .interval import advance, check_composition, given_composition, interval_steps
@@ -620,6 +621,8 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                                                            "or FILE:proximity if not")
         frames[role] = (P, scale)
         if role == "geographic":
+            if scale == "distance" and (far := far_note(M, P.attrs.get("source", name))):
+                warnings.warn(far, ClusterlabWarning, stacklevel=2)
             G_obs = standardise(geographic_proximity_km(M, geo_km) if scale == "distance" else M)
             where += f"; exp(-km / {geo_km:g}) km" if scale == "distance" else ""
         else:
