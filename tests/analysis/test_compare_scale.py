@@ -73,6 +73,14 @@ def test_split_proximity_spec(text, expect):
     assert split_proximity_spec(text) == expect
 
 
+def test_an_unknown_scale_suffix_is_named(tmp_path):
+    # FILE:km where FILE exists: the suffix is a scale, not part of the name (it was "no such file")
+    (tmp_path / "km.csv").write_text(",a,b\na,0,3\nb,3,0\n")
+    with pytest.raises(DataError, match=r"^--geographic '.*km\.csv:km': unknown scale 'km' after the file"):
+        split_proximity_spec(f"geographic={tmp_path / 'km.csv'}:km", "--geographic")
+    assert split_proximity_spec(f"geo={tmp_path / 'nothere.csv'}:km")[1].endswith("nothere.csv:km")
+
+
 @pytest.mark.parametrize("text", ["geo", "=km.csv", "geo=", "geo=:distance"])
 def test_split_proximity_spec_errors_name_the_option(text):
     with pytest.raises(DataError, match=r"^--proximity .*expected NAME=MATRIX\[:distance\|:proximity\]"):

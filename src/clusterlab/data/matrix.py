@@ -167,6 +167,12 @@ def split_proximity_spec(text: str, option: str = "--proximity") -> tuple[str, s
     head, sep, tail = rest.rpartition(":")
     if sep and tail.strip().lower() in SCALES:
         rest, scale = head.strip(), tail.strip().lower()
+    elif sep and head and tail and "/" not in tail and "\\" not in tail and "." not in tail \
+            and not Path(rest).exists() and Path(head.strip()).exists():
+        # FILE:km, FILE:dist: the file exists without the suffix, so the suffix is a scale
+        raise DataError(f"{option} {text if option == '--proximity' else rest!r}: unknown scale {tail.strip()!r} "
+                        "after the file; expected "
+                        ":distance (km) or :proximity")
     if not name or not rest:
         raise DataError(f"{option} {text!r}: expected NAME=MATRIX[:distance|:proximity] with a name and a file")
     return name, rest, scale
