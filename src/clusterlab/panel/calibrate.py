@@ -144,9 +144,10 @@ def extra_levers(scenario) -> tuple:
 
 def for_form(lever: Lever, scenario) -> Lever:
     """The lever as the scenario's acceptance form needs it: under choice a log-scale row
-    of a log-odds weight (LOG_ODDS) is estimated on the log-odds scale, negative values
-    allowed; under capped such a row reaching below 0 is estimated on the log scale (the
-    capped form refuses a negative weight); every other lever as it is."""
+    of a log-odds weight (LOG_ODDS) is estimated on the signed log scale (asinh, within
+    +-LOG_ODDS_BOUND), negative values allowed; under capped such a row reaching below 0 is
+    estimated on the log scale (the capped form refuses a negative weight); every other
+    lever as it is."""
     if lever.key not in LOG_ODDS:
         return lever
     choice = scenario.mechanisms.network_evolution.acceptance == "choice"
