@@ -170,6 +170,25 @@ def test_excel_matrix_on_a_named_sheet_anywhere_on_it(tmp_path):
     assert net.source == f"{f}#wave 2"
 
 
+def test_excel_title_lines_above_the_table_are_skipped(tmp_path):
+    """A survey sheet often has a title (and a note) above its table, in column A while the
+    table starts further right: those rows are not the table's header (it was refused)."""
+    M = pd.DataFrame([[None, "a", "b", "c"], ["a", 0, 1, 0], ["b", 0, 0, 2], ["c", 1, 0, 0]])
+    path = tmp_path / "titled.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as w:
+        pd.DataFrame([["Advice network, wave 1"], ["source: survey 2019"]]).to_excel(
+            w, sheet_name="w1", header=False, index=False)
+        M.to_excel(w, sheet_name="w1", header=False, index=False, startrow=3, startcol=2)
+    net = read_network(f"{path}#w1")
+    assert list(net.ids) == ["a", "b", "c"] and net.notes["format"] == "matrix"
+    assert ties(net) == {("a", "b", 1.0), ("b", "c", 2.0), ("c", "a", 1.0)}
+    # a one-column sheet (ids only) loses nothing
+    one = xlsx(tmp_path / "ids.xlsx", {"S": (pd.DataFrame({"id": ["a", "b"]}), True, 0, 0)})
+    from clusterlab.data.excel import read_sheet_rows
+
+    assert [r for _, r in read_sheet_rows(one)[0]] == [["id"], ["a"], ["b"]]
+
+
 def test_excel_errors_name_the_file_sheet_and_row(tmp_path):
     M = pd.DataFrame([[None, "A", "B"], ["A", 0, "x"], ["B", 1, 0]])
     f = xlsx(tmp_path / "m.xlsx", {"S1": (M, False, 3, 0)})

@@ -4,8 +4,9 @@ attribute and proximity readers read it as they read a CSV file.
 
 The first sheet is read, or the one named after ``#``: ``survey.xlsx#wave 2``. Cells become
 text as a CSV export would write them (whole numbers without ``.0``, empty cells blank);
-columns that are empty in every row on the left of the table are dropped, so a table may
-start anywhere on the sheet. Line numbers in messages are the sheet's row numbers.
+columns that are empty in every row on the left of the table are dropped, and title lines
+above it (rows with one filled cell before the first row with two), so a table may start
+anywhere on the sheet. Line numbers in messages are the sheet's row numbers.
 """
 
 from __future__ import annotations
@@ -74,7 +75,11 @@ def read_sheet_rows(path) -> tuple[list[tuple[int, list[str]]], str]:
                         f"{', '.join(repr(s) for s in names)}")
     frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
     cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    width = max((len(r) for r in cells), default=0)
-    left = next((j for j in range(width) if any(j < len(r) and r[j] for r in cells)), 0)
-    rows = [(k + 1, r[left:]) for k, r in enumerate(cells) if any(r)]
-    return rows, sheet
+    filled = [(k, r) for k, r in enumerate(cells) if any(r)]
+    # title lines above the table (one filled cell each, "Advice network, wave 1") are not
+    # part of it: the table starts at the first row with two filled cells
+    first = next((i for i, (_, r) in enumerate(filled) if sum(1 for c in r if c) >= 2), 0)
+    filled = filled[first:]
+    width = max((len(r) for _, r in filled), default=0)
+    left = next((j for j in range(width) if any(j < len(r) and r[j] for _, r in filled)), 0)
+    return [(k + 1, r[left:]) for k, r in filled], sheet
