@@ -639,6 +639,7 @@ def calibrate(
             else:
                 raise ClusterlabError(f"--proximity {item!r}: name it geo... (geographic) or cog... (cognitive)")
         msets = _matrix_sets(geographic, cognitive)
+        _scenario(scenario, None, None, [*sets, *msets])  # a bad --set named as predict names it
         sc = _scenario(scenario, None, None, [])
         given = dict(parse_override(x) for x in [*sets, *msets])
         out, note = _out_folder(out, "calibration", "calibrate", overwrite)

@@ -144,6 +144,9 @@ def test_cli_bad_input_one_line_exit_2(panel, tmp_path):
                                  "--out", str(tmp_path / "c")])
     assert r.exit_code == 2 and "--years inf" in r.output   # was a traceback (exit 1)
     r = CliRunner().invoke(app, ["calibrate", str(paths["wave1"]), str(paths["wave2"]), "--years", "3",
+                                 "--set", "mechanisms.network_evolution.nosuch=1", "--out", str(tmp_path / "c")])
+    assert r.exit_code == 2 and "<default scenario> (override): unknown key" in r.output   # was "<code>"
+    r = CliRunner().invoke(app, ["calibrate", str(paths["wave1"]), str(paths["wave2"]), "--years", "3",
                                  "--proximity", "geo", "--out", str(tmp_path / "c")])
     assert r.exit_code == 2 and "NAME=MATRIX" in r.output   # compare's --proximity message
 
