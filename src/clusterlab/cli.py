@@ -436,6 +436,7 @@ def compare(
         return
     for said in notes:  # what was assumed about each matrix's scale (after success: one line on error)
         _say(f"note: {said}")
+    _say(_direction_note(nets))
     from .data.load import absent_summary
 
     c = result.tie_counts
@@ -500,6 +501,9 @@ def predict(
         columns = _presence_columns(presence, attributes)
         rule = _absent_rule(absent)
         sc = _scenario(scenario, None, None, [*sets, *_matrix_sets(geographic, cognitive)])
+        from .panel.interval import interval_steps
+
+        interval_steps(sc, years)  # --years checked before anything is read or said
         out, note = _out_folder(out, "prediction", "predict", overwrite, quiet)
         # as compare: an attributes id missing from a wave's file stays absent from that wave
         w1 = load_network(wave1, attributes, directed=directed, allow_new=allow_new, ignore_unknown=not allow_new,
@@ -518,7 +522,6 @@ def predict(
             if (kind or _detect_geographic(D, path)) == "distance" and (far := far_note(D, path)):
                 warnings.warn(far, ClusterlabWarning, stacklevel=2)
         _say(note)
-        _say_absent([w1, w2], quiet)
         pool = workers is not None and workers > 1
         from rich.console import Console
 
@@ -534,16 +537,39 @@ def predict(
         _fail(str(exc))
         return
     if not quiet:
+        for line in _wave_notes([w1, w2]):
+            _say(line)
         _print_prediction(result, out)
 
 
-def _say_absent(nets, quiet: bool = False) -> None:
-    """One console line per wave whose absent actors were removed (--absent, --presence)."""
+def _direction_note(nets) -> str:
+    """A note when directed waves look undirected: every tie mutual in both (symmetric files
+    read as directed: counts are per direction), or in one wave only (a symmetric matrix
+    beside a one-row-per-pair edge list?); "" otherwise."""
+    from .panel.scores import reciprocity
+
+    if not all(n.directed for n in nets):
+        return ""
+    r = [reciprocity(n.src, n.dst) for n in nets]
+    mutual = [k + 1 for k, v in enumerate(r) if v == 1.0]
+    if len(mutual) == len(nets):
+        return ("note: every tie of both waves is mutual (symmetric files read as directed): ties are counted "
+                "per direction; --undirected counts each pair once")
+    if mutual and any(v < 0.5 for v in r):
+        k = mutual[0]
+        return (f"note: every tie of wave {k} is mutual and most of wave {3 - k}'s are not (a symmetric matrix "
+                "beside a one-row-per-pair edge list?); read both with --undirected if the survey asked about pairs")
+    return ""
+
+
+def _wave_notes(nets) -> list[str]:
+    """Console lines on the waves as read, said after success (an error stays one line): per
+    wave the absent actors removed (--absent, --presence), and `_direction_note`."""
     from .data.load import absent_summary
 
-    for k, net in enumerate(nets, 1):
-        if (gone := absent_summary(net.notes)) and not quiet:
-            typer.echo(f"wave {k} ({net.source or 'network'}): {gone}", err=True)
+    lines = [f"wave {k} ({net.source or 'network'}): {gone}" for k, net in enumerate(nets, 1)
+             if (gone := absent_summary(net.notes))]
+    return lines + [x for x in (_direction_note(nets),) if x]
 
 
 def _print_prediction(result, out: Path) -> None:
@@ -639,7 +665,9 @@ def calibrate(
             else:
                 raise ClusterlabError(f"--proximity {item!r}: name it geo... (geographic) or cog... (cognitive)")
         msets = _matrix_sets(geographic, cognitive)
-        _scenario(scenario, None, None, [*sets, *msets])  # a bad --set named as predict names it
+        from .panel.interval import interval_steps
+
+        interval_steps(_scenario(scenario, None, None, [*sets, *msets]), years)  # a bad --set or --years first
         sc = _scenario(scenario, None, None, [])
         given = dict(parse_override(x) for x in [*sets, *msets])
         out, note = _out_folder(out, "calibration", "calibrate", overwrite)
@@ -648,7 +676,6 @@ def calibrate(
                              absent=rule, presence=columns[0]),
                 load_network(wave2, attributes, directed=directed, ignore_unknown=True, absent=rule,
                              presence=columns[1])]
-        _say_absent(nets)
         prox, scales = {}, {}
         if geographic:
             _, path, kind = split_proximity_spec(f"geographic={geographic}", "--geographic")
@@ -669,6 +696,8 @@ def calibrate(
     except ClusterlabError as exc:
         _fail(str(exc))
         return
+    for line in _wave_notes(nets):
+        _say(line)
     t = result.table()
     typer.echo(f"{'key':<46} {'estimate':>10} {'se':>9} {'t-ratio':>8}")
     for r in t.itertuples(index=False):

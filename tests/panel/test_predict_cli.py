@@ -146,3 +146,22 @@ def test_bad_waves_are_one_line_with_exit_2(panel_dir, monkeypatch):
     proc = in_process(panel_dir, monkeypatch, "predict", "wave1.csv", "wave2.graphml", "--years", 3, "--out", "bad")
     assert proc.exit_code == 2 and "read both the same way" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_directed_waves_that_look_undirected_get_a_note():
+    """Symmetric matrices read as directed count every tie twice (compare's counts were twice
+    calibrate's); one symmetric wave beside an asymmetric one suggests files of two kinds."""
+    from clusterlab.cli import _direction_note
+    from clusterlab.data import ClusterNetwork
+
+    def net(pairs, directed=True):
+        e = np.array(pairs, np.int64).reshape(-1, 2)
+        return ClusterNetwork(ids=np.array(list("abcd"), object), src=e[:, 0], dst=e[:, 1],
+                              weight=np.ones(len(e)), directed=directed, source="w")
+
+    mutual = net([(0, 1), (1, 0), (2, 3), (3, 2)])
+    one_way = net([(0, 1), (2, 3), (1, 2)])
+    assert "every tie of both waves is mutual" in _direction_note([mutual, mutual])
+    assert "every tie of wave 1 is mutual and most of wave 2's are not" in _direction_note([mutual, one_way])
+    assert _direction_note([one_way, one_way]) == ""
+    assert _direction_note([net([(0, 1)], False), net([(0, 1)], False)]) == ""
