@@ -487,8 +487,6 @@ def predict(
         from .data import load_network
         from .panel.predict import predict as run_predict
 
-        if not years > 0:
-            raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
         if replications < 1:
             raise ClusterlabError(f"--replications {replications}: expected a whole number >= 1")
         if seed < 0:
@@ -635,8 +633,6 @@ def calibrate(
         from .panel.calibrate import calibrate as run_calibrate
         from .scenario import parse_override
 
-        if not years > 0:
-            raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
         if levers not in ("default", "all"):
             raise ClusterlabError(f"--levers {levers!r}: expected default or all")
         if seed < 0:

@@ -68,7 +68,7 @@ from ..state import SME
 from .interval import advance, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
-from .scores import alike_note
+from .scores import alike_note, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
@@ -272,9 +272,8 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     note = alike_note(l1, l2)
     if not present.any():
         raise CalibrationError("no actor of wave 1 is in wave 2 (ids are matched as text): nothing to calibrate"
-                               + (f" ({note.split(': ids are', 1)[0]})" if note else ""))
-    if note:
-        warnings.warn(note, ClusterlabWarning, stacklevel=2)
+                               + (f" ({note})" if note else ""))
+    warn_alike(note)
     a2, b2 = _pairs(wave2)
     a, b = to1[a2], to1[b2]
     ok = (a >= 0) & (b >= 0)

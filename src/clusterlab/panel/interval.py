@@ -70,7 +70,7 @@ def replication_seed(seed: int, r: int) -> int:
 def interval_steps(sc: Scenario, years: float) -> int:
     """The simulation steps of `years` (--years) at the scenario's steps per year."""
     if not (years > 0 and math.isfinite(years)):
-        raise ClusterlabError(f"--years {years}: expected a positive number of years between the waves")
+        raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
     most = next(m.le for m in Scenario.model_fields["steps"].metadata if getattr(m, "le", None) is not None)
     steps = years * sc.steps_per_year
     if steps > most:

@@ -119,13 +119,19 @@ def written_alike(labels1, labels2) -> list[tuple[str, str]]:
 
 
 def alike_note(labels1, labels2) -> str:
-    """One line on `written_alike` pairs, or ""."""
+    """What `written_alike` found, for an error's parenthesis, or ""."""
     pairs = written_alike(labels1, labels2)
     if not pairs:
         return ""
     shown = ", ".join(f"{a!r} and {b!r}" for a, b in pairs[:3]) + (" ..." if len(pairs) > 3 else "")
-    return (f"{len(pairs)} id(s) of wave 1 match one of wave 2 only when written alike ({shown}): ids are "
-            "matched as text, so each counts as an exit and an entry; write them the same way in both files")
+    return f"{len(pairs)} id(s) of wave 1 match one of wave 2 only when written alike ({shown})"
+
+
+def warn_alike(note: str) -> None:
+    """The warning for an `alike_note` when the waves do share ids (nothing if note is "")."""
+    if note:
+        warnings.warn(note + ": ids are matched as text, so each counts as an exit and an entry; write them "
+                      "the same way in both files", ClusterlabWarning, stacklevel=3)
 
 
 def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
@@ -146,9 +152,8 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     if not stay.any():
         raise PredictError(f"wave 1 ({wave1.source or 'network'}) and wave 2 ({wave2.source or 'network'}) "
                            "have no actor id in common; the ids must be the same labels in both waves"
-                           + (f" ({note.split(': ids are', 1)[0]})" if note else ""))
-    if note:
-        warnings.warn(note, ClusterlabWarning, stacklevel=2)
+                           + (f" ({note})" if note else ""))
+    warn_alike(note)
     s1, d1 = _ties(wave1)
     s2, d2 = _ties(wave2)
     a2, b2 = pos1_of_2[s2], pos1_of_2[d2]
