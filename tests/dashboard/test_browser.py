@@ -107,6 +107,9 @@ def test_live_charts_update_while_running(app, shot):
     shot("run")
     app.locator(".cl-pause").click()
     app.locator(".cl-run:not([disabled])").wait_for()
+    # the label's own update (a separate widget message from the button's) says when it is
+    # rendered after the worker stopped: read before it, the step was 2 behind (a cold run)
+    app.locator(".cl-step-label", has_not_text="(running)").wait_for()
     assert n / seconds >= 2, f"{n} chart updates in {seconds:.1f} s"
     t = step_label(app)
     assert 0 < t < 5000
