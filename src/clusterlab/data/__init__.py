@@ -17,11 +17,11 @@ dst to src; in a labelled adjacency matrix rows ask columns.
 from .attributes import KNOWN_ATTRIBUTES, normalise_kind, read_attributes
 from .load import load_network
 from .matrix import as_proximity, detect_scale, read_proximity, split_proximity_spec
-from .network import ClusterNetwork, DataError
+from .network import ClusterNetwork, DataError, in_id_order, natural_key
 from .read import FORMATS, read_network
 from .write import write_gexf, write_graphml, write_network
 
 __all__ = ["ClusterNetwork", "DataError", "FORMATS", "KNOWN_ATTRIBUTES", "load_network", "normalise_kind",
            "read_attributes", "read_network", "read_proximity", "as_proximity", "detect_scale",
-           "split_proximity_spec", "write_gexf", "write_graphml",
+           "split_proximity_spec", "in_id_order", "natural_key", "write_gexf", "write_graphml",
            "write_network"]

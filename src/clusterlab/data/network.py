@@ -8,7 +8,9 @@ ask columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -102,6 +104,35 @@ class ClusterNetwork:
         uniq, inv = np.unique(key, return_inverse=True)
         w = np.bincount(inv, weights=self.weight[keep]) if len(key) else np.zeros(0)
         return uniq // self.n, uniq % self.n, w
+
+
+def natural_key(label: str) -> tuple:
+    """Sort key of an id label in natural order: runs of ASCII digits compare as numbers
+    (F2 before F10), the rest as text; distinct labels never share a key."""
+    return tuple((0, int(p), p) if p.isascii() and p.isdigit() else (1, 0, p)
+                 for p in re.split(r"([0-9]+)", str(label)) if p)
+
+
+def in_id_order(net: ClusterNetwork) -> ClusterNetwork:
+    """The same network with its actors in natural order of their ids (`natural_key`) and
+    its edges sorted by (src, dst, layer). A simulation started from a network numbers its
+    actors by position, and a stochastic run draws in that order, so two files of the same
+    panel (a matrix and an edge list, or rows sorted differently) would give different draws
+    of the same model; in this order they give the same numbers (`predict`, `calibrate`)."""
+    labels = [str(i) for i in net.ids]
+    order = np.array(sorted(range(net.n), key=lambda k: natural_key(labels[k])), np.int64)
+    pos = np.empty(net.n, np.int64)
+    pos[order] = np.arange(net.n)
+    src, dst = pos[net.src], pos[net.dst]
+    if not net.directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    keys = [dst, src]
+    if net.layer is not None:
+        keys.insert(0, np.unique(np.asarray([str(x) for x in net.layer]), return_inverse=True)[1])
+    e = np.lexsort(keys)
+    return replace(net, ids=net.ids[order], src=src[e], dst=dst[e], weight=net.weight[e],
+                   layer=None if net.layer is None else net.layer[e],
+                   attributes=net.attributes.iloc[order].reset_index(drop=True))
 
 
 def build_network(path, ids, src, dst, weight, layer, directed: bool, attributes=None,

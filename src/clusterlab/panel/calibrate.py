@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.compare import actor_labels
-from ..data import ClusterNetwork
+from ..data import ClusterNetwork, in_id_order
 from ..data.load import absent_record
 from ..data.matrix import proximity_role
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
@@ -525,6 +525,7 @@ def calibrate(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float,
     import tempfile
 
     check_composition(composition)
+    wave1, wave2 = in_id_order(wave1), in_id_order(wave2)  # any file format or row order: the same draws
     with tempfile.TemporaryDirectory(prefix="clusterlab-calibrate-") as tmp:
         return _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities,
                           settings, seed, executor, workers, start_draws, progress, Path(tmp), composition)

@@ -62,7 +62,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import ClusterNetwork
+from ..data import ClusterNetwork, in_id_order
 from ..data.load import absent_record
 from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
@@ -325,6 +325,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
         raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
     check_composition(composition)
     t0 = time.perf_counter()
+    wave1, wave2 = in_id_order(wave1), in_id_order(wave2)  # any file format or row order: the same draws
     obs = S.match_waves(wave1, wave2)
     given = obs.stay if composition == "observed" else None
     t1 = time.perf_counter()
