@@ -5,6 +5,8 @@ import subprocess
 import sys
 import warnings
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -246,3 +248,27 @@ def test_industry_codes_are_read_as_text(tmp_path):
     net = read_attributes(tmp_path / "a.csv", read_network(tmp_path / "e.csv"))
     assert [normalise_code(c) for c in net.attributes["industry"]] == ["0110", "332710", "C2562"]
     assert normalise_code(332710.0) == "332710"  # a code that reached Python as a number
+
+
+def test_an_industry_column_by_another_name_or_codes_written_two_ways_give_the_same_profiles():
+    """`Industry`, `NACE code`, `naics`, ... are the industry column (any case), and a code
+    written with and without its NACE section letter is one code (a sweep found both
+    silently ignored or unrelated)."""
+    net, xy, km, P = cluster(seed=0)
+    want, _, _ = state_from_network(net, scenario(), np.random.default_rng(0))
+    renamed = replace(net, attributes=net.attributes.rename(columns={"industry": "NACE code"}))
+    report = {}
+    got, _, _ = state_from_network(renamed, scenario(), np.random.default_rng(0), report)
+    assert np.array_equal(got.T, want.T) and report["cognitive_fit"]["column"] == "NACE code"
+    assert not report["cognitive_fit"]["section_letters_dropped"]
+    codes = net.attributes["industry"].astype(str)
+    assert codes.str.match(r"[A-Z][0-9]").all()  # SECTORS carry their section letter
+    half = codes.where(np.arange(net.n) % 2 == 0, codes.str[1:])  # every other firm without it
+    both = replace(net, attributes=net.attributes.assign(industry=half))
+    report = {}
+    got, _, _ = state_from_network(both, scenario(), np.random.default_rng(0), report)
+    assert report["cognitive_fit"]["section_letters_dropped"]
+    assert report["cognitive_fit"]["codes"] == len(set(codes))  # one code per class, as before
+    stripped = replace(net, attributes=net.attributes.assign(industry=codes.str[1:]))
+    alike, _, _ = state_from_network(stripped, scenario(), np.random.default_rng(0))
+    assert np.array_equal(got.T, alike.T)

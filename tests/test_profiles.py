@@ -3,17 +3,25 @@
 import numpy as np
 import pytest
 
-from clusterlab.profiles import (cosine_fit, industry_proximity, nonnegative_embedding, normalise_code,
-                                 reshape_stock)
+from clusterlab.profiles import (cosine_fit, harmonise_codes, industry_proximity, nonnegative_embedding,
+                                 normalise_code, reshape_stock)
 
 
 def test_industry_codes_overlap_by_shared_leading_digits():
     assert normalise_code("C25.62") == "C2562" and normalise_code(float("nan")) == ""
-    P = industry_proximity(["C25.62", "C25.61", "C25.11", "C28.41", "M71.12", "332710", "332999"])
+    P = industry_proximity(["C25.62", "C25.61", "C25.11", "C28.41", "M71.12"])
     assert P[0, 0] == 1 and P[0, 1] == pytest.approx(4 / 5) and P[0, 2] == pytest.approx(3 / 5)
     assert P[0, 3] == pytest.approx(2 / 5) and P[0, 4] == 0  # 'C2' shared: characters are counted
-    assert P[5, 6] == pytest.approx(3 / 6)
     assert np.allclose(P, P.T)
+    assert industry_proximity(["332710", "332999"])[0, 1] == pytest.approx(3 / 6)  # NAICS
+
+
+def test_codes_written_with_and_without_the_section_letter_are_written_alike():
+    assert harmonise_codes(["C25.62", "25.62", "2562"]) == (["2562", "2562", "2562"], True)
+    assert harmonise_codes(["C25.62", "C25.61"]) == (["C2562", "C2561"], False)  # one way: as they are
+    assert harmonise_codes(["CA", "25"]) == (["CA", "25"], False)  # no letter before a digit
+    P = industry_proximity(["C25.62", "25.62", "C25.61"])
+    assert P[0, 1] == 1 and P[0, 2] == pytest.approx(3 / 4)  # letters dropped from all: 2562 vs 2561
 
 
 def test_profiles_of_cosine_matrices_are_recovered():

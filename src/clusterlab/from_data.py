@@ -44,11 +44,12 @@ import numpy as np
 import pandas as pd
 
 from .data import ClusterNetwork, DataError
+from .data.attributes import industry_column
 from .network import STRENGTH_CONCENTRATION, tie_attributes
 from .errors import ClusterlabWarning
 from .geography import distance_from_proximity, lonlat_km, mds_positions, span_km
 from .population import draw_knowledge, draw_traits, external_domain_ids, make_technology, place
-from .profiles import check_proximity, industry_proximity, nonnegative_embedding, normalise_code, reshape_stock
+from .profiles import check_proximity, harmonise_codes, industry_proximity, nonnegative_embedding, reshape_stock
 from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
 from .scenario import Scenario
 
@@ -197,8 +198,9 @@ def _profiles(net: ClusterNetwork, attr, sc: Scenario, kind: np.ndarray, T: np.n
         fit = nonnegative_embedding(P, len(own))
         reshape_stock(T, E, np.arange(n), fit.U, own)
         info = {"source": path, "r": fit.r, "rmse": fit.rmse}
-    elif "industry" in attr.columns:
-        codes = np.array([normalise_code(c) for c in attr["industry"].to_numpy(dtype=object)], dtype=object)
+    elif (col := industry_column(attr.columns)) is not None:
+        codes, harmonised = harmonise_codes(attr[col].to_numpy(dtype=object))
+        codes = np.array(codes, dtype=object)
         rows = np.flatnonzero((codes != "") & (kind <= SME))
         if not len(rows):
             return
@@ -209,7 +211,8 @@ def _profiles(net: ClusterNetwork, attr, sc: Scenario, kind: np.ndarray, T: np.n
         # as draw_knowledge: a share `specialisation` in the core, the rest spread at random
         shape = know.specialisation * core + (1 - know.specialisation) * rng.random(core.shape)
         reshape_stock(T, E, rows, shape, own)
-        info = {"source": "industry", "codes": len(uniq), "firms": len(rows), "r_codes": fit.r}
+        info = {"source": "industry", "column": col, "codes": len(uniq), "firms": len(rows), "r_codes": fit.r,
+                "section_letters_dropped": harmonised}
     else:
         return
     if report is not None:

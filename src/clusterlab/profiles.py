@@ -39,6 +39,18 @@ def normalise_code(code) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", str(code)).upper()
 
 
+def harmonise_codes(codes: list[str]) -> tuple[list[str], bool]:
+    """Normalised codes (`normalise_code`) written alike: when some carry a section letter
+    before their digits (NACE 'C2562') and others start with a digit ('2562'), the leading
+    letters are dropped from all, so one class written both ways is one code (otherwise
+    they would share nothing). Returns (codes, whether letters were dropped); codes all
+    written one way are returned as they are."""
+    codes = [normalise_code(c) for c in codes]
+    if any(re.match(r"[A-Z][0-9]", c) for c in codes) and any(c[:1].isdigit() for c in codes):
+        return [re.sub(r"^[A-Z](?=[0-9])", "", c) for c in codes], True
+    return codes, False
+
+
 def industry_proximity(codes: list[str]) -> np.ndarray:
     """Proximity between industry codes (normalised by `normalise_code`), K x K:
 
@@ -51,8 +63,9 @@ def industry_proximity(codes: list[str]) -> np.ndarray:
     relatedness (Frenken, Van Oort & Verburg 2007, Regional Studies 41(5): related variety
     as variety within, unrelated across, 2-digit classes; Boschma 2005: cognitive proximity
     as a shared knowledge base). The depth is counted in characters, so a NACE section
-    letter counts as one level and a two-digit division as two."""
-    codes = [normalise_code(c) for c in codes]
+    letter counts as one level and a two-digit division as two. Codes written both with and
+    without the section letter are first written alike (`harmonise_codes`)."""
+    codes = harmonise_codes(codes)[0]
     k = len(codes)
     P = np.eye(k)
     for i in range(k):

@@ -67,7 +67,20 @@ def normalise_kind(value: str) -> str | None:
     return None
 
 
-CODE_COLUMNS = frozenset({"industry", "nace", "naics", "sic", "isic"})  # kept as text (profiles.normalise_code)
+# industry-code columns (squashed names), in order of preference: the first present gives
+# the firms' codes (from_data, profiles.normalise_code); all are kept as text (01.10 is not 1.1)
+INDUSTRY_NAMES = ("industry", "industrycode", "nace", "nacecode", "naics", "naicscode", "sic", "siccode",
+                  "isic", "isiccode")
+CODE_COLUMNS = frozenset(INDUSTRY_NAMES)
+
+
+def industry_column(columns) -> str | None:
+    """The column of industry codes among `columns` (any case, spaces and punctuation
+    ignored: `Industry`, `NACE code`, `naics`, ...; the first of INDUSTRY_NAMES present), or None."""
+    by = {}
+    for c in columns:
+        by.setdefault(squash(c), c)
+    return next((by[k] for k in INDUSTRY_NAMES if k in by), None)
 
 
 def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
