@@ -222,6 +222,18 @@ def test_non_finite_and_huge_numbers_are_refused_naming_the_key(bad):
         assert "\n" not in msg and msg.startswith("t.toml: ") and named in msg, (key, msg)
 
 
+@pytest.mark.parametrize("bad", [True, False])
+def test_true_or_false_for_a_number_is_refused_naming_the_key(bad):
+    # pydantic alone reads true as 1 (a robustness sweep: --set ...proposals=true ran with 1)
+    for key, (_, build, *_rest) in FIELDS.items():
+        with pytest.raises(cl.ScenarioError) as err:
+            validate(build(bad), source="t.toml")
+        msg = str(err.value)
+        named = key.split(".")[-1]
+        assert "\n" not in msg and msg.startswith("t.toml: ") and named in msg, (key, msg)
+    assert cl.default_scenario().set(**{"mechanisms.trust.enabled": False}).mechanisms.trust.enabled is False
+
+
 @pytest.mark.parametrize("bad", [math.inf, math.nan, 1e308])
 def test_set_events_refuse_non_finite_values_for_every_live_key(bad):
     from clusterlab.scenario import live_keys

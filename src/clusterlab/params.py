@@ -36,6 +36,38 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, data):
+        """true/false where a number is expected is an error (pydantic would read it as 1/0)."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(key) if isinstance(key, str) else None
+                if field is None:
+                    continue
+                items = value if isinstance(value, (list, tuple)) and _numbers_inside(field.annotation) else [value]
+                bad = next((v for v in items if isinstance(v, bool)), None)
+                if bad is not None and (_is_number(field.annotation) or _numbers_inside(field.annotation)):
+                    raise ValueError(f"{key}: input should be a number, got {str(bad).lower()}")
+        return data
+
+
+def _is_number(annotation) -> bool:
+    """Whether a field's type is a plain int or float (Annotated ones too)."""
+    import typing
+
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation in (int, float)
+
+
+def _numbers_inside(annotation) -> bool:
+    """Whether a field's type is a tuple or list of numbers (tuple[Km, Km], list[int])."""
+    import typing
+
+    return typing.get_origin(annotation) in (tuple, list) and all(
+        _is_number(a) for a in typing.get_args(annotation) if a is not Ellipsis)
+
 
 class MechanismParams(Params):
     """Parameters of a switchable mechanism."""
