@@ -69,3 +69,14 @@ def test_logit_panel_follows_its_generating_process():
     assert np.mean(created_km) < np.mean(other_km) - 1.0  # created ties are nearby
     assert np.mean(kept_cog) > np.mean(lost_cog)          # cognitively close ties persist
     assert 0.03 < np.mean(exits) < 0.13                    # about 8% exit
+
+
+def test_logit_panel_degree_does_not_grow_with_the_cluster():
+    """About 4 partners each at any size (a sweep found 32 and 67 in wave 1 at 300 and 600
+    actors, 78 and 232 in wave 2, which no survey shows); panels up to 40 actors unchanged."""
+    from clusterlab.panel.synthetic import make_logit_panel
+
+    for n in (40, 300):
+        p = make_logit_panel(n, seed=2)
+        d1, d2 = 2 * p.wave1.m / p.wave1.n, 2 * p.wave2.m / p.wave2.n
+        assert 3 < d1 < 6 and 3 < d2 < 6, (n, d1, d2)  # measured 5.0, 5.1 (40); 4.2, 4.2 (300)

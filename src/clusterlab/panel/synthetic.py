@@ -155,15 +155,18 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     code `I<k>.<m>` (k of `industries` sectors, m of 3 sub-sectors); cognitive proximity is
     1 for the same code, 0.6 for the same sector, 0.1 otherwise (shared code digits as
     relatedness, Frenken, Van Oort & Verburg 2007), plus uniform noise of +-0.05; ties by a
-    soft random geometric graph, P(tie) = 0.6 exp(-km / 2) + 0.15 [same sector], about 4
-    partners each; sizes lognormal (median 8 employees, 1 to 400).
+    soft random geometric graph, P(tie) = f (0.6 exp(-km / 2) + 0.15 [same sector]), about 4
+    partners each at any size (f = min(1, 39 / (actors - 1)): 1 up to 40 actors, so that a
+    survey-like degree does not grow with the cluster); sizes lognormal (median 8 employees,
+    1 to 400).
     Wave 2: a share `exit_share` of the actors exits (uniformly; with `exit_ties` b != 0 an
     actor exits with P = logistic(logit(exit_share) + b z^d), z^d its standardised
     log(1 + wave-1 degree), so b < 0 takes the weakly tied first); among the stayers every
     wave-1 tie persists with P = logistic(persist_const + persist_closure log1p(common) +
     persist_cognitive cog) and every other pair becomes tied with P = logistic(create_const +
-    create_closure log1p(common) + create_geo exp(-km / 10) + create_cognitive cog), common
-    partners counted in wave 1. `truth` overrides `LOGIT_TRUTH`."""
+    log f + create_closure log1p(common) + create_geo exp(-km / 10) + create_cognitive cog),
+    common partners counted in wave 1 (log f keeps the ties created per actor about the same
+    at any size). `truth` overrides `LOGIT_TRUTH`."""
     p = dict(LOGIT_TRUTH, **(truth or {}))
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
     n = int(actors)
@@ -178,7 +181,8 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     cog = np.where(same_code, 1.0, np.where(same_sector, 0.6, 0.1))
     cog = np.clip(cog + rng.uniform(-0.05, 0.05, len(i)), 0, 1)
     cog[same_code] = 1.0
-    tied = rng.random(len(i)) < 0.6 * np.exp(-km / 2.0) + 0.15 * same_sector
+    f = min(1.0, 39.0 / max(n - 1, 1))  # 1 up to 40 actors: those panels are as they were
+    tied = rng.random(len(i)) < f * (0.6 * np.exp(-km / 2.0) + 0.15 * same_sector)
     # common partners in wave 1
     A = np.zeros((n, n), bool)
     A[i[tied], j[tied]] = A[j[tied], i[tied]] = True
@@ -198,7 +202,7 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     both = stay[i] & stay[j]
     persist = rng.random(len(i)) < logistic(p["persist_const"] + p["persist_closure"] * clo
                                               + p["persist_cognitive"] * cog)
-    create = rng.random(len(i)) < logistic(p["create_const"] + p["create_closure"] * clo
+    create = rng.random(len(i)) < logistic(p["create_const"] + np.log(f) + p["create_closure"] * clo
                                              + p["create_geo"] * np.exp(-km / 10.0) + p["create_cognitive"] * cog)
     tied2 = both & np.where(tied, persist, create)
     ids = np.array([f"F{k:02d}" for k in range(n)], dtype=object)
