@@ -523,7 +523,7 @@ def predict(
         pool = workers is not None and workers > 1
         from rich.console import Console
 
-        with Console(stderr=True, quiet=quiet).status(f"simulating {replications} intervals of {years:g} years"):
+        with Console(stderr=True, quiet=quiet).status(f"simulating {replications} interval{'s' if replications != 1 else ''} of {years:g} years"):
             from .scenario import parse_override
 
             given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
@@ -579,7 +579,7 @@ def _print_prediction(result, out: Path) -> None:
     s = result.summary()
     o = s["observed"]
     given = ", composition observed" if s.get("composition") == "observed" else ""
-    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replications{given})")
+    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replication{'s' if s['replications'] != 1 else ''}{given})")
     cols = [("auc", "tie AUC"), ("auc_create", "AUC created"), ("jaccard", "Jaccard"),
             ("degree_correlation", "degree r"), ("ties", "ties"), ("exits", "exits")]
     table.add_column("model")
@@ -685,14 +685,23 @@ def calibrate(
         typer.echo(f"calibrating {nets[0].n} actors over {years:g} years (seed {seed}, {workers} worker(s))...", err=True)
         use = LEVERS + (extra_levers(sc.set(**given)) if levers == "all" else ())
         use = use + (EXIT_SELECTION,) if who_exits else use
+        # the wave notes once the estimation starts (the input checked: an error stays one
+        # line), not after a run of minutes
+        pending = list(_wave_notes(nets))
+
+        def progress(msg: str) -> None:
+            while pending:
+                _say(pending.pop(0))
+            typer.echo("  " + msg, err=True)
+
         result = run_calibrate(nets[0], nets[1], years, prox or None, sc, use, scales=scales, sets=given or None,
                                seed=seed, executor="pool" if workers > 1 else "serial", workers=workers,
-                               progress=lambda msg: typer.echo("  " + msg, err=True), composition=composition)
+                               progress=progress, composition=composition)
         result.write(out, overwrite=overwrite)
     except ClusterlabError as exc:
         _fail(str(exc))
         return
-    for line in _wave_notes(nets):
+    for line in pending:
         _say(line)
     t = result.table()
     typer.echo(f"{'key':<46} {'estimate':>10} {'se':>9} {'t-ratio':>8}")

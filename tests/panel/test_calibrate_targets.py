@@ -125,6 +125,8 @@ def test_cli_absent_and_presence(files, tmp_path, monkeypatch):
     r = _cli(monkeypatch, f["wave1"], f["wave2"], "--years", "3", "--attributes", str(path), "--presence", "in1,in2",
              "--out", str(tmp_path / "c"))
     assert r.exit_code == 0, r.output
+    # the wave's note comes once the estimation starts, not after it
+    assert "1 absent actor removed" in r.output and r.output.index("1 absent actor removed") < r.output.index("phase 1")
     conv = json.loads((tmp_path / "c" / "convergence.json").read_text())
     assert conv["actors"]["wave1"] == p.wave1.n - 1
     gone = p.wave1.n - p.wave2.n - (0 if str(p.wave1.ids[0]) in set(map(str, p.wave2.ids)) else 1)
