@@ -925,19 +925,42 @@ def dashboard(
           workers=workers, announce=typer.echo)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's time limit, `timeout`, `kill`), raised where the command is, so
+    it stops as on Ctrl-C: temporary folders and staged outputs cleaned up, workers stopped."""
+
+
+_terminated: list = []  # set by the SIGTERM handler: the command ends with status 143
+
+
+def _on_sigterm(signum, frame) -> None:
+    _terminated.append(signum)
+    raise Terminated()
+
+
+def _stopped() -> None:
+    """Exit after Ctrl-C (130, "interrupted") or SIGTERM (143, "terminated")."""
+    typer.echo("terminated" if _terminated else "interrupted", err=True)
+    sys.exit(143 if _terminated else 130)
+
+
 def main() -> None:
     """The `clusterlab` command: a usage error (unknown option, bad option value, missing
     argument) is one line `error: ...` with exit status 2, like every other bad input."""
+    import signal
+    import threading
+
+    before = None
+    if threading.current_thread() is threading.main_thread():
+        before = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+        _stopped()
     except Exception as exc:
         names = {c.__name__ for c in type(exc).__mro__}
         if "Abort" in names:
-            typer.echo("interrupted", err=True)
-            sys.exit(130)
+            _stopped()
         if "ClickException" not in names:
             raise
         if "NoArgsIsHelpError" in names:  # `clusterlab` alone: the help, as before
@@ -947,8 +970,11 @@ def main() -> None:
         hint = f" (see '{ctx.command_path} --help')" if "UsageError" in names and ctx is not None else ""
         typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
         sys.exit(exc.exit_code)
-    if code == 130:  # typer turns Ctrl-C inside a command into exit status 130
-        typer.echo("interrupted", err=True)
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGTERM, before)
+    if code == 130 or _terminated:  # typer turns Ctrl-C inside a command into exit status 130
+        _stopped()
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -200,3 +200,38 @@ def test_levers_all_estimates_the_choice_forms_triad_weight_from_its_start(files
     assert r.exit_code == 2 and "--levers 'some': expected default or all" in r.output, r.output
     cal = calibrate(p.wave1, p.wave2, 3, levers=LEVERS[:1] + CHOICE_EXTRA_LEVERS[:1], settings=SMALL, seed=1)
     assert "acts only under acceptance" in cal.not_estimated[E + "triad_weight"]
+
+
+def test_sigterm_stops_a_calibration_like_ctrl_c(files, tmp_path):
+    """A scheduler's time limit or `timeout` sends SIGTERM to the command alone: it stops as
+    on Ctrl-C (exit status 143, one line), its workers and temporary folder gone, nothing
+    written (a sweep found an empty temporary folder left behind)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p, f = files
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "clusterlab", "calibrate", f["wave1"], f["wave2"], "--years", "3",
+                             "--workers", "2", "--out", str(tmp_path / "cal")],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    lines = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        lines.append(proc.stderr.readline())
+        if "phase 1" in lines[-1] or not lines[-1]:
+            break
+    assert "phase 1" in lines[-1], lines
+    time.sleep(1.0)  # the pool's workers are simulating
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("still running 60 s after SIGTERM")
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "terminated" and "Traceback" not in err
+    assert not (tmp_path / "cal").exists() and not list((tmp_path / "tmp").iterdir())
