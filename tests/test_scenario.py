@@ -232,6 +232,10 @@ def test_true_or_false_for_a_number_is_refused_naming_the_key(bad):
         named = key.split(".")[-1]
         assert "\n" not in msg and msg.startswith("t.toml: ") and named in msg, (key, msg)
     assert cl.default_scenario().set(**{"mechanisms.trust.enabled": False}).mechanisms.trust.enabled is False
+    event = {"action": "set", "step": 1, "key": "mechanisms.network_evolution.proposals", "value": bad}
+    with pytest.raises(cl.ScenarioError, match="input should be a number for mechanisms.network_evolution.proposals"):
+        validate({"events": [event]}, source="t.toml")
+    validate({"events": [{**event, "key": "mechanisms.trust.enabled"}]}, source="t.toml")  # a switch takes it
 
 
 @pytest.mark.parametrize("bad", [math.inf, math.nan, 1e308])

@@ -8,6 +8,9 @@ are read during the run and may be changed by `set` events; the others shape the
 
 from __future__ import annotations
 
+import functools
+import typing
+
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -36,26 +39,68 @@ class Params(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, data):
-        """true/false where a number is expected is an error (pydantic would read it as 1/0)."""
-        if isinstance(data, dict):
-            for key, value in data.items():
-                field = cls.model_fields.get(key) if isinstance(key, str) else None
-                if field is None:
-                    continue
-                items = value if isinstance(value, (list, tuple)) and _numbers_inside(field.annotation) else [value]
-                bad = next((v for v in items if isinstance(v, bool)), None)
-                if bad is not None and (_is_number(field.annotation) or _numbers_inside(field.annotation)):
-                    raise ValueError(f"{key}: input should be a number, got {str(bad).lower()}")
-        return data
+
+def bool_for_number(data: dict, model: type[BaseModel], path: str = "") -> tuple[str, bool] | None:
+    """The first (dotted key, value) of raw `data` where true/false stands for a number of
+    `model` (pydantic alone reads true as 1), or None. Walks nested tables and the tagged
+    tables of lists ([[events]]); checked where scenarios are read (`scenario.validate`)."""
+    shape = _shape(model)
+    for key, value in data.items():
+        what = shape.get(key) if isinstance(key, str) else None
+        if what is None:
+            continue
+        found = None
+        if what == "number":
+            found = (f"{path}{key}", value) if isinstance(value, bool) else None
+        elif what == "numbers":
+            bad = [v for v in value if isinstance(v, bool)] if isinstance(value, (list, tuple)) else []
+            found = (f"{path}{key}", bad[0]) if bad else None
+        elif isinstance(what, dict):  # a list of tables tagged by `action`
+            for k, item in enumerate(value if isinstance(value, list) else []):
+                cls = what.get(item.get("action")) if isinstance(item, dict) else None
+                found = found or (bool_for_number(item, cls, f"{path}{key}.{k}.") if cls else None)
+        elif isinstance(value, dict):
+            found = bool_for_number(value, what, f"{path}{key}.")
+        if found:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _shape(model: type[BaseModel]) -> dict:
+    """key -> "number", "numbers" (a tuple or list of numbers), a model class (a table), or
+    {action: model class} (a list of tagged tables); other keys are left out."""
+    out: dict = {}
+    for key, field in model.model_fields.items():
+        ann = field.annotation
+        if _is_number(ann):
+            out[key] = "number"
+        elif _numbers_inside(ann):
+            out[key] = "numbers"
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            out[key] = ann
+        elif typing.get_origin(ann) is list:
+            tagged = {}
+            for cls in _members(typing.get_args(ann)[0]):
+                action = cls.model_fields.get("action")
+                for tag in typing.get_args(action.annotation) if action is not None else ():
+                    tagged[tag] = cls
+            if tagged:
+                out[key] = tagged
+    return out
+
+
+def _members(ann) -> list:
+    """The model classes of an annotation (Annotated and Union unwrapped)."""
+    if typing.get_origin(ann) is typing.Annotated:
+        return _members(typing.get_args(ann)[0])
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return [ann]
+    return [c for a in typing.get_args(ann) for c in _members(a)]
 
 
 def _is_number(annotation) -> bool:
     """Whether a field's type is a plain int or float (Annotated ones too)."""
-    import typing
-
     if typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     return annotation in (int, float)
@@ -63,8 +108,6 @@ def _is_number(annotation) -> bool:
 
 def _numbers_inside(annotation) -> bool:
     """Whether a field's type is a tuple or list of numbers (tuple[Km, Km], list[int])."""
-    import typing
-
     return typing.get_origin(annotation) in (tuple, list) and all(
         _is_number(a) for a in typing.get_args(annotation) if a is not Ellipsis)
 

@@ -23,7 +23,7 @@ from .errors import MechanismError, ScenarioError
 from .events import ACTIONS, EVENT_TYPES, Event
 from .mechanism import Mechanism
 from .mechanisms import MECHANISMS
-from .params import (MAX_CELLS, MAX_TIES, Data, Knowledge, Network, Output, Params, Population,
+from .params import (MAX_CELLS, MAX_TIES, bool_for_number, Data, Knowledge, Network, Output, Params, Population,
                      is_live)
 
 SHARED_TABLES = ("population", "knowledge", "network", "data", "output")
@@ -163,6 +163,8 @@ def check_live(kind: type[Scenario], key: str, value: Any) -> None:
         shared = ", ".join(k for k in keys if not k.startswith("mechanisms."))
         raise ScenarioError(f"key: {key!r} is not a key that can change during a run{hint}; expected "
                             f"'mechanisms.<mechanism>.<parameter>' or one of {shared}")
+    if bool_for_number({parts[-1]: value}, model):
+        raise ScenarioError(f"value: input should be a number for {key}, got {str(value).lower()}")
     try:
         setattr(model(), parts[-1], value)  # validated on assignment
     except ValidationError as exc:
@@ -272,6 +274,8 @@ def validate(data: dict, source: str = "<scenario>",
     """Validate a nested dict into a Scenario (with a `[mechanisms]` table for the given
     mechanism classes; default the built-in loop); raise ScenarioError naming source and key."""
     kind = Scenario if mechanisms is None else scenario_type(tuple(mechanisms))
+    if isinstance(data, dict) and (found := bool_for_number(data, kind)):
+        raise ScenarioError(f"{source}: key '{found[0]}': input should be a number, got {str(found[1]).lower()}")
     try:
         return kind.model_validate(data)
     except ValidationError as exc:
