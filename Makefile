@@ -28,7 +28,7 @@ chromium:
 
 # Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): without
 # it every xdist worker re-rewrote the test modules' asserts and every command-line test and
-# pool worker recompiled clusterlab's source (README "Performance"); __pycache__ is ignored by git
+# pool worker recompiled clusterlab's source (README "The test suite"); __pycache__ is ignored by git
 test: $(STAMP) chromium
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto
 
