@@ -236,6 +236,8 @@ def test_true_or_false_for_a_number_is_refused_naming_the_key(bad):
     with pytest.raises(cl.ScenarioError, match="input should be a number for mechanisms.network_evolution.proposals"):
         validate({"events": [event]}, source="t.toml")
     validate({"events": [{**event, "key": "mechanisms.trust.enabled"}]}, source="t.toml")  # a switch takes it
+    with pytest.raises(cl.ScenarioError, match="unknown action"):  # the check does not trip on any tag
+        validate({"events": [{"action": [1], "step": 1}]}, source="t.toml")
 
 
 @pytest.mark.parametrize("bad", [math.inf, math.nan, 1e308])

@@ -950,6 +950,7 @@ def main() -> None:
     import signal
     import threading
 
+    _terminated.clear()
     before = None
     if threading.current_thread() is threading.main_thread():
         before = signal.signal(signal.SIGTERM, _on_sigterm)

@@ -57,7 +57,8 @@ def bool_for_number(data: dict, model: type[BaseModel], path: str = "") -> tuple
             found = (f"{path}{key}", bad[0]) if bad else None
         elif isinstance(what, dict):  # a list of tables tagged by `action`
             for k, item in enumerate(value if isinstance(value, list) else []):
-                cls = what.get(item.get("action")) if isinstance(item, dict) else None
+                tag = item.get("action") if isinstance(item, dict) else None
+                cls = what.get(tag) if isinstance(tag, str) else None
                 found = found or (bool_for_number(item, cls, f"{path}{key}.{k}.") if cls else None)
         elif isinstance(value, dict):
             found = bool_for_number(value, what, f"{path}{key}.")
