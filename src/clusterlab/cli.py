@@ -523,7 +523,8 @@ def predict(
         pool = workers is not None and workers > 1
         from rich.console import Console
 
-        with Console(stderr=True, quiet=quiet).status(f"simulating {replications} interval{'s' if replications != 1 else ''} of {years:g} years"):
+        intervals = f"{replications} interval{'s' if replications != 1 else ''}"
+        with Console(stderr=True, quiet=quiet).status(f"simulating {intervals} of {years:g} years"):
             from .scenario import parse_override
 
             given = dict(parse_override(x) for x in sets)  # already in sc; recorded in summary.json
@@ -561,8 +562,8 @@ def _direction_note(nets) -> str:
 
 
 def _wave_notes(nets) -> list[str]:
-    """Console lines on the waves as read, said after success (an error stays one line): per
-    wave the absent actors removed (--absent, --presence), and `_direction_note`."""
+    """Console lines on the waves as read, said once the input is checked (an error stays one
+    line): per wave the absent actors removed (--absent, --presence), and `_direction_note`."""
     from .data.load import absent_summary
 
     lines = [f"wave {k} ({net.source or 'network'}): {gone}" for k, net in enumerate(nets, 1)
@@ -579,7 +580,8 @@ def _print_prediction(result, out: Path) -> None:
     s = result.summary()
     o = s["observed"]
     given = ", composition observed" if s.get("composition") == "observed" else ""
-    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {s['replications']} replication{'s' if s['replications'] != 1 else ''}{given})")
+    reps = f"{s['replications']} replication{'s' if s['replications'] != 1 else ''}"
+    table = Table(title=f"predicting wave 2 from wave 1 ({s['years']:g} years, {reps}{given})")
     cols = [("auc", "tie AUC"), ("auc_create", "AUC created"), ("jaccard", "Jaccard"),
             ("degree_correlation", "degree r"), ("ties", "ties"), ("exits", "exits")]
     table.add_column("model")

@@ -23,7 +23,7 @@ from .errors import MechanismError, ScenarioError
 from .events import ACTIONS, EVENT_TYPES, Event
 from .mechanism import Mechanism
 from .mechanisms import MECHANISMS
-from .params import (MAX_CELLS, MAX_TIES, bool_for_number, Data, Knowledge, Network, Output, Params, Population,
+from .params import (MAX_CELLS, MAX_STEPS, MAX_TIES, bool_for_number, Data, Knowledge, Network, Output, Params, Population,
                      is_live)
 
 SHARED_TABLES = ("population", "knowledge", "network", "data", "output")
@@ -58,7 +58,7 @@ class Scenario(Params):
 
     name: str = Field("default", description="name of the scenario")
     seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of every random draw")
-    steps: int = Field(240, ge=0, le=1_000_000, description="steps to run (monthly: 240 = 20 years)")
+    steps: int = Field(240, ge=0, le=MAX_STEPS, description="steps to run (monthly: 240 = 20 years)")
     steps_per_year: int = Field(12, ge=1, le=365, description="steps per year")
     population: Population = Field(default_factory=Population)
     knowledge: Knowledge = Field(default_factory=Knowledge)

@@ -40,6 +40,7 @@ import numpy as np
 
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError
+from ..params import MAX_STEPS
 from ..scenario import Scenario, default_scenario
 from ..state import SME
 
@@ -71,11 +72,10 @@ def interval_steps(sc: Scenario, years: float) -> int:
     """The simulation steps of `years` (--years) at the scenario's steps per year."""
     if not (years > 0 and math.isfinite(years)):
         raise ClusterlabError(f"--years {years:g}: expected a positive number of years between the waves")
-    most = next(m.le for m in Scenario.model_fields["steps"].metadata if getattr(m, "le", None) is not None)
     steps = years * sc.steps_per_year
-    if steps > most:
-        raise ClusterlabError(f"--years {years:g}: at most {most / sc.steps_per_year:,.0f} years at "
-                              f"{sc.steps_per_year} steps a year (a run has at most {most:,} steps)")
+    if steps > MAX_STEPS:
+        raise ClusterlabError(f"--years {years:g}: at most {MAX_STEPS / sc.steps_per_year:,.0f} years at "
+                              f"{sc.steps_per_year} steps a year (a run has at most {MAX_STEPS:,} steps)")
     return max(1, int(round(steps)))
 
 
