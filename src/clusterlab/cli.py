@@ -441,8 +441,10 @@ def compare(
 
     c = result.tie_counts
     gone = "".join(f"; wave {k}: {s}" for k, s in ((1, absent_summary(nets[0].notes)), (2, absent_summary(nets[1].notes))) if s)
+    unknown = (f"; {c['unknown_pairs']} pairs with an unobserved cell (NA) left out" if c.get("unknown_pairs")
+               else "")
     typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
-               f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits{gone}; "
+               f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits{gone}{unknown}; "
                f"written to {out}")
     typer.echo("standard errors (se, p) are dyadic-robust (pairs sharing an actor are dependent); "
                "naive ML ones are in se_ml, p_ml" + ("; QAP p-values in p_qap" if permutations else ""))
@@ -599,6 +601,9 @@ def _print_prediction(result, out: Path) -> None:
     Console().print(table)
     if s["directed"]:
         Console().print("directed ties scored as their undirected projection (the simulation's ties are undirected)")
+    if o.get("unknown_pairs"):
+        Console().print(f"{o['unknown_pairs']} pairs of stayers with an unobserved cell (NA) in a wave left out of "
+                        "every score")
     Console().print(f"scores, dyads and report written to [bold]{out}[/bold]")
 
 
@@ -714,6 +719,9 @@ def calibrate(
         typer.echo(f"not estimated: {key}: {why}")
     for role, where in result.proximity_sources.items():  # what was assumed about each matrix
         typer.echo(f"note: {role} proximity: {where}")
+    if result.unknown_pairs:
+        typer.echo(f"note: {result.unknown_pairs} pairs of stayers with an unobserved cell (NA) in a wave left out "
+                   "of the statistics")
     for w in result.msm.warnings:
         typer.echo(f"warning: {w}", err=True)
     if hint := result.hint():

@@ -255,5 +255,6 @@ def test_excel_without_openpyxl_says_what_to_install(tmp_path, monkeypatch):
 def test_excel_numbers_are_written_as_a_csv_would(tmp_path):
     from clusterlab.data.excel import _cell
 
-    assert _cell(3.0) == "3" and _cell(0.5) == "0.5" and _cell(float("nan")) == "" and _cell(None) == ""
+    assert _cell(3.0) == "3" and _cell(0.5) == "0.5" and _cell(None) == ""
+    assert _cell(float("nan")) == "#N/A"  # pandas' reading of an error cell (=NA()): not observed, not blank
     assert _cell(True) == "true" and _cell("  Alpha ") == "Alpha" and _cell(np.int64(7)) == "7"

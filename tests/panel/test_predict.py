@@ -97,7 +97,7 @@ def test_known_answers_on_a_tiny_panel():
     s = res.summary()
     assert s["observed"] == {"ties": 2, "wave1_ties": 3, "wave1_ties_among_stayers": 2, "persisted": 1,
                              "created": 1, "dissolved": 1, "persistence_rate": 0.5, "exits": 0.2,
-                             "transitivity": 0.0}
+                             "transitivity": 0.0, "unknown_pairs": 0}
     nc = s["models"]["nothing_changes"]
     assert nc["ties"]["mean"] == 3 and nc["exits"]["mean"] == 0
     assert nc["jaccard"]["mean"] == pytest.approx(1 / 4)  # b-c shared of a-b, b-c, c-d, d-e

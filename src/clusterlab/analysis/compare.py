@@ -19,6 +19,9 @@ waves) are classified:
     dissolved  tied in wave 1, not in wave 2
 
 Directed ties are ordered pairs (source asks target); undirected ties are unordered pairs.
+A pair with an unobserved cell (`NA` in a matrix, `ClusterNetwork.missing`) in either wave
+is left out of the tie counts and both models (`tie_counts["unknown_pairs"]`): its change is
+unknown (Huisman & Steglich 2008).
 
 Two logistic regressions over stayer pairs (intercept `const` always included):
 
@@ -285,6 +288,18 @@ def _tie_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
     return np.unique(s * S + d)
 
 
+def _unknown_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
+    """Sorted unique keys i * S + j of the stayer pairs with an unobserved cell (`NA`,
+    `ClusterNetwork.missing`; undirected: i < j, either cell)."""
+    m = net.missing
+    s, d = to_stayer[m[:, 0]], to_stayer[m[:, 1]]
+    ok = (s >= 0) & (d >= 0) & (s != d)
+    s, d = s[ok], d[ok]
+    if not net.directed:
+        s, d = np.minimum(s, d), np.maximum(s, d)
+    return np.unique(s * S + d)
+
+
 def _partners(net: ClusterNetwork) -> sparse.csr_matrix:
     """Binary symmetric adjacency (partners without regard to direction, no self-loops)."""
     keep = (net.src != net.dst) & (net.weight != 0)
@@ -362,6 +377,10 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     to_s2 = np.full(wave2.n, -1, np.int64)
     to_s2[stay2] = np.arange(S)
     T1, T2 = _tie_keys(wave1, to_s1, S), _tie_keys(wave2, to_s2, S)
+    # pairs with an unobserved cell in either wave: their change is unknown, left out (Huisman & Steglich 2008)
+    unknown = np.union1d(_unknown_keys(wave1, to_s1, S), _unknown_keys(wave2, to_s2, S))
+    n1_stay, n2_stay = len(T1), len(T2)
+    T1, T2 = np.setdiff1d(T1, unknown, assume_unique=True), np.setdiff1d(T2, unknown, assume_unique=True)
     persisted = np.intersect1d(T1, T2, assume_unique=True)
     created = np.setdiff1d(T2, T1, assume_unique=True)
     dissolved = np.setdiff1d(T1, T2, assume_unique=True)
@@ -379,13 +398,14 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
         "created": int(len(created)), "persisted": int(len(persisted)), "dissolved": int(len(dissolved)),
         "wave1": int(len(all1)), "wave2": int(len(all2)),
         "wave1_among_stayers": int(len(T1)), "wave2_among_stayers": int(len(T2)),
-        "wave1_with_exits": int(len(all1) - len(T1)), "wave2_with_entries": int(len(all2) - len(T2)),
+        "wave1_with_exits": int(len(all1) - n1_stay), "wave2_with_entries": int(len(all2) - n2_stay),
         "persistence_rate": (len(persisted) / len(T1)) if len(T1) else None,
     }
 
     prox = [_Proximity(name, P, stayers) for name, P in proximities.items()]
     U = _partners(wave1)
-    total_pairs = S * (S - 1) if directed else S * (S - 1) // 2
+    total_pairs = (S * (S - 1) if directed else S * (S - 1) // 2) - len(unknown)
+    tie_counts["unknown_pairs"] = int(len(unknown))
     tie_counts["candidate_pairs"] = int(total_pairs - len(T1))
     tie_counts["creation_rate"] = (len(created) / (total_pairs - len(T1))) if total_pairs > len(T1) else None
 
@@ -412,13 +432,13 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     info: dict = {"pairs": int(n_cand), "events": int(len(created)), "design": "full"}
     if n_cand <= max_pairs:
         ck = _all_pairs(S, directed)
-        ck = ck[~np.isin(ck, T1)]
+        ck = ck[~np.isin(ck, np.union1d(T1, unknown))]
         y = np.isin(ck, T2).astype(float)
         offset = 0.0
     else:
         N1, N0 = len(created), n_cand - len(created)
         n0 = int(min(N0, max(max_pairs - N1, N1, 1)))
-        controls = _sample_pairs(rng, S, directed, n0, np.union1d(T1, T2))
+        controls = _sample_pairs(rng, S, directed, n0, np.union1d(np.union1d(T1, T2), unknown))
         ck = np.r_[created, controls]
         y = np.r_[np.ones(N1), np.zeros(len(controls))]
         offset = math.log(N0 / len(controls)) if len(controls) else 0.0

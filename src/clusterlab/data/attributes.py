@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..state import KINDS
 from .network import ClusterNetwork, DataError
-from .text import parse_number, read_rows, squash
+from .text import is_missing, parse_number, read_rows, squash
 from .values import RANGES, check_pairs, check_span, project, value_problem
 
 # attribute columns clusterlab knows (after normalising names); others are kept as they are
@@ -140,7 +140,7 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
         line_of[ident] = ln
         ids.append(ident)
         for k, key in targets.items():
-            cell = cells[k]
+            cell = "" if is_missing(cells[k]) else cells[k]  # NA, #N/A, ...: not known, as a blank
             if key in NUMERIC_ATTRIBUTES:
                 v = parse_number(path, cell, ln, header[k], comma)
                 problem = None if v is None else value_problem(key, v)
@@ -196,6 +196,7 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
     return ClusterNetwork(ids=np.array(all_ids, dtype=object), src=net.src.copy(), dst=net.dst.copy(),
                           weight=net.weight.copy(), layer=None if net.layer is None else net.layer.copy(),
                           directed=net.directed, attributes=attributes, source=net.source,
+                          missing=net.missing.copy(),
                           notes=dict(net.notes, attributes=str(path), attributes_added_actors=len(new),
                                     **({"attributes_ignored_ids": ignored} if ignored else {}), **moved))
 

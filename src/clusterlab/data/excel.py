@@ -39,8 +39,10 @@ def is_excel(path) -> bool:
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return ""
+    if isinstance(value, float) and math.isnan(value):
+        return "#N/A"  # an error cell (=NA(), #DIV/0!): pandas gives NaN, a blank cell is None or ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -73,7 +75,8 @@ def read_sheet_rows(path) -> tuple[list[tuple[int, list[str]]], str]:
     elif sheet not in names:
         raise DataError(f"{path}: no sheet {sheet!r} in the workbook; its sheets are "
                         f"{', '.join(repr(s) for s in names)}")
-    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    # cells as written: "NA" or "#N/A" stays text (a network cell not observed; pandas would blank it)
+    frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
     cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     filled = [(k, r) for k, r in enumerate(cells) if any(r)]
     # title lines above the table (one filled cell each, "Advice network, wave 1") are not

@@ -9,7 +9,8 @@ ties (Ripley, Snijders et al., "Manual for RSiena", sections on structural zeros
 composition). So they are removed at load, by either rule:
 
 - ``absent="zeros"``: an actor without any tie, in or out, in any layer (self-loops and
-  zero weights do not count), is absent;
+  zero weights do not count), is absent, unless none of its pairs was observed (an ``NA``
+  row: a firm that did not answer and that nobody named is unknown, not a zero);
 - a presence column in the attributes (``present`` by default, or the name given; the
   name in any case; values 1/0, true/false, yes/no, any case; blank or no row means
   present): an actor marked 0/false/no is absent.
@@ -73,12 +74,24 @@ def load_network(path: str | Path, attributes: str | Path | None = None, *, dire
         tied = np.zeros(net.n, bool)
         tied[net.src] = True
         tied[net.dst] = True
+        tied |= _unobserved_everywhere(net)  # a non-respondent nobody named: unknown, not a zero
         for i in np.flatnonzero(~tied):
             rules[str(net.ids[i])] = "no ties (absent='zeros')"
     if attributes:
         for ident in _marked_absent(net, attributes, presence):
             rules.setdefault(ident, f"marked absent in column {presence or PRESENCE_COLUMN!r}")
     return drop_actors(net, rules) if rules else net
+
+
+def _unobserved_everywhere(net: ClusterNetwork) -> np.ndarray:
+    """Per actor: every pair of it has an unobserved cell (an NA row: it did not answer)."""
+    m = net.missing
+    if not len(m) or net.n < 2:
+        return np.zeros(net.n, bool)
+    lo, hi = np.minimum(m[:, 0], m[:, 1]), np.maximum(m[:, 0], m[:, 1])
+    pairs = np.unique(lo[lo != hi] * net.n + hi[lo != hi])
+    count = np.bincount(pairs // net.n, minlength=net.n) + np.bincount(pairs % net.n, minlength=net.n)
+    return count == net.n - 1
 
 
 def _marked_absent(net: ClusterNetwork, attributes, presence: str | None) -> list[str]:
@@ -117,10 +130,11 @@ def drop_actors(net: ClusterNetwork, rules: dict[str, str]) -> ClusterNetwork:
     removed = [str(i) for i in net.ids[~keep]]
     notes = dict(net.notes, absent_actors=removed, absent_rules={i: rules[i] for i in removed},
                  absent_ties=int(np.count_nonzero(~tie)))  # ties the file has for them (a presence column's)
+    miss = net.missing[keep[net.missing[:, 0]] & keep[net.missing[:, 1]]]
     return ClusterNetwork(ids=net.ids[keep], src=new_index[net.src[tie]], dst=new_index[net.dst[tie]],
                           weight=net.weight[tie], layer=None if net.layer is None else net.layer[tie],
                           directed=net.directed, attributes=net.attributes[keep].reset_index(drop=True),
-                          source=net.source, notes=notes)
+                          source=net.source, notes=notes, missing=new_index[miss])
 
 
 def absent_record(net: ClusterNetwork) -> dict[str, str]:
@@ -130,8 +144,9 @@ def absent_record(net: ClusterNetwork) -> dict[str, str]:
 
 
 def absent_summary(notes: dict, limit: int = 5) -> str:
-    """For a console line, from a network's notes: '2 absent actors removed (A, B)' and
-    'attributes of 1 actor not in the file ignored (C)', or '' when neither happened."""
+    """For a console line, from a network's notes: '2 absent actors removed (A, B)', '12
+    unobserved cells (NA) read as no tie' and 'attributes of 1 actor not in the file ignored
+    (C)', or '' when none happened."""
     def listed(ids: list[str]) -> str:
         return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
@@ -141,6 +156,9 @@ def absent_summary(notes: dict, limit: int = 5) -> str:
         ties = int(notes.get("absent_ties") or 0)
         parts.append(f"{len(gone)} absent actor{'s' if len(gone) > 1 else ''} removed ({listed(gone)})"
                      + (f" with the {ties} tie{'s' if ties > 1 else ''} the file gives them" if ties else ""))
+    cells = int(notes.get("missing_cells") or 0)
+    if cells:
+        parts.append(f"{cells} unobserved cell{'s' if cells > 1 else ''} (NA) read as no tie")
     ignored = notes.get("attributes_ignored_ids") or []
     if ignored:
         parts.append(f"attributes of {len(ignored)} actor{'s' if len(ignored) > 1 else ''} not in the file "

@@ -3,7 +3,8 @@ first column the row labels (its header cell may be empty or hold anything), row
 columns list the same labels (in any order).
 
 `read_matrix` reads one as a network (rows ask columns, a cell is a tie weight >= 0, blank
-is no tie); `read_proximity` as a proximity matrix (every cell a finite number).
+is no tie, `NA` is a cell the survey did not observe); `read_proximity` as a proximity
+matrix (every cell a finite number).
 """
 
 from __future__ import annotations
@@ -15,20 +16,34 @@ import pandas as pd
 
 from ..memo import Memo, digest
 from .network import MAX_MATRIX, ClusterNetwork, DataError, build_network
-from .text import parse_number, parse_weight, read_rows
+from .text import is_missing, parse_number, parse_weight, read_rows
+
+
+_UNOBSERVED = -1.0  # marks such a cell while parsing (weights are >= 0)
+
+
+def _weight_or_missing(path, text: str, line: int, column: str, comma_decimal: bool) -> float | None:
+    if is_missing(text):
+        return _UNOBSERVED
+    return parse_weight(path, text, line, column, comma_decimal)
 
 
 def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterNetwork:
     """The network of a matrix's rows (from `text.read_rows`); actors are the labels
     (isolates included), in column order. Read undirected, a symmetric matrix counts each
-    pair once (the cell value); otherwise both directions are summed."""
-    labels, W = _labelled(path, rows, delim, parse_weight)
-    W = np.nan_to_num(W)  # a blank weight is no tie
-    if not directed and np.array_equal(W, W.T):
-        W = np.triu(W)  # an undirected matrix lists each tie twice: count it once
+    pair once (the cell value); otherwise both directions are summed. A cell `NA` (also
+    `N/A`, Excel's `#N/A` or any error cell, `NaN`, `.`; any case) was not observed: not a tie, listed in `missing` (a
+    non-respondent's row; `ClusterNetwork.unknown_pairs`); a blank cell is no tie."""
+    labels, W = _labelled(path, rows, delim, _weight_or_missing)
+    M = W == _UNOBSERVED
+    np.fill_diagonal(M, False)
+    W = np.where(M | np.isnan(W) | (W < 0), 0.0, W)  # a blank weight is no tie
+    if not directed and np.array_equal(W, W.T) and np.array_equal(M, M.T):
+        W, M = np.triu(W), np.triu(M)  # an undirected matrix lists each tie twice: count it once
         notes = dict(notes, symmetric=True)
     src, dst = np.nonzero(W)
-    return build_network(path, labels, src, dst, W[src, dst], None, directed, notes=notes)
+    return build_network(path, labels, src, dst, W[src, dst], None, directed, notes=notes,
+                         missing=np.argwhere(M))
 
 
 PROXIMITY_LIMIT = 1e6  # |cell| at most: larger covariates overflow the logit models

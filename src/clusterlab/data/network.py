@@ -47,6 +47,9 @@ class ClusterNetwork:
     attributes: DataFrame with N rows aligned with ids (column `id` first)
     source:     the file it came from
     notes:      what the reader did: format, delimiter, encoding, self-loops dropped, ...
+    missing:    int64 (K, 2) cells (src, dst) the survey did not observe (a matrix cell
+                `NA`: a non-respondent's row, an item left unanswered); empty when none.
+                They are not ties; `unknown_pairs` says which pairs they leave unknown
     """
 
     ids: np.ndarray
@@ -58,6 +61,7 @@ class ClusterNetwork:
     attributes: pd.DataFrame = field(default=None)
     source: str = ""
     notes: dict = field(default_factory=dict)
+    missing: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.ids = np.asarray(self.ids, dtype=object)
@@ -66,6 +70,22 @@ class ClusterNetwork:
         self.weight = np.asarray(self.weight, np.float64)
         if self.attributes is None:
             self.attributes = pd.DataFrame({"id": self.ids})
+        m = np.zeros((0, 2), np.int64) if self.missing is None else np.asarray(self.missing, np.int64)
+        self.missing = m.reshape(-1, 2)
+
+    def unknown_pairs(self) -> np.ndarray:
+        """Sorted undirected pair codes ``i * n + j`` (i < j) with an unobserved cell
+        (`missing`) in either direction. Their tie is unknown to a score even when the other
+        side reports one: a non-respondent's reported ties are known and its non-ties are
+        not, so keeping the reported ones would select pairs by their outcome and inflate
+        every rate (Huisman & Steglich 2008; Stork & Richards 1992). The reported ties still
+        start a simulation (reconstruction as imputation, Huisman 2009, "Imputation of
+        missing network data", Journal of Social Structure 10)."""
+        if not len(self.missing):
+            return np.zeros(0, np.int64)
+        a, b = self.missing[:, 0], self.missing[:, 1]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        return np.unique(lo[lo != hi] * self.n + hi[lo != hi])
 
     @property
     def n(self) -> int:
@@ -130,16 +150,19 @@ def in_id_order(net: ClusterNetwork) -> ClusterNetwork:
     if net.layer is not None:
         keys.insert(0, np.unique(np.asarray([str(x) for x in net.layer]), return_inverse=True)[1])
     e = np.lexsort(keys)
+    miss = pos[net.missing]
+    miss = miss[np.lexsort((miss[:, 1], miss[:, 0]))] if len(miss) else miss
     return replace(net, ids=net.ids[order], src=src[e], dst=dst[e], weight=net.weight[e],
                    layer=None if net.layer is None else net.layer[e],
-                   attributes=net.attributes.iloc[order].reset_index(drop=True))
+                   attributes=net.attributes.iloc[order].reset_index(drop=True), missing=miss)
 
 
 def build_network(path, ids, src, dst, weight, layer, directed: bool, attributes=None,
-                  notes=None) -> ClusterNetwork:
+                  notes=None, missing=None) -> ClusterNetwork:
     """The network of a reader's edges: self-loops and zero weights dropped, duplicates
     merged (weights summed, per layer), undirected pairs stored once (``src < dst``).
-    What was dropped and merged is counted in ``notes``."""
+    What was dropped and merged is counted in ``notes``. ``missing``: the (K, 2) cells not
+    observed (`ClusterNetwork.missing`; self-cells dropped), counted as ``missing_cells``."""
     ids = np.array([str(i) for i in ids], dtype=object)
     if len(ids) == 0:
         raise DataError(f"{path}: no actors in the network")
@@ -164,8 +187,12 @@ def build_network(path, ids, src, dst, weight, layer, directed: bool, attributes
     notes = dict(notes or {})
     notes.update(self_loops_dropped=int(loops.sum()), zero_weights_dropped=int(zero.sum()),
                  duplicates_merged=int(len(frame) - len(merged)))
+    miss = np.zeros((0, 2), np.int64) if missing is None else np.asarray(missing, np.int64).reshape(-1, 2)
+    miss = miss[miss[:, 0] != miss[:, 1]]
+    if len(miss):
+        notes["missing_cells"] = int(len(miss))
     return ClusterNetwork(ids=ids, src=merged["s"].to_numpy(np.int64), dst=merged["d"].to_numpy(np.int64),
                           weight=merged["w"].to_numpy(np.float64),
                           layer=None if lay is None else merged["l"].to_numpy(dtype=object),
                           directed=bool(directed), attributes=attributes.reset_index(drop=True),
-                          source=str(path), notes=notes)
+                          source=str(path), notes=notes, missing=miss)

@@ -18,6 +18,15 @@ from .network import WEIGHT_RULE, DataError, weight_ok
 from .files import check_file
 
 DELIMITERS = (",", ";", "\t")
+MISSING_CELLS = frozenset(("na", "n/a", "#n/a", "nan", "."))  # a value not observed (any case)
+
+
+def is_missing(text: str) -> bool:
+    """Whether a cell says "not observed": NA, N/A, #N/A (Excel's, and any Excel error
+    cell), NaN or a lone full stop, in any case."""
+    return text.strip().lower() in MISSING_CELLS
+
+
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+")
 

@@ -68,7 +68,7 @@ from ..state import SME
 from .interval import advance, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
-from .scores import alike_note, warn_alike
+from .scores import alike_note, unknown_in_either, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
@@ -214,9 +214,10 @@ class PanelModel:
     replication."""
 
     def __init__(self, wave1: ClusterNetwork, sc: Scenario, steps: int, keys: list[str], stats: list[str],
-                 G: np.ndarray | None = None, C: np.ndarray | None = None, leavers: np.ndarray | None = None):
+                 G: np.ndarray | None = None, C: np.ndarray | None = None, leavers: np.ndarray | None = None,
+                 unknown: np.ndarray | None = None):
         self.wave1, self.sc, self.steps, self.keys, self.stats = wave1, sc, steps, keys, stats
-        self.w1 = Wave1(wave1.n, *_pairs(wave1))
+        self.w1 = Wave1(wave1.n, *_pairs(wave1), unknown=unknown)
         self.G, self.C = G, C
         self.leavers = leavers  # positions leaving during the interval (composition given), or None
 
@@ -263,7 +264,8 @@ def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
 # the data
 # ---------------------------------------------------------------------------------------
 def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
-    """present (per wave-1 actor) and wave 2's ties among stayers as wave-1 positions."""
+    """present (per wave-1 actor), wave 2's ties among stayers as wave-1 positions, the
+    entries, and the pairs unknown in either wave (`scores.unknown_in_either`)."""
     l1, l2 = actor_labels(wave1, "wave 1", CalibrationError), actor_labels(wave2, "wave 2", CalibrationError)
     pos1 = pd.Index(l1)
     to1 = pos1.get_indexer(l2)  # wave-2 actor -> wave-1 position (-1: entry)
@@ -277,7 +279,7 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     a2, b2 = _pairs(wave2)
     a, b = to1[a2], to1[b2]
     ok = (a >= 0) & (b >= 0)
-    return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0))
+    return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0)), unknown_in_either(wave1, wave2, to1)
 
 
 def _position_source(att: pd.DataFrame | None, n: int, k: int) -> str:
@@ -341,6 +343,7 @@ class Calibration:
     sets: dict = field(default_factory=dict)   # the changes given to the scenario (kept in calibrated.toml)
     composition: str = "simulated"             # or "observed": who leaves is given by wave 2
     absent: dict = field(default_factory=dict)  # "wave1"/"wave2" -> {id: rule}: actors removed as absent
+    unknown_pairs: int = 0  # pairs of stayers left out of the statistics: their tie is unknown in a wave
     # role -> (labelled matrix, scale) the model acted on that no file of `sets` or the
     # scenario names (matrices given from Python): written beside calibrated.toml by `write`
     model_matrices: dict = field(default_factory=dict)
@@ -413,7 +416,8 @@ class Calibration:
                           for k, (lv, v, se, e) in enumerate(zip(self.levers, m.theta, m.se, m.estimated))},
             "covariance": m.cov.tolist(), "derivative": np.asarray(m.derivative).tolist(),
             "observed": self.observed, "simulated_mean": {s: float(v) for s, v in zip(m.statistics, m.mean)},
-            "actors": self.actors, "absent": self.absent, "composition": self.composition, "proximities": self.proximity_sources,
+            "actors": self.actors, "absent": self.absent, "unknown_pairs": self.unknown_pairs,
+            "composition": self.composition, "proximities": self.proximity_sources,
             "not_estimated": self.not_estimated, "kept_at_scenario_values": self.kept,
             "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
             "warnings": m.warnings,
@@ -558,7 +562,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     steps = interval_steps(sc, years)
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
-    present, a2, b2, entries = _match(wave1, wave2)
+    present, a2, b2, entries, unknown = _match(wave1, wave2)
     labels = list(actor_labels(wave1, "wave 1", CalibrationError))
     n = wave1.n
     not_est: dict[str, str] = {}
@@ -640,7 +644,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             else:
                 sources[role] += f"; the model acts on data.{role} = {getattr(sc.data, role)}"
     model = PanelModel(wave1, sc, steps, [lv.key for lv in use], [lv.statistic for lv in use],
-                       leavers=np.flatnonzero(~present) if given else None)
+                       leavers=np.flatnonzero(~present) if given else None, unknown=unknown)
     if G_obs is None or C_obs is None:
         k = max(1, int(start_draws))
         Gs, Cs = [], []
@@ -658,8 +662,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                                     "standardised): give a cognitive matrix for the data's")
     # simulated statistics on the same (fixed) matrices as the observed ones
     model.G, model.C = G_obs, C_obs
-    w1 = Wave1(n, *_pairs(wave1))
-    observed = statistics(w1, present, a2, b2, G_obs, C_obs)
+    observed = statistics(model.w1, present, a2, b2, G_obs, C_obs)
     actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
               "exits": int(n - present.sum()), "entries": int(entries)}
 
@@ -684,4 +687,5 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                        sources=(str(wave1.source or ""), str(wave2.source or "")),
                        seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets,
                        composition=composition, model_matrices=model_matrices,
-                       absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)})
+                       absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)},
+                       unknown_pairs=int(np.count_nonzero(present[unknown // n] & present[unknown % n])))

@@ -39,6 +39,10 @@ persistence rate (docs/odd.md 7.12).
 z^d_i is log(1 + wave-1 degree of i), standardised over the wave-1 actors: exit_ties is 0 on
 average when exits do not depend on ties, negative when the weakly tied leave.
 
+Pairs whose tie is unknown in either wave (unobserved `NA` cells, `Wave1.unknown`) are left
+out of every sum, as RSiena leaves such dyads out of its target statistics (Huisman &
+Steglich 2008); wave 1's unobserved cells count as no tie in x1, m and z^d.
+
 Proximities are standardised over the wave-1 pairs i < j, z = (p - mean p) / sd p, as RSiena
 centres its covariates (Ripley, Snijders et al., RSiena manual, "centering"): the statistic
 then measures whether created (persisted) ties are closer than the average pair, and does not
@@ -95,6 +99,7 @@ class Wave1:
     n: int
     a: np.ndarray
     b: np.ndarray
+    unknown: np.ndarray | None = None  # pair codes i * n + j whose tie is unknown in a wave
 
     def __post_init__(self):
         n = self.n
@@ -107,6 +112,10 @@ class Wave1:
         self.adjacency = A.astype(bool)
         self.closure = np.log1p((A @ A).astype(np.float64))
         self.tie_score = tie_scores(A.sum(axis=1)) if n else np.zeros(0)  # z^d
+        self.known = np.ones((n, n), bool)  # pairs counted by the statistics
+        if self.unknown is not None and len(self.unknown):
+            ua, ub = np.divmod(np.asarray(self.unknown, np.int64), n)
+            self.known[ua, ub] = self.known[ub, ua] = False
 
 
 def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
@@ -124,7 +133,7 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
     X2 = np.zeros((n, n), bool)
     X2[lo[ok], hi[ok]] = True
     iu = np.triu(np.ones((n, n), bool), 1)
-    stay = present[:, None] & present[None, :] & iu
+    stay = present[:, None] & present[None, :] & iu & w1.known
     X1 = w1.adjacency & stay
     X2 &= stay
     created = X2 & ~X1

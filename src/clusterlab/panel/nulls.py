@@ -85,7 +85,8 @@ def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) 
 
 
 def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replications: int = 20, *,
-                    rng: np.random.Generator, present: np.ndarray | None = None) -> list[IntervalRun]:
+                    rng: np.random.Generator, present: np.ndarray | None = None,
+                    unknown: np.ndarray | None = None) -> list[IntervalRun]:
     """Random rewiring keeping the observed tie count and persistence. Each replication:
 
     1. keeps each wave-1 tie independently with probability `persistence` (the observed
@@ -98,7 +99,9 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     actor): then only the present actors' ties are kept and made. This null is *given* two
     observed wave-2 numbers, the persistence rate and the tie count, which a real prediction
     does not know; so its tie count is exact by construction, and only which ties it keeps
-    and creates is random. Directed wave 1: its undirected projection. `rng`: a NumPy
+    and creates is random. Directed wave 1: its undirected projection. `unknown`: pair codes
+    (wave-1 positions) whose tie the waves leave unknown (`scores.Observed.unknown`): neither
+    kept nor made, so the count holds among the known pairs the scores use. `rng`: a NumPy
     Generator (reproducible)."""
     if not 0.0 <= persistence <= 1.0:
         raise ClusterlabError(f"persistence: expected a share from 0 to 1, got {persistence}")
@@ -110,11 +113,16 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     present = _present(present, n)
     stay = np.flatnonzero(present)  # increasing: position k among the present <-> wave-1 position
     m = len(stay)
-    w1 = _among(_wave1_codes(wave1), present, n)
-    a1, b1 = np.divmod(w1, n)
+    unknown = np.zeros(0, np.int64) if unknown is None else _among(np.unique(np.asarray(unknown, np.int64)), present, n)
+    w1 = np.setdiff1d(_among(_wave1_codes(wave1), present, n), unknown, assume_unique=True)
     rank = np.full(n, -1, np.int64)
     rank[stay] = np.arange(m)
-    w1_m = np.sort(rank[a1] * m + rank[b1])  # the same ties in the present actors' positions
+
+    def in_m(codes):  # the same pairs in the present actors' positions
+        a, b = np.divmod(codes, n)
+        return np.sort(rank[a] * m + rank[b])
+
+    w1_m = np.union1d(in_m(w1), in_m(unknown))  # not drawn as new ties
     out = []
     for _ in range(int(replications)):
         kept = w1[rng.random(len(w1)) < persistence]

@@ -48,6 +48,14 @@ random rewiring keeps and makes ties among the stayers only. That scores the tie
 alone: a model that exits the wrong firms loses all their ties, which otherwise dominates
 Jaccard and the degree correlation when exits are hard to predict.
 
+Unobserved cells (`NA` in a matrix: a non-respondent's row). A pair is tied if either side
+reports a tie; a pair with an unobserved cell and no reported tie, in either wave, is
+unknown (`scores.Observed.unknown`) and left out of every score and observed count, as
+RSiena leaves such dyads out of its statistics (Huisman & Steglich 2008, "Treatment of
+non-response in longitudinal network studies", Social Networks 30(4)). The simulation
+starts from wave 1 with them untied (RSiena's imputation of a first wave), and random
+rewiring keeps and makes ties among the known pairs only.
+
 "Nothing changes" scores 0.5 on both AUC splits (it gives every pair of a split the same
 score), however well it does on the pooled AUC.
 """
@@ -142,7 +150,7 @@ def score_runs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
     o_ties = len(obs.ties2)
     per = {m: np.full(len(runs), np.nan) for m in PER_REPLICATION}
     for r, run in enumerate(runs):
-        p = run.pairs(n)
+        p = obs.known(run.pairs(n))
         per["ties"][r] = S.tie_count(p)
         per["ties_ratio"][r] = S.tie_count(p) / o_ties if o_ties else np.nan
         per["exits"][r] = S.exit_share(run.present)
@@ -156,7 +164,8 @@ def score_runs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
 
 def _counts(obs: S.Observed, runs: list[IntervalRun]) -> tuple[np.ndarray, np.ndarray]:
     """Pair codes among stayers held by any replication, and in how many."""
-    allc = np.concatenate([_stayer_codes(r.pairs(obs.n), obs.stay, obs.n) for r in runs]) if runs else np.zeros(0, np.int64)
+    allc = (np.concatenate([obs.known(_stayer_codes(r.pairs(obs.n), obs.stay, obs.n)) for r in runs])
+            if runs else np.zeros(0, np.int64))
     return np.unique(allc, return_counts=True)
 
 
@@ -164,8 +173,7 @@ def _aucs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
     """Pooled tie-level AUCs of one model, and the ROC histograms of the pooled one."""
     codes, count = _counts(obs, runs)
     R = len(runs)
-    s = len(obs.stayers)
-    size = s * (s - 1) // 2
+    size = obs.known_pairs()
     t1 = obs.ties1_among_stayers()
     auc, hp, hn = _auc_split(obs, codes, count, R, None, size)
     persist = _auc_split(obs, codes, count, R, t1, len(t1))[0]
@@ -215,11 +223,10 @@ class PredictResult:
         o = self.observed
         t1 = o.ties1_among_stayers()
         kept = len(np.intersect1d(t1, o.ties2, assume_unique=True))
-        s = len(o.stayers)
         why = {"auc": "wave 2 has no tie among stayers, or every pair of stayers is tied",
                "auc_persist": f"of the {len(t1)} wave-1 ties among stayers {kept} persisted and "
                               f"{len(t1) - kept} dissolved; both are needed",
-               "auc_create": f"of the {s * (s - 1) // 2 - len(t1)} pairs of stayers untied in wave 1, "
+               "auc_create": f"of the {o.known_pairs() - len(t1)} pairs of stayers untied in wave 1, "
                              f"{len(o.ties2) - kept} became tied; both outcomes are needed"}
         for measure, (wins, meaning) in MEASURES.items():
             rows = self.scores[self.scores["measure"] == measure].dropna(subset=["mean"])
@@ -258,7 +265,7 @@ class PredictResult:
         observed = {"ties": len(o.ties2), "wave1_ties": len(o.ties1), "wave1_ties_among_stayers": len(t1),
                     "persisted": persisted, "created": len(o.ties2) - persisted, "dissolved": len(t1) - persisted,
                     "persistence_rate": o.persistence_rate(), "exits": (o.n - len(o.stayers)) / o.n,
-                    "transitivity": S.transitivity(o.ties2, o.n)}
+                    "transitivity": S.transitivity(o.ties2, o.n), "unknown_pairs": o.unknown_among_stayers()}
         if o.directed:
             observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
         return json_safe({
@@ -336,7 +343,7 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), NULL_SEED_TAG]))
     runs = {"simulation": sim, "nothing_changes": nothing_changes(wave1, given),
             "random_rewiring": random_rewiring(wave1, 0.0 if np.isnan(rate) else rate, len(obs.ties2),
-                                               int(replications), rng=rng, present=given)}
+                                               int(replications), rng=rng, present=given, unknown=obs.unknown)}
     rows, roc, dy = [], {}, {}
     t1_stay = obs.ties1_among_stayers()
     kept = len(np.intersect1d(t1_stay, obs.ties2, assume_unique=True))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,10 @@ class Observed:
               firms cannot be matched to them either)
     directed: whether the waves were directed (then ties1, ties2 are projections)
     reciprocity1, reciprocity2: the waves' directed reciprocity (None when undirected)
+    unknown:  pair codes whose tie is unknown in either wave (unobserved `NA` cells,
+              `ClusterNetwork.unknown_pairs`); they are left out of ties1, ties2 and every
+              score (`known`), as RSiena leaves a dyad missing at either end of a period
+              out of the period's statistics (Huisman & Steglich 2008)
     """
 
     n: int
@@ -79,10 +83,25 @@ class Observed:
     ids: np.ndarray
     reciprocity1: float | None = None
     reciprocity2: float | None = None
+    unknown: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def stayers(self) -> np.ndarray:
         return np.flatnonzero(self.stay)
+
+    def known(self, codes: np.ndarray) -> np.ndarray:
+        """The pair codes (sorted, unique) whose tie is known in both waves."""
+        return np.setdiff1d(codes, self.unknown, assume_unique=True) if len(self.unknown) else codes
+
+    def unknown_among_stayers(self) -> int:
+        """Pairs of stayers whose tie is unknown in either wave."""
+        a, b = np.divmod(self.unknown, self.n)
+        return int(np.count_nonzero(self.stay[a] & self.stay[b]))
+
+    def known_pairs(self) -> int:
+        """Pairs of stayers whose tie is known in both waves: the universe of the scores."""
+        s = len(self.stayers)
+        return s * (s - 1) // 2 - self.unknown_among_stayers()
 
     def ties1_among_stayers(self) -> np.ndarray:
         a, b = np.divmod(self.ties1, self.n)
@@ -134,10 +153,22 @@ def warn_alike(note: str) -> None:
                       "the same way in both files", ClusterlabWarning, stacklevel=3)
 
 
+def unknown_in_either(wave1: ClusterNetwork, wave2: ClusterNetwork, pos1_of_2: np.ndarray) -> np.ndarray:
+    """Pair codes (wave-1 positions) whose tie is unknown in wave 1 or in wave 2
+    (`ClusterNetwork.unknown_pairs`); pos1_of_2: the wave-1 position of each wave-2 actor
+    (-1 for an entry)."""
+    u2 = wave2.unknown_pairs()
+    k = max(wave2.n, 1)
+    ua, ub = pos1_of_2[u2 // k], pos1_of_2[u2 % k]
+    inside = (ua >= 0) & (ub >= 0)
+    return np.union1d(wave1.unknown_pairs(), pair_codes(ua[inside], ub[inside], wave1.n))
+
+
 def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     """Match wave 2 to wave 1 by id label (compared as text, as `clusterlab compare` does): a
     tie is any edge with a non-zero weight, layers pooled, self-loops dropped; stayers are
-    the actors in both waves. PredictError when the waves differ in directedness or share no
+    the actors in both waves; pairs unknown in either wave (unobserved cells) are recorded
+    and left out of both tie sets (`Observed.unknown`). PredictError when the waves differ in directedness or share no
     actor."""
     l1, l2 = actor_labels(wave1, "wave 1", PredictError), actor_labels(wave2, "wave 2", PredictError)
     if bool(wave1.directed) != bool(wave2.directed):
@@ -159,10 +190,13 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     a2, b2 = pos1_of_2[s2], pos1_of_2[d2]
     ok = (a2 >= 0) & (b2 >= 0)
     directed = bool(wave1.directed)
-    return Observed(n=n, stay=stay, ties1=pair_codes(s1, d1, n), ties2=pair_codes(a2[ok], b2[ok], n),
-                    entries=int(np.count_nonzero(pos1_of_2 < 0)), directed=directed, ids=l1,
-                    reciprocity1=reciprocity(s1, d1) if directed else None,
-                    reciprocity2=reciprocity(s2, d2) if directed else None)
+    unknown = unknown_in_either(wave1, wave2, pos1_of_2)
+    obs = Observed(n=n, stay=stay, ties1=pair_codes(s1, d1, n), ties2=pair_codes(a2[ok], b2[ok], n),
+                   entries=int(np.count_nonzero(pos1_of_2 < 0)), directed=directed, ids=l1,
+                   reciprocity1=reciprocity(s1, d1) if directed else None,
+                   reciprocity2=reciprocity(s2, d2) if directed else None, unknown=unknown)
+    obs.ties1, obs.ties2 = obs.known(obs.ties1), obs.known(obs.ties2)
+    return obs
 
 
 # ---------------------------------------------------------------------------------------
