@@ -9,8 +9,10 @@ knowledge-origin tracer's parts.
 import numba as nb
 import numpy as np
 
+from .kernels import parallel_njit
 
-@nb.njit(parallel=True, cache=True)
+
+@parallel_njit(cache=True)
 def unit_profiles(T, E, out):
     for i in nb.prange(T.shape[0]):
         s = 0.0
@@ -24,7 +26,7 @@ def unit_profiles(T, E, out):
                 out[i, d] *= inv
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def mean_levels(T, E, out):
     for i in nb.prange(T.shape[0]):
         s = 0.0
@@ -73,7 +75,7 @@ def origin_parts(kind_j, ext_j, via_j, focal_kind, external_kind):
     return ext_j, via_j
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def update_origin(T, E, inflow, inflow_ext, inflow_via, alive, is_external, ext, via):
     """After a step: fold this step's traced inflow into each actor's origin shares. New
     knowledge the actor made itself dilutes them; conversion and decay keep the mix."""
@@ -108,7 +110,7 @@ def understandability(delta, absorptive, scale):
     return max(0.0, 1.0 - delta / reach)
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def add_inplace(X, dX):
     """X += dX for actors x domains arrays, in parallel."""
     for i in nb.prange(X.shape[0]):
@@ -116,7 +118,7 @@ def add_inplace(X, dX):
             X[i, d] += dX[i, d]
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def cosine_pairs(T, E, a, b, out):
     """out[k] = cosine of the profiles T + E of a[k] and b[k] (0 where one is empty)."""
     D = T.shape[1]
@@ -135,7 +137,7 @@ def cosine_pairs(T, E, a, b, out):
         out[t] = dot / np.sqrt(ni * nj) if ni > 0.0 and nj > 0.0 else 0.0
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def dot_pairs(P, a, b, out):
     """out[k] = P[a[k]] . P[b[k]] clipped to [0, 1]: the cosine of unit profiles P."""
     D = P.shape[1]

@@ -13,6 +13,7 @@ import numpy as np
 
 from .knowledge import cosine_pairs
 from .state import EXTERNAL, VERTICAL, Actors, Ties
+from .kernels import parallel_njit
 
 
 def geographic_km(actors: Actors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -64,7 +65,7 @@ def social(indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, b: np.ndarray
     return out
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _shared(indptr, indices, a, b, out):
     for t in nb.prange(len(a)):
         i = a[t]

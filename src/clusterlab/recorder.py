@@ -36,6 +36,7 @@ from .measures.structural_holes import constraint
 from .proximity import cognitive
 from .results import Results
 from .state import CHANNELS, EXTERNAL, KINDS, LAYERS, PIPELINE, SME
+from .kernels import parallel_njit
 
 N_CHUNKS = 256
 BETWEENNESS_MAX = 5_000  # alive local actors; above this the snapshots' betweenness is NaN
@@ -179,7 +180,7 @@ def gini(x: np.ndarray) -> float:
     return max(0.0, float(2.0 * np.dot(np.arange(1, n + 1), x) / (n * s) - (n + 1) / n))
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _firm_sums(T, E, rho, firm, sme, A, ext, via, pipes, kw, out):
     """One pass over actors: relevance-weighted knowledge kw of every actor, and per chunk
     the firm sums [count, kw, kw^2, tacit, explicit, A, domain totals (D), unit profiles (D)]
@@ -220,7 +221,7 @@ def _firm_sums(T, E, rho, firm, sme, A, ext, via, pipes, kw, out):
                 out[c, 6 + D + d] += (T[i, d] + E[i, d]) * inv
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _tie_means(alive, trust, w):
     n_chunks = 64
     size = (len(alive) + n_chunks - 1) // n_chunks

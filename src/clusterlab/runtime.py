@@ -43,6 +43,7 @@ def cold_cache() -> bool:
         if not name.startswith("clusterlab.") or module is None:
             continue
         for obj in list(vars(module).values()):
+            obj = getattr(obj, "serial", obj)  # a `kernels.parallel_njit` kernel: the variant a run uses
             index = getattr(getattr(getattr(obj, "_cache", None), "_cache_file", None), "_load_index", None)
             if index is None or getattr(obj, "__module__", None) != name:
                 continue

@@ -17,6 +17,7 @@ threads (parallel sums are taken over a fixed number of chunks).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import zlib
 from collections import defaultdict
@@ -43,6 +44,23 @@ from .state import EXTERNAL, PIPELINE, Actors, Technology, Ties
 # mechanisms that need co-located partners: off when population.setting = "isolated"
 LOCAL_ONLY = ("spillover", "labour", "focal_firms", "projects", "cluster_org")
 SMALL_MODEL = 50_000  # actors + ties below which a step runs on one thread
+
+
+@contextlib.contextmanager
+def one_thread_if_small(size: int):
+    """Numba on one thread inside, when `size` (actors + ties) is below SMALL_MODEL: thread
+    start-up costs more than it saves there, results do not depend on the thread count (sums
+    over fixed chunks), and one thread calls the serial kernels, which compile several times
+    faster (`kernels.parallel_njit`)."""
+    threads = nb.get_num_threads()
+    if size >= SMALL_MODEL or threads == 1:  # nothing to change (set_num_threads costs microseconds)
+        yield
+        return
+    nb.set_num_threads(1)
+    try:
+        yield
+    finally:
+        nb.set_num_threads(threads)
 
 
 def stream(seed: int, name: str) -> np.random.Generator:
@@ -208,11 +226,12 @@ class Sim:
         for m in self.mechanisms:
             for s in m.states:
                 actors.add_state(s.name, s.dtype, s.default, s.per_domain)
-        for m in self.mechanisms:
-            m.init(self)
-        self.schedule.apply_due(self)  # events at step 0
-        bookkeeping.update_frontier(self)
-        self.recorder.init(self)
+        with one_thread_if_small(actors.n + ties.m):
+            for m in self.mechanisms:
+                m.init(self)
+            self.schedule.apply_due(self)  # events at step 0
+            bookkeeping.update_frontier(self)
+            self.recorder.init(self)
         self.initialized = True
         return self
 
@@ -234,18 +253,8 @@ class Sim:
     def step(self) -> None:
         if not self.initialized:
             self.init()
-        # small models run on one thread: thread start-up costs more than it saves there,
-        # and results do not depend on the thread count (sums over fixed chunks)
-        small = self.actors.n + self.ties.m < SMALL_MODEL
-        threads = nb.get_num_threads()
-        if not small or threads == 1:  # nothing to change (set_num_threads costs microseconds)
+        with one_thread_if_small(self.actors.n + self.ties.m):
             self._step()
-            return
-        nb.set_num_threads(1)
-        try:
-            self._step()
-        finally:
-            nb.set_num_threads(threads)
 
     def _step(self) -> None:
         self.t += 1

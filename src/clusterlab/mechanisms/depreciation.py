@@ -18,9 +18,10 @@ import numpy as np
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _decay(T, E, kind, alive, rate_t, rate_e, protect, totals):
     n, D = T.shape
     n_chunks = totals.shape[0]

@@ -24,9 +24,10 @@ from ..knowledge import origin_parts
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL, FOCAL, SME, VERTICAL
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _pairs(focal, start, count, nbr, tid, layer, kind, alive):
     """(focal firm, SME partner) over live vertical ties, in focal order."""
     m = len(focal)

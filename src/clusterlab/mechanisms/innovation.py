@@ -52,13 +52,14 @@ from ..knowledge import blau
 from ..params import Field, MechanismParams
 from ..state import INSTITUTE, SME, UNIVERSITY
 from ..mechanism import Mechanism, State
+from ..kernels import parallel_njit
 
 # columns of the per-chunk stats: incremental count, radical count, knowledge created,
 # recombination input of innovating firms
 N_INC, N_RAD, CREATED, INPUT = 0, 1, 2, 3
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _innovate(kind, alive, rd, T, E, K_start, new, frontier, u, now, mean_frontier, memory,
               base, w_rd, w_div, w_learn, nov_w, inc_size, size_learn, rad_base, rad_rd,
               rad_nov, rad_size, research, innov_inc, innov_rad, last_innov, stats):

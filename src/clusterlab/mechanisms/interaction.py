@@ -16,9 +16,10 @@ import numpy as np
 
 from ..params import Field, MechanismParams, MIN_KM, MAX_KM
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
+@parallel_njit(cache=True, fastmath=True)
 def _activate(alive, w, dist, u, base, sw, bw, inv_km, now, active, last_use):
     base = np.float32(base)
     sw = np.float32(sw)

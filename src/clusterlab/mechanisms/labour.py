@@ -55,6 +55,7 @@ from ..params import Field, MechanismParams, MIN_KM, MAX_KM
 from ..spatial import Grid, rebuild_due
 from ..state import EXTERNAL, FOCAL, LABOUR, SME, grown
 from ..mechanism import Mechanism, State
+from ..kernels import parallel_njit
 
 N_CHUNKS = 256  # fixed, so results do not depend on the number of threads
 TRIES = 4  # as Grid.pick_near
@@ -66,7 +67,7 @@ DIR_X, DIR_Y = np.cos(_ANGLES), np.sin(_ANGLES)
 EXP_Q = -np.log(1.0 - (np.arange(TABLE) + 0.5) / TABLE)
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _leavers(kind, alive, size, u, rate, out, chunk_total):
     """Movers leaving each firm this step, floor(rate * size + u); per chunk the number of
     firms that lose any."""
@@ -94,7 +95,7 @@ def _uniform(state):
     return state, float(state >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _search(leavers, chunk_start, seeds, x, y, stage, alive, kind, ext, via, T, stages, same,
             members, offsets, x0, y0, cell_km, nx, ny, ncells, nclasses, scale, max_km,
             dir_x, dir_y, exp_q, src, cnt, dst, origin, snap):
@@ -173,7 +174,7 @@ def _buckets(dst, n, n_buckets, start, order):
             fill[b] += 1
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
+@parallel_njit(cache=True, fastmath=True)
 def _receive(start, order, cnt, dst, origin, snap, T, size, carry, inflow, inflow_ext,
              inflow_via, totals):
     """Destinations gain, bucket by bucket, moves in source order; snap[k] becomes the gap
@@ -199,7 +200,7 @@ def _receive(start, order, cnt, dst, origin, snap, T, size, carry, inflow, inflo
         totals[b] = tot
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
+@parallel_njit(cache=True, fastmath=True)
 def _lose(chunk_start, src, cnt, dst, gap, T, size, f_loss):
     """Sources lose their part of the gap their movers carried away (chunks of sources)."""
     D = T.shape[1]

@@ -99,6 +99,7 @@ from ..params import Field, MechanismParams, MAX_KM, MAX_YEARS
 from ..population import draw_traits
 from ..state import FOCAL, PIPELINE, SME
 from ..mechanism import Mechanism, State
+from ..kernels import parallel_njit
 
 N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
 # per-chunk sums: firms, sum of k (for the next step's mean), revenue, profit, spin-offs, payout
@@ -109,7 +110,7 @@ NO_EXIT = -1e300  # exit threshold (years of fixed costs) no capital reaches: ex
 SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit variance
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
+@parallel_njit(cache=True, fastmath=True)
 def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
              competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, pipe_size, per_step,
              cap_years, exit_years, support, mean_ties, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,

@@ -99,6 +99,7 @@ from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
 from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, PIPELINE, SME, grown
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 N_CHUNKS = 256  # fixed, so results do not depend on the number of threads
 ROUTES = ("closure", "proximity", "brokerage")
@@ -107,7 +108,7 @@ ROUTES = ("closure", "proximity", "brokerage")
 LOG_ODDS_WEIGHTS = ("geo_weight", "cognitive_weight", "culture_weight", "group_weight", "triad_weight")
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _strength_pass(alive, moved, born, last_use, layer, w, now, t0, grow, decay, below, idle, buf, counts):
     """Update every live tie's strength (ties born this step are left as created); write
     each chunk's dissolution candidates (weak, idle since max(last use, t0), not a

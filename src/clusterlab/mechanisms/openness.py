@@ -31,9 +31,10 @@ from ..network import pick_externals, pipeline_cost_share
 from ..params import Field, MechanismParams
 from ..state import FOCAL, PIPELINE, SME
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _best_partner_openness(ids, start, count, nbr, tid, layer, kind, alive, level, openness):
     """Openness of each firm's most knowledgeable local firm partner (-1 if none)."""
     out = np.full(len(ids), -1.0)

@@ -32,9 +32,10 @@ import numpy as np
 from ..params import Field, MechanismParams
 from ..state import EXTERNAL
 from ..mechanism import Mechanism, State
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _targets(T, E, target):
     """Entrants (target < 0) take their tacit share on entry (0.5 if they hold nothing)."""
     for i in nb.prange(T.shape[0]):
@@ -48,7 +49,7 @@ def _targets(T, E, target):
         target[i] = t / k if k > 0.0 else 0.5
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _convert(T, E, kind, alive, target, ext, intern, loss, totals):
     n, D = T.shape
     n_chunks = totals.shape[0]

@@ -27,9 +27,10 @@ from ..spatial import Grid, rebuild_due
 from ..knowledge import add_inplace, origin_parts, understandability
 from ..state import EXTERNAL, FOCAL, SME, SPILLOVER
 from ..mechanism import Mechanism, State
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _spill(indptr, indices, pick, E, P, A, alive, rate, cog_scale, kind, ext, via, dE, inflow,
            inflow_ext, inflow_via, totals):
     n, D = E.shape

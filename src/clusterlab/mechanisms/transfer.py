@@ -37,11 +37,12 @@ from ..params import Field, MechanismParams, MIN_KM, MAX_KM, MAX_YEARS
 from ..knowledge import add_inplace, origin_parts, understandability
 from ..mechanism import Mechanism, State
 from ..state import EXTERNAL, FOCAL, HORIZONTAL, LAYERS, VERTICAL, grown
+from ..kernels import parallel_njit
 
 N_CHUNKS = 256  # fixed, so sums do not depend on the number of threads
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _tie_rates(a, b, active, layer, w, trust, dist, born, now, culture, group, beta, will_base,
                will_trust, competitor, tacit_w, tacit_km, geo_pen, inv_geo_km, cul_pen, org_pen,
                org_age, rate):
@@ -72,7 +73,7 @@ def _tie_rates(a, b, active, layer, w, trust, dist, born, now, culture, group, b
             rate[t] = -r
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _holders(T, E, recip, kind, ext, via, out):
     """Per actor, what a receiver needs of a holder, packed in one row (one cache line):
     1/|T + E|, reciprocity, origin shares (external, via a focal firm)."""
@@ -88,7 +89,7 @@ def _holders(T, E, recip, kind, ext, via, out):
         out[i, 3] = fv
 
 
-@nb.njit(parallel=True, cache=True, fastmath=True)
+@parallel_njit(cache=True, fastmath=True)
 def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
               dT, dE, moved, inflow, inflow_ext, inflow_via, stats):
     n = len(start)

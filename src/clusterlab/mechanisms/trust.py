@@ -17,9 +17,10 @@ import numba as nb
 
 from ..params import Field, MechanismParams, MAX_YEARS
 from ..mechanism import Mechanism
+from ..kernels import parallel_njit
 
 
-@nb.njit(parallel=True, cache=True)
+@parallel_njit(cache=True)
 def _update(a, b, alive, moved, recip, born, now, trust, gain, loss, protect, age_steps):
     for t in nb.prange(len(a)):
         if not (alive[t] and moved[t]):
