@@ -34,3 +34,24 @@ def test_one_thread_calls_the_serial_variant_and_two_the_parallel_one():
         nb.set_num_threads(before)
     assert np.array_equal(got[1], got[2]) and np.allclose(got[1], X.sum(axis=1))
     assert _row_sums.py_func.__name__ == "_row_sums" and _row_sums.__name__ == "_row_sums"
+
+
+def test_cold_cache_asks_about_the_variant_a_run_calls(monkeypatch):
+    import sys
+    import types
+
+    from clusterlab import runtime
+
+    def dispatcher(cached: bool):
+        index = types.SimpleNamespace(_load_index=lambda: {"sig": 1} if cached else {})
+        return types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_file=index), __module__="clusterlab._fake")
+
+    fake = types.ModuleType("clusterlab._fake")
+    for k in range(3):  # serial variants and plain kernels cached, parallel variants not
+        setattr(fake, f"k{k}", types.SimpleNamespace(serial=dispatcher(True), parallel=dispatcher(False)))
+        setattr(fake, f"plain{k}", dispatcher(True))
+    for name in list(sys.modules):
+        if name.startswith("clusterlab."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "clusterlab._fake", fake)
+    assert runtime.cold_cache() is False and runtime.cold_cache("parallel") is True

@@ -192,6 +192,8 @@ def run(
             running += ", compiling"
         with console.status(building):  # transient: gone on error
             sim.init()
+        if "compiling" not in running and sim.multi_threaded and cold_cache("parallel"):
+            running += ", compiling the multi-threaded kernels (first large run only)"
         _say(note)
         from .data.load import absent_summary
 

@@ -30,12 +30,14 @@ apply()
 
 
 
-def cold_cache() -> bool:
+def cold_cache(variant: str = "serial") -> bool:
     """True when most numba kernels of the loaded clusterlab modules have nothing in numba's
-    on-disk cache for their current source, so a run first compiles them (about 30 s): the
-    first run on a machine, after a numba upgrade, or with a new NUMBA_CACHE_DIR. Reads only
-    the small cache index files. (Helpers inlined into other kernels and kernels a run never
-    calls stay uncached, hence "most".) False if numba's private cache API has changed."""
+    on-disk cache for their current source, so a run first compiles them (about a minute):
+    the first run on a machine, after a numba upgrade, or with a new NUMBA_CACHE_DIR. Reads
+    only the small cache index files. (Helpers inlined into other kernels and kernels a run
+    never calls stay uncached, hence "most".) `variant`: of the `kernels.parallel_njit`
+    kernels, the one a run calls ("serial" for a small model on one thread, "parallel" for a
+    large one). False if numba's private cache API has changed."""
     import sys
 
     cached = total = 0
@@ -43,7 +45,9 @@ def cold_cache() -> bool:
         if not name.startswith("clusterlab.") or module is None:
             continue
         for obj in list(vars(module).values()):
-            obj = getattr(obj, "serial", obj)  # a `kernels.parallel_njit` kernel: the variant a run uses
+            if variant == "parallel" and not hasattr(obj, "parallel"):
+                continue  # only the parallel kernels differ between a small run and a large one
+            obj = getattr(obj, variant, obj)  # a `kernels.parallel_njit` kernel: the variant a run uses
             index = getattr(getattr(getattr(obj, "_cache", None), "_cache_file", None), "_load_index", None)
             if index is None or getattr(obj, "__module__", None) != name:
                 continue

@@ -250,6 +250,12 @@ class Sim:
         elif setting == "dispersed":
             disperse(actors, ties, self.scenario.population, self.rng("population.setting"))
 
+    @property
+    def multi_threaded(self) -> bool:
+        """Whether steps run on numba's threads (a model of SMALL_MODEL actors + ties or more,
+        more than one thread), calling the parallel kernels (`kernels.parallel_njit`)."""
+        return self.initialized and self.actors.n + self.ties.m >= SMALL_MODEL and nb.get_num_threads() > 1
+
     def step(self) -> None:
         if not self.initialized:
             self.init()
