@@ -83,6 +83,9 @@ def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
         return header_and_rows(path, rows), ",", "xlsx"
     text, enc = read_text(path)
     delim = _sniff(text)
+    if delim == " ":  # numbers separated by spaces (SIENA's .dat matrices): no quoting
+        rows = [(ln, line.split()) for ln, line in enumerate(text.splitlines(), 1) if line.strip()]
+        return header_and_rows(path, rows), delim, enc
 
     def parse(strict: bool):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
@@ -125,7 +128,10 @@ def header_and_rows(path, rows: list[tuple[int, list[str]]]) -> list[tuple[int, 
 
 
 def _sniff(text: str) -> str:
-    """The delimiter (comma, semicolon or tab) that splits the first lines most consistently."""
+    """The delimiter (comma, semicolon or tab) that splits the first lines most consistently;
+    " " (runs of spaces) when none of them splits the first line and every first line splits
+    on spaces into the same number (> 1) of numbers or NA cells (a matrix as SIENA's .dat
+    files hold it)."""
     lines, stream = [], io.StringIO(text, newline=None)
     while len(lines) < 50:
         line = stream.readline()
@@ -146,6 +152,11 @@ def _sniff(text: str) -> str:
         score = (head > 1, sum(c == head for c in counts) / len(counts), head)
         if best_score is None or score > best_score:
             best, best_score = d, score
+    if best_score is not None and not best_score[0]:
+        split = [line.split() for line in lines]
+        if len(split[0]) > 1 and all(len(c) == len(split[0]) for c in split) and \
+                all(is_number(x) or is_missing(x) for c in split for x in c):
+            return " "
     return best
 
 
