@@ -66,3 +66,14 @@ def test_two_unlabelled_waves_are_matched_by_position(tmp_path):
     a = predict(read_network(tmp_path / "w1.dat", directed=False), read_network(tmp_path / "w2.dat", directed=False),
                 2, replications=2, seed=1)
     assert a.summary()["observed"]["ties"] == int(np.triu(w2.to_numpy()).sum())
+
+
+def test_a_proximity_matrix_without_labels_is_numbered(tmp_path):
+    from clusterlab.data import read_proximity
+
+    (tmp_path / "d.dat").write_text("0 3 5\n3 0 2\n5 2 0\n")  # symmetric: its first row and column agree
+    (tmp_path / "l.csv").write_text("0,1,2,3\n1,0,3,5\n2,3,0,2\n3,5,2,0\n")  # numeric corner, labels 1 2 3
+    for name in ("d.dat", "l.csv"):
+        p = read_proximity(tmp_path / name)
+        assert list(p.index) == list(p.columns) == ["1", "2", "3"], name
+        assert p.to_numpy().tolist() == [[0, 3, 5], [3, 0, 2], [5, 2, 0]], name

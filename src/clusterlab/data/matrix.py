@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..memo import Memo, digest
 from .network import MAX_MATRIX, ClusterNetwork, DataError, build_network
-from .text import is_missing, parse_number, parse_weight, read_rows
+from .text import is_missing, is_number, parse_number, parse_weight, read_rows
 
 
 _UNOBSERVED = -1.0  # marks such a cell while parsing (weights are >= 0)
@@ -56,7 +56,9 @@ def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIM
 
     Same decoding, delimiters and decimal commas as the network readers. Every cell must
     be a finite number in [lo, hi]: a blank, ``NaN``, text or out-of-range cell raises
-    DataError naming the file, the line (row) and the column. A file (or workbook sheet)
+    DataError naming the file, the line (row) and the column. A matrix without labels (n
+    rows of n numbers, as RSiena keeps dyadic covariates; `numbered`) gets labels 1 to n,
+    as a network matrix without labels does. A file (or workbook sheet)
     read again with the same bytes (each replication of a calibration starts from the same
     files) is not parsed again (`clusterlab.memo`).
     """
@@ -89,9 +91,30 @@ def _text_key(path, lo: float, hi: float) -> bytes | None:
     return digest(np.frombuffer(data, np.uint8), sheet, float(lo), float(hi))
 
 
+def numbered(rows) -> list | None:
+    """A proximity matrix without labels (RSiena's dyadic covariates): n >= 2 rows of n
+    numbers, the first cell not blank. Returns the rows with labels 1 to n added, or None.
+    Not when the first row and the first column, past their shared corner, are the same
+    consecutive whole numbers (1, 2, 3, ...): those are labels (a proximity row's values are
+    not; labels that are not consecutive need a blank or text corner cell)."""
+    n = len(rows)
+    if n < 2 or any(len(cells) != n for _, cells in rows) or not rows[0][1][0]:
+        return None
+    if not all(is_number(c) for _, cells in rows for c in cells):
+        return None
+    top, side = rows[0][1][1:], [cells[0] for _, cells in rows[1:]]
+    if top == side:
+        v = [float(c.replace(",", ".")) for c in top]
+        if all(x.is_integer() for x in v) and all(b == a + 1 for a, b in zip(v, v[1:])):
+            return None
+    return [(0, [""] + [str(k) for k in range(1, n + 1)])] + [(ln, [str(k)] + cells)
+                                                              for k, (ln, cells) in enumerate(rows, 1)]
+
+
 def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray]:
     """The labels and values of `read_proximity`, parsed and checked."""
     rows, delim, _ = read_rows(path)
+    rows = numbered(rows) or rows
 
     def cell(path, text: str, line: int, column: str, comma_decimal: bool) -> float:
         value = parse_number(path, text, line, column, comma_decimal)
