@@ -33,6 +33,7 @@ def _options(
                                           help="print the version and exit")] = False,
 ) -> None:
     """Simulate and analyse knowledge sharing and innovation in SME clusters."""
+    _show_warnings()  # every command: clusterlab's warnings as one line each
 
 
 def _fail(msg: str) -> None:

@@ -77,3 +77,22 @@ def test_a_proximity_matrix_without_labels_is_numbered(tmp_path):
         p = read_proximity(tmp_path / name)
         assert list(p.index) == list(p.columns) == ["1", "2", "3"], name
         assert p.to_numpy().tolist() == [[0, 3, 5], [3, 0, 2], [5, 2, 0]], name
+
+
+def test_siena_codes_are_warned_of(tmp_path):
+    from typer.testing import CliRunner
+
+    from clusterlab.cli import app
+    from clusterlab.errors import ClusterlabWarning
+
+    (tmp_path / "s.dat").write_text("0 1 9\n1 0 0\n10 0 0\n")
+    with pytest.warns(ClusterlabWarning, match=r"cells 9 \(missing\), 10 \(structural zero\): SIENA's codes"):
+        read_network(tmp_path / "s.dat")
+    (tmp_path / "w.dat").write_text("0 1 9\n1 0 0\n2 0 0\n")  # a weighted matrix: no warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ClusterlabWarning)
+        read_network(tmp_path / "w.dat")
+    out = CliRunner().invoke(app, ["analyze", str(tmp_path / "s.dat"), "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0 and "warning: " in out.output and "ClusterlabWarning" not in out.output

@@ -42,8 +42,28 @@ def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterN
         W, M = np.triu(W), np.triu(M)  # an undirected matrix lists each tie twice: count it once
         notes = dict(notes, symmetric=True)
     src, dst = np.nonzero(W)
+    _siena_codes(path, W[src, dst])
     return build_network(path, labels, src, dst, W[src, dst], None, directed, notes=notes,
                          missing=np.argwhere(M))
+
+
+SIENA_CODES = {9.0: "missing", 10.0: "structural zero", 11.0: "structural one"}
+
+
+def _siena_codes(path, weights: np.ndarray) -> None:
+    """A warning when a 0/1 matrix also holds 9, 10 or 11: SIENA's codes for a missing cell
+    and structural zeros and ones, which would otherwise be read as ties of weight 9-11."""
+    values = set(np.unique(weights).tolist())
+    codes = sorted(values & set(SIENA_CODES))
+    if codes and 1.0 in values and values <= {1.0, *SIENA_CODES}:
+        import warnings
+
+        from ..errors import ClusterlabWarning
+
+        said = ", ".join(f"{c:g} ({SIENA_CODES[c]})" for c in codes)
+        warnings.warn(f"{path}: a 0/1 matrix with cells {said}: SIENA's codes? They are read as ties of that "
+                      "weight; write NA for a cell not observed and 0 for a structural zero (a firm absent at that "
+                      "wave: --absent zeros or a present column)", ClusterlabWarning, stacklevel=2)
 
 
 PROXIMITY_LIMIT = 1e6  # |cell| at most: larger covariates overflow the logit models
