@@ -444,8 +444,8 @@ def compare(
 
     c = result.tie_counts
     gone = "".join(f"; wave {k}: {s}" for k, s in ((1, absent_summary(nets[0].notes)), (2, absent_summary(nets[1].notes))) if s)
-    unknown = (f"; {c['unknown_pairs']} pairs with an unobserved cell (NA) left out" if c.get("unknown_pairs")
-               else "")
+    unknown = (f"; {c['unknown_pairs']} {'ordered ' if result.directed else ''}pairs with an unobserved cell (NA) "
+               "left out" if c.get("unknown_pairs") else "")
     typer.echo(f"ties created {c.get('created')}, persisted {c.get('persisted')}, dissolved "
                f"{c.get('dissolved')}; {len(result.entries)} entries, {len(result.exits)} exits{gone}{unknown}; "
                f"written to {out}")
@@ -554,7 +554,7 @@ def _direction_note(nets) -> str:
 
     if not all(n.directed for n in nets):
         return ""
-    r = [reciprocity(n.src, n.dst) for n in nets]
+    r = [reciprocity(n.src, n.dst, n.missing) for n in nets]
     mutual = [k + 1 for k, v in enumerate(r) if v == 1.0]
     if len(mutual) == len(nets):
         return ("note: every tie of both waves is mutual (symmetric files read as directed): ties are counted "
@@ -734,10 +734,11 @@ def calibrate(
     same = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in (("--attributes", attributes), ("--absent", absent),
                                                                 ("--presence", presence)) if v)
     same += " --allow-new" if allow_new else ""
+    same += {True: " --directed", False: " --undirected"}.get(directed, "")
     same += " --composition observed" if composition == "observed" else ""
     typer.echo(f"{result.msm.draws} simulations in {result.seconds:.0f} s; written to {out} "
-               f"(predict with it: `clusterlab predict WAVE1 WAVE2 --years {years:g} --scenario {out}/calibrated.toml"
-               f"{same}`)")
+               f"(predict with it: `clusterlab predict {shlex.quote(str(wave1))} {shlex.quote(str(wave2))} --years "
+               f"{years:g} --scenario {shlex.quote(str(Path(out) / 'calibrated.toml'))}{same}`)")
 
 
 ExpSetOpt = Annotated[list[str], typer.Option("--set", "-s", metavar="KEY=VALUE",

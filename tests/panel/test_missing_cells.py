@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -200,3 +201,76 @@ def test_the_commands_say_what_was_left_out(panel, who, tmp_path):
     said = " ".join(out.output.split())  # rich wraps long lines
     assert f"{k} pairs of stayers with an unobserved cell (NA) in a wave left out of every score" in said
     assert json.loads((tmp_path / "p" / "summary.json").read_text())["observed"]["unknown_pairs"] == k
+
+
+def test_reciprocity_counts_only_ties_whose_reverse_was_observed(tmp_path):
+    from clusterlab.measures.cohesion import reciprocity as net_reciprocity
+    from clusterlab.panel.scores import reciprocity
+
+    # symmetric ties, C did not answer: A->C and B->C have an unobserved reverse, so they are not "unreturned"
+    path = write(tmp_path / "w.csv", list("ABCD"), [[0, 1, 1, 0], [1, 0, 1, 0], ["NA", "NA", 0, "NA"], [0, 0, 0, 0]])
+    net = read_network(path)
+    assert reciprocity(net.src, net.dst, net.missing) == net_reciprocity(net) == 1.0
+    assert reciprocity(net.src, net.dst) == 0.5  # the same ties with the NA cells read as zeros
+
+
+def test_a_stayer_without_a_known_pair_has_no_degree_to_score(panel, who):
+    from clusterlab.panel.scores import degree_correlation, match_waves
+
+    w2 = non_respondents(panel.wave2, who)
+    w1 = non_respondents(panel.wave1, who)  # also silent in wave 1: nothing of theirs is known
+    obs = match_waves(w1, w2)
+    pos = {str(i): k for k, i in enumerate(obs.ids)}
+    assert set(obs.scored_stayers()) == set(obs.stayers) - {pos[w] for w in who}
+    res = predict(w1, w2, 3, replications=1, seed=1)
+    r = res.scores.query("model == 'nothing_changes' and measure == 'degree_correlation'")["mean"].iloc[0]
+    assert r == pytest.approx(degree_correlation(obs.ties1, obs.ties2, obs.n, over=obs.scored_stayers()))
+    assert r != pytest.approx(degree_correlation(obs.ties1, obs.ties2, obs.n, over=obs.stayers))
+
+
+def test_absent_zeros_keeps_a_firm_that_did_not_answer(tmp_path):
+    # C did not answer (its row NA but for a 0 in D's column); D is absent (all zeros, nobody names it)
+    path = write(tmp_path / "w.csv", list("ABCD"), [[0, 1, 0, 0], [1, 0, 0, 0], ["NA", "NA", 0, 0], [0, 0, 0, 0]])
+    net = load_network(path, absent="zeros")
+    assert list(net.ids) == ["A", "B", "C"] and net.notes["missing_cells"] == len(net.missing) == 2
+
+
+def test_an_unobserved_id_is_a_missing_id(tmp_path):
+    (tmp_path / "e.csv").write_text("source,target\nA,B\n#N/A,C\n")
+    with pytest.raises(DataError, match=r"line 3: missing source id \(column 'source': '#N/A'\)"):
+        read_network(tmp_path / "e.csv")
+    with pytest.raises(DataError, match=r"line 1: column 3 has no label \('NA'\)"):
+        read_network(write(tmp_path / "m.csv", ["A", "NA"], [[0, 1], [1, 0]]))
+    with pytest.raises(DataError, match="'n.a.' is not a number; a cell holds a tie weight .* or NA for a cell"):
+        read_network(write(tmp_path / "b.csv", ["A", "B"], [[0, "n.a."], [1, 0]]))
+    assert len(read_network(write(tmp_path / "x.csv", ["A", "B"], [[0, "#DIV/0!"], [1, 0]])).missing) == 1
+
+
+def test_nothing_observed_is_one_clear_error(tmp_path):
+    from clusterlab.errors import ClusterlabError
+
+    w1 = write(tmp_path / "w1.csv", list("ABC"), [[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+    w2 = write(tmp_path / "w2.csv", list("ABC"), [["NA"] * 3] * 3)
+    a, b = read_network(w1), read_network(w2)
+    for run in (lambda: predict(a, b, 1, replications=1), lambda: compare(a, b),
+                lambda: calibrate(a, b, 1, levers=LEVERS[:1])):
+        with pytest.raises(ClusterlabError, match="no pair of stayers is observed in both waves"):
+            run()
+
+
+def test_predict_takes_a_preset_name(panel):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the preset's events lie past a 3-year interval: warned of
+        res = predict(panel.wave1, panel.wave2, 3, "open_cluster", replications=1, seed=1)
+    assert res.info["scenario_file"] == "open_cluster" and res.info["scenario"] == "open_cluster"
+    with pytest.raises(Exception, match="expected a Scenario, a preset name or a TOML file, got int"):
+        predict(panel.wave1, panel.wave2, 3, 5, replications=1)
+
+
+def test_directed_compare_leaves_out_both_ordered_pairs(panel, who):
+    und = compare(panel.wave1, non_respondents(panel.wave2, who))
+    w1d, w2d = (replace(w, directed=True) for w in (panel.wave1, non_respondents(panel.wave2, who)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # every tie mutual: reciprocity separates (warned of)
+        d = compare(w1d, w2d)
+    assert d.tie_counts["unknown_pairs"] == 2 * und.tie_counts["unknown_pairs"]

@@ -19,9 +19,10 @@ waves) are classified:
     dissolved  tied in wave 1, not in wave 2
 
 Directed ties are ordered pairs (source asks target); undirected ties are unordered pairs.
-A pair with an unobserved cell (`NA` in a matrix, `ClusterNetwork.missing`) in either wave
-is left out of the tie counts and both models (`tie_counts["unknown_pairs"]`): its change is
-unknown (Huisman & Steglich 2008).
+A pair with an unobserved cell (`NA` in a matrix, `ClusterNetwork.missing`) in either
+direction in either wave is left out of the tie counts and both models
+(`tie_counts["unknown_pairs"]`; directed: ordered pairs, so twice the undirected count): its
+change, or its reciprocity covariate, is unknown (Huisman & Steglich 2008).
 
 Two logistic regressions over stayer pairs (intercept `const` always included):
 
@@ -290,12 +291,15 @@ def _tie_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
 
 def _unknown_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
     """Sorted unique keys i * S + j of the stayer pairs with an unobserved cell (`NA`,
-    `ClusterNetwork.missing`; undirected: i < j, either cell)."""
+    `ClusterNetwork.missing`) in either direction (undirected: i < j; directed: both ordered
+    pairs, as the reciprocity covariate of i -> j is the cell j -> i)."""
     m = net.missing
     s, d = to_stayer[m[:, 0]], to_stayer[m[:, 1]]
     ok = (s >= 0) & (d >= 0) & (s != d)
     s, d = s[ok], d[ok]
-    if not net.directed:
+    if net.directed:
+        s, d = np.r_[s, d], np.r_[d, s]
+    else:
         s, d = np.minimum(s, d), np.maximum(s, d)
     return np.unique(s * S + d)
 
@@ -405,6 +409,9 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
     prox = [_Proximity(name, P, stayers) for name, P in proximities.items()]
     U = _partners(wave1)
     total_pairs = (S * (S - 1) if directed else S * (S - 1) // 2) - len(unknown)
+    if len(unknown) and total_pairs == 0:
+        raise CompareError("no pair of stayers is observed in both waves (each has an unobserved cell, NA, in a "
+                           "wave): there is nothing to compare")
     tie_counts["unknown_pairs"] = int(len(unknown))
     tie_counts["candidate_pairs"] = int(total_pairs - len(T1))
     tie_counts["creation_rate"] = (len(created) / (total_pairs - len(T1))) if total_pairs > len(T1) else None

@@ -312,6 +312,11 @@ def _summary_notes(summary: dict) -> str:
                      "layer); n_ties: the ties measured (layers pooled into one tie per pair). "
                      "self_loops_dropped and parallel_ties_merged count everything dropped or merged, "
                      "by the reader (listed under reader) and by the measures.")
+    cells = (summary.get("reader") or {}).get("missing_cells")
+    if cells:
+        notes.append(f"{cells} cells were not observed (NA in the matrix: a firm that did not answer, say) and are "
+                     "read as no tie: every measure here counts only the ties reported, so the non-respondents' "
+                     "degrees and the density are too low.")
     lock = summary.get("lock_in")
     if isinstance(lock, dict) and lock.get("rule"):
         verdict = {True: "at risk", False: "not at risk", None: "not assessed"}[lock.get("lock_in_risk")]

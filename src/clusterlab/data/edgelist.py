@@ -4,7 +4,7 @@ optionally weight and layer columns (common aliases recognised, see the ``*_NAME
 from __future__ import annotations
 
 from .network import ClusterNetwork, DataError, build_network
-from .text import parse_weight, squash
+from .text import is_missing, parse_weight, squash
 
 # header names (compared lower-case with everything but letters, digits and & removed)
 SOURCE_NAMES = ("source", "from", "ego", "asker", "i", "firm", "id1", "node1")
@@ -59,8 +59,9 @@ def read_edgelist(path, rows, delim: str, directed: bool, notes: dict) -> Cluste
         cells = cells + [""] * (len(header) - len(cells))
         s, t = cells[si], cells[ti]
         for what, value, col in (("source", s, si), ("target", t, ti)):
-            if not value:
-                raise DataError(f"{path}: line {ln}: missing {what} id (column {header[col]!r})")
+            if not value or is_missing(value):  # blank, NA or an Excel error cell (#N/A)
+                raise DataError(f"{path}: line {ln}: missing {what} id (column {header[col]!r}"
+                                + (f": {value!r}" if value else "") + ")")
         src.append(index.setdefault(s, len(index)))
         dst.append(index.setdefault(t, len(index)))
         value = 1.0 if wi is None else parse_weight(path, cells[wi], ln, header[wi], comma)

@@ -9,8 +9,8 @@ ties (Ripley, Snijders et al., "Manual for RSiena", sections on structural zeros
 composition). So they are removed at load, by either rule:
 
 - ``absent="zeros"``: an actor without any tie, in or out, in any layer (self-loops and
-  zero weights do not count), is absent, unless none of its pairs was observed (an ``NA``
-  row: a firm that did not answer and that nobody named is unknown, not a zero);
+  zero weights do not count), is absent, unless its own row has an unobserved cell (``NA``:
+  a firm that did not answer and that nobody named is unknown, not a zero);
 - a presence column in the attributes (``present`` by default, or the name given; the
   name in any case; values 1/0, true/false, yes/no, any case; blank or no row means
   present): an actor marked 0/false/no is absent.
@@ -74,24 +74,13 @@ def load_network(path: str | Path, attributes: str | Path | None = None, *, dire
         tied = np.zeros(net.n, bool)
         tied[net.src] = True
         tied[net.dst] = True
-        tied |= _unobserved_everywhere(net)  # a non-respondent nobody named: unknown, not a zero
+        tied[net.missing[:, 0]] = True  # an NA in its own row (it did not answer): unknown, not a zero
         for i in np.flatnonzero(~tied):
             rules[str(net.ids[i])] = "no ties (absent='zeros')"
     if attributes:
         for ident in _marked_absent(net, attributes, presence):
             rules.setdefault(ident, f"marked absent in column {presence or PRESENCE_COLUMN!r}")
     return drop_actors(net, rules) if rules else net
-
-
-def _unobserved_everywhere(net: ClusterNetwork) -> np.ndarray:
-    """Per actor: every pair of it has an unobserved cell (an NA row: it did not answer)."""
-    m = net.missing
-    if not len(m) or net.n < 2:
-        return np.zeros(net.n, bool)
-    lo, hi = np.minimum(m[:, 0], m[:, 1]), np.maximum(m[:, 0], m[:, 1])
-    pairs = np.unique(lo[lo != hi] * net.n + hi[lo != hi])
-    count = np.bincount(pairs // net.n, minlength=net.n) + np.bincount(pairs % net.n, minlength=net.n)
-    return count == net.n - 1
 
 
 def _marked_absent(net: ClusterNetwork, attributes, presence: str | None) -> list[str]:
@@ -131,6 +120,8 @@ def drop_actors(net: ClusterNetwork, rules: dict[str, str]) -> ClusterNetwork:
     notes = dict(net.notes, absent_actors=removed, absent_rules={i: rules[i] for i in removed},
                  absent_ties=int(np.count_nonzero(~tie)))  # ties the file has for them (a presence column's)
     miss = net.missing[keep[net.missing[:, 0]] & keep[net.missing[:, 1]]]
+    if "missing_cells" in notes:
+        notes["missing_cells"] = int(len(miss))  # those of the actors left
     return ClusterNetwork(ids=net.ids[keep], src=new_index[net.src[tie]], dst=new_index[net.dst[tie]],
                           weight=net.weight[tie], layer=None if net.layer is None else net.layer[tie],
                           directed=net.directed, attributes=net.attributes[keep].reset_index(drop=True),

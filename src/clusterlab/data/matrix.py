@@ -25,7 +25,13 @@ _UNOBSERVED = -1.0  # marks such a cell while parsing (weights are >= 0)
 def _weight_or_missing(path, text: str, line: int, column: str, comma_decimal: bool) -> float | None:
     if is_missing(text):
         return _UNOBSERVED
-    return parse_weight(path, text, line, column, comma_decimal)
+    try:
+        return parse_weight(path, text, line, column, comma_decimal)
+    except DataError as exc:
+        if "is not a number" not in str(exc):
+            raise
+        raise DataError(f"{exc}; a cell holds a tie weight (a number from 0), nothing for no tie, or NA for a "
+                        "cell not observed") from None
 
 
 def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterNetwork:
@@ -39,7 +45,7 @@ def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterN
     np.fill_diagonal(M, False)
     W = np.where(M | np.isnan(W) | (W < 0), 0.0, W)  # a blank weight is no tie
     if not directed and np.array_equal(W, W.T) and np.array_equal(M, M.T):
-        W, M = np.triu(W), np.triu(M)  # an undirected matrix lists each tie twice: count it once
+        W = np.triu(W)  # an undirected matrix lists each tie twice: count it once (M keeps its rows)
         notes = dict(notes, symmetric=True)
     src, dst = np.nonzero(W)
     _siena_codes(path, W[src, dst])
@@ -160,8 +166,8 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
                         f"{MAX_MATRIX:,} (save a bigger network as an edge list)")
     seen: dict[str, int] = {}
     for k, c in enumerate(cols):
-        if not c:
-            raise DataError(f"{path}: line {hl}: column {k + 2} has no label")
+        if not c or is_missing(c):  # blank, NA or an Excel error cell (#N/A)
+            raise DataError(f"{path}: line {hl}: column {k + 2} has no label" + (f" ({c!r})" if c else ""))
         if c in seen:
             raise DataError(f"{path}: line {hl}: column label {c!r} appears twice (columns {seen[c] + 2} "
                             f"and {k + 2})")
@@ -176,8 +182,8 @@ def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:
     row_line: dict[str, int] = {}
     for ln, cells in body:
         lab = cells[0]
-        if not lab:
-            raise DataError(f"{path}: line {ln}: row has no label")
+        if not lab or is_missing(lab):
+            raise DataError(f"{path}: line {ln}: row has no label" + (f" ({lab!r})" if lab else ""))
         if lab in row_line:
             raise DataError(f"{path}: line {ln}: row label {lab!r} appears twice (also line {row_line[lab]})")
         row_line[lab] = ln

@@ -18,12 +18,15 @@ from .network import WEIGHT_RULE, DataError, weight_ok
 from .files import check_file
 
 DELIMITERS = (",", ";", "\t")
-MISSING_CELLS = frozenset(("na", "n/a", "#n/a", "nan", "."))  # a value not observed (any case)
+# a value not observed (any case): NA and its spellings, and Excel's error values as a sheet
+# saved as CSV writes them (an error cell read from .xlsx is one too, `excel._cell`)
+MISSING_CELLS = frozenset(("na", "n/a", "nan", ".", "#n/a", "#div/0!", "#value!", "#ref!", "#name?", "#num!",
+                           "#null!"))
 
 
 def is_missing(text: str) -> bool:
-    """Whether a cell says "not observed": NA, N/A, #N/A (Excel's, and any Excel error
-    cell), NaN or a lone full stop, in any case."""
+    """Whether a cell says "not observed": NA, N/A, NaN, a lone full stop, or an Excel error
+    value (#N/A, #DIV/0!, #VALUE!, ...; any error cell of an .xlsx sheet), in any case."""
     return text.strip().lower() in MISSING_CELLS
 
 

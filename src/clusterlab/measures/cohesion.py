@@ -40,14 +40,34 @@ def density(net) -> float:
 def reciprocity(net) -> float:
     """Share of directed ties whose reverse tie also exists (networkx ``reciprocity(G)``,
     igraph's default mode; Wasserman & Faust 1994, 13.2). Asking advice from a firm that
-    asks you back is mutual exchange. NaN for undirected networks and networks without
-    ties."""
+    asks you back is mutual exchange. A tie whose reverse cell was not observed (``NA``,
+    ``net.missing``: a non-respondent's row) is left out: whether it is returned is unknown
+    (`reciprocity_of`). NaN for undirected networks and networks without such ties."""
     p = prepare(net)
     if not p.directed or p.m == 0:
         return math.nan
+    missing = getattr(p.net, "missing", None)
+    if missing is not None and len(missing):
+        return reciprocity_of(p.src, p.dst, missing)
     a, _, _ = p.und_edges
     mutual_pairs = p.m - a.size  # pairs with both directions present
     return float(2 * mutual_pairs / p.m)
+
+
+def reciprocity_of(src, dst, missing=None) -> float:
+    """``|{(i, j) in T : (j, i) in T}| / |T|`` over the distinct directed ties T (i != j)
+    whose reverse cell was observed (`missing`: (K, 2) unobserved cells); NaN when none."""
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    miss = np.zeros((0, 2), np.int64) if missing is None else np.asarray(missing, np.int64).reshape(-1, 2)
+    if not len(src):
+        return math.nan
+    n = int(max(src.max(), dst.max(), miss.max() if len(miss) else 0)) + 1
+    fwd = np.unique(src * n + dst)
+    back = (fwd % n) * n + fwd // n
+    seen = ~np.isin(back, miss[:, 0] * n + miss[:, 1])
+    return float(np.isin(back[seen], fwd).mean()) if seen.any() else math.nan
 
 
 def transitivity(net) -> float:

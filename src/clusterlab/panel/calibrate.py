@@ -63,12 +63,12 @@ from ..data.load import absent_record
 from ..data.matrix import proximity_role
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..geography import far_note
-from ..scenario import Scenario, default_scenario
+from ..scenario import Scenario
 from ..state import SME
-from .interval import advance, check_composition, given_composition, interval_steps
+from .interval import advance, as_scenario, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
-from .scores import alike_note, unknown_in_either, warn_alike
+from .scores import NOTHING_OBSERVED, alike_note, unknown_in_either, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
 
@@ -494,7 +494,9 @@ def _report(path: Path, cal: Calibration) -> None:
         "parameter is matched to one statistic of wave 2 given wave 1; standard errors by the delta "
         "method D^-1 Sigma D^-T; t-ratio = (simulated mean - observed) / simulated sd.</p>"
         + _table(cal.table()),
-        "<h2>Actors</h2>" + _kv_table(list(cal.actors.items()), ("actors", "count")),
+        "<h2>Actors</h2>" + _kv_table(list(cal.actors.items()), ("actors", "count"))
+        + (f'<p class="note">{cal.unknown_pairs} pairs of stayers have an unobserved cell (NA) in a wave and are '
+           "left out of every statistic, observed and simulated.</p>" if cal.unknown_pairs else ""),
         "<h2>Observed statistics</h2>" + _kv_table(list(cal.observed.items()), ("statistic", "value")),
         "<h2>Proximities</h2>" + _kv_table(list(cal.proximity_sources.items()), ("proximity", "observed from")),
         "<h2>Not estimated</h2>" + _kv_table(list(cal.not_estimated.items()), ("key", "why")),
@@ -553,7 +555,7 @@ def _model_sets(sc: Scenario, roles: dict, tmp: Path) -> dict:
 def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets, model_proximities, settings,
                seed, executor, workers, start_draws, progress, tmp: Path, composition: str) -> Calibration:
     t0 = time.perf_counter()
-    sc = scenario if scenario is not None else default_scenario()
+    sc = as_scenario(scenario)
     sc = sc.set(**{"data.network": "", "data.attributes": ""})
     if sets:
         sc = sc.set(**sets)
@@ -563,6 +565,9 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
     present, a2, b2, entries, unknown = _match(wave1, wave2)
+    s = int(present.sum())
+    if len(unknown) and np.count_nonzero(present[unknown // wave1.n] & present[unknown % wave1.n]) == s * (s - 1) // 2:
+        raise CalibrationError(NOTHING_OBSERVED.replace("to score", "to calibrate"))
     labels = list(actor_labels(wave1, "wave 1", CalibrationError))
     n = wave1.n
     not_est: dict[str, str] = {}

@@ -35,13 +35,14 @@ from __future__ import annotations
 import math
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError
 from ..params import MAX_STEPS
-from ..scenario import Scenario, default_scenario
+from ..scenario import Scenario, default_scenario, load_scenario
 from ..state import SME
 
 __all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition",
@@ -140,18 +141,31 @@ class _Job:
         return _one(self.net, self.sc, self.steps, item[1], self.leavers)
 
 
+def as_scenario(scenario) -> Scenario:
+    """A Scenario from a Scenario, a preset name or TOML file path (`load_scenario`), or None
+    (the built-in default); ClusterlabError for anything else."""
+    if scenario is None:
+        return default_scenario()
+    if isinstance(scenario, (str, Path)):
+        return load_scenario(scenario)
+    if not isinstance(scenario, Scenario):
+        raise ClusterlabError(f"scenario: expected a Scenario, a preset name or a TOML file, got "
+                              f"{type(scenario).__name__}")
+    return scenario
+
+
 def simulate_interval(wave1: ClusterNetwork, years: float, scenario: Scenario | None = None, *,
                       sets: dict | None = None, replications: int = 1, seed: int = 0,
                       executor: str = "serial", workers: int | None = None,
                       leavers: np.ndarray | None = None) -> list[IntervalRun]:
     """Simulate `replications` intervals of `years` from `wave1` (see the module).
 
-    scenario: the model (default: the built-in scenario; its `data` keys are ignored, wave 1
-    is the start); sets: dotted changes applied to it first (e.g. calibrated parameters).
+    scenario: the model, a Scenario or a preset name or TOML file (default: the built-in
+    scenario; its `data` keys are ignored, wave 1 is the start); sets: dotted changes applied to it first (e.g. calibrated parameters).
     executor, workers: as in `clusterlab.experiments` ("serial", "pool" or "dask").
     leavers: None (the model's exits) or a bool mask over the wave-1 actors gone by wave 2
     (the composition given; see the module)."""
-    sc = scenario if scenario is not None else default_scenario()
+    sc = as_scenario(scenario)
     sc = sc.set(**{"data.network": "", "data.attributes": ""})
     if sets:
         sc = sc.set(**sets)

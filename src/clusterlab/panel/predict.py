@@ -48,13 +48,14 @@ random rewiring keeps and makes ties among the stayers only. That scores the tie
 alone: a model that exits the wrong firms loses all their ties, which otherwise dominates
 Jaccard and the degree correlation when exits are hard to predict.
 
-Unobserved cells (`NA` in a matrix: a non-respondent's row). A pair is tied if either side
-reports a tie; a pair with an unobserved cell and no reported tie, in either wave, is
-unknown (`scores.Observed.unknown`) and left out of every score and observed count, as
-RSiena leaves such dyads out of its statistics (Huisman & Steglich 2008, "Treatment of
-non-response in longitudinal network studies", Social Networks 30(4)). The simulation
-starts from wave 1 with them untied (RSiena's imputation of a first wave), and random
-rewiring keeps and makes ties among the known pairs only.
+Unobserved cells (`NA` in a matrix: a non-respondent's row). A pair with an unobserved cell
+in either direction, in either wave, is unknown (`scores.Observed.unknown`), even when the
+other side reports a tie, and is left out of every score and observed count, as RSiena
+leaves such dyads out of its statistics (Huisman & Steglich 2008, "Treatment of
+non-response in longitudinal network studies", Social Networks 30(4)); a stayer with no
+known pair is left out of the degree correlation. The simulation starts from wave 1 with
+the ties as reported (the unobserved cells untied, as RSiena imputes a first wave), and
+random rewiring keeps and makes ties among the known pairs only.
 
 "Nothing changes" scores 0.5 on both AUC splits (it gives every pair of a split the same
 score), however well it does on the pooled AUC.
@@ -76,7 +77,7 @@ from ..errors import ClusterlabError
 from ..outdir import json_safe, staged
 from ..scenario import default_scenario
 from . import scores as S
-from .interval import IntervalRun, check_composition, simulate_interval
+from .interval import IntervalRun, as_scenario, check_composition, simulate_interval
 from .nulls import nothing_changes, random_rewiring
 
 __all__ = ["PredictResult", "predict", "score_runs", "MODELS", "MEASURES"]
@@ -146,7 +147,7 @@ def score_runs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
     """Per-replication measures {measure: array, one value per replication} of one model's
     replications against the observed waves (see the module)."""
     n = obs.n
-    stayers = obs.stayers
+    stayers = obs.scored_stayers()
     o_ties = len(obs.ties2)
     per = {m: np.full(len(runs), np.nan) for m in PER_REPLICATION}
     for r, run in enumerate(runs):
@@ -331,6 +332,8 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     if seed < 0:
         raise ClusterlabError(f"--seed {seed}: expected a whole number >= 0")
     check_composition(composition)
+    if isinstance(scenario, (str, Path)):  # a preset name or a TOML file, as --scenario takes
+        scenario_file, scenario = scenario_file or str(scenario), as_scenario(scenario)
     t0 = time.perf_counter()
     wave1, wave2 = in_id_order(wave1), in_id_order(wave2)  # any file format or row order: the same draws
     obs = S.match_waves(wave1, wave2)

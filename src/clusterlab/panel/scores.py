@@ -33,6 +33,7 @@ from scipy.stats import rankdata
 from ..analysis.compare import actor_labels
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError, ClusterlabWarning
+from ..measures.cohesion import reciprocity_of
 
 __all__ = ["Observed", "match_waves", "pair_codes", "tie_count", "exit_share", "jaccard",
            "degree_correlation", "transitivity", "reciprocity", "tie_auc", "auc_from_counts",
@@ -97,6 +98,17 @@ class Observed:
         """Pairs of stayers whose tie is unknown in either wave."""
         a, b = np.divmod(self.unknown, self.n)
         return int(np.count_nonzero(self.stay[a] & self.stay[b]))
+
+    def scored_stayers(self) -> np.ndarray:
+        """The stayers with at least one pair known in both waves: a firm whose every pair is
+        unknown (a non-respondent nobody's tie reaches, say) has no degree to score."""
+        stayers = self.stayers
+        if not len(self.unknown):
+            return stayers
+        a, b = np.divmod(self.unknown, self.n)
+        inside = self.stay[a] & self.stay[b]
+        count = np.bincount(a[inside], minlength=self.n) + np.bincount(b[inside], minlength=self.n)
+        return stayers[count[stayers] < len(stayers) - 1]
 
     def known_pairs(self) -> int:
         """Pairs of stayers whose tie is known in both waves: the universe of the scores."""
@@ -193,10 +205,16 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     unknown = unknown_in_either(wave1, wave2, pos1_of_2)
     obs = Observed(n=n, stay=stay, ties1=pair_codes(s1, d1, n), ties2=pair_codes(a2[ok], b2[ok], n),
                    entries=int(np.count_nonzero(pos1_of_2 < 0)), directed=directed, ids=l1,
-                   reciprocity1=reciprocity(s1, d1) if directed else None,
-                   reciprocity2=reciprocity(s2, d2) if directed else None, unknown=unknown)
+                   reciprocity1=reciprocity(s1, d1, wave1.missing) if directed else None,
+                   reciprocity2=reciprocity(s2, d2, wave2.missing) if directed else None, unknown=unknown)
     obs.ties1, obs.ties2 = obs.known(obs.ties1), obs.known(obs.ties2)
+    if len(unknown) and obs.known_pairs() == 0:
+        raise PredictError(NOTHING_OBSERVED)
     return obs
+
+
+NOTHING_OBSERVED = ("no pair of stayers is observed in both waves (each has an unobserved cell, NA, in a wave): "
+                    "there is nothing to score")
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,24 +292,18 @@ def transitivity(codes: np.ndarray, n: int) -> float:
     return closed / triples
 
 
-def reciprocity(src, dst) -> float:
+def reciprocity(src, dst, missing=None) -> float:
     """Share of the directed ties (distinct ordered pairs i -> j, i != j) whose reverse j -> i
     is also a tie:
 
         R = |{(i, j) in T : (j, i) in T}| / |T|
 
-    NaN without ties (networkx.overall_reciprocity; Wasserman & Faust 1994, section 13.2).
+    over the ties whose reverse cell was observed (`missing`: the (K, 2) unobserved cells,
+    `ClusterNetwork.missing`; a tie to a non-respondent cannot be known to be returned). NaN
+    without such ties (networkx.overall_reciprocity; Wasserman & Faust 1994, section 13.2).
     The simulation's ties are undirected, so for directed data only the observed waves'
     reciprocity is reported."""
-    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
-    keep = src != dst
-    src, dst = src[keep], dst[keep]
-    if not len(src):
-        return float("nan")
-    n = int(max(src.max(), dst.max())) + 1
-    fwd = np.unique(src * n + dst)
-    back = (fwd % n) * n + fwd // n
-    return float(np.isin(back, fwd).mean())
+    return reciprocity_of(src, dst, missing)
 
 
 def tie_auc(scores, labels) -> float:
