@@ -185,3 +185,13 @@ def test_a_statistic_that_does_not_vary_is_judged_by_its_t_ratio_alone():
     assert t[0] == 0 and np.isfinite(ratio) and ratio == pytest.approx(abs(t[1]), rel=1e-9)
     *_, t, ratio, _, converged = _phase3(S3, np.array([1.0, 0.5]), np.array([0, 1]))
     assert np.isinf(t[0]) and not converged   # it never reaches the observed 1
+
+
+def test_a_log_scale_parameter_near_zero_is_at_its_bound():
+    from clusterlab.panel.msm import Parameter, at_bound
+
+    q = Parameter("geo_weight", 4.0, lower=0, transform="log")
+    assert at_bound(q, 0.001007) == 0.0  # 3.7 log units below a start of 4: as good as 0
+    assert at_bound(q, 0.01) is None
+    logit = Parameter("decay", 0.5, lower=0.0, upper=1.0, transform="logit")
+    assert at_bound(logit, 0.00005) == 0.0 and at_bound(logit, 0.001) is None  # bounded ranges as before

@@ -57,7 +57,8 @@ s_obs is one draw with covariance Sigma), mapped to theta with the transform's d
 Not converged after phase 3: phases 2 and 3 run again from the estimate with the phase-3
 derivative, up to `runs` times (as RSiena users rerun with `prevAns`); the last run is reported,
 converged or not. A parameter that ran to a bound of its range (within 1e-4 of the range, or
-of max(1, |start|) on the log scale or an unbounded side) cannot move its statistic further: the model does
+of max(1, |start|) on the log scale or an unbounded side; within 1e-3 of max(1, |start|) of
+0 on the log scale, which never reaches 0) cannot move its statistic further: the model does
 not reach the observed value inside the bounds. It is then fixed at that bound (reported in
 `fixed` and `dropped`, as an RSiena user fixes a diverging effect) and the others are
 estimated again in one more run (at most one extra run per fixed parameter), so their
@@ -447,15 +448,18 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
 
 
 BOUND_TOL = 1e-4
+LOG_ZERO_TOL = 1e-3  # the log scale approaches 0 but never reaches it: this close is there
 
 
 def at_bound(q: Parameter, v: float) -> float | None:
     """The bound of `q` that the value v has run to (within BOUND_TOL of the range; of
-    max(1, |start|) for a log-scale parameter or an unbounded side), else None."""
+    max(1, |start|) for a log-scale parameter or an unbounded side; within LOG_ZERO_TOL of
+    max(1, |start|) of a log-scale parameter's lower bound 0), else None."""
     lo, hi = q.lower, q.upper
     bounded = math.isfinite(lo) and math.isfinite(hi) and q.transform != "log"
     width = (hi - lo) if bounded else max(1.0, abs(q.start))
-    if math.isfinite(lo) and v - lo <= BOUND_TOL * width:
+    tol = LOG_ZERO_TOL if q.transform == "log" and lo == 0 else BOUND_TOL
+    if math.isfinite(lo) and v - lo <= tol * width:
         return float(lo)
     if math.isfinite(hi) and hi - v <= BOUND_TOL * width:
         return float(hi)
