@@ -196,12 +196,14 @@ def _start_proximities(sim, n: int, geo_km: float) -> tuple[np.ndarray, np.ndarr
     """Standardised geographic (exp(-km / geo_km)) and cognitive (cosine of knowledge
     profiles) proximity of the first n actors of a freshly initialised Sim."""
     from ..proximity import cognitive
+    from ..sim import one_thread_if_small
 
     x, y = sim.actors.x[:n].astype(float), sim.actors.y[:n].astype(float)
     km = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
     i, j = np.triu_indices(n, 1)
     cog = np.ones((n, n))
-    cog[i, j] = cog[j, i] = cognitive(sim.actors, i, j)
+    with one_thread_if_small(len(i)):  # the serial kernel, as the simulation's steps call it
+        cog[i, j] = cog[j, i] = cognitive(sim.actors, i, j)
     return standardise(geographic_proximity_km(km, geo_km)), standardise(cog)
 
 

@@ -98,7 +98,7 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
     """A synthetic two-wave panel (see the module). `sets` are the known parameters, applied
     to `scenario` (default: the built-in scenario) for both the cluster and the interval."""
     from ..proximity import cognitive
-    from ..sim import Sim
+    from ..sim import Sim, one_thread_if_small
 
     sc = scenario if scenario is not None else default_scenario()
     sc = sc.set(**{"population.firms": firms, "seed": seed, **(sets or {})})
@@ -111,7 +111,8 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
     start = Sim(sc.set(seed=s, steps=steps), keep=[], record=False).init(network=w1)
     i, j = np.triu_indices(n, 1)
     cog = np.ones((n, n))
-    cog[i, j] = cog[j, i] = cognitive(start.actors, i, j)
+    with one_thread_if_small(len(i)):  # the serial kernel, as the simulation's steps call it
+        cog[i, j] = cog[j, i] = cognitive(start.actors, i, j)
     x, y = start.actors.x[:n].astype(float), start.actors.y[:n].astype(float)
     km = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
     keep = np.flatnonzero(run.present)
