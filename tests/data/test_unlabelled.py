@@ -37,7 +37,7 @@ def test_excel_sheet_without_labels(tmp_path):
 @pytest.mark.parametrize("text", [
     ",1,2,3\n1,0,1,0\n2,1,0,0\n3,0,0,0\n",   # labels with the usual blank corner
     ",3,1,2\n1,0,0,1\n2,0,1,0\n3,0,0,0\n",   # ... columns in another order than the rows
-    "0,1,2,3\n1,0,1,0\n2,1,0,0\n3,0,0,0\n",  # a numeric corner: the same distinct labels both ways
+    "1,1,2,3\n1,0,1,0\n2,1,0,0\n3,0,0,0\n",  # a numeric corner off the diagonal's value: only labels fit
 ])
 def test_numeric_labels_are_still_labels(tmp_path, text):
     (tmp_path / "w.csv").write_text(text)
@@ -48,7 +48,8 @@ def test_numeric_labels_are_still_labels(tmp_path, text):
 
 def test_an_edge_list_without_header_is_not_a_matrix(tmp_path):
     (tmp_path / "e.csv").write_text("1,2,1\n2,3,1\n3,1,2\n")  # 3 x 3 numbers, but ids on the diagonal
-    with pytest.raises(DataError, match=r"e\.csv: line 3: row label '3' is not a column label"):
+    with pytest.raises(DataError, match=r"e\.csv: 3 rows of 3 numbers, .* diagonal is not zero .* an edge list "
+                                        r"needs a header"):
         read_network(tmp_path / "e.csv")
     (tmp_path / "e.txt").write_text("a b\nb c\n")  # words split by spaces: not a SIENA matrix
     with pytest.raises(DataError, match=r"e\.txt: line 1"):
@@ -71,12 +72,71 @@ def test_two_unlabelled_waves_are_matched_by_position(tmp_path):
 def test_a_proximity_matrix_without_labels_is_numbered(tmp_path):
     from clusterlab.data import read_proximity
 
-    (tmp_path / "d.dat").write_text("0 3 5\n3 0 2\n5 2 0\n")  # symmetric: its first row and column agree
-    (tmp_path / "l.csv").write_text("0,1,2,3\n1,0,3,5\n2,3,0,2\n3,5,2,0\n")  # numeric corner, labels 1 2 3
+    (tmp_path / "d.dat").write_text("0 3.5 5\n3.5 0 2\n5 2 0\n")  # symmetric: its first row and column agree
+    (tmp_path / "l.csv").write_text(",1,2,3\n1,0,3.5,5\n2,3.5,0,2\n3,5,2,0\n")  # labelled
     for name in ("d.dat", "l.csv"):
         p = read_proximity(tmp_path / name)
         assert list(p.index) == list(p.columns) == ["1", "2", "3"], name
-        assert p.to_numpy().tolist() == [[0, 3, 5], [3, 0, 2], [5, 2, 0]], name
+        assert p.to_numpy().tolist() == [[0, 3.5, 5], [3.5, 0, 2], [5, 2, 0]], name
+    assert read_proximity(tmp_path / "d.dat").attrs["numbered"] == 3
+    (tmp_path / "line.dat").write_text("0 1 2 3\n1 0 1 2\n2 1 0 1\n3 2 1 0\n")  # firms on a line, 1 km apart
+    with pytest.raises(DataError, match="cannot tell whether the first row and column are labels or values"):
+        read_proximity(tmp_path / "line.dat")
+
+
+@pytest.mark.parametrize("text", [
+    "0 3 2\n3 0 1\n2 1 0\n",                   # symmetric whole weights: 3 actors, or labels 3 and 2?
+    "0,1,2,3\n1,0,1,0\n2,1,0,0\n3,0,0,0\n",     # labels 1-3 with a 0 corner, or a weighted first row?
+])
+def test_a_matrix_both_readings_fit_is_an_error_not_a_guess(tmp_path, text):
+    (tmp_path / "w.csv").write_text(text.replace(" ", ","))
+    with pytest.raises(DataError, match="both readings fit; leave the first cell blank to mark them as labels"):
+        read_network(tmp_path / "w.csv")
+
+
+def test_self_ties_on_the_diagonal_are_an_error_not_a_smaller_matrix(tmp_path):
+    (tmp_path / "w.dat").write_text("1 1 0\n1 1 1\n0 1 1\n")  # was read as a labelled 2 x 2
+    with pytest.raises(DataError, match="diagonal is not zero"):
+        read_network(tmp_path / "w.dat")
+
+
+def test_decimal_weights_are_never_labels(tmp_path):
+    rng = np.random.default_rng(1)
+    W = np.round(rng.random((6, 6)), 3)
+    W = np.triu(W, 1) + np.triu(W, 1).T  # symmetric, first row of distinct decimals
+    (tmp_path / "w.dat").write_text("\n".join(" ".join(f"{v:g}" for v in row) for row in W) + "\n")
+    net = read_network(tmp_path / "w.dat", directed=False)
+    assert net.n == 6 and net.m == 15
+
+
+def test_space_separated_files_say_what_is_wrong(tmp_path):
+    cases = {"short.dat": ("0 1 0\n1 0\n0 1 0\n", r"line 2: 2 numbers, expected 3"),
+             "text.dat": ("0 1 0\n1 0 x\n0 1 0\n", r"line 2, column 3: 'x' is not a number"),
+             "words.dat": ("x A B\nA 0 1\nB 1 0\n", r"line 1: columns separated by spaces are read only in a "
+                                                     r"matrix of numbers without labels")}
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        with pytest.raises(DataError, match=message):
+            read_network(tmp_path / name)
+
+
+def test_semicolons_with_decimal_commas(tmp_path):
+    from clusterlab.data import read_proximity
+
+    (tmp_path / "p.csv").write_text("1;0,5;0,2\n0,5;1;0,3\n0,2;0,3;1\n")  # commas split it as well as semicolons
+    assert read_proximity(tmp_path / "p.csv").to_numpy().tolist() == [[1, 0.5, 0.2], [0.5, 1, 0.3], [0.2, 0.3, 1]]
+
+
+def test_files_without_labels_of_different_sizes_do_not_match(tmp_path):
+    from clusterlab.analysis import compare
+    from clusterlab.errors import ClusterlabError
+
+    (tmp_path / "w1.dat").write_text("0 1 0\n1 0 1\n0 1 0\n")
+    (tmp_path / "w2.dat").write_text("0 1\n1 0\n")  # a leaver dropped: positions no longer name the firms
+    a, b = read_network(tmp_path / "w1.dat"), read_network(tmp_path / "w2.dat")
+    for run in (lambda: compare(a, b), lambda: predict(a, b, 1, replications=1)):
+        with pytest.raises(ClusterlabError, match=r"their sizes differ \(.*w1\.dat 3, .*w2\.dat 2\)"):
+            run()
 
 
 def test_siena_codes_are_warned_of(tmp_path):

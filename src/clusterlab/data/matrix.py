@@ -57,11 +57,12 @@ SIENA_CODES = {9.0: "missing", 10.0: "structural zero", 11.0: "structural one"}
 
 
 def _siena_codes(path, weights: np.ndarray) -> None:
-    """A warning when a 0/1 matrix also holds 9, 10 or 11: SIENA's codes for a missing cell
-    and structural zeros and ones, which would otherwise be read as ties of weight 9-11."""
+    """A warning when a 0/1 matrix also holds 9, 10 or 11 (or holds nothing else): SIENA's
+    codes for a missing cell and structural zeros and ones, which would otherwise be read as
+    ties of weight 9-11."""
     values = set(np.unique(weights).tolist())
     codes = sorted(values & set(SIENA_CODES))
-    if codes and 1.0 in values and values <= {1.0, *SIENA_CODES}:
+    if codes and values <= {1.0, *SIENA_CODES}:
         import warnings
 
         from ..errors import ClusterlabWarning
@@ -94,9 +95,11 @@ def read_proximity(path, lo: float = -PROXIMITY_LIMIT, hi: float = PROXIMITY_LIM
         hit = _read_proximity(path, lo, hi)
         if key is not None and len(hit[0]) <= MEMO_MAX_LABELS:
             _READ.put(key, hit)
-    labels, P = hit
+    labels, P, numbered_size = hit
     frame = pd.DataFrame(P.copy(), index=pd.Index(labels), columns=pd.Index(labels))
     frame.attrs["source"] = str(path)
+    if numbered_size is not None:
+        frame.attrs["numbered"] = numbered_size  # a matrix without labels: actors 1 to n by position
     return frame
 
 
@@ -117,30 +120,72 @@ def _text_key(path, lo: float, hi: float) -> bytes | None:
     return digest(np.frombuffer(data, np.uint8), sheet, float(lo), float(hi))
 
 
-def numbered(rows) -> list | None:
-    """A proximity matrix without labels (RSiena's dyadic covariates): n >= 2 rows of n
-    numbers, the first cell not blank. Returns the rows with labels 1 to n added, or None.
-    Not when the first row and the first column, past their shared corner, are the same
-    consecutive whole numbers (1, 2, 3, ...): those are labels (a proximity row's values are
-    not; labels that are not consecutive need a blank or text corner cell)."""
+def _value(c: str) -> float | None:
+    """A cell's number (decimal comma allowed), None for a blank or NA cell."""
+    return None if not c or is_missing(c) else float(c.replace(" ", "").replace(",", "."))
+
+
+def without_labels(path, rows, proximity: bool = False) -> bool:
+    """Whether delimited rows are a square matrix without labels (as RSiena keeps waves and
+    dyadic covariates, SIENA in .dat files): n >= 2 rows of n cells, each a number, blank or
+    NA, the first cell not blank. Such a file can also be read as a labelled matrix whose
+    labels are numbers; the diagonal tells the two readings apart:
+
+    - without labels: the diagonal is zero (blank, NA) for a network, constant for a
+      proximity matrix (self-distance 0, self-proximity 1);
+    - labelled: the first row past the corner holds distinct whole numbers, the first column
+      the same ones (in any order), and each label's own cell is zero (constant).
+
+    Returns True for the reading without labels, False otherwise (a blank first cell is a
+    labelled matrix's corner: read as labelled); DataError naming the file when both
+    readings hold (a small symmetric matrix of whole numbers, say: the file must say) or
+    neither does (self-ties on the diagonal, or an edge list without its header): never a
+    silent guess."""
     n = len(rows)
     if n < 2 or any(len(cells) != n for _, cells in rows) or not rows[0][1][0]:
-        return None
-    if not all(is_number(c) for _, cells in rows for c in cells):
-        return None
-    top, side = rows[0][1][1:], [cells[0] for _, cells in rows[1:]]
-    if top == side:
-        v = [float(c.replace(",", ".")) for c in top]
-        if all(x.is_integer() for x in v) and all(b == a + 1 for a, b in zip(v, v[1:])):
-            return None
+        return False
+    if not all(not c or is_missing(c) or is_number(c) for _, cells in rows for c in cells):
+        return False
+    grid = [[_value(c) for c in cells] for _, cells in rows]
+    top, side = [cells for cells in rows[0][1][1:]], [cells[0] for _, cells in rows[1:]]
+
+    def flat(values) -> bool:  # the diagonal of the reading: zero (network) or constant (proximity)
+        vals = [v for v in values if v is not None]
+        return all(v == vals[0] for v in vals) if proximity and vals else all(v == 0 for v in vals)
+
+    unlabelled = flat(grid[i][i] for i in range(n))
+    labels = not is_missing(rows[0][1][0]) and all(c.isdigit() for c in top) and len(set(top)) == len(top) and sorted(top) == sorted(side) \
+        and not set(top) <= {"0", "1"}
+    if labels:
+        col = {c: k for k, c in enumerate(top, 1)}
+        labels = flat(grid[r][col[side[r - 1]]] for r in range(1, n))
+    if labels and unlabelled:
+        raise DataError(f"{path}: cannot tell whether the first row and column are labels or values: both "
+                        "readings fit; leave the first cell blank to mark them as labels, or give a matrix "
+                        "without labels a first row and column of labels 1 to n (and a blank first cell)")
+    if not labels and not unlabelled:
+        what = "constant" if proximity else "zero"
+        raise DataError(f"{path}: {n} rows of {n} numbers, read as a matrix without labels, but its diagonal is not "
+                        f"{what} (self-{'proximities' if proximity else 'ties'}?) and its first row and column are "
+                        f"not labels either; set the diagonal to {0 if not proximity else 'one value'}, or label "
+                        "the rows and columns (a blank first cell); an edge list needs a header (source, target)")
+    return unlabelled
+
+
+def numbered(rows) -> list:
+    """The rows of a matrix without labels with labels 1 to n added (a blank corner)."""
+    n = len(rows)
     return [(0, [""] + [str(k) for k in range(1, n + 1)])] + [(ln, [str(k)] + cells)
                                                               for k, (ln, cells) in enumerate(rows, 1)]
 
 
-def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray]:
-    """The labels and values of `read_proximity`, parsed and checked."""
+def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray, int | None]:
+    """The labels and values of `read_proximity`, parsed and checked, and the size of a
+    matrix without labels (None for a labelled one)."""
     rows, delim, _ = read_rows(path)
-    rows = numbered(rows) or rows
+    size = len(rows) if without_labels(path, rows, proximity=True) else None
+    if size is not None:
+        rows = numbered(rows)
 
     def cell(path, text: str, line: int, column: str, comma_decimal: bool) -> float:
         value = parse_number(path, text, line, column, comma_decimal)
@@ -151,7 +196,7 @@ def _read_proximity(path, lo: float, hi: float) -> tuple[list[str], np.ndarray]:
                             f"number from {lo:g} to {hi:g}")
         return value
 
-    return _labelled(path, rows, delim, cell)
+    return (*_labelled(path, rows, delim, cell), size)
 
 
 def _labelled(path, rows, delim: str, cell) -> tuple[list[str], np.ndarray]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .dl import read_dl
 from .edgelist import header_error, names_source_and_target, read_edgelist
 from .excel import EXCEL_EXTENSIONS, is_excel, read_sheet_rows, split_sheet
-from .matrix import read_matrix
+from .matrix import numbered, read_matrix, without_labels
 from .network import ClusterNetwork, DataError
 from .pajek import read_pajek
 from .files import check_file
@@ -35,7 +35,7 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
     (UCINET DL, :mod:`clusterlab.data.dl`); ``.csv``, ``.tsv``, ``.txt`` and ``.dat`` are
     delimited text, and ``.xlsx``/``.xlsm`` an Excel sheet (the first, or
     ``FILE.xlsx#Sheet``, :mod:`clusterlab.data.excel`), read as a matrix without labels when
-    it is n rows of n numbers (`unlabelled_matrix`: actors numbered 1 to n), as a labelled
+    it is n rows of n numbers (`matrix.without_labels`: actors numbered 1 to n), as a labelled
     matrix when the first row and first column list the same labels, and as an edge list
     when the header names a source and a target column (aliases in
     :mod:`clusterlab.data.edgelist`; optional weight and layer columns).
@@ -66,17 +66,17 @@ def read_network(path, directed: bool | None = None, fmt: str | None = None) -> 
     else:
         rows, delim, enc = read_rows(path)
         read_notes = {"delimiter": delim, "encoding": enc}
-    numbered = kind in (None, "matrix") and unlabelled_matrix(rows)
+    if delim == " ":  # numbers separated by spaces: only a matrix without labels is written so
+        _check_plain(path, rows)
+    plain = kind in (None, "matrix") and without_labels(path, rows)
     if kind is None:
-        kind = "matrix" if numbered else _edgelist_or_matrix(path, rows)
+        kind = "matrix" if plain else _edgelist_or_matrix(path, rows)
     notes = {"format": kind, **read_notes}
     directed = True if directed is None else directed
-    if numbered:
-        n = len(rows)
-        labelled = [(0, [""] + [str(k) for k in range(1, n + 1)])] + \
-                   [(ln, [str(k)] + cells) for k, (ln, cells) in enumerate(rows, 1)]
-        notes["labels"] = f"numbered 1 to {n}: the file has none"
-        return read_matrix(path, labelled, delim, directed, notes)
+    if plain:
+        notes["labels"] = f"numbered 1 to {len(rows)}: the file has none"
+        notes["numbered"] = len(rows)
+        return read_matrix(path, numbered(rows), delim, directed, notes)
     if kind == "matrix":
         return read_matrix(path, rows, delim, directed, notes)
     return read_edgelist(path, rows, delim, directed, notes)
@@ -103,24 +103,19 @@ def _format(path, fmt: str | None) -> str | None:
                     f"(edge list or matrix), .graphml, .gexf, .net (Pajek) or .dl (UCINET){hint}")
 
 
-def unlabelled_matrix(rows) -> bool:
-    """Whether delimited rows are a square matrix without labels (as RSiena and SIENA's .dat
-    files keep them): n >= 2 rows of n cells, every cell a number, blank or NA, every
-    diagonal cell 0, blank or NA (an edge list of ids has none there), the first not blank.
-    Read so, the actors are numbered 1 to n. Not when the first row and the first column,
-    past their shared corner, hold the same distinct values (in any order), some other than 0
-    and 1: those are numeric labels, and a blank corner cell marks labels too."""
+def _check_plain(path, rows) -> None:
+    """DataError for the first row or cell that keeps a space-separated file from being n
+    rows of n numbers (its only reading)."""
     n = len(rows)
-    if n < 2 or any(len(cells) != n for _, cells in rows) or not rows[0][1][0]:
-        return False  # a blank first cell is a labelled matrix's corner
-    if not all(not c or is_number(c) or is_missing(c) for _, cells in rows for c in cells):
-        return False
-    if any(cells[i] and not is_missing(cells[i]) and float(cells[i].replace(",", ".")) != 0
-           for i, (_, cells) in enumerate(rows)):
-        return False
-    top, side = rows[0][1][1:], [cells[0] for _, cells in rows[1:]]
-    labels = sorted(top) == sorted(side) and len(set(top)) == len(top) and not set(top) <= {"0", "1"}
-    return not labels
+    for ln, cells in rows:
+        bad = next((c for c in cells if not (is_number(c) or is_missing(c))), None)
+        if bad is not None:
+            raise DataError(f"{path}: line {ln}, column {cells.index(bad) + 1}: {bad!r} is not a number; a matrix "
+                            "without labels holds numbers (or NA for a cell not observed)")
+        if len(cells) != n:
+            raise DataError(f"{path}: line {ln}: {len(cells)} numbers, expected {n} (a matrix without labels "
+                            f"has n rows of n numbers; this file has {n} rows; an edge list needs a header, "
+                            "source and target, and commas, semicolons or tabs)")
 
 
 def _edgelist_or_matrix(path, rows) -> str:

@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..analysis.compare import actor_labels
+from ..analysis.compare import actor_labels, check_numbered
 from ..data import ClusterNetwork, in_id_order
 from ..data.load import absent_record
 from ..data.matrix import proximity_role
@@ -566,6 +566,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     steps = interval_steps(sc, years)
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
+    check_numbered((wave1, wave2), proximities, CalibrationError)
     present, a2, b2, entries, unknown = _match(wave1, wave2)
     s = int(present.sum())
     if len(unknown) and np.count_nonzero(present[unknown // wave1.n] & present[unknown % wave1.n]) == s * (s - 1) // 2:

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
-from ..analysis.compare import actor_labels
+from ..analysis.compare import actor_labels, check_numbered
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..measures.cohesion import reciprocity_of
@@ -183,6 +183,7 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     and left out of both tie sets (`Observed.unknown`). PredictError when the waves differ in directedness or share no
     actor."""
     l1, l2 = actor_labels(wave1, "wave 1", PredictError), actor_labels(wave2, "wave 2", PredictError)
+    check_numbered((wave1, wave2), None, PredictError)
     if bool(wave1.directed) != bool(wave2.directed):
         d = {True: "directed", False: "undirected"}
         raise PredictError(f"wave 1 ({wave1.source or 'network'}) is {d[bool(wave1.directed)]} but wave 2 "
