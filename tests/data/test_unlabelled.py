@@ -156,3 +156,13 @@ def test_siena_codes_are_warned_of(tmp_path):
         read_network(tmp_path / "w.dat")
     out = CliRunner().invoke(app, ["analyze", str(tmp_path / "s.dat"), "--out", str(tmp_path / "a")])
     assert out.exit_code == 0 and "warning: " in out.output and "ClusterlabWarning" not in out.output
+
+
+def test_attribute_ids_written_another_way_are_named(tmp_path):
+    from clusterlab.data import load_network
+
+    (tmp_path / "w.dat").write_text("0 1 0\n1 0 1\n0 1 0\n")
+    (tmp_path / "a.csv").write_text("id,size\n1.0,3\n02,4\n3,5\n")
+    with pytest.raises(DataError, match=r"2 of them are network ids written another way \('1\.0' for '1', '02' for "
+                                        r"'2'\): write the ids as the network file does"):
+        load_network(tmp_path / "w.dat", tmp_path / "a.csv")

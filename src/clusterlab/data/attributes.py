@@ -83,6 +83,17 @@ def industry_column(columns) -> str | None:
     return next((by[k] for k in INDUSTRY_NAMES if k in by), None)
 
 
+def _written_alike(label: str) -> str:
+    """An id as a reader would take it: outer spaces and case ignored, a whole number without
+    leading zeros or a trailing .0 (01, 1.0 and 1 alike: a spreadsheet's number formats)."""
+    t = str(label).strip().casefold()
+    try:
+        v = float(t)
+    except ValueError:
+        return t
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else t
+
+
 def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
                     ignore_unknown: bool = False) -> ClusterNetwork:
     """Read per-actor attributes from a delimited file and return a new network carrying them.
@@ -177,6 +188,13 @@ def read_attributes(path, net: ClusterNetwork, allow_new: bool = False,
     if new and not allow_new:
         shown = ", ".join(f"{i!r} (line {line_of[i]})" for i in new[:3])
         more = f" and {len(new) - 3} more" if len(new) > 3 else ""
+        alike = {_written_alike(i): i for i in have}
+        near = [(i, alike[_written_alike(i)]) for i in new if _written_alike(i) in alike]
+        if near:
+            pairs = ", ".join(f"{a!r} for {b!r}" for a, b in near[:3])
+            raise DataError(f"{path}: {len(new)} id{'s' if len(new) > 1 else ''} not in the network: {shown}{more}; "
+                            f"{len(near)} of them are network ids written another way ({pairs}): write the ids "
+                            "as the network file does")
         raise DataError(f"{path}: {len(new)} id{'s' if len(new) > 1 else ''} not in the network: "
                         f"{shown}{more}; `clusterlab analyze --allow-new` (allow_new=True in Python) "
                         "adds them as isolated actors")
