@@ -166,3 +166,15 @@ def test_attribute_ids_written_another_way_are_named(tmp_path):
     with pytest.raises(DataError, match=r"2 of them are network ids written another way \('1\.0' for '1', '02' for "
                                         r"'2'\): write the ids as the network file does"):
         load_network(tmp_path / "w.dat", tmp_path / "a.csv")
+
+
+def test_a_run_refuses_a_proximity_matrix_without_labels_of_another_size(tmp_path):
+    from typer.testing import CliRunner
+
+    from clusterlab.cli import app
+
+    (tmp_path / "w.dat").write_text("0 1 0\n1 0 1\n0 1 0\n")
+    (tmp_path / "g.dat").write_text("0 2.5 3 4\n2.5 0 5 6\n3 5 0 7\n4 6 7 0\n")
+    out = CliRunner().invoke(app, ["run", "--from-network", str(tmp_path / "w.dat"), "--geographic",
+                                   f"{tmp_path / 'g.dat'}:distance", "--steps", "1", "--out", str(tmp_path / "r")])
+    assert out.exit_code == 2 and "their sizes differ" in out.output and "Traceback" not in out.output
