@@ -168,7 +168,7 @@ def _matrix(path: str, net: ClusterNetwork, what: str) -> np.ndarray:
     a network actor without a row and column is a DataError naming the file."""
     from .data.matrix import read_proximity
 
-    from .analysis.compare import check_numbered
+    from .data.network import check_numbered
 
     frame = read_proximity(path)
     check_numbered([net], {what: frame}, DataError)  # files without labels: the same actors by position

@@ -84,6 +84,7 @@ from scipy import sparse
 from scipy.stats import norm
 
 from ..data import ClusterNetwork
+from ..data.network import check_numbered
 from ..data.load import absent_record
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..outdir import json_safe, staged
@@ -278,21 +279,6 @@ def actor_labels(net: ClusterNetwork, which: str, error: type[ClusterlabError] =
     return labels
 
 
-def check_numbered(waves, proximities: dict | None, error: type[ClusterlabError] = CompareError) -> None:
-    """Files without labels number their actors 1 to n by position, so they match only when
-    they list the same actors: `error` when two of them (waves, proximity matrices) differ
-    in size (a leaver dropped from wave 2 instead of kept as an all-zero row, say)."""
-    sizes = [(w.source or f"wave {k}", w.notes.get("numbered")) for k, w in enumerate(waves, 1)]
-    sizes += [(P.attrs.get("source") or f"proximity {name!r}", P.attrs.get("numbered"))
-              for name, P in (proximities or {}).items() if hasattr(P, "attrs")]
-    sizes = [(src, n) for src, n in sizes if n is not None]
-    if len({n for _, n in sizes}) > 1:
-        shown = ", ".join(f"{src} {n}" for src, n in sizes)
-        raise error(f"files without labels number their actors by position, so they must list the same actors; "
-                    f"their sizes differ ({shown}): keep a firm that left as an all-zero row (with --absent zeros) "
-                    "or give the files labels")
-
-
 def _tie_keys(net: ClusterNetwork, to_stayer: np.ndarray, S: int) -> np.ndarray:
     """Sorted unique keys i * S + j of the ties among stayers (undirected: i < j)."""
     keep = (net.src != net.dst) & (net.weight != 0)
@@ -371,7 +357,7 @@ def compare(wave1: ClusterNetwork, wave2: ClusterNetwork,
                            "read both the same way")
     directed = bool(wave1.directed)
     proximities = dict(proximities or {})
-    check_numbered((wave1, wave2), proximities)
+    check_numbered((wave1, wave2), proximities, CompareError)
     for name in proximities:
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", name):
             raise CompareError(f"proximity name {name!r}: use letters, digits and _ . - (starting with a letter)")

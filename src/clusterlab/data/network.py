@@ -126,6 +126,21 @@ class ClusterNetwork:
         return uniq // self.n, uniq % self.n, w
 
 
+def check_numbered(waves, proximities: dict | None, error: type[ClusterlabError] = DataError) -> None:
+    """Files without labels number their actors 1 to n by position, so they match only when
+    they list the same actors: `error` when two of them (waves, proximity matrices) differ
+    in size (a leaver dropped from wave 2 instead of kept as an all-zero row, say)."""
+    sizes = [(w.source or f"wave {k}", w.notes.get("numbered")) for k, w in enumerate(waves, 1)]
+    sizes += [(P.attrs.get("source") or f"proximity {name!r}", P.attrs.get("numbered"))
+              for name, P in (proximities or {}).items() if hasattr(P, "attrs")]
+    sizes = [(src, n) for src, n in sizes if n is not None]
+    if len({n for _, n in sizes}) > 1:
+        shown = ", ".join(f"{src} {n}" for src, n in sizes)
+        raise error(f"files without labels number their actors by position, so they must list the same actors; "
+                    f"their sizes differ ({shown}): keep a firm that left as an all-zero row (with --absent zeros) "
+                    "or give the files labels")
+
+
 def natural_key(label: str) -> tuple:
     """Sort key of an id label in natural order: runs of ASCII digits compare as numbers
     (F2 before F10), the rest as text; distinct labels never share a key."""

@@ -57,7 +57,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..analysis.compare import actor_labels, check_numbered
+from ..analysis.compare import actor_labels
+from ..data.network import check_numbered
 from ..data import ClusterNetwork, in_id_order
 from ..data.load import absent_record
 from ..data.matrix import proximity_role

@@ -30,7 +30,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
-from ..analysis.compare import actor_labels, check_numbered
+from ..analysis.compare import actor_labels
+from ..data.network import check_numbered
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..measures.cohesion import reciprocity_of
