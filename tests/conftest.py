@@ -155,6 +155,21 @@ def pytest_unconfigure(config):
     _warmed_up()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_numba_thread():
+    """Tests run numba on one thread, as every small model and experiment worker does: a
+    kernel called directly (a mechanism's unit test) then takes the serial variant the
+    warm-up compiled (`clusterlab.kernels`) instead of compiling its parallel one in each
+    worker. The thread tests set two threads themselves (tests/test_properties.py,
+    tests/test_kernels.py, tests/mechanisms/test_network_evolution.py)."""
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    yield
+    numba.set_num_threads(before)
+
+
 # The longest tests (tens of seconds each), started first: with xdist, a worker takes the
 # next test as it finishes one, so a long test left to the end runs alone while the other
 # worker idles. Longest first; the browser tests are one xdist group (one worker), which

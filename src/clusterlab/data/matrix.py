@@ -38,8 +38,9 @@ def read_matrix(path, rows, delim: str, directed: bool, notes: dict) -> ClusterN
     """The network of a matrix's rows (from `text.read_rows`); actors are the labels
     (isolates included), in column order. Read undirected, a symmetric matrix counts each
     pair once (the cell value); otherwise both directions are summed. A cell `NA` (also
-    `N/A`, Excel's `#N/A` or any error cell, `NaN`, `.`; any case) was not observed: not a tie, listed in `missing` (a
-    non-respondent's row; `ClusterNetwork.unknown_pairs`); a blank cell is no tie."""
+    `N/A`, `NaN`, `.`, an Excel error value; any case, `text.is_missing`) was not observed:
+    not a tie, listed in `missing` (a non-respondent's row; `ClusterNetwork.unknown_pairs`);
+    a blank cell is no tie."""
     labels, W = _labelled(path, rows, delim, _weight_or_missing)
     M = W == _UNOBSERVED
     np.fill_diagonal(M, False)
@@ -146,19 +147,19 @@ def without_labels(path, rows, proximity: bool = False) -> bool:
         return False
     if not all(not c or is_missing(c) or is_number(c) for _, cells in rows for c in cells):
         return False
-    grid = [[_value(c) for c in cells] for _, cells in rows]
-    top, side = [cells for cells in rows[0][1][1:]], [cells[0] for _, cells in rows[1:]]
+    cell = [cells for _, cells in rows]
+    top, side = cell[0][1:], [cells[0] for cells in cell[1:]]
 
     def flat(values) -> bool:  # the diagonal of the reading: zero (network) or constant (proximity)
-        vals = [v for v in values if v is not None]
+        vals = [v for v in map(_value, values) if v is not None]
         return all(v == vals[0] for v in vals) if proximity and vals else all(v == 0 for v in vals)
 
-    unlabelled = flat(grid[i][i] for i in range(n))
-    labels = not is_missing(rows[0][1][0]) and all(c.isdigit() for c in top) and len(set(top)) == len(top) and sorted(top) == sorted(side) \
-        and not set(top) <= {"0", "1"}
+    unlabelled = flat(cell[i][i] for i in range(n))
+    labels = (not is_missing(cell[0][0]) and all(c.isdigit() for c in top) and len(set(top)) == len(top)
+              and sorted(top) == sorted(side) and not set(top) <= {"0", "1"})
     if labels:
         col = {c: k for k, c in enumerate(top, 1)}
-        labels = flat(grid[r][col[side[r - 1]]] for r in range(1, n))
+        labels = flat(cell[r][col[side[r - 1]]] for r in range(1, n))
     if labels and unlabelled:
         raise DataError(f"{path}: cannot tell whether the first row and column are labels or values: both "
                         "readings fit; leave the first cell blank to mark them as labels, or give a matrix "

@@ -570,7 +570,8 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     check_numbered((wave1, wave2), proximities, CalibrationError)
     present, a2, b2, entries, unknown = _match(wave1, wave2)
     s = int(present.sum())
-    if len(unknown) and np.count_nonzero(present[unknown // wave1.n] & present[unknown % wave1.n]) == s * (s - 1) // 2:
+    unknown_stayer_pairs = np.count_nonzero(present[unknown // wave1.n] & present[unknown % wave1.n])
+    if len(unknown) and unknown_stayer_pairs == s * (s - 1) // 2:
         raise CalibrationError(NOTHING_OBSERVED.replace("to score", "to calibrate"))
     labels = list(actor_labels(wave1, "wave 1", CalibrationError))
     n = wave1.n
@@ -697,4 +698,4 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                        seconds=time.perf_counter() - t0, settings=dict(st.__dict__), sets=given_sets,
                        composition=composition, model_matrices=model_matrices,
                        absent={"wave1": absent_record(wave1), "wave2": absent_record(wave2)},
-                       unknown_pairs=int(np.count_nonzero(present[unknown // n] & present[unknown % n])))
+                       unknown_pairs=int(unknown_stayer_pairs))

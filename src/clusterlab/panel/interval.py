@@ -161,7 +161,8 @@ def simulate_interval(wave1: ClusterNetwork, years: float, scenario: Scenario | 
     """Simulate `replications` intervals of `years` from `wave1` (see the module).
 
     scenario: the model, a Scenario or a preset name or TOML file (default: the built-in
-    scenario; its `data` keys are ignored, wave 1 is the start); sets: dotted changes applied to it first (e.g. calibrated parameters).
+    scenario; its `data` keys are ignored, wave 1 is the start); sets: dotted changes applied
+    to it first (e.g. calibrated parameters).
     executor, workers: as in `clusterlab.experiments` ("serial", "pool" or "dask").
     leavers: None (the model's exits) or a bool mask over the wave-1 actors gone by wave 2
     (the composition given; see the module)."""

@@ -113,7 +113,8 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     present = _present(present, n)
     stay = np.flatnonzero(present)  # increasing: position k among the present <-> wave-1 position
     m = len(stay)
-    unknown = np.zeros(0, np.int64) if unknown is None else _among(np.unique(np.asarray(unknown, np.int64)), present, n)
+    unknown = np.zeros(0, np.int64) if unknown is None else np.unique(np.asarray(unknown, np.int64))
+    unknown = _among(unknown, present, n)
     w1 = np.setdiff1d(_among(_wave1_codes(wave1), present, n), unknown, assume_unique=True)
     rank = np.full(n, -1, np.int64)
     rank[stay] = np.arange(m)

@@ -31,8 +31,8 @@ from scipy import sparse
 from scipy.stats import rankdata
 
 from ..analysis.compare import actor_labels
-from ..data.network import check_numbered
 from ..data import ClusterNetwork
+from ..data.network import check_numbered
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..measures.cohesion import reciprocity_of
 
@@ -181,8 +181,9 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
     """Match wave 2 to wave 1 by id label (compared as text, as `clusterlab compare` does): a
     tie is any edge with a non-zero weight, layers pooled, self-loops dropped; stayers are
     the actors in both waves; pairs unknown in either wave (unobserved cells) are recorded
-    and left out of both tie sets (`Observed.unknown`). PredictError when the waves differ in directedness or share no
-    actor."""
+    and left out of both tie sets (`Observed.unknown`). PredictError when the waves differ
+    in directedness, share no actor, observe no pair in both, or are files without labels of
+    different sizes."""
     l1, l2 = actor_labels(wave1, "wave 1", PredictError), actor_labels(wave2, "wave 2", PredictError)
     check_numbered((wave1, wave2), None, PredictError)
     if bool(wave1.directed) != bool(wave2.directed):
