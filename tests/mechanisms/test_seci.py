@@ -82,3 +82,55 @@ def test_seci_flows_all_recorded_in_a_run(small):
     ts = cl.run(small(steps=24)).timeseries
     for mode in ("socialization", "externalization", "combination", "internalization"):
         assert ts[f"seci_{mode}"].iloc[1:].sum() > 0
+
+
+def test_full_internalisation_never_leaves_explicit_knowledge_below_zero(small):
+    # hypothesis found it (tests/test_properties.py): a target of all tacit, internalisation 1,
+    # T + E summed in float32 took x past e, and the firms' explicit mean went to -6.4e-9 at step 1
+    changes = {'events': [],
+               'knowledge.cognitive_scale': 1.0,
+               'knowledge.domains': 1,
+               'knowledge.specialisation': 0.0,
+               'knowledge.tacit_share': 1.0,
+               'mechanisms.absorptive_capacity.enabled': False,
+               'mechanisms.cluster_org.enabled': False,
+               'mechanisms.depreciation.enabled': False,
+               'mechanisms.depreciation.tacit_rate': 0.0,
+               'mechanisms.focal_firms.enabled': False,
+               'mechanisms.innovation.enabled': False,
+               'mechanisms.innovation.incremental_rd': 0.0,
+               'mechanisms.innovation.radical_size': 0.0,
+               'mechanisms.interaction.enabled': False,
+               'mechanisms.labour.enabled': False,
+               'mechanisms.market.enabled': False,
+               'mechanisms.network_evolution.enabled': False,
+               'mechanisms.openness.enabled': False,
+               'mechanisms.projects.enabled': False,
+               'mechanisms.seci.enabled': True,
+               'mechanisms.seci.externalization': 0.0,
+               'mechanisms.seci.internalization': 1.0,
+               'mechanisms.spillover.enabled': False,
+               'mechanisms.spillover.rate': 0.0,
+               'mechanisms.technology.enabled': False,
+               'mechanisms.transfer.beta_horizontal': 0.0,
+               'mechanisms.transfer.beta_vertical': 0.0,
+               'mechanisms.transfer.enabled': True,
+               'mechanisms.trust.enabled': False,
+               'mechanisms.trust.gain': 0.0,
+               'mechanisms.trust.loss': 0.0,
+               'network.horizontal_degree': 0.0,
+               'network.trust_local': 0.0,
+               'network.vertical_degree': 0.0,
+               'population.cluster_orgs': 0,
+               'population.externals': 0,
+               'population.firms': 1,
+               'population.focal_share': 0.0,
+               'population.free_rider_share': 0.0,
+               'population.region_km': 2.0,
+               'population.stages': 1,
+               'population.universities': 1,
+               'seed': 0,
+               'steps': 2}
+    sim = cl.Sim(small(**changes))
+    res = sim.run()
+    assert (res.timeseries["explicit_mean"] >= 0).all() and (sim.actors.E >= 0).all()

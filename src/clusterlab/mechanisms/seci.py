@@ -67,12 +67,12 @@ def _convert(T, E, kind, alive, target, ext, intern, loss, totals):
                 e = E[i, d]
                 excess = t - tau * (t + e)
                 if excess > 0.0:
-                    x = ext * excess
+                    x = min(ext * excess, t)  # t + e is summed in float32: never more than there is
                     T[i, d] = t - x
                     E[i, d] = e + keep * x
                     se += x
                 elif excess < 0.0:
-                    x = -intern * excess
+                    x = min(-intern * excess, e)  # (a full internalisation rounded past e went below 0)
                     E[i, d] = e - x
                     T[i, d] = t + keep * x
                     si += x
