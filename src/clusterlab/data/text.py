@@ -85,10 +85,7 @@ def read_rows(path) -> tuple[list[tuple[int, list[str]]], str, str]:
         rows, _ = read_sheet_rows(path)
         return header_and_rows(path, rows), ",", "xlsx"
     text, enc = read_text(path)
-    try:
-        delim = _sniff(text)
-    except DataError as exc:
-        raise DataError(str(exc).replace("{path}", str(path))) from None
+    delim = _sniff(text, path)
     if delim == " ":  # numbers separated by spaces (SIENA's .dat matrices): no quoting
         rows = [(ln, line.split()) for ln, line in enumerate(text.splitlines(), 1) if line.strip()]
         return header_and_rows(path, rows), delim, enc
@@ -133,12 +130,11 @@ def header_and_rows(path, rows: list[tuple[int, list[str]]]) -> list[tuple[int, 
     return fixed
 
 
-def _sniff(text: str) -> str:
+def _sniff(text: str, path="") -> str:
     """The delimiter (comma, semicolon or tab) that splits the first lines most consistently
     (ties: the one giving more number cells); " " (runs of spaces) when none of them splits
     the first line and it splits on spaces into numbers or NA cells (a matrix as SIENA's .dat
-    files hold it); DataError (`SPACES`, "{path}" left to fill) when it splits on spaces into
-    words."""
+    files hold it); DataError naming `path` when it splits on spaces into words."""
     lines, stream = [], io.StringIO(text, newline=None)
     while len(lines) < 50:
         line = stream.readline()
@@ -150,14 +146,15 @@ def _sniff(text: str) -> str:
     best, best_score = ",", None
     for d in DELIMITERS:
         try:
-            counts = [len(_strip_trailing(r)) for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
+            split = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
         except csv.Error:
             continue
-        if not counts:
+        if not split:
             continue
+        counts = [len(_strip_trailing(r)) for r in split]
         head = counts[0]
         # ties broken by the share of number cells (0,5;0,2 splits on both; semicolons make numbers)
-        cells = [c for r in csv.reader(io.StringIO(sample), delimiter=d) for c in r[1:] if c.strip()]
+        cells = [c for r in split for c in r[1:] if c.strip()]
         numeric = sum(is_number(c.strip()) or is_missing(c) for c in cells) / len(cells) if cells else 0.0
         score = (head > 1, sum(c == head for c in counts) / len(counts), numeric, head)
         if best_score is None or score > best_score:
@@ -167,13 +164,10 @@ def _sniff(text: str) -> str:
         if len(first) > 1 and all(is_number(x) or is_missing(x) for x in first):
             return " "  # numbers separated by spaces: a matrix without labels, checked by its reader
         if len(first) > 1:
-            raise DataError(SPACES.format(path="{path}"))
+            raise DataError(f"{path}: line 1: columns separated by spaces are read only in a matrix of numbers "
+                            "without labels (n rows of n numbers); separate a labelled matrix, an edge list or "
+                            "attributes by commas, semicolons or tabs")
     return best
-
-
-SPACES = ("{path}: line 1: columns separated by spaces are read only in a matrix of numbers without labels "
-          "(n rows of n numbers); separate a labelled matrix, an edge list or attributes by commas, semicolons "
-          "or tabs")
 
 
 def _strip_trailing(cells: list[str]) -> list[str]:
