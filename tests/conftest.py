@@ -175,6 +175,9 @@ def _one_numba_thread():
 # worker idles. Longest first; the browser tests are one xdist group (one worker), which
 # `--dist loadgroup` hands out before any single test. Only the order changes.
 LONGEST_FIRST = (
+    # on a clean clone, this one compiles every parallel kernel variant (about a minute of one
+    # core): left in its place, near the end, it ran alone after every other test
+    "test_properties.py::test_results_do_not_depend_on_thread_count",
     # one process each, so the browser group (which needs CPU for its charts) runs beside them
     "panel/test_calibrate.py::test_recovers_proposals_within_two_standard_errors",
     "panel/test_calibrate.py::test_same_seed_same_estimate",
