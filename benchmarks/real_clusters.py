@@ -31,7 +31,11 @@ the same matrices), for comparison. With --composition observed both commands ge
 from wave 2 (RSiena's treatment of composition change): the tie dynamics are then scored
 alone, and the exits row says "given" (it is not a prediction). With --exit-ties B (and
 --exit-share S) the panels' leavers are the weakly tied (make_logit_panel's exit_ties), and
---who-exits calibrates which firms exit as well (`clusterlab calibrate --who-exits`).
+--who-exits calibrates which firms exit as well (`clusterlab calibrate --who-exits`). With
+--directed the panels are directed (who asks whom drawn on top of the same pairs,
+`make_logit_panel(directed=True)`): calibrate also estimates the reciprocation hazard, and
+the directed scores (AUC, Jaccard, in-degree r over ordered pairs, reciprocity, directed tie
+count) are judged beside the undirected ones.
 """
 
 from __future__ import annotations
@@ -66,10 +70,10 @@ def cpu_children() -> float:
 
 def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: Path, calibrated: bool,
         composition: str = "simulated", truth: dict | None = None, who_exits: bool = False,
-        sets: list[str] | None = None, levers: str = "default") -> dict:
+        sets: list[str] | None = None, levers: str = "default", directed: bool = False) -> dict:
     from clusterlab.panel.synthetic import make_logit_panel
 
-    panel = make_logit_panel(actors, years, truth, seed=seed)
+    panel = make_logit_panel(actors, years, truth, seed=seed, directed=directed)
     p = {k: str(v) for k, v in panel.write(folder / "panel").items()}
     common = [p["wave1"], p["wave2"], "--years", f"{years:g}", "--attributes", p["attributes"],
               "--composition", composition]
@@ -103,6 +107,13 @@ def one(seed: int, actors: int, years: float, workers: int, reps: int, folder: P
         "ties": m["simulation"]["ties"], "ties_obs": obs["ties"],
         "exits": m["simulation"]["exits"] * n, "exits_obs": obs["exits"] * n,
     })
+    if directed:  # who asks whom
+        row.update({k + sfx: m[model].get(measure) for k, measure in
+                    (("dauc", "arcs_auc"), ("djac", "arcs_jaccard"), ("din", "indegree_correlation"),
+                     ("drec", "reciprocity"), ("arcs", "arcs"))
+                    for sfx, model in (("", "simulation"), ("_rr", "random_rewiring"), ("_nc", "nothing_changes"))})
+        row["drec_obs"], row["arcs_obs"] = obs["reciprocity_among_stayers"], obs["arcs"]
+        row["reciprocate"] = row.get("estimates", {}).get("reciprocate")
     return row
 
 
@@ -119,6 +130,14 @@ def verdicts(r: dict) -> dict[str, tuple[bool, str]]:
     }
     if r.get("composition", "simulated") == "simulated":
         out["exits within 15%"] = (rel(r["exits"], r["exits_obs"]) <= TOL, f"{r['exits']:.2f} vs {r['exits_obs']:.0f}")
+    if "dauc" in r:
+        out["directed AUC > random rewiring"] = (r["dauc"] > r["dauc_rr"], f"{r['dauc']:.3f} vs {r['dauc_rr']:.3f}")
+        out["directed AUC > nothing changes"] = (r["dauc"] > r["dauc_nc"], f"{r['dauc']:.3f} vs {r['dauc_nc']:.3f}")
+        out["directed Jaccard > rr"] = (r["djac"] > r["djac_rr"], f"{r['djac']:.3f} vs {r['djac_rr']:.3f}")
+        out["in-degree r > rr"] = (r["din"] > r["din_rr"], f"{r['din']:.3f} vs {r['din_rr']:.3f}")
+        out["reciprocity within 15%"] = (rel(r["drec"], r["drec_obs"]) <= TOL,
+                                         f"{r['drec']:.3f} vs {r['drec_obs']:.3f} (nothing changes {r['drec_nc']:.3f})")
+        out["directed ties within 15%"] = (rel(r["arcs"], r["arcs_obs"]) <= TOL, f"{r['arcs']:.1f} vs {r['arcs_obs']:.0f}")
     if "cal_seconds" in r:
         out["calibration <= 300 s"] = (r["cal_seconds"] <= TIME_LIMIT,
                                        f"{r['cal_seconds']:.0f} s wall, {r['cal_cpu']:.0f} s CPU")
@@ -142,6 +161,8 @@ def main() -> None:
     ap.add_argument("--exit-ties", type=float, default=0.0,
                     help="panels whose leavers are the weakly tied: make_logit_panel's exit_ties (e.g. -1)")
     ap.add_argument("--exit-share", type=float, default=None, help="make_logit_panel's exit_share (default 0.08)")
+    ap.add_argument("--directed", action="store_true",
+                    help="directed panels (make_logit_panel directed=True: who asks whom drawn on top)")
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                     help="a scenario change given to calibrate (and so kept in calibrated.toml) or, with "
                          "--uncalibrated, to predict; e.g. mechanisms.network_evolution.acceptance=choice")
@@ -152,7 +173,8 @@ def main() -> None:
         tmp = args.keep or tmp
         for seed in args.seeds:
             row = one(seed, args.actors, args.years, args.workers, args.replications, Path(tmp) / f"s{seed}",
-                      not args.uncalibrated, args.composition, truth, args.who_exits, args.sets, args.levers)
+                      not args.uncalibrated, args.composition, truth, args.who_exits, args.sets, args.levers,
+                      args.directed)
             rows.append(row)
             v = verdicts(row)
             print(f"\npanel seed {seed}" + (f" (converged: {row['converged']}; estimates {row['estimates']}; "
@@ -162,7 +184,8 @@ def main() -> None:
                 print(f"  {name:<28} {'PASS' if ok else 'FAIL'}  {text}", flush=True)
     print(f"\nall panels ({len(rows)}; {args.actors} actors, {args.years:g} years, {args.replications} replications, "
           f"composition {args.composition}, panel truth {truth}{', --who-exits' if args.who_exits else ''}"
-          f"{''.join(' --set ' + kv for kv in args.sets)}, --levers {args.levers}):")
+          f"{''.join(' --set ' + kv for kv in args.sets)}, --levers {args.levers}"
+          f"{', directed' if args.directed else ''}):")
     names = list(verdicts(rows[0]))
     for name in names:
         passed = sum(verdicts(r)[name][0] for r in rows)

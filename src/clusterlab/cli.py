@@ -603,7 +603,18 @@ def _print_prediction(result, out: Path) -> None:
     table.add_row("observed", "", "", "", "", str(o["ties"]), f"{o['exits']:.3f}")
     Console().print(table)
     if s["directed"]:
-        Console().print("directed ties scored as their undirected projection (the simulation's ties are undirected)")
+        dcols = [("arcs_auc", "tie AUC"), ("arcs_auc_create", "AUC new"), ("arcs_jaccard", "Jaccard"),
+                 ("indegree_correlation", "in-deg r"), ("reciprocity", "recip."), ("arcs", "ties")]
+        dtable = Table(title="who asks whom: directed ties (above: pairs)")
+        dtable.add_column("model")
+        for _, head in dcols:
+            dtable.add_column(head, justify="right")
+        for m in MODELS:
+            dtable.add_row(LABELS[m], *[cell(s["models"][m].get(k, {}).get("mean"), "ties" if k == "arcs" else k)
+                                        for k, _ in dcols])
+        dtable.add_row("observed", "", "", "", "", cell(o.get("reciprocity_among_stayers"), "reciprocity"),
+                       str(o["arcs"]))
+        Console().print(dtable)
     if o.get("unknown_pairs"):
         Console().print(f"{o['unknown_pairs']} pairs of stayers with an unobserved cell (NA) in a wave left out of "
                         "every score")

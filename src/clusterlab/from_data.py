@@ -50,7 +50,7 @@ from .errors import ClusterlabWarning
 from .geography import distance_from_proximity, lonlat_km, mds_positions, span_km
 from .population import draw_knowledge, draw_traits, external_domain_ids, make_technology, place
 from .profiles import check_proximity, harmonise_codes, industry_proximity, nonnegative_embedding, reshape_stock
-from .state import EXTERNAL, FOCAL, KINDS, LAYERS, SME, Actors, Technology, Ties
+from .state import EXTERNAL, FOCAL, KINDS, LAYERS, MUTUAL, SME, Actors, Technology, Ties
 from .scenario import Scenario
 
 MAX_PIPELINES = 10_000_000  # pipelines the `external_ties` attribute may ask for in all
@@ -293,8 +293,10 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
     actors.external_origin[kind == EXTERNAL] = 1.0
     tech = make_technology(know, rng)
 
-    # ties from the survey
+    # ties from the survey, with who asks whom (directed data; mutual otherwise)
     a, b, w = net.undirected_edges()
+    asks = net.directions(a, b)
+    asks[asks == 0] = MUTUAL  # an edge of weight 0 in both directions: no direction to keep
     layer, drawn, trust, dist = tie_attributes(sc.network, actors, a, b, rng)
     if net.layer is not None:
         given = _edge_layers(net, a, b)
@@ -320,10 +322,11 @@ def state_from_network(net: ClusterNetwork, sc: Scenario, rng: np.random.Generat
         pa, pb = key // actors.n, key % actors.n
         pl, pw, pt, pd_ = tie_attributes(sc.network, actors, pa, pb, rng)
         a, b = np.concatenate([a, pa]), np.concatenate([b, pb])
+        asks = np.concatenate([asks, np.full(len(pa), MUTUAL, np.int8)])
         strength = np.concatenate([strength, pw])
         layer, trust, dist = np.concatenate([layer, pl]), np.concatenate([trust, pt]), np.concatenate([dist, pd_])
     born = -rng.integers(0, int(sc.network.max_age_years * sc.steps_per_year) + 1, len(a))
-    ties = Ties.from_edges(actors.n, a, b, layer, strength, trust, dist, born)
+    ties = Ties.from_edges(actors.n, a, b, layer, strength, trust, dist, born, asks=asks)
     return actors, ties, tech
 
 

@@ -91,8 +91,9 @@ class SimView(Protocol):
     def knowledge_level(self) -> np.ndarray:
         """Each actor's mean knowledge per domain relative to the mean frontier."""
 
-    def connect(self, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
-        """Tie the pairs a-b now (existing, repeated and dead pairs are dropped); the slots."""
+    def connect(self, a, b, rng: np.random.Generator, w=None, trust=None, asks: bool = False) -> np.ndarray:
+        """Tie the pairs a-b now (existing, repeated and dead pairs are dropped); the slots.
+        `asks`: each a asks its b (advice sought one way); default mutual."""
 
     def get(self, key: str) -> Any:
         """The value in force of a dotted scenario key (None if there is no such key)."""

@@ -250,24 +250,25 @@ def _attributes(kind, stage, culture, x, y, a, b, strength, trust_pipeline, trus
 
 
 def connect(actors: Actors, ties: Ties, net: Network, now: int, a, b, rng: np.random.Generator,
-            w=None, trust=None) -> np.ndarray:
+            w=None, trust=None, asks: bool = False) -> np.ndarray:
     """Add ties a-b during a run (born `now`); self-pairs, repeated pairs, pairs that are
-    already tied and pairs with a dead end are dropped. Returns the new tie slots."""
+    already tied and pairs with a dead end are dropped. Returns the new tie slots. `asks`:
+    each a asks its b (advice sought one way, `Ties.asks`); default mutual."""
     # distinct live pairs not tied yet, in the callers' order (deterministic and meaningful)
-    lo, hi = _new_ties(np.asarray(a, np.int64), np.asarray(b, np.int64), actors.alive, actors.n,
-                       ties.start, ties.count, ties.nbr, ties.tid)
+    lo, hi, first = _new_ties(np.asarray(a, np.int64), np.asarray(b, np.int64), actors.alive, actors.n,
+                              ties.start, ties.count, ties.nbr, ties.tid)
     if len(lo) == 0:
         return np.zeros(0, np.int32)
     layer, w0, trust0, dist = tie_attributes(net, actors, lo, hi, rng)
     w = w0 if w is None else np.broadcast_to(w, lo.shape)
     trust = trust0 if trust is None else np.broadcast_to(trust, lo.shape)
-    return ties.add(lo, hi, layer, w, trust, dist, now)
+    return ties.add(lo, hi, layer, w, trust, dist, now, asker=np.where(first, lo, hi) if asks else None)
 
 
 @nb.njit(cache=True)
 def _new_ties(a, b, alive, n, start, count, nbr, tid):
-    """The pairs of `connect` as (lo, hi), with `new_pairs` applied."""
+    """The pairs of `connect` as (lo, hi), with `new_pairs` applied, and whether a was lo."""
     lo = np.minimum(a, b)
     hi = np.maximum(a, b)
     new = new_pairs(lo, hi, alive, n, start, count, nbr, tid)
-    return lo[new], hi[new]
+    return lo[new], hi[new], (a <= b)[new]

@@ -153,16 +153,17 @@ class Sim:
             self._cache["level"] = out
         return self._cache["level"]
 
-    def connect(self, a, b, rng: np.random.Generator, w=None, trust=None) -> np.ndarray:
+    def connect(self, a, b, rng: np.random.Generator, w=None, trust=None, asks: bool = False) -> np.ndarray:
         """Tie the pairs a-b now (`network.connect`); return the new tie slots. Isolated
-        firms form pipelines only: pairs without an external end are dropped."""
+        firms form pipelines only: pairs without an external end are dropped. `asks`: each a
+        asks its b (advice sought one way); default mutual."""
         if self.isolated:
             a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
             ext = (self.actors.kind[a] == EXTERNAL) | (self.actors.kind[b] == EXTERNAL)
             a, b = a[ext], b[ext]
             w = w if w is None or np.ndim(w) == 0 else np.asarray(w)[ext]
             trust = trust if trust is None or np.ndim(trust) == 0 else np.asarray(trust)[ext]
-        return connect(self.actors, self.ties, self.scenario.network, self.t, a, b, rng, w, trust)
+        return connect(self.actors, self.ties, self.scenario.network, self.t, a, b, rng, w, trust, asks)
 
     def get(self, key: str) -> Any:
         """The value in force of a dotted scenario key, or None if the scenario has no such key."""

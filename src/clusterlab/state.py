@@ -31,6 +31,8 @@ HORIZONTAL, VERTICAL, MULTI_ANGLE, PIPELINE = range(4)
 # learning channels: the four layers, spillover by observation, labour mobility, joint projects
 CHANNELS = LAYERS + ("spillover", "labour", "projects")
 SPILLOVER, LABOUR, PROJECTS = 4, 5, 6
+# who asks whom over a tie a-b (a < b), bits: a asks b, b asks a, both (docs/odd.md 2.2, 7.12)
+ASKS_A, ASKS_B, MUTUAL = 1, 2, 3
 
 
 def capacity(n: int, cap: int | None = None) -> int:
@@ -169,6 +171,7 @@ class Ties:
     alive: np.ndarray  # bool (dead slots are reused)
     active: np.ndarray  # bool, set by interaction each step
     moved: np.ndarray  # bool, knowledge moved over the tie this step (set by transfer)
+    asks: np.ndarray = field(default=None)  # int8 who asks whom: ASKS_A (a asks b), ASKS_B, MUTUAL
     # incidence: actor i's ties are tid[start[i] : start[i] + count[i]], nbr the other end
     start: np.ndarray = field(default=None)  # int64 N
     count: np.ndarray = field(default=None)  # int32 N
@@ -183,7 +186,7 @@ class Ties:
     n_added: int = 0  # ties added during the run (cumulative)
     n_removed: int = 0  # ties removed during the run (cumulative)
 
-    EDGE_FIELDS = ("a", "b", "layer", "w", "trust", "dist", "born", "last_use", "alive", "active", "moved")
+    EDGE_FIELDS = ("a", "b", "layer", "w", "trust", "dist", "born", "last_use", "alive", "active", "moved", "asks")
 
     @property
     def m(self) -> int:
@@ -195,7 +198,9 @@ class Ties:
         return self.m - self.n_free
 
     @classmethod
-    def from_edges(cls, n: int, a, b, layer, w, trust, dist, born, slack: float = 0.25) -> Ties:
+    def from_edges(cls, n: int, a, b, layer, w, trust, dist, born, slack: float = 0.25, asks=None) -> Ties:
+        """Ties a-b (a < b), built in O(N + E); `asks`: who asks whom per tie (`ASKS_A`,
+        `ASKS_B`, `MUTUAL`; default mutual)."""
         m = len(a)
         own = lambda v, dt: np.array(v, dtype=dt, copy=True, order="C")  # noqa: E731  never alias inputs
         ties = cls(
@@ -203,6 +208,7 @@ class Ties:
             trust=own(trust, np.float32), dist=own(dist, np.float32),
             born=own(born, np.int32), last_use=np.maximum(own(born, np.int32), 0),  # unused since the start
             alive=np.ones(m, bool), active=np.zeros(m, bool), moved=np.zeros(m, bool),
+            asks=np.full(m, MUTUAL, np.int8) if asks is None else own(asks, np.int8),
             free=np.zeros(0, np.int32),
         )
         ties.build_index(n, slack)
@@ -252,8 +258,9 @@ class Ties:
         self.start, self.count = self._start_buf[:n], self._count_buf[:n]
         self.cap, self.deg = self._cap_buf[:n], self._deg_buf[:n]
 
-    def add(self, a, b, layer, w, trust, dist, born) -> np.ndarray:
-        """Add ties (pairs must be new and distinct); return their slot ids."""
+    def add(self, a, b, layer, w, trust, dist, born, asker=None) -> np.ndarray:
+        """Add ties (pairs must be new and distinct); return their slot ids. `asker`: per tie,
+        the end that asks the other (advice sought one way); default None, mutual."""
         a, b = np.asarray(a, np.int32), np.asarray(b, np.int32)
         k = len(a)
         if k == 0:
@@ -282,6 +289,7 @@ class Ties:
                             self.last_use, self.alive, self.active, self.moved,
                             self._scratch(len(self.count)), self.start, self.count, self.cap,
                             self.nbr, self.tid, self.deg)
+        self.asks[slots] = MUTUAL if asker is None else np.where(np.asarray(asker) == lo, ASKS_A, ASKS_B)
         if len(over):  # make room for actors whose lists overflow, then insert
             new_cap = np.maximum(4, 2 * (self.count[over] + adds)).astype(np.int32)
             need = int(new_cap.sum())

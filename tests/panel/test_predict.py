@@ -11,7 +11,7 @@ import pytest
 from clusterlab.data import ClusterNetwork
 from clusterlab.errors import ClusterlabError
 from clusterlab.panel import make_panel, predict
-from clusterlab.panel.predict import MEASURES, MODELS
+from clusterlab.panel.predict import DIRECTED, MEASURES, MODELS
 from clusterlab.panel.scores import tie_auc
 from clusterlab.panel.synthetic import make_logit_panel
 
@@ -68,7 +68,7 @@ def test_scores_table_summary_and_nulls(logit_result):
     p, res = logit_result
     sc = res.scores
     assert set(sc["model"]) == set(MODELS)
-    assert set(sc["measure"]) == set(MEASURES) - {"reciprocity"}  # undirected data
+    assert set(sc["measure"]) == set(MEASURES) - set(DIRECTED)  # undirected data
     s = res.summary()
     json.dumps(s, allow_nan=False)
     o = s["observed"]
@@ -108,17 +108,24 @@ def test_known_answers_on_a_tiny_panel():
     assert s["models"]["random_rewiring"]["ties"]["mean"] == 2
 
 
-def test_directed_data_are_scored_as_their_undirected_projection():
+def test_directed_data_are_scored_as_directed_ties_and_as_their_undirected_projection():
     w1 = tiny(list("abcd"), [(0, 1), (1, 0), (1, 2), (2, 3)], directed=True)
     w2 = tiny(list("abcd"), [(1, 0), (2, 1), (3, 2), (0, 3)], directed=True)
     res = predict(w1, w2, 0.5, replications=2, seed=0)
     s = res.summary()
-    assert s["directed"] and "undirected projection" in s["scored_as"]
+    assert s["directed"] and "undirected projection" in s["scored_as"] and "directed ties" in s["scored_as"]
     assert s["observed"]["reciprocity_wave1"] == pytest.approx(0.5) and s["observed"]["reciprocity_wave2"] == 0.0
-    assert s["observed"]["ties"] == 4 and s["observed"]["persisted"] == 3
+    assert s["observed"]["ties"] == 4 and s["observed"]["persisted"] == 3  # the projection
+    # directed: b->a persisted; a->b, b->c, c->d dissolved; c->b, d->c, a->d created
+    assert (s["observed"]["arcs"], s["observed"]["arcs_persisted"], s["observed"]["arcs_created"]) == (4, 1, 3)
+    nc = s["models"]["nothing_changes"]
+    assert nc["arcs"]["mean"] == 4 and nc["arcs_jaccard"]["mean"] == pytest.approx(1 / 7)
     rec = res.scores[res.scores["measure"] == "reciprocity"].set_index("model")
-    assert rec.loc["nothing_changes", "mean"] == pytest.approx(0.5)
-    assert np.isnan(rec.loc["simulation", "mean"]) and rec.loc["simulation", "observed"] == 0.0
+    assert rec.loc["nothing_changes", "mean"] == pytest.approx(0.5) and rec.loc["simulation", "observed"] == 0.0
+    assert 0 <= rec.loc["simulation", "mean"] <= 1  # the simulation's ties carry who asks whom
+    # random rewiring of directed ties: the observed directed count, exactly
+    assert s["models"]["random_rewiring"]["arcs"]["mean"] == 4
+    assert set(res.scores["measure"]) == set(MEASURES)
 
 
 def test_bad_input_is_a_clear_error():

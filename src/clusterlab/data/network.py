@@ -125,6 +125,19 @@ class ClusterNetwork:
         w = np.bincount(inv, weights=self.weight[keep]) if len(key) else np.zeros(0)
         return uniq // self.n, uniq % self.n, w
 
+    def directions(self, a, b) -> np.ndarray:
+        """Who asks whom over each pair a-b (a < b, as `undirected_edges` gives them), int8
+        bits: 1 when the data have a -> b ("a asks b"), 2 when b -> a, 3 both; 3 for every
+        pair of an undirected network (and 0 for a pair with neither direction)."""
+        a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+        if not self.directed:
+            return np.full(len(a), 3, np.int8)
+        keep = (self.src != self.dst) & (self.weight != 0)
+        arcs = np.unique(self.src[keep].astype(np.int64) * self.n + self.dst[keep])
+        out = np.isin(a * self.n + b, arcs, assume_unique=False).astype(np.int8)
+        out += 2 * np.isin(b * self.n + a, arcs).astype(np.int8)
+        return out
+
 
 def check_numbered(waves, proximities: dict | None, error: type[ClusterlabError] = DataError) -> None:
     """Files without labels number their actors 1 to n by position, so they match only when

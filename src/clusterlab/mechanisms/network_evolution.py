@@ -74,13 +74,23 @@ Every step, in this order (t = now, S = steps per year):
    may be negative (such candidates chosen less often than others, as any RSiena effect);
    under capped they must be >= 0 (`LOG_ODDS_WEIGHTS`).
 
+4. Who asks whom (survey advice ties are directed: "i asks j for advice", the knowledge
+   flowing from j to i; Giuliani & Bell 2005): a tie this mechanism creates is sought by its
+   proposer, the first end of every route (`Ties.asks`: the proposer asks); ties from the
+   data keep their observed direction and ties other mechanisms create are mutual. Each
+   step a one-way tie becomes mutual (the partner asks back) with probability
+   1 - exp(-reciprocate / S), from the ``reciprocity`` stream (reciprocation, Snijders, van
+   de Bunt & Steglich 2010's reciprocity effect; Wasserman & Faust 1994, section 13.2).
+   Default 0: one-way ties stay one-way. Direction does not steer the simulation: knowledge
+   flows over a tie both ways whoever asked (docs/odd.md 5.3, 7.12).
+
 Creation is a constant flow (proportional to actors) and dissolution a hazard per weak idle
 tie, so the number of ties has a stable level. Each step costs one streaming pass over tie
 slots plus O(proposals + candidates + changed ties), never a rebuild of the network (the
 candidates, weak idle ties, are a few times the ties that dissolve); the spatial grid is
 rebuilt once a year when actors entered or exited. Only the strength pass is parallel
 (fixed chunks, per-slot writes), so results do not depend on the thread count; every
-random draw comes from the ``evolution`` stream. Records ``ties_created_closure``, ``ties_created_proximity`` and
+random draw but reciprocation's comes from the ``evolution`` stream. Records ``ties_created_closure``, ``ties_created_proximity`` and
 ``ties_created_brokerage`` (new ties by route) in ``sim.stats``.
 """
 
@@ -97,7 +107,7 @@ from ..fast import choice_p
 from ..knowledge import dot_pairs
 from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
-from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, PIPELINE, SME, grown
+from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, MUTUAL, PIPELINE, SME, grown
 from ..mechanism import Mechanism
 from ..kernels import parallel_njit
 
@@ -401,6 +411,7 @@ class NetworkEvolution(Mechanism):
         keep_membership: bool = Field(True, description="ties to a cluster organisation (membership) never dissolve here")
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
+        reciprocate: float = Field(0.0, ge=0, le=1000, description="hazard per year that the partner of a one-way (asked, not asking) tie asks back, making it mutual (0: one-way ties stay one-way)")
 
         @model_validator(mode="after")
         def _check(self):
@@ -461,6 +472,12 @@ class NetworkEvolution(Mechanism):
             ties.remove(cand[u < prob])
         # 3. creation
         self._create(sim, rng)
+        # 4. reciprocation: one-way ties become mutual
+        if p.reciprocate > 0:
+            one_way = np.flatnonzero(ties.alive & (ties.asks != MUTUAL))
+            if len(one_way):
+                back = sim.rng("reciprocity").random(len(one_way)) < -np.expm1(-p.reciprocate / spy)
+                ties.asks[one_way[back]] = MUTUAL
 
     def _common(self, ties, i, j) -> np.ndarray:
         """Common partners of each pair i-j (`_common_partners`; scratch kept between calls)."""
@@ -504,7 +521,7 @@ class NetworkEvolution(Mechanism):
                 i, j = self._chosen(sim, rng, i, j, near, kept // K)
             else:
                 i, j = self._accepted(sim, rng, i, j, near)
-            made = sim.connect(i, j, rng)
+            made = sim.connect(i, j, rng, asks=True)  # the proposer i asks j
             sim.stats[f"ties_created_{route}"] += float(len(made))
 
     def _accepted(self, sim, rng, i, j, near):

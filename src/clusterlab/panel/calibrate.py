@@ -28,9 +28,10 @@ exits off; `interval.simulate_interval` leavers), as RSiena treats composition c
 the exit lever is not estimated.
 
 Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
-(entries) are not matched, as in the simulation (`interval.IntervalRun`). Directed waves are
-taken as their undirected projection (a pair is tied if either direction is): the
-simulation's ties are undirected this round (docs/odd.md).
+(entries) are not matched, as in the simulation (`interval.IntervalRun`). The tie statistics
+are of the undirected projection (a pair is tied if either direction is); directed waves add
+the reciprocation hazard (`RECIPROCITY`), matched to wave 2's mutual pairs: the simulation's
+ties carry who asks whom (`Ties.asks`, docs/odd.md 7.12).
 
 Proximities. The statistics use one fixed pair of matrices for the observed and every
 simulated outcome (a statistic is a function of the outcome only, as RSiena's covariate
@@ -65,13 +66,14 @@ from ..data.matrix import proximity_role
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..geography import far_note
 from ..scenario import Scenario
-from ..state import SME
+from ..state import ASKS_A, ASKS_B, SME
 from .interval import advance, as_scenario, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
 from .scores import NOTHING_OBSERVED, alike_note, unknown_in_either, warn_alike
 
-__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION", "Calibration", "calibrate", "CalibrationError"]
+__all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION",
+           "RECIPROCITY", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -157,6 +159,11 @@ def for_form(lever: Lever, scenario) -> Lever:
     if not choice and lever.lower < 0:  # capped: a weight below 0 is refused; the log-scale row
         return replace(lever, transform="log", lower=0.0, upper=max(lever.upper, 1000.0), scale=1.0)
     return lever
+
+# who asks whom (directed waves only, added to the levers then): a one-way tie becomes mutual
+# at this hazard per year, matched to wave 2's mutual pairs; from START_RECIPROCATE when the
+# scenario leaves it at 0 (the lever's start; log scale)
+RECIPROCITY = Lever(EVO + "reciprocate", "mutual", "log", 0.0, 100.0, start=0.3)
 
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
 # a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
@@ -247,13 +254,27 @@ class PanelModel:
         t = sim.ties
         ok = t.alive & (t.a < n) & (t.b < n)
         a, b = t.a[ok].astype(np.int64), t.b[ok].astype(np.int64)
-        out = statistics(self.w1, present, a, b, G, C)
+        arcs = _arcs(a, b, t.asks[ok], n) if self.wave1.directed else None
+        out = statistics(self.w1, present, a, b, G, C, arcs2=arcs)
         out["entries"] = float(np.count_nonzero(sim.actors.kind[n:] <= SME))
         return out
 
     def __call__(self, theta, seed: int) -> np.ndarray:
         s = self.run(theta, seed)
         return np.array([s[k] for k in self.stats])
+
+
+def _arcs(a: np.ndarray, b: np.ndarray, asks: np.ndarray, n: int) -> np.ndarray:
+    """Directed codes i * n + j ("i asks j") of ties a < b with who-asks bits (`Ties.asks`)."""
+    return np.unique(np.r_[(a * n + b)[(asks & ASKS_A) > 0], (b * n + a)[(asks & ASKS_B) > 0]])
+
+
+def _one_way(net: ClusterNetwork) -> bool:
+    """Whether a directed network has a tie whose reverse is not a tie."""
+    keep = (net.src != net.dst) & (np.asarray(net.weight) != 0)
+    codes = np.unique(net.src[keep].astype(np.int64) * net.n + net.dst[keep])
+    i, j = np.divmod(codes, max(net.n, 1))
+    return bool(len(codes)) and not np.isin(j * net.n + i, codes).all()
 
 
 def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
@@ -282,7 +303,13 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
     a2, b2 = _pairs(wave2)
     a, b = to1[a2], to1[b2]
     ok = (a >= 0) & (b >= 0)
-    return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0)), unknown_in_either(wave1, wave2, to1)
+    arcs = None
+    if wave2.directed:  # wave 2's directed ties in wave-1 positions
+        keep = (wave2.src != wave2.dst) & (np.asarray(wave2.weight) != 0)
+        s, d = to1[wave2.src[keep]], to1[wave2.dst[keep]]
+        inside = (s >= 0) & (d >= 0)
+        arcs = np.unique(s[inside].astype(np.int64) * wave1.n + d[inside])
+    return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0)), unknown_in_either(wave1, wave2, to1), arcs
 
 
 def _position_source(att: pd.DataFrame | None, n: int, k: int) -> str:
@@ -424,8 +451,8 @@ class Calibration:
             "not_estimated": self.not_estimated, "kept_at_scenario_values": self.kept,
             "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
             "warnings": m.warnings,
-            "note": "ties are undirected this round: no reciprocity statistic; directed waves are "
-                    "taken as their undirected projection",
+            "note": "the tie statistics are of the undirected projection (a pair is tied if either direction "
+                    "is); directed waves add mutual (wave 2's mutual pairs of stayers) for reciprocate",
         })
 
     def _write_matrices(self, folder: Path) -> dict:
@@ -568,7 +595,12 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
     if bool(wave1.directed) != bool(wave2.directed):
         raise CalibrationError("one wave is directed and the other is not; read both the same way")
     check_numbered((wave1, wave2), proximities, CalibrationError)
-    present, a2, b2, entries, unknown = _match(wave1, wave2)
+    present, a2, b2, entries, unknown, arcs2 = _match(wave1, wave2)
+    mutual_only = False
+    if wave1.directed and RECIPROCITY not in levers:  # who asks whom: the reciprocation hazard
+        mutual_only = not (_one_way(wave1) or _one_way(wave2))
+        if not mutual_only:
+            levers = tuple(levers) + (RECIPROCITY,)
     s = int(present.sum())
     unknown_stayer_pairs = np.count_nonzero(present[unknown // wave1.n] & present[unknown % wave1.n])
     if len(unknown) and unknown_stayer_pairs == s * (s - 1) // 2:
@@ -610,6 +642,9 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             sc = sc.set(**{lv.key: START_SUPPORT})
             given_sets[lv.key] = START_SUPPORT
         use.append(lv)
+    if mutual_only:
+        not_est[RECIPROCITY.key] = ("every tie of both waves is mutual (symmetric files read as directed): no one-way "
+                                    "tie to inform reciprocation; read the waves with --undirected")
     if not sc.mechanisms.network_evolution.enabled:
         raise CalibrationError("mechanisms.network_evolution is switched off in the scenario: nothing to calibrate")
     if not use:
@@ -672,7 +707,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
                                     "standardised): give a cognitive matrix for the data's")
     # simulated statistics on the same (fixed) matrices as the observed ones
     model.G, model.C = G_obs, C_obs
-    observed = statistics(model.w1, present, a2, b2, G_obs, C_obs)
+    observed = statistics(model.w1, present, a2, b2, G_obs, C_obs, arcs2=arcs2)
     actors = {"wave1": int(n), "wave2": int(wave2.n), "stayers": int(present.sum()),
               "exits": int(n - present.sum()), "entries": int(entries)}
 

@@ -15,6 +15,9 @@ matched: a survey cannot match them either):
 - present: bool per wave-1 actor, alive at the end;
 - a, b:    the ties among present wave-1 actors (any layer; positions in wave 1, a < b),
            undirected: the simulation's ties carry knowledge both ways (docs/odd.md, 5.3);
+- arcs:    for directed data, who asks whom over those ties as directed pair codes i * n + j
+           ("i asks j"; `Ties.asks`: the data's direction for wave-1 ties, the proposer's for
+           ties `network_evolution` made, both ways for the others), else None;
 - entries: firms born during the interval.
 
 Composition (who leaves) is simulated by default: firms exit by the market mechanism. With
@@ -43,7 +46,7 @@ from ..data import ClusterNetwork
 from ..errors import ClusterlabError
 from ..params import MAX_STEPS
 from ..scenario import Scenario, default_scenario, load_scenario
-from ..state import SME
+from ..state import ASKS_A, ASKS_B, SME
 
 __all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition",
            "COMPOSITIONS", "check_composition"]
@@ -58,6 +61,7 @@ class IntervalRun:
     b: np.ndarray
     entries: int = 0
     seed: int = 0
+    arcs: np.ndarray | None = None  # directed data: sorted codes i * n + j, "i asks j"
 
     def pairs(self, n: int) -> np.ndarray:
         """The ties as sorted pair codes a * n + b."""
@@ -126,9 +130,13 @@ def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int, leavers: np.n
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     keep = present[lo] & present[hi] & (lo != hi)
     code = np.unique(lo[keep] * n + hi[keep])
+    arcs = None
+    if net.directed:  # Ties keep a < b, so bit ASKS_A is lo asks hi
+        asks, lo, hi = t.asks[ok][keep], lo[keep], hi[keep]
+        arcs = np.unique(np.r_[(lo * n + hi)[(asks & ASKS_A) > 0], (hi * n + lo)[(asks & ASKS_B) > 0]])
     kind = sim.actors.kind
     entries = int(np.count_nonzero(kind[n0:] <= SME)) if sim.actors.n > n0 else 0
-    return IntervalRun(present=present, a=code // n, b=code % n, entries=entries, seed=seed)
+    return IntervalRun(present=present, a=code // n, b=code % n, entries=entries, seed=seed, arcs=arcs)
 
 
 class _Job:

@@ -28,6 +28,7 @@ Statistics (sums over stayer pairs i < j):
     closure_persisted    sum x1 x2 log1p(m)               persistence effect of closure
     closure_per_persisted closure_persisted / max(persisted, 1)  the same per persisted tie
     exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
+    mutual               sum y2_ij y2_ji                  directed data: mutual ties in wave 2
 
 closure_per_created is the statistic of the choice form's triad_weight (docs/odd.md 7.23):
 closure_created is nearly proportional to created, so most of its spread is the count's; per
@@ -49,10 +50,10 @@ then measures whether created (persisted) ties are closer than the average pair,
 depend on the level or unit of the matrix, so the data's matrix and the model's own
 proximities (cosine of simulated knowledge profiles) give comparable statistics.
 
-Ties are undirected: the simulation's ties carry knowledge both ways (docs/odd.md, 5.3), so
-there is no reciprocity statistic this round. With directed data one would add
-sum_{i != j} x2_ij x2_ji over created ties (RSiena's reciprocity effect); it has no
-parameter to match in clusterlab until ties have a direction.
+The tie statistics are of the undirected ties (x: a pair is tied if either direction is).
+With directed data y2_ij = 1 if i asks j in wave 2, and `mutual` counts the stayer pairs
+i < j asking each other (RSiena's reciprocity statistic, sum_{i,j} y_ij y_ji, halved); it
+informs `network_evolution.reciprocate` (docs/odd.md 7.12, 7.23). NaN for undirected data.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ import numpy as np
 __all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "tie_scores", "geographic_proximity_km"]
 
 STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "closure_per_created", "geo_created",
-              "cognitive_created", "cognitive_persisted", "closure_persisted", "closure_per_persisted", "exit_ties")
+              "cognitive_created", "cognitive_persisted", "closure_persisted", "closure_per_persisted", "exit_ties",
+              "mutual")
 
 
 def standardise(P: np.ndarray) -> np.ndarray:
@@ -120,11 +122,12 @@ class Wave1:
 
 def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
                geographic: np.ndarray | None = None, cognitive: np.ndarray | None = None,
-               cognitive_persist: np.ndarray | None = None) -> dict[str, float]:
+               cognitive_persist: np.ndarray | None = None, arcs2: np.ndarray | None = None) -> dict[str, float]:
     """The statistics of the module for one wave-2 outcome (`present` per wave-1 actor; ties
     a2-b2 among present wave-1 actors). `geographic`, `cognitive`: standardised n x n
     proximities (see `standardise`), or None (their statistics are then NaN);
-    `cognitive_persist` (default `cognitive`) for the persistence statistic."""
+    `cognitive_persist` (default `cognitive`) for the persistence statistic; `arcs2`: wave
+    2's directed ties as codes i * n + j ("i asks j"), or None (mutual is then NaN)."""
     n = w1.n
     present = np.asarray(present, bool)
     a2, b2 = np.asarray(a2, np.int64), np.asarray(b2, np.int64)
@@ -154,4 +157,12 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
         "closure_persisted": float(w1.closure[persisted].sum()),
         "closure_per_persisted": float(w1.closure[persisted].sum() / max(int(persisted.sum()), 1)),
         "exit_ties": float(w1.tie_score[~present].sum()),
+        "mutual": _mutual(arcs2, n, stay) if arcs2 is not None else nan,
     }
+
+
+def _mutual(arcs: np.ndarray, n: int, stay: np.ndarray) -> float:
+    """Pairs i < j of `stay` (the counted pairs) with both i -> j and j -> i in `arcs`."""
+    i, j = np.divmod(np.asarray(arcs, np.int64), n)
+    back = np.isin(j * n + i, arcs) & (i < j)
+    return float(np.count_nonzero(stay[i[back], j[back]]))

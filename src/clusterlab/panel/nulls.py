@@ -21,7 +21,7 @@ import numpy as np
 from ..data import ClusterNetwork
 from ..errors import ClusterlabError
 from .interval import IntervalRun
-from .scores import pair_codes
+from .scores import arc_codes, pair_codes
 
 __all__ = ["nothing_changes", "random_rewiring", "random_pairs"]
 
@@ -45,29 +45,53 @@ def _present(present, n: int) -> np.ndarray:
     return present
 
 
+def _wave1_arcs(wave1: ClusterNetwork) -> np.ndarray:
+    keep = (wave1.src != wave1.dst) & (wave1.weight != 0)
+    return arc_codes(wave1.src[keep], wave1.dst[keep], wave1.n)
+
+
+def _run(present: np.ndarray, codes: np.ndarray, n: int, directed: bool) -> IntervalRun:
+    """A replication from tie codes: undirected pair codes, or directed codes (then a, b are
+    their undirected projection and `arcs` the codes)."""
+    if not directed:
+        a, b = np.divmod(codes, n)
+        return IntervalRun(present=present.copy(), a=a, b=b)
+    i, j = np.divmod(codes, n)
+    a, b = np.divmod(pair_codes(i, j, n), n)
+    return IntervalRun(present=present.copy(), a=a, b=b, arcs=np.asarray(codes, np.int64))
+
+
 def nothing_changes(wave1: ClusterNetwork, present: np.ndarray | None = None) -> list[IntervalRun]:
     """"Nothing changes": wave 1 is the prediction of wave 2. Every actor stays and every tie
-    persists (directed ties as their undirected projection: a pair is tied if either direction
-    is); no tie is created. One replication (it is not random). `present`: the composition
-    given (bool per wave-1 actor; the others leave with their ties), default everyone stays."""
+    persists (ties as their undirected projection, a pair tied if either direction is, and
+    for directed data each direction as in wave 1, `IntervalRun.arcs`); no tie is created.
+    One replication (it is not random). `present`: the composition given (bool per wave-1
+    actor; the others leave with their ties), default everyone stays."""
     n = wave1.n
     present = _present(present, n)
-    a, b = np.divmod(_among(_wave1_codes(wave1), present, n), n)
-    return [IntervalRun(present=present.copy(), a=a, b=b)]
+    run = _run(present, _among(_wave1_codes(wave1), present, n), n, False)
+    if wave1.directed:
+        run.arcs = _among(_wave1_arcs(wave1), present, n)
+    return [run]
 
 
-def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) -> np.ndarray:
-    """k distinct undirected pair codes (i * n + j, i < j) drawn uniformly among the pairs of
-    n actors not in the sorted array `exclude`. Enumerates the candidates when there are at
-    most 4 million pairs, else draws by rejection (no N x N array)."""
-    total = n * (n - 1) // 2
+def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray, directed: bool = False) -> np.ndarray:
+    """k distinct undirected pair codes (i * n + j, i < j), or with `directed` ordered pair
+    codes (i * n + j, i != j), drawn uniformly among the pairs of n actors not in the sorted
+    array `exclude`. Enumerates the candidates when there are at most 4 million pairs, else
+    draws by rejection (no N x N array)."""
+    total = n * (n - 1) // (1 if directed else 2)
     if k <= 0:
         return np.zeros(0, np.int64)
     if k > total - len(exclude):
         raise ClusterlabError(f"cannot draw {k} new ties: only {total - len(exclude)} untied pairs among {n} actors")
     if total <= 4_000_000 or k > (total - len(exclude)) // 2:
-        i, j = np.triu_indices(n, 1)
-        cand = i.astype(np.int64) * n + j
+        if directed:
+            cand = np.arange(n * n, dtype=np.int64)
+            cand = cand[cand // n != cand % n]
+        else:
+            i, j = np.triu_indices(n, 1)
+            cand = i.astype(np.int64) * n + j
         cand = cand[~np.isin(cand, exclude, assume_unique=True)]
         return np.sort(rng.choice(cand, k, replace=False))
     got = np.zeros(0, np.int64)
@@ -75,7 +99,7 @@ def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) 
         m = int((k - len(got)) * 1.3) + 64
         i, j = rng.integers(0, n, m), rng.integers(0, n, m)
         keep = i != j
-        lo, hi = np.minimum(i, j)[keep], np.maximum(i, j)[keep]
+        lo, hi = (i[keep], j[keep]) if directed else (np.minimum(i, j)[keep], np.maximum(i, j)[keep])
         c = lo * n + hi
         c = c[~np.isin(c, exclude)]
         # keep the order of the draws (first come first kept) so the sample stays uniform
@@ -86,7 +110,7 @@ def random_pairs(rng: np.random.Generator, n: int, k: int, exclude: np.ndarray) 
 
 def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replications: int = 20, *,
                     rng: np.random.Generator, present: np.ndarray | None = None,
-                    unknown: np.ndarray | None = None) -> list[IntervalRun]:
+                    unknown: np.ndarray | None = None, directed: bool = False) -> list[IntervalRun]:
     """Random rewiring keeping the observed tie count and persistence. Each replication:
 
     1. keeps each wave-1 tie independently with probability `persistence` (the observed
@@ -99,10 +123,14 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     actor): then only the present actors' ties are kept and made. This null is *given* two
     observed wave-2 numbers, the persistence rate and the tie count, which a real prediction
     does not know; so its tie count is exact by construction, and only which ties it keeps
-    and creates is random. Directed wave 1: its undirected projection. `unknown`: pair codes
+    and creates is random. Directed wave 1: its undirected projection, or with `directed`
+    its directed ties (each "i asks j" kept or drawn as a unit, `ties` and `persistence` then
+    counting directed ties, `unknown` directed codes; the runs' `arcs`). `unknown`: pair codes
     (wave-1 positions) whose tie the waves leave unknown (`scores.Observed.unknown`): neither
     kept nor made, so the count holds among the known pairs the scores use. `rng`: a NumPy
     Generator (reproducible)."""
+    if directed and not wave1.directed:
+        raise ClusterlabError("directed: wave 1 is undirected")
     if not 0.0 <= persistence <= 1.0:
         raise ClusterlabError(f"persistence: expected a share from 0 to 1, got {persistence}")
     if ties < 0:
@@ -115,7 +143,8 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
     m = len(stay)
     unknown = np.zeros(0, np.int64) if unknown is None else np.unique(np.asarray(unknown, np.int64))
     unknown = _among(unknown, present, n)
-    w1 = np.setdiff1d(_among(_wave1_codes(wave1), present, n), unknown, assume_unique=True)
+    w1 = np.setdiff1d(_among(_wave1_arcs(wave1) if directed else _wave1_codes(wave1), present, n), unknown,
+                      assume_unique=True)
     rank = np.full(n, -1, np.int64)
     rank[stay] = np.arange(m)
 
@@ -129,9 +158,8 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
         kept = w1[rng.random(len(w1)) < persistence]
         if len(kept) > ties:
             kept = np.sort(rng.choice(kept, int(ties), replace=False))
-        new_m = random_pairs(rng, m, int(ties) - len(kept), w1_m)
+        new_m = random_pairs(rng, m, int(ties) - len(kept), w1_m, directed)
         na, nb_ = np.divmod(new_m, m)
         new = stay[na] * n + stay[nb_]
-        a, b = np.divmod(np.union1d(kept, new), n)
-        out.append(IntervalRun(present=present.copy(), a=a, b=b))
+        out.append(_run(present, np.union1d(kept, new), n, directed))
     return out

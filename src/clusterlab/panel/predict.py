@@ -18,9 +18,11 @@ Models (`MODELS`), each a list of replications in the form of `simulate_interval
 
 Everything is scored over the actors of wave 1, matched to wave 2 by id label
 (`scores.match_waves`); wave-2 actors not in wave 1 (entries) and the simulation's new firms
-are left out (neither can be matched). The simulation's ties are undirected, so directed
-data are scored as their undirected projection: a pair is tied if either direction is. The
-observed waves' directed reciprocity is reported for information.
+are left out (neither can be matched). Directed data are scored twice: as their undirected
+projection (a pair is tied if either direction is; the measures below) and as directed ties,
+"i asks j" (`DIRECTED`: the simulation's ties carry who asks whom, `Ties.asks`: wave 1's
+direction, the proposer's for new ties, mutual when reciprocated; the nulls keep wave 1's
+directions, or rewire directed ties at random).
 
 Measures (`MEASURES`; per replication unless said otherwise):
 
@@ -32,11 +34,15 @@ Measures (`MEASURES`; per replication unless said otherwise):
     jaccard             Jaccard similarity of the predicted and observed tie sets
     degree_correlation  Pearson r of predicted and observed degree over the stayers
     transitivity        global clustering coefficient
-    reciprocity         directed data only: nothing_changes is wave 1's, the others not defined
     auc                 tie-level AUC over all pairs of stayers, each scored by the share of
                         replications holding the tie (pooled: one value per model)
     auc_persist         the same among pairs tied in wave 1: which ties persist?
     auc_create          the same among pairs not tied in wave 1: which ties are created?
+
+Directed data only (`DIRECTED`), over ordered pairs of stayers: arcs (directed ties),
+arcs_jaccard, indegree_correlation (how many ask a firm: its role as a knowledge source,
+Giuliani & Bell 2005), outdegree_correlation, reciprocity (share of directed ties returned,
+closest to the observed wins) and arcs_auc, arcs_auc_persist, arcs_auc_create.
 
 Composition. By default (`composition="simulated"`) who leaves is predicted: the simulation's
 firms exit by its market mechanism, and the null models keep every actor. With
@@ -94,15 +100,26 @@ MEASURES = {
     "jaccard": ("higher", "Jaccard similarity of predicted and observed tie sets"),
     "degree_correlation": ("higher", "Pearson r of predicted and observed degree, over the stayers"),
     "transitivity": ("observed", "global clustering coefficient (3 x triangles / connected triples)"),
-    "reciprocity": ("info", "directed reciprocity (directed data only; not simulated, so no model wins)"),
     "auc": ("higher", "tie-level AUC over all pairs of stayers (0.5 = chance)"),
     "auc_persist": ("higher", "tie-level AUC among pairs tied in wave 1: which ties persist"),
     "auc_create": ("higher", "tie-level AUC among pairs not tied in wave 1: which ties are created"),
+    # directed data only: who asks whom (`DIRECTED`)
+    "arcs": ("observed", "directed ties i asks j among the wave-1 actors (observed: wave-2 directed ties among stayers)"),
+    "arcs_jaccard": ("higher", "Jaccard similarity of predicted and observed directed ties"),
+    "indegree_correlation": ("higher", "Pearson r of predicted and observed in-degree (how many ask a firm), over the stayers"),
+    "outdegree_correlation": ("higher", "Pearson r of predicted and observed out-degree (how many a firm asks), over the stayers"),
+    "reciprocity": ("observed", "share of directed ties returned (among the stayers' directed ties)"),
+    "arcs_auc": ("higher", "tie-level AUC over all ordered pairs of stayers, i asks j (0.5 = chance)"),
+    "arcs_auc_persist": ("higher", "directed AUC among ordered pairs tied in wave 1: which directed ties persist"),
+    "arcs_auc_create": ("higher", "directed AUC among ordered pairs not tied in wave 1: which directed ties are created"),
 }
+DIRECTED = ("arcs", "arcs_jaccard", "indegree_correlation", "outdegree_correlation", "reciprocity", "arcs_auc",
+            "arcs_auc_persist", "arcs_auc_create")
 PER_REPLICATION = ("ties", "ties_ratio", "exits", "persisted", "created", "jaccard", "degree_correlation",
                    "transitivity")
-PROJECTION = ("directed ties scored as their undirected projection (a pair is tied if either direction "
-              "is): the simulation's ties are undirected")
+PROJECTION = ("directed ties scored twice: as their undirected projection (a pair is tied if either direction "
+              "is; ties, jaccard, degree_correlation, transitivity, auc) and as directed ties, i asks j (arcs, "
+              "arcs_jaccard, in- and outdegree_correlation, reciprocity, arcs_auc)")
 NULL_SEED_TAG = 0x6E756C6C  # the random-rewiring stream: SeedSequence([seed, tag])
 
 
@@ -163,15 +180,34 @@ def score_runs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
     return per
 
 
+def score_arcs(dobs: S.Observed, runs: list[IntervalRun]) -> dict:
+    """Per-replication directed measures {measure: array} of one model's replications
+    (their `arcs`) against the directed view of the observed waves (`Observed.directed_view`)."""
+    n, stayers = dobs.n, dobs.scored_stayers()
+    per = {m: np.full(len(runs), np.nan) for m in ("arcs", "arcs_jaccard", "indegree_correlation",
+                                                    "outdegree_correlation", "reciprocity")}
+    for r, run in enumerate(runs):
+        p = dobs.known(run.arcs)
+        per["arcs"][r] = len(p)
+        per["arcs_jaccard"][r] = S.jaccard(p, dobs.ties2)
+        per["indegree_correlation"][r] = S.degree_correlation_directed(p, dobs.ties2, n, stayers, "in")
+        per["outdegree_correlation"][r] = S.degree_correlation_directed(p, dobs.ties2, n, stayers, "out")
+        per["reciprocity"][r] = S.arc_reciprocity(_stayer_codes(p, dobs.stay, n), n)
+    return per
+
+
 def _counts(obs: S.Observed, runs: list[IntervalRun]) -> tuple[np.ndarray, np.ndarray]:
-    """Pair codes among stayers held by any replication, and in how many."""
-    allc = (np.concatenate([obs.known(_stayer_codes(r.pairs(obs.n), obs.stay, obs.n)) for r in runs])
+    """Pair codes among stayers held by any replication, and in how many (directed codes,
+    the runs' `arcs`, for the directed view)."""
+    held = (lambda r: r.arcs) if obs.ordered else (lambda r: r.pairs(obs.n))  # noqa: E731
+    allc = (np.concatenate([obs.known(_stayer_codes(held(r), obs.stay, obs.n)) for r in runs])
             if runs else np.zeros(0, np.int64))
     return np.unique(allc, return_counts=True)
 
 
 def _aucs(obs: S.Observed, runs: list[IntervalRun]) -> dict:
-    """Pooled tie-level AUCs of one model, and the ROC histograms of the pooled one."""
+    """Pooled tie-level AUCs of one model, and the ROC histograms of the pooled one (over
+    ordered pairs for the directed view)."""
     codes, count = _counts(obs, runs)
     R = len(runs)
     size = obs.known_pairs()
@@ -219,7 +255,7 @@ class PredictResult:
     def verdict(self) -> dict:
         """measure -> {"best": [models], "text": one sentence}: the model(s) with the highest
         mean, or the mean closest to the observed value, per measure; an AUC split without both
-        outcomes has no winner, and reciprocity (not simulated) none either."""
+        outcomes has no winner."""
         out = {}
         o = self.observed
         t1 = o.ties1_among_stayers()
@@ -229,6 +265,15 @@ class PredictResult:
                               f"{len(t1) - kept} dissolved; both are needed",
                "auc_create": f"of the {o.known_pairs() - len(t1)} pairs of stayers untied in wave 1, "
                              f"{len(o.ties2) - kept} became tied; both outcomes are needed"}
+        if o.directed:
+            d = o.directed_view()
+            a1 = d.ties1_among_stayers()
+            akept = len(np.intersect1d(a1, d.ties2, assume_unique=True))
+            why.update({"arcs_auc": "wave 2 has no directed tie among stayers, or every ordered pair is tied",
+                        "arcs_auc_persist": f"of the {len(a1)} directed wave-1 ties among stayers {akept} "
+                                            f"persisted and {len(a1) - akept} dissolved; both are needed",
+                        "arcs_auc_create": f"of the {d.known_pairs() - len(a1)} ordered pairs of stayers untied "
+                                           f"in wave 1, {len(d.ties2) - akept} became tied; both outcomes are needed"})
         for measure, (wins, meaning) in MEASURES.items():
             rows = self.scores[self.scores["measure"] == measure].dropna(subset=["mean"])
             if wins == "info":
@@ -268,7 +313,13 @@ class PredictResult:
                     "persistence_rate": o.persistence_rate(), "exits": (o.n - len(o.stayers)) / o.n,
                     "transitivity": S.transitivity(o.ties2, o.n), "unknown_pairs": o.unknown_among_stayers()}
         if o.directed:
-            observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2)
+            d = o.directed_view()
+            a1 = d.ties1_among_stayers()
+            akept = len(np.intersect1d(a1, d.ties2, assume_unique=True))
+            observed.update(reciprocity_wave1=o.reciprocity1, reciprocity_wave2=o.reciprocity2,
+                            arcs=len(d.ties2), arcs_wave1_among_stayers=len(a1), arcs_persisted=akept,
+                            arcs_created=len(d.ties2) - akept, arcs_persistence_rate=d.persistence_rate(),
+                            reciprocity_among_stayers=S.arc_reciprocity(d.ties2, o.n))
         return json_safe({
             **{k: self.info.get(k) for k in ("wave1", "wave2", "years", "replications", "seed", "scenario",
                                          "scenario_file", "matrices", "sets", "composition", "absent")},
@@ -347,30 +398,43 @@ def predict(wave1: ClusterNetwork, wave2: ClusterNetwork, years: float, scenario
     runs = {"simulation": sim, "nothing_changes": nothing_changes(wave1, given),
             "random_rewiring": random_rewiring(wave1, 0.0 if np.isnan(rate) else rate, len(obs.ties2),
                                                int(replications), rng=rng, present=given, unknown=obs.unknown)}
+    dobs = obs.directed_view() if obs.directed else None
+    arc_runs = {}
+    if dobs is not None:  # who asks whom: random rewiring of the directed ties, its own stream
+        drate = dobs.persistence_rate()
+        drng = np.random.default_rng(np.random.SeedSequence([int(seed), NULL_SEED_TAG, 1]))
+        arc_runs = {"simulation": sim, "nothing_changes": runs["nothing_changes"],
+                    "random_rewiring": random_rewiring(wave1, 0.0 if np.isnan(drate) else drate, len(dobs.ties2),
+                                                       int(replications), rng=drng, present=given,
+                                                       unknown=dobs.unknown, directed=True)}
     rows, roc, dy = [], {}, {}
     t1_stay = obs.ties1_among_stayers()
     kept = len(np.intersect1d(t1_stay, obs.ties2, assume_unique=True))
     observed = {"ties": len(obs.ties2), "ties_ratio": 1.0, "exits": (obs.n - len(obs.stayers)) / obs.n,
                 "persisted": kept, "created": len(obs.ties2) - kept,
                 "jaccard": np.nan, "degree_correlation": np.nan, "transitivity": S.transitivity(obs.ties2, obs.n),
-                "reciprocity": obs.reciprocity2 if obs.directed else np.nan,
                 "auc": np.nan, "auc_persist": np.nan, "auc_create": np.nan}
+    if dobs is not None:
+        observed.update(arcs=len(dobs.ties2), arcs_jaccard=np.nan, indegree_correlation=np.nan,
+                        outdegree_correlation=np.nan, reciprocity=S.arc_reciprocity(dobs.ties2, obs.n),
+                        arcs_auc=np.nan, arcs_auc_persist=np.nan, arcs_auc_create=np.nan)
     for model, rs in runs.items():
         per = score_runs(obs, rs)
         au = _aucs(obs, rs)
         roc[model] = S.roc_from_counts(*au["roc"])
         dy[model] = (au["codes"], au["counts"] / len(rs))
+        if dobs is not None:
+            per.update(score_arcs(dobs, arc_runs[model]))
+            au.update({"arcs_" + k: v for k, v in _aucs(dobs, arc_runs[model]).items() if k.startswith("auc")})
         for measure in MEASURES:
+            if measure in DIRECTED and dobs is None:
+                continue
             lo = hi = np.nan
             if measure in per:
                 v = per[measure]
                 mean = float(np.nanmean(v)) if np.isfinite(v).any() else np.nan
                 if len(rs) > 1 and np.isfinite(v).any():
                     lo, hi = (float(q) for q in np.nanquantile(v, [0.025, 0.975]))
-            elif measure == "reciprocity":
-                if not obs.directed:
-                    continue
-                mean = obs.reciprocity1 if model == "nothing_changes" else np.nan
             else:
                 mean = au[measure]
             rows.append({"model": model, "measure": measure, "mean": mean, "low": lo, "high": hi,

@@ -2,7 +2,8 @@
 (networkx style), each on plain arrays.
 
 Ties are given as **pair codes**: an undirected tie between positions i < j of n actors is
-the integer ``i * n + j`` (`interval.IntervalRun.pairs`). A set of ties is a sorted array of
+the integer ``i * n + j`` (`interval.IntervalRun.pairs`); a directed tie "i asks j" (any
+i != j) is ``i * n + j`` too (`arc_codes`, `interval.IntervalRun.arcs`, `Observed.directed_view`). A set of ties is a sorted array of
 unique codes, so no N x N matrix is ever built. `match_waves` puts an observed second wave in
 the positions of the first (actors matched by id label, as `clusterlab compare` matches
 them), so that predicted and observed ties share their codes.
@@ -14,8 +15,9 @@ second, Snijders 2001; Snijders, van de Bunt & Steglich 2010, section 6):
     tie_count, exit_share           levels, compared with the observed level
     jaccard                         |P & O| / |P | O| of the tie sets (Jaccard 1912)
     degree_correlation              Pearson r of predicted and observed degrees
+    degree_correlation_directed     the same of in-degrees (or out-degrees), directed ties
     transitivity                    3 x triangles / connected triples (global clustering)
-    reciprocity                     share of directed ties returned (directed data only)
+    reciprocity, arc_reciprocity    share of directed ties returned (directed data only)
     tie_auc, auc_from_counts        tie-level AUC, Mann-Whitney form (Fawcett 2006)
 """
 
@@ -36,9 +38,9 @@ from ..data.network import check_numbered
 from ..errors import ClusterlabError, ClusterlabWarning
 from ..measures.cohesion import reciprocity_of
 
-__all__ = ["Observed", "match_waves", "pair_codes", "tie_count", "exit_share", "jaccard",
-           "degree_correlation", "transitivity", "reciprocity", "tie_auc", "auc_from_counts",
-           "roc_from_counts"]
+__all__ = ["Observed", "match_waves", "pair_codes", "arc_codes", "tie_count", "exit_share", "jaccard",
+           "degree_correlation", "degree_correlation_directed", "transitivity", "reciprocity",
+           "arc_reciprocity", "tie_auc", "auc_from_counts", "roc_from_counts"]
 
 
 class PredictError(ClusterlabError):
@@ -56,6 +58,14 @@ def pair_codes(a, b, n: int) -> np.ndarray:
     keep = a != b
     lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
     return np.unique(lo * int(n) + hi)
+
+
+def arc_codes(src, dst, n: int) -> np.ndarray:
+    """Sorted unique directed pair codes ``src * n + dst`` ("src asks dst") of ties among n
+    actors; self-loops dropped."""
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    keep = src != dst
+    return np.unique(src[keep] * int(n) + dst[keep])
 
 
 @dataclass
@@ -86,10 +96,25 @@ class Observed:
     reciprocity1: float | None = None
     reciprocity2: float | None = None
     unknown: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    arcs1: np.ndarray | None = None  # directed data: wave 1's directed ties i -> j as codes i * n + j
+    arcs2: np.ndarray | None = None  # the same for wave 2, among stayers
+    ordered: bool = False            # this is `directed_view`: ties1, ties2, unknown are directed codes
 
     @property
     def stayers(self) -> np.ndarray:
         return np.flatnonzero(self.stay)
+
+    def directed_view(self) -> Observed:
+        """The waves as directed ties (directed data only): ties1, ties2 are `arcs1`, `arcs2`
+        (codes i * n + j, "i asks j"), unknown holds both orders of each unknown pair, and
+        every count below is over ordered pairs. The same scores then apply to who asks whom."""
+        if self.arcs1 is None:
+            raise PredictError("the waves are undirected: there is no directed view")
+        a, b = np.divmod(self.unknown, self.n)
+        unknown = np.unique(np.r_[self.unknown, b * self.n + a])
+        return Observed(n=self.n, stay=self.stay, ties1=self.arcs1, ties2=self.arcs2, entries=self.entries,
+                        directed=True, ids=self.ids, reciprocity1=self.reciprocity1,
+                        reciprocity2=self.reciprocity2, unknown=unknown, ordered=True)
 
     def known(self, codes: np.ndarray) -> np.ndarray:
         """The pair codes (sorted, unique) whose tie is known in both waves."""
@@ -108,13 +133,16 @@ class Observed:
             return stayers
         a, b = np.divmod(self.unknown, self.n)
         inside = self.stay[a] & self.stay[b]
-        count = np.bincount(a[inside], minlength=self.n) + np.bincount(b[inside], minlength=self.n)
+        count = np.bincount(a[inside], minlength=self.n)  # ordered codes list each pair both ways
+        if not self.ordered:
+            count += np.bincount(b[inside], minlength=self.n)
         return stayers[count[stayers] < len(stayers) - 1]
 
     def known_pairs(self) -> int:
-        """Pairs of stayers whose tie is known in both waves: the universe of the scores."""
+        """Pairs of stayers whose tie is known in both waves: the universe of the scores
+        (ordered pairs in the `directed_view`)."""
         s = len(self.stayers)
-        return s * (s - 1) // 2 - self.unknown_among_stayers()
+        return s * (s - 1) // (1 if self.ordered else 2) - self.unknown_among_stayers()
 
     def ties1_among_stayers(self) -> np.ndarray:
         a, b = np.divmod(self.ties1, self.n)
@@ -211,6 +239,11 @@ def match_waves(wave1: ClusterNetwork, wave2: ClusterNetwork) -> Observed:
                    reciprocity1=reciprocity(s1, d1, wave1.missing) if directed else None,
                    reciprocity2=reciprocity(s2, d2, wave2.missing) if directed else None, unknown=unknown)
     obs.ties1, obs.ties2 = obs.known(obs.ties1), obs.known(obs.ties2)
+    if directed:  # directed codes, without the pairs unknown in either wave
+        a, b = np.divmod(obs.unknown, n)
+        gone = np.r_[obs.unknown, b * n + a]
+        arcs = lambda s, d: np.setdiff1d(arc_codes(s, d, n), gone)  # noqa: E731
+        obs.arcs1, obs.arcs2 = arcs(s1, d1), arcs(a2[ok], b2[ok])
     if len(unknown) and obs.known_pairs() == 0:
         raise PredictError(NOTHING_OBSERVED)
     return obs
@@ -272,6 +305,34 @@ def degree_correlation(p: np.ndarray, o: np.ndarray, n: int, over: np.ndarray | 
     return float(np.corrcoef(dp, do)[0, 1])
 
 
+def degree_correlation_directed(p: np.ndarray, o: np.ndarray, n: int, over: np.ndarray | None = None,
+                                which: str = "in") -> float:
+    """`degree_correlation` of in-degrees (``which="in"``: how many ask an actor, a knowledge
+    source; Giuliani & Bell 2005) or out-degrees ("out": how many an actor asks) of two
+    directed tie sets (codes i * n + j, "i asks j")."""
+    if which not in ("in", "out"):
+        raise ClusterlabError(f"which: expected 'in' or 'out', got {which!r}")
+    k = 1 if which == "in" else 0
+    dp = np.bincount(np.divmod(np.asarray(p, np.int64), n)[k], minlength=n)
+    do = np.bincount(np.divmod(np.asarray(o, np.int64), n)[k], minlength=n)
+    if over is not None:
+        dp, do = dp[over], do[over]
+    if len(dp) < 2 or np.ptp(dp) == 0 or np.ptp(do) == 0:
+        return float("nan")
+    return float(np.corrcoef(dp, do)[0, 1])
+
+
+def arc_reciprocity(codes: np.ndarray, n: int) -> float:
+    """Share of the directed ties (codes i * n + j) whose reverse j -> i is also in the set,
+    ``|{(i, j) in T : (j, i) in T}| / |T|`` (Wasserman & Faust 1994, section 13.2); NaN for
+    an empty set."""
+    codes = np.asarray(codes, np.int64)
+    if not len(codes):
+        return float("nan")
+    a, b = np.divmod(codes, n)
+    return float(np.isin(b * n + a, codes).mean())
+
+
 def _adjacency(codes: np.ndarray, n: int) -> sparse.csr_matrix:
     a, b = np.divmod(np.asarray(codes, np.int64), n)
     A = sparse.coo_matrix((np.ones(2 * len(a)), (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
@@ -304,8 +365,7 @@ def reciprocity(src, dst, missing=None) -> float:
     over the ties whose reverse cell was observed (`missing`: the (K, 2) unobserved cells,
     `ClusterNetwork.missing`; a tie to a non-respondent cannot be known to be returned). NaN
     without such ties (networkx.overall_reciprocity; Wasserman & Faust 1994, section 13.2).
-    The simulation's ties are undirected, so for directed data only the observed waves'
-    reciprocity is reported."""
+    For tie sets of directed codes, `arc_reciprocity`."""
     return reciprocity_of(src, dst, missing)
 
 

@@ -33,7 +33,7 @@ from ..state import EXTERNAL, KINDS
 from .interval import _one, interval_steps, replication_seed
 from .moments import tie_scores
 
-__all__ = ["Panel", "make_panel", "make_logit_panel", "LOGIT_TRUTH"]
+__all__ = ["Panel", "make_panel", "make_logit_panel", "LOGIT_TRUTH", "DIRECTED_TRUTH"]
 
 
 @dataclass
@@ -55,7 +55,9 @@ class Panel:
         for name, net in (("wave1", self.wave1), ("wave2", self.wave2)):
             p = folder / f"{name}.csv"
             adj = np.zeros((net.n, net.n), np.int64)
-            adj[net.src, net.dst] = adj[net.dst, net.src] = 1
+            adj[net.src, net.dst] = 1
+            if not net.directed:
+                adj[net.dst, net.src] = 1
             pd.DataFrame(adj, index=list(net.ids), columns=list(net.ids)).to_csv(p)
             paths[name] = p
         paths["attributes"] = folder / "attributes.csv"
@@ -93,16 +95,36 @@ def _wave1(sc: Scenario) -> ClusterNetwork:
 PANEL_DRAW = 10_000  # the replication number of the interval draw that makes wave 2
 
 
+def _directed(w1: ClusterNetwork, mutual: float, seed: int) -> ClusterNetwork:
+    """Wave 1 with directions: each tie mutual with probability `mutual`, else one way, either
+    end asking with probability 1/2 (stream SeedSequence([seed, DIRECTION_DRAW]))."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), DIRECTION_DRAW]))
+    a, b = w1.src.astype(np.int64), w1.dst.astype(np.int64)
+    both = rng.random(len(a)) < mutual
+    flip = rng.random(len(a)) < 0.5
+    s, d = np.where(flip, b, a), np.where(flip, a, b)
+    src, dst = np.r_[s, d[both]], np.r_[d, s[both]]  # a mutual tie: also the reverse
+    return ClusterNetwork(ids=w1.ids, src=src, dst=dst, weight=np.ones(len(src)), directed=True,
+                          attributes=w1.attributes, source=w1.source)
+
+
+DIRECTION_DRAW = 10_001  # the stream of wave 1's directions in a directed panel
+
+
 def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *, seed: int = 1,
-               scenario: Scenario | None = None) -> Panel:
+               scenario: Scenario | None = None, directed: bool = False, mutual: float = 0.4) -> Panel:
     """A synthetic two-wave panel (see the module). `sets` are the known parameters, applied
-    to `scenario` (default: the built-in scenario) for both the cluster and the interval."""
+    to `scenario` (default: the built-in scenario) for both the cluster and the interval.
+    `directed`: waves of directed ties, "i asks j": wave 1's ties mutual with probability
+    `mutual`, else one way at random; wave 2 as the simulation's ties ask (`Ties.asks`)."""
     from ..proximity import cognitive
     from ..sim import Sim, one_thread_if_small
 
     sc = scenario if scenario is not None else default_scenario()
     sc = sc.set(**{"population.firms": firms, "seed": seed, **(sets or {})})
     w1 = _wave1(sc)
+    if directed:
+        w1 = _directed(w1, mutual, seed)
     n = w1.n
     steps = interval_steps(sc, years)
     s = replication_seed(seed, PANEL_DRAW)
@@ -118,13 +140,14 @@ def make_panel(firms: int = 30, years: float = 3.0, sets: dict | None = None, *,
     keep = np.flatnonzero(run.present)
     pos = np.full(n, -1, np.int64)
     pos[keep] = np.arange(len(keep))
-    w2 = ClusterNetwork(ids=w1.ids[keep], src=pos[run.a], dst=pos[run.b], weight=np.ones(len(run.a)),
-                        directed=False, attributes=w1.attributes.iloc[keep].reset_index(drop=True),
+    src, dst = (run.a, run.b) if run.arcs is None else np.divmod(run.arcs, n)
+    w2 = ClusterNetwork(ids=w1.ids[keep], src=pos[src], dst=pos[dst], weight=np.ones(len(src)),
+                        directed=directed, attributes=w1.attributes.iloc[keep].reset_index(drop=True),
                         source="synthetic wave 2")
     ids = list(w1.ids)
     attrs = w1.attributes.copy()
     attrs["x"], attrs["y"] = x.round(3), y.round(3)
-    w1 = ClusterNetwork(ids=w1.ids, src=w1.src, dst=w1.dst, weight=w1.weight, directed=False,
+    w1 = ClusterNetwork(ids=w1.ids, src=w1.src, dst=w1.dst, weight=w1.weight, directed=directed,
                         attributes=attrs, source=w1.source)
     return Panel(wave1=w1, wave2=w2, geographic=pd.DataFrame(km, index=ids, columns=ids),
                  cognitive=pd.DataFrame(cog, index=ids, columns=ids), years=years, truth=dict(sets or {}))
@@ -146,8 +169,29 @@ LOGIT_TRUTH = {
 }
 
 
+# who asks whom in a directed logit panel (`make_logit_panel(directed=True)`): not clusterlab's
+# rule (there the proposer asks and a mutual tie stays mutual)
+DIRECTED_TRUTH = {
+    "wave1_mutual": 0.35,   # share of wave-1 ties that are mutual
+    "ask_size": 1.0,        # one-way: i asks j with P = logistic(ask_size (log size_j - log size_i))
+    "reciprocated": 0.3,    # a persisting one-way tie is mutual in wave 2 with this probability
+    "mutual_kept": 0.75,    # a persisting mutual tie stays mutual (else one way, by size)
+    "created_mutual": 0.2,  # a created tie is mutual (else one way, by size)
+}
+
+
+def _ask(rng, i, j, size, b: float, mutual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The directed ties (src, dst) of pairs i-j: both ways where `mutual`, else one way, i
+    asking j with P = logistic(b (log size_j - log size_i)) (firms ask the larger: knowledge
+    sources, Giuliani & Bell 2005)."""
+    p = 1.0 / (1.0 + np.exp(-b * (np.log(size[j]) - np.log(size[i]))))
+    i_asks = rng.random(len(i)) < p
+    s, d = np.where(i_asks, i, j), np.where(i_asks, j, i)
+    return np.r_[s, d[mutual]], np.r_[d, s[mutual]]
+
+
 def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = None, *,
-                     seed: int = 1, industries: int = 4, span_km: float = 11.0) -> Panel:
+                     seed: int = 1, industries: int = 4, span_km: float = 11.0, directed: bool = False) -> Panel:
     """A two-wave panel from a process that is *not* clusterlab's: the dyadic logits Juhasz &
     Lengyel (2018) estimate, run forward once. A model is checked on it as on a real panel
     (it cannot have the generating process built in).
@@ -167,8 +211,13 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     persist_cognitive cog) and every other pair becomes tied with P = logistic(create_const +
     log f + create_closure log1p(common) + create_geo exp(-km / 10) + create_cognitive cog),
     common partners counted in wave 1 (log f keeps the ties created per actor about the same
-    at any size). `truth` overrides `LOGIT_TRUTH`."""
-    p = dict(LOGIT_TRUTH, **(truth or {}))
+    at any size). `truth` overrides `LOGIT_TRUTH`.
+    `directed`: the same pairs tied in each wave (the same draws), with who asks whom drawn
+    on top from its own stream (`DIRECTED_TRUTH`, also overridden by `truth`): a wave-1 tie
+    mutual with P wave1_mutual, a persisting one-way tie mutual in wave 2 with P reciprocated,
+    a persisting mutual tie still mutual with P mutual_kept, a created tie mutual with P
+    created_mutual; a one-way tie asked by the smaller firm more often (ask_size)."""
+    p = dict(LOGIT_TRUTH, **(DIRECTED_TRUTH if directed else {}), **(truth or {}))
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
     n = int(actors)
     x, y = rng.uniform(0, span_km, n), rng.uniform(0, span_km, n)
@@ -210,13 +259,31 @@ def make_logit_panel(actors: int = 40, years: float = 3.0, truth: dict | None = 
     size = np.clip(np.round(rng.lognormal(np.log(8), 1.1, n)), 1, 400).astype(int)
     attrs = pd.DataFrame({"id": ids, "kind": "sme", "size": size, "x": x.round(3), "y": y.round(3),
                           "industry": code})
-    w1 = ClusterNetwork(ids=ids, src=i[tied], dst=j[tied], weight=np.ones(int(tied.sum())), directed=False,
+    s1, d1, s2, d2 = i[tied], j[tied], i[tied2], j[tied2]
+    if directed:  # who asks whom, from its own stream: the pairs are those of the undirected panel
+        dr = np.random.default_rng(np.random.SeedSequence([int(seed), 8]))
+        m1 = dr.random(len(i)) < p["wave1_mutual"]
+        carry = np.where(m1, dr.random(len(i)) < p["mutual_kept"], dr.random(len(i)) < p["reciprocated"])
+        m2 = np.where(tied, carry, dr.random(len(i)) < p["created_mutual"])
+        s1, d1 = _ask(dr, i[tied], j[tied], size, p["ask_size"], m1[tied])
+        s2, d2 = _ask(dr, i[tied2], j[tied2], size, p["ask_size"], m2[tied2])
+        # a persisting one-way tie keeps its direction unless it became mutual
+        one1 = tied2 & tied & ~m1 & ~m2
+        if one1.any():
+            first = {(a, b) for a, b in zip(s1.tolist(), d1.tolist())}
+            k = np.flatnonzero(one1[tied2])  # their positions among wave 2's one-way draws
+            s2, d2 = s2.copy(), d2.copy()
+            for q in k:
+                a, b = int(s2[q]), int(d2[q])
+                if (a, b) not in first:
+                    s2[q], d2[q] = b, a
+    w1 = ClusterNetwork(ids=ids, src=s1, dst=d1, weight=np.ones(len(s1)), directed=directed,
                         attributes=attrs, source="logit panel wave 1")
     keep = np.flatnonzero(stay)
     pos = np.full(n, -1, np.int64)
     pos[keep] = np.arange(len(keep))
-    w2 = ClusterNetwork(ids=ids[keep], src=pos[i[tied2]], dst=pos[j[tied2]], weight=np.ones(int(tied2.sum())),
-                        directed=False, attributes=attrs.iloc[keep].reset_index(drop=True),
+    w2 = ClusterNetwork(ids=ids[keep], src=pos[s2], dst=pos[d2], weight=np.ones(len(s2)),
+                        directed=directed, attributes=attrs.iloc[keep].reset_index(drop=True),
                         source="logit panel wave 2")
     kmm = np.zeros((n, n))
     kmm[i, j] = kmm[j, i] = km

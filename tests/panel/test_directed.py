@@ -1,0 +1,118 @@
+"""Directed waves: who asks whom is predicted, scored and calibrated (docs/odd.md 7.12,
+7.22, 7.23)."""
+
+import numpy as np
+import pytest
+
+from clusterlab.data import ClusterNetwork
+from clusterlab.panel import scores as S
+from clusterlab.panel.calibrate import RECIPROCITY, PanelModel, calibrate
+from clusterlab.panel.interval import interval_steps, simulate_interval
+from clusterlab.panel.msm import Settings
+from clusterlab.panel.nulls import random_pairs, random_rewiring
+from clusterlab.panel.synthetic import make_panel
+from clusterlab.scenario import default_scenario
+
+REC = "mechanisms.network_evolution.reciprocate"
+
+
+def net(ids, arcs, directed=True):
+    src, dst = (np.array(x, np.int64) for x in zip(*arcs)) if arcs else (np.zeros(0, np.int64),) * 2
+    return ClusterNetwork(ids=np.array(ids, dtype=object), src=src, dst=dst, weight=np.ones(len(src)),
+                          directed=directed)
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return make_panel(30, 3, {REC: 1.0}, seed=11, directed=True)
+
+
+def test_directed_measures_by_hand():
+    n = 4
+    p = S.arc_codes([0, 1, 2], [1, 0, 3], n)  # 0<->1, 2->3
+    o = S.arc_codes([1, 3, 3], [0, 2, 0], n)  # 1->0, 3->2, 3->0
+    assert S.arc_reciprocity(p, n) == pytest.approx(2 / 3) and S.arc_reciprocity(o, n) == 0.0
+    # in-degrees: p 1 1 0 1, o 2 0 1 0; out-degrees: p 1 1 1 0, o 0 1 0 2
+    assert S.degree_correlation_directed(p, o, n, which="in") == pytest.approx(np.corrcoef([1, 1, 0, 1], [2, 0, 1, 0])[0, 1])
+    assert S.degree_correlation_directed(p, o, n, which="out") == pytest.approx(np.corrcoef([1, 1, 1, 0], [0, 1, 0, 2])[0, 1])
+    with pytest.raises(Exception, match="'in' or 'out'"):
+        S.degree_correlation_directed(p, o, n, which="both")
+
+
+def test_directed_view_counts_ordered_pairs_and_leaves_unknown_ones_out():
+    w1 = net(list("abcd"), [(0, 1), (1, 2)])
+    w2 = net(list("abcd"), [(1, 0), (2, 3)])
+    obs = S.match_waves(w1, w2)
+    d = obs.directed_view()
+    assert d.known_pairs() == 12 and obs.known_pairs() == 6
+    assert list(d.ties1) == [0 * 4 + 1, 1 * 4 + 2] and list(d.ties2) == [1 * 4 + 0, 2 * 4 + 3]
+    assert d.persistence_rate() == 0.0 and obs.persistence_rate() == 0.5  # a->b became b->a
+    with pytest.raises(S.PredictError, match="undirected"):
+        S.match_waves(net(list("ab"), [(0, 1)], False), net(list("ab"), [(0, 1)], False)).directed_view()
+
+
+def test_directed_random_rewiring_keeps_the_directed_count_and_draws_both_orders():
+    w1 = net([f"a{i}" for i in range(6)], [(0, 1), (1, 0), (2, 3), (4, 5)])
+    runs = random_rewiring(w1, 0.5, 5, 200, rng=np.random.default_rng(1), directed=True,
+                           unknown=np.array([3 * 6 + 2]))
+    assert all(len(r.arcs) == 5 for r in runs)
+    allarcs = np.concatenate([r.arcs for r in runs])
+    assert 3 * 6 + 2 not in allarcs  # an unknown ordered pair is never drawn
+    i, j = np.divmod(allarcs, 6)
+    assert (i > j).any() and (i < j).any()
+    for r in runs:  # a, b: the undirected projection of the arcs
+        assert np.array_equal(r.pairs(6), S.pair_codes(*np.divmod(r.arcs, 6), 6))
+    got = random_pairs(np.random.default_rng(0), 3, 6, np.zeros(0, np.int64), directed=True)
+    assert sorted(got) == [1, 2, 3, 5, 6, 7]  # all ordered pairs of 3 actors
+    with pytest.raises(Exception, match="wave 1 is undirected"):
+        random_rewiring(net(list("ab"), [(0, 1)], False), 0.5, 1, rng=np.random.default_rng(0), directed=True)
+
+
+def test_simulated_runs_carry_who_asks_whom(panel):
+    run = simulate_interval(panel.wave1, 3, replications=1, seed=2)[0]
+    n = panel.wave1.n
+    assert np.array_equal(run.pairs(n), S.pair_codes(*np.divmod(run.arcs, n), n))
+    # the undirected data give no arcs
+    und = ClusterNetwork(ids=panel.wave1.ids, src=panel.wave1.src, dst=panel.wave1.dst, weight=panel.wave1.weight,
+                         directed=False)
+    assert simulate_interval(und, 1, replications=1, seed=2)[0].arcs is None
+
+
+def test_mutual_pairs_rise_with_the_reciprocation_hazard(panel):
+    sc = default_scenario()
+    model = PanelModel(panel.wave1, sc, interval_steps(sc, 3), [REC], ["mutual", "created"])
+    low = np.array([model([0.0], s) for s in range(1, 6)])
+    high = np.array([model([2.0], s) for s in range(1, 6)])
+    assert high[:, 0].mean() > low[:, 0].mean() + 10, (low[:, 0], high[:, 0])
+
+
+def test_calibrate_adds_the_reciprocation_lever_for_directed_waves_only(panel):
+    st = Settings(n1=6, h=0.5, nsub=1, n2extra=2, batch=1, n3=6, n3_deriv=3, runs=1)
+    from clusterlab.panel.calibrate import LEVERS
+
+    cal = calibrate(panel.wave1, panel.wave2, 3, levers=LEVERS[:1], settings=st, seed=1)
+    assert [lv.key for lv in cal.levers] == [LEVERS[0].key, REC]
+    assert cal.observed["mutual"] > 0
+    # symmetric files read as directed: every tie mutual, nothing to inform it
+    sym = lambda w: net(w.ids, list(zip(np.r_[w.src, w.dst], np.r_[w.dst, w.src])))  # noqa: E731
+    cal = calibrate(sym(panel.wave1), sym(panel.wave2), 3, levers=LEVERS[:1], settings=st, seed=1)
+    assert [lv.key for lv in cal.levers] == [LEVERS[0].key] and "mutual" in cal.not_estimated[RECIPROCITY.key]
+
+
+def test_predict_command_prints_and_writes_who_asks_whom(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from clusterlab.cli import app
+
+    f = {k: str(v) for k, v in make_panel(20, 2, {REC: 0.5}, seed=5, directed=True).write(tmp_path / "p").items()}
+    r = CliRunner().invoke(app, ["predict", f["wave1"], f["wave2"], "--years", "2", "--attributes", f["attributes"],
+                                 "--replications", "3", "--set", f"{REC}=0.5", "--out", str(tmp_path / "pred")])
+    assert r.exit_code == 0, r.output
+    assert "who asks whom" in r.output and "in-deg r" in r.output and "recip." in r.output
+    s = json.loads((tmp_path / "pred" / "summary.json").read_text())
+    assert s["directed"] and 0 < s["observed"]["reciprocity_among_stayers"] < 1
+    for model in ("simulation", "nothing_changes", "random_rewiring"):
+        assert {"arcs", "arcs_jaccard", "indegree_correlation", "reciprocity", "arcs_auc"} <= set(s["models"][model])
+    assert "arcs_auc" in s["verdict"] and "reciprocity" in s["verdict"]
