@@ -130,7 +130,9 @@ TIE_COLUMNS = {  # the ties table (Results.ties, ties.parquet): live ties at sna
     "w": "tie strength, 0 to 1",
     "trust": "trust, 0 to 1",
     "age_years": "years since the tie was made (ties of the initial network: since before the run)",
+    "asks": "who asks whom (advice sought): a_asks_b, b_asks_a or mutual (docs/odd.md 7.12)",
 }
+ASKS_NAMES = ("a_asks_b", "b_asks_a", "mutual")  # Ties.asks codes 1, 2, 3
 
 
 class Stats(dict):
@@ -291,6 +293,7 @@ def tie_table(sim) -> pd.DataFrame:
         "layer": pd.Categorical.from_codes(ties.layer[t], categories=list(LAYERS)),
         "w": ties.w[t].astype(np.float32), "trust": ties.trust[t].astype(np.float32),
         "age_years": ((sim.t - ties.born[t]) / sim.scenario.steps_per_year).astype(np.float32),
+        "asks": pd.Categorical.from_codes(ties.asks[t].astype(np.int8) - 1, categories=list(ASKS_NAMES)),
     })
 
 

@@ -76,6 +76,10 @@ def test_survey_direction_is_kept_and_other_ties_are_mutual():
     t = sim.ties
     got = {(int(t.a[s]), int(t.b[s])): int(t.asks[s]) for s in np.flatnonzero(t.alive) if t.b[s] < 4}
     assert got == {(0, 1): MUTUAL, (1, 2): ASKS_A, (2, 3): ASKS_B}
+    from clusterlab.recorder import tie_table
+
+    table = tie_table(sim).set_index(["a", "b"])["asks"]  # ties.parquet's column
+    assert (table[(0, 1)], table[(1, 2)], table[(2, 3)]) == ("mutual", "a_asks_b", "b_asks_a")
     und = ClusterNetwork(ids=ids, src=net.src, dst=net.dst, weight=net.weight, directed=False)
     t = cl.Sim(sc, keep=[], record=False).init(network=und).ties
     assert (t.asks[t.alive] == MUTUAL).all()
