@@ -510,7 +510,9 @@ def write_predict_report(path, result: PredictResult, title: str = "clusterlab p
     sections.append("<h2>Scores</h2><p class=\"note\">mean over replications; low and high: the middle 95% "
                     "of replications (empty for the pooled AUCs and the single \"nothing changes\" "
                     "replication); observed: the value in wave 2.</p>" + _table(tab))
-    meanings = pd.DataFrame([(k, v[1], v[0]) for k, v in MEASURES.items()], columns=["measure", "meaning", "wins"])
+    scored = set(result.scores["measure"])
+    meanings = pd.DataFrame([(k, v[1], v[0]) for k, v in MEASURES.items() if k in scored],
+                            columns=["measure", "meaning", "wins"])
     sections.append("<h3>Measures</h3>" + _table(meanings))
     sections.append("<h2>Tie-level ROC</h2><p class=\"note\">Each pair of stayers scored by the share of a "
                     "model's replications holding the tie, against the observed wave-2 ties; the area under "
