@@ -74,6 +74,18 @@ def test_random_rewiring_with_more_ties_kept_than_asked_keeps_exactly_the_count(
         assert len(r.a) == 3 and set(r.pairs(6).tolist()) <= {1, 8, 15, 22, 29}
 
 
+def test_random_rewiring_on_a_dense_panel_keeps_more_wave1_ties_and_the_count():
+    # 4 actors, 4 of 6 pairs tied in wave 1, 5 in wave 2: with persistence 0.25 most draws
+    # keep 1 tie and would need 4 new ones among 2 untied pairs (a sweep's panel was refused)
+    w = net(4, [(0, 1), (1, 2), (2, 3), (0, 3)])
+    runs = random_rewiring(w, 0.25, 5, 50, rng=np.random.default_rng(3))
+    assert all(len(r.a) == 5 and {2, 7} <= set(r.pairs(4).tolist()) for r in runs)  # both untied pairs taken
+    d = net(4, [(0, 1), (1, 0), (1, 2), (2, 3), (3, 0)], directed=True)
+    assert all(len(r.arcs) == 11 for r in random_rewiring(d, 0.2, 11, 20, rng=np.random.default_rng(0), directed=True))
+    with pytest.raises(ClusterlabError, match="cannot hold 13 ties"):
+        random_rewiring(d, 0.2, 13, 1, rng=np.random.default_rng(0), directed=True)
+
+
 def test_random_pairs_by_rejection_on_a_large_cluster():
     rng = np.random.default_rng(3)
     n = 3000  # 4.5 million pairs: drawn by rejection, no enumeration
@@ -88,5 +100,7 @@ def test_bad_null_arguments_are_clear_errors():
     w = net(3, [(0, 1)])
     with pytest.raises(ClusterlabError, match="persistence"):
         random_rewiring(w, 1.5, 2, rng=np.random.default_rng(0))
-    with pytest.raises(ClusterlabError, match="cannot draw"):
+    with pytest.raises(ClusterlabError, match="cannot hold 4 ties: only 3 pairs"):
         random_rewiring(w, 0.0, 4, rng=np.random.default_rng(0))
+    with pytest.raises(ClusterlabError, match="cannot draw"):
+        random_pairs(np.random.default_rng(0), 3, 3, np.array([1]))

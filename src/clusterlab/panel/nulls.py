@@ -117,7 +117,9 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
        share of wave-1 ties among stayers still tied in wave 2);
     2. adds new ties uniformly at random among the wave-1 pairs not tied in wave 1 until
        there are exactly `ties` (the observed wave-2 tie count among stayers); if more than
-       `ties` were kept, a uniform random `ties` of them are kept instead.
+       `ties` were kept, a uniform random `ties` of them are kept instead, and if fewer pairs
+       are untied than the ties missing (a small, dense panel), uniformly drawn dropped
+       wave-1 ties are kept as well, so that the count stays exact.
 
     Every actor stays (no exits), unless `present` gives the composition (bool per wave-1
     actor): then only the present actors' ties are kept and made. This null is *given* two
@@ -153,11 +155,19 @@ def random_rewiring(wave1: ClusterNetwork, persistence: float, ties: int, replic
         return np.sort(rank[a] * m + rank[b])
 
     w1_m = np.union1d(in_m(w1), in_m(unknown))  # not drawn as new ties
+    free = m * (m - 1) // (1 if directed else 2) - len(w1_m)  # pairs a new tie can take
+    if ties > free + len(w1):
+        raise ClusterlabError(f"random rewiring: cannot hold {ties} ties: only {free + len(w1)} pairs among the "
+                              f"{m} actors")
     out = []
     for _ in range(int(replications)):
-        kept = w1[rng.random(len(w1)) < persistence]
+        keep = rng.random(len(w1)) < persistence
+        kept = w1[keep]
         if len(kept) > ties:
             kept = np.sort(rng.choice(kept, int(ties), replace=False))
+        elif ties - len(kept) > free:  # a dense panel: too few untied pairs, so more wave-1 ties stay
+            back = rng.choice(w1[~keep], int(ties - len(kept) - free), replace=False)
+            kept = np.union1d(kept, back)
         new_m = random_pairs(rng, m, int(ties) - len(kept), w1_m, directed)
         na, nb_ = np.divmod(new_m, m)
         new = stay[na] * n + stay[nb_]
