@@ -548,8 +548,9 @@ def predict(
 
 def _direction_note(nets) -> str:
     """A note when directed waves look undirected: every tie mutual in both (symmetric files
-    read as directed: counts are per direction), or in one wave only (a symmetric matrix
-    beside a one-row-per-pair edge list?); "" otherwise."""
+    read as directed: counts are per direction), or one wave all mutual or all one-way while
+    the other's reciprocity is far from it (files of two kinds: a symmetric matrix, or an edge
+    list with one row per pair, beside a directed file); "" otherwise."""
     from .panel.scores import reciprocity
 
     if not all(n.directed for n in nets):
@@ -559,11 +560,19 @@ def _direction_note(nets) -> str:
     if len(mutual) == len(nets):
         return ("note: every tie of both waves is mutual (symmetric files read as directed): ties are counted "
                 "per direction; --undirected counts each pair once")
-    if mutual and any(v < 0.5 for v in r):
-        k = mutual[0]
-        return (f"note: every tie of wave {k} is mutual and most of wave {3 - k}'s are not (a symmetric matrix "
-                "beside a one-row-per-pair edge list?); read both with --undirected if the survey asked about pairs")
+    if len(nets) != 2 or any(v != v for v in r):  # NaN: a wave without a tie whose reverse was observed
+        return ""
+    for k, other in ((0, 1), (1, 0)):  # a wave at an extreme, the other far from it
+        if r[k] in (0.0, 1.0) and abs(r[other] - r[k]) > FAR_RECIPROCITY:
+            what = "mutual" if r[k] == 1.0 else "one-way (none returned)"
+            kind = "a symmetric matrix" if r[k] == 1.0 else "an edge list with one row per pair"
+            return (f"note: every tie of wave {k + 1} is {what} but {r[other]:.0%} of wave {other + 1}'s are returned "
+                    f"({kind} beside a directed file?); read both with --undirected if the survey asked about "
+                    "pairs")
     return ""
+
+
+FAR_RECIPROCITY = 0.4  # `_direction_note`: a wave at reciprocity 0 or 1 beside one this far from it
 
 
 def _wave_notes(nets) -> list[str]:

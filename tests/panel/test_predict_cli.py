@@ -161,7 +161,13 @@ def test_directed_waves_that_look_undirected_get_a_note():
 
     mutual = net([(0, 1), (1, 0), (2, 3), (3, 2)])
     one_way = net([(0, 1), (2, 3), (1, 2)])
+    half = net([(0, 1), (1, 0), (2, 3), (1, 2)])  # 2 of 4 returned
     assert "every tie of both waves is mutual" in _direction_note([mutual, mutual])
-    assert "every tie of wave 1 is mutual and most of wave 2's are not" in _direction_note([mutual, one_way])
+    assert "every tie of wave 1 is mutual but 0% of wave 2's are returned" in _direction_note([mutual, one_way])
+    # a sweep's cases: an edge list with one row per pair (no tie returned), or a symmetric
+    # matrix, beside a directed wave with half its ties returned
+    assert "every tie of wave 2 is one-way (none returned) but 50% of wave 1's" in _direction_note([half, one_way])
+    assert "every tie of wave 2 is mutual but 50% of wave 1's" in _direction_note([half, mutual])
     assert _direction_note([one_way, one_way]) == ""
+    assert _direction_note([half, net([(0, 1), (1, 0), (2, 3), (3, 2), (1, 2), (0, 3)])]) == ""  # 0.5 vs 0.67
     assert _direction_note([net([(0, 1)], False), net([(0, 1)], False)]) == ""
