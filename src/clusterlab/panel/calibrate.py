@@ -477,7 +477,7 @@ class Calibration:
         out = Path(folder)
         with staged(out, "calibrate", overwrite) as tmp:
             tables: dict[str, dict] = {}
-            top: dict = {}
+            top: dict = {"name": "calibrated"}  # what predict's and run's summaries call it (a --set name wins)
             # the scenario changes the model was calibrated under (e.g. data.geographic), then
             # the estimates: `predict --scenario calibrated.toml` simulates the calibrated model
             values = {**{k: v for k, v in self.sets.items() if k not in ("data.network", "data.attributes")},
