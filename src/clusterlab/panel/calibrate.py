@@ -161,8 +161,8 @@ def for_form(lever: Lever, scenario) -> Lever:
     return lever
 
 # who asks whom (directed waves only, added to the levers then): a one-way tie becomes mutual
-# at this hazard per year, matched to wave 2's mutual pairs; from START_RECIPROCATE when the
-# scenario leaves it at 0 (the lever's start; log scale)
+# at this hazard per year, matched to wave 2's mutual pairs; started at 0.3 when the scenario
+# leaves it at 0 (log scale)
 RECIPROCITY = Lever(EVO + "reciprocate", "mutual", "log", 0.0, 100.0, start=0.3)
 
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
