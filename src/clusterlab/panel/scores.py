@@ -3,8 +3,9 @@
 
 Ties are given as **pair codes**: an undirected tie between positions i < j of n actors is
 the integer ``i * n + j`` (`interval.IntervalRun.pairs`); a directed tie "i asks j" (any
-i != j) is ``i * n + j`` too (`arc_codes`, `interval.IntervalRun.arcs`, `Observed.directed_view`). A set of ties is a sorted array of
-unique codes, so no N x N matrix is ever built. `match_waves` puts an observed second wave in
+i != j) is ``i * n + j`` too (`arc_codes`, `interval.IntervalRun.arcs`,
+`Observed.directed_view`). A set of ties is a sorted array of unique codes, so no N x N
+matrix is ever built. `match_waves` puts an observed second wave in
 the positions of the first (actors matched by id label, as `clusterlab compare` matches
 them), so that predicted and observed ties share their codes.
 
