@@ -18,7 +18,9 @@ What is and is not informed (details in `evolution_parameters`):
   only, new ties per actor per year, and the proposal routes cannot be told from
   acceptance), ``dissolve_below``, ``idle_years``, ``grow``, ``decay`` (tie strength and
   use are not observed), ``brokerage_weight``, ``broker_share`` (brokerage is not a term),
-  and anything about reciprocity (the model's ties are undirected).
+  and ``reciprocate`` (the models' reciprocity term is a log-odds of a tie given its reverse,
+  not the yearly hazard that a one-way tie is returned: `clusterlab calibrate` estimates that
+  from directed waves).
 
 Every key suggested is a parameter of the current scenario (a test applies them to the
 default scenario, which validates them).
@@ -112,7 +114,9 @@ def evolution_parameters(result, years: float | None = None) -> dict:
                                   "`rates` when --years is given); proposal routes cannot be told from acceptance",
         "dissolve_below, idle_years, grow, decay": "tie strength and use are not observed",
         "brokerage_weight, broker_share": "brokerage is not a term of the models",
-        "(reciprocity term)": "model ties are undirected; the reciprocity term has no counterpart",
+        "(reciprocity term)": "a log-odds of a tie given its reverse, not network_evolution.reciprocate (the yearly "
+                              "hazard that a one-way tie is returned): clusterlab calibrate estimates that from "
+                              "directed waves",
     }
     for m in sorted(unusable):
         not_informed[f"(all from the {m} model)"] = ("the model has perfect or quasi-perfect separation: "

@@ -281,8 +281,9 @@ def _external_ties(a, ties, keep, pos, n: int) -> np.ndarray:
 
 def _roles(ta, tb, external, n: int) -> list[str]:
     """Giuliani & Bell (2005) cognitive roles of the live network, the same function
-    `clusterlab analyze` uses. The simulated ties are undirected, so only the roles that
-    need no direction occur (gatekeeper, active mutual exchanger, weakly connected, isolated)."""
+    `clusterlab analyze` uses. The ties are passed undirected (who asks whom, `Ties.asks`,
+    is not used here), so only the roles that need no direction occur (gatekeeper, active
+    mutual exchanger, weakly connected, isolated)."""
     from ..data import ClusterNetwork
     from ..measures import giuliani_bell_roles
 
