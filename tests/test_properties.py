@@ -84,11 +84,14 @@ def test_invariants_hold_on_random_scenarios(small, changes):
     assert np.all(sim.tech.frontier >= (a.T + a.E).max(axis=0, initial=0) - 1e-5)
     ts = res.timeseries
     assert len(ts) == sc.steps + 1
-    # constraint is undefined (NaN) only when no firm has a tie
+    # constraint is undefined (NaN) only when no firm has a tie: checked at the last step, whose
+    # degrees the actors table gives (earlier steps may have had no tie: a 2-firm cluster whose
+    # first tie formed in the last step, found by this test)
     cols = [c for c in ts.columns if c != "constraint_mean"]
     assert not ts[cols].isna().any().any()
-    if (res.actors.filter(like="degree_").sum(axis=1)[res.actors["kind"].isin(["focal", "sme"])] > 0).any():
-        assert not ts["constraint_mean"].isna().any()
+    last = res.actors[res.actors["step"] == res.actors["step"].max()] if "step" in res.actors else res.actors
+    if (last.filter(like="degree_").sum(axis=1)[last["kind"].isin(["focal", "sme"])] > 0).any():
+        assert not np.isnan(ts["constraint_mean"].iloc[-1])
     signed = ["step", "year", "profit"]  # profit is the one indicator that may be negative
     assert (ts.drop(columns=signed).select_dtypes("number").fillna(0) >= 0).all().all()
     assert ((ts["frontier_gap"] >= 0) & (ts["frontier_gap"] <= 1)).all()
