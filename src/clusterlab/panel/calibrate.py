@@ -66,11 +66,11 @@ from ..data.matrix import proximity_role
 from ..errors import ClusterlabError, ClusterlabWarning, ScenarioError
 from ..geography import far_note
 from ..scenario import Scenario
-from ..state import ASKS_A, ASKS_B, SME
-from .interval import advance, as_scenario, check_composition, given_composition, interval_steps
+from ..state import SME
+from .interval import advance, arcs_of, as_scenario, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
-from .scores import NOTHING_OBSERVED, alike_note, unknown_in_either, warn_alike
+from .scores import NOTHING_OBSERVED, alike_note, arc_codes, arc_reciprocity, unknown_in_either, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION",
            "RECIPROCITY", "Calibration", "calibrate", "CalibrationError"]
@@ -254,7 +254,7 @@ class PanelModel:
         t = sim.ties
         ok = t.alive & (t.a < n) & (t.b < n)
         a, b = t.a[ok].astype(np.int64), t.b[ok].astype(np.int64)
-        arcs = _arcs(a, b, t.asks[ok], n) if self.wave1.directed else None
+        arcs = arcs_of(a, b, t.asks[ok], n) if self.wave1.directed else None
         out = statistics(self.w1, present, a, b, G, C, arcs2=arcs)
         out["entries"] = float(np.count_nonzero(sim.actors.kind[n:] <= SME))
         return out
@@ -264,17 +264,11 @@ class PanelModel:
         return np.array([s[k] for k in self.stats])
 
 
-def _arcs(a: np.ndarray, b: np.ndarray, asks: np.ndarray, n: int) -> np.ndarray:
-    """Directed codes i * n + j ("i asks j") of ties a < b with who-asks bits (`Ties.asks`)."""
-    return np.unique(np.r_[(a * n + b)[(asks & ASKS_A) > 0], (b * n + a)[(asks & ASKS_B) > 0]])
-
-
 def _one_way(net: ClusterNetwork) -> bool:
     """Whether a directed network has a tie whose reverse is not a tie."""
     keep = (net.src != net.dst) & (np.asarray(net.weight) != 0)
-    codes = np.unique(net.src[keep].astype(np.int64) * net.n + net.dst[keep])
-    i, j = np.divmod(codes, max(net.n, 1))
-    return bool(len(codes)) and not np.isin(j * net.n + i, codes).all()
+    codes = arc_codes(net.src[keep], net.dst[keep], net.n)
+    return bool(len(codes)) and arc_reciprocity(codes, net.n) < 1.0
 
 
 def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
@@ -308,7 +302,7 @@ def _match(wave1: ClusterNetwork, wave2: ClusterNetwork):
         keep = (wave2.src != wave2.dst) & (np.asarray(wave2.weight) != 0)
         s, d = to1[wave2.src[keep]], to1[wave2.dst[keep]]
         inside = (s >= 0) & (d >= 0)
-        arcs = np.unique(s[inside].astype(np.int64) * wave1.n + d[inside])
+        arcs = arc_codes(s[inside], d[inside], wave1.n)
     return present, a[ok], b[ok], int(np.count_nonzero(to1 < 0)), unknown_in_either(wave1, wave2, to1), arcs
 
 

@@ -49,7 +49,7 @@ from ..scenario import Scenario, default_scenario, load_scenario
 from ..state import ASKS_A, ASKS_B, SME
 
 __all__ = ["IntervalRun", "simulate_interval", "replication_seed", "interval_steps", "advance", "given_composition",
-           "COMPOSITIONS", "check_composition"]
+           "COMPOSITIONS", "check_composition", "arcs_of"]
 
 
 @dataclass
@@ -114,6 +114,12 @@ def advance(sim, steps: int, leavers: np.ndarray | None = None) -> None:
             sim.ties.remove_actor_ties(go)
 
 
+def arcs_of(a: np.ndarray, b: np.ndarray, asks: np.ndarray, n: int) -> np.ndarray:
+    """Sorted directed codes i * n + j ("i asks j") of ties a < b with who-asks bits
+    (`Ties.asks`: ASKS_A, a asks b; ASKS_B, b asks a; both)."""
+    return np.unique(np.r_[(a * n + b)[(asks & ASKS_A) > 0], (b * n + a)[(asks & ASKS_B) > 0]])
+
+
 def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int, leavers: np.ndarray | None = None) -> IntervalRun:
     from ..sim import Sim
 
@@ -133,7 +139,7 @@ def _one(net: ClusterNetwork, sc: Scenario, steps: int, seed: int, leavers: np.n
     arcs = None
     if net.directed:  # Ties keep a < b, so bit ASKS_A is lo asks hi
         asks, lo, hi = t.asks[ok][keep], lo[keep], hi[keep]
-        arcs = np.unique(np.r_[(lo * n + hi)[(asks & ASKS_A) > 0], (hi * n + lo)[(asks & ASKS_B) > 0]])
+        arcs = arcs_of(lo, hi, asks, n)
     kind = sim.actors.kind
     entries = int(np.count_nonzero(kind[n0:] <= SME)) if sim.actors.n > n0 else 0
     return IntervalRun(present=present, a=code // n, b=code % n, entries=entries, seed=seed, arcs=arcs)
