@@ -55,3 +55,33 @@ def test_cold_cache_asks_about_the_variant_a_run_calls(monkeypatch):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "clusterlab._fake", fake)
     assert runtime.cold_cache() is False and runtime.cold_cache("parallel") is True
+
+
+def _kernels():
+    """Every numba kernel of clusterlab (both variants of a `parallel_njit` one)."""
+    import importlib
+    import pkgutil
+
+    import clusterlab
+    from numba.core.registry import CPUDispatcher
+
+    seen = {}
+    for info in pkgutil.walk_packages(clusterlab.__path__, "clusterlab."):
+        if ".dashboard" in info.name or info.name.endswith("__main__"):
+            continue
+        mod = importlib.import_module(info.name)
+        for name, obj in vars(mod).items():
+            for k in (obj, getattr(obj, "serial", None), getattr(obj, "parallel", None)):
+                if isinstance(k, CPUDispatcher):
+                    seen[f"{info.name}.{name}{'' if k is obj else '.' + ('serial' if k is obj.serial else 'parallel')}"] = k
+    return seen
+
+
+def test_no_kernel_uses_fastmath():
+    """fastmath lets LLVM reorder sums by the CPU's vector width, so the last bits of a run
+    (and, through exits and thresholds, more) would differ between machines: a kernel must
+    give the same numbers on any CPU (benchmarks/cpu_targets.py; docs/odd.md 4, stochasticity)."""
+    kernels = _kernels()
+    assert len(kernels) > 30  # the walk found the kernels
+    fast = sorted(name for name, k in kernels.items() if k.targetoptions.get("fastmath"))
+    assert not fast, f"kernels compiled with fastmath: {fast}"

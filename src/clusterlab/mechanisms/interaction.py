@@ -19,7 +19,7 @@ from ..mechanism import Mechanism
 from ..kernels import parallel_njit
 
 
-@parallel_njit(cache=True, fastmath=True)
+@parallel_njit(cache=True)
 def _activate(alive, w, dist, u, base, sw, bw, inv_km, now, active, last_use):
     base = np.float32(base)
     sw = np.float32(sw)

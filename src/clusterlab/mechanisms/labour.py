@@ -174,7 +174,7 @@ def _buckets(dst, n, n_buckets, start, order):
             fill[b] += 1
 
 
-@parallel_njit(cache=True, fastmath=True)
+@parallel_njit(cache=True)
 def _receive(start, order, cnt, dst, origin, snap, T, size, carry, inflow, inflow_ext,
              inflow_via, totals):
     """Destinations gain, bucket by bucket, moves in source order; snap[k] becomes the gap
@@ -200,7 +200,7 @@ def _receive(start, order, cnt, dst, origin, snap, T, size, carry, inflow, inflo
         totals[b] = tot
 
 
-@parallel_njit(cache=True, fastmath=True)
+@parallel_njit(cache=True)
 def _lose(chunk_start, src, cnt, dst, gap, T, size, f_loss):
     """Sources lose their part of the gap their movers carried away (chunks of sources)."""
     D = T.shape[1]

@@ -110,7 +110,7 @@ NO_EXIT = -1e300  # exit threshold (years of fixed costs) no capital reaches: ex
 SQRT12 = 3.4641016151377544  # a uniform on [-1/2, 1/2] times this has unit variance
 
 
-@parallel_njit(cache=True, fastmath=True)
+@parallel_njit(cache=True)
 def _account(T, E, rho, inv_f, kind, alive, stage, size, rd, capital, deg, bar, k_bar,
              competition, stage_rev, crowd, demand, z, u, z_keep, z_sd, pipe_cost, pipe_size, per_step,
              cap_years, exit_years, support, mean_ties, stress_years, rd_target, rd_floor, rd_keep, size0, grow, spin_step,

@@ -89,7 +89,7 @@ def _holders(T, E, recip, kind, ext, via, out):
         out[i, 3] = fv
 
 
-@parallel_njit(cache=True, fastmath=True)
+@parallel_njit(cache=True)
 def _transfer(start, count, nbr, tid, rate, layer, T, E, H, A, alive, cog_scale,
               dT, dE, moved, inflow, inflow_ext, inflow_via, stats):
     n = len(start)
