@@ -83,3 +83,52 @@ def test_survey_direction_is_kept_and_other_ties_are_mutual():
     und = ClusterNetwork(ids=ids, src=net.src, dst=net.dst, weight=net.weight, directed=False)
     t = cl.Sim(sc, keep=[], record=False).init(network=und).ties
     assert (t.asks[t.alive] == MUTUAL).all()
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.5])
+def test_a_larger_proposer_is_asked_instead_at_the_ask_size_rate(only, sim_with, actors, ties, rate):
+    """ask_size: a proposer g = 2 log-employees larger than its partner is asked by it with
+    probability 1 - exp(-ask_size g); a smaller proposer asks."""
+    m = 2000
+    n = 4 * m
+    act = actors(n, x=np.linspace(0, 10, n))
+    act.size[:] = np.where(np.arange(n) % 2 == 0, np.expm1(2.0), 0.0)  # even: large, odd: 0 employees
+    sc = only("network_evolution", network_evolution__ask_size=rate)
+    sim = sim_with(sc, act, ties(n, [0], [1]))
+    mech = next(mm for mm in sim.mechanisms if mm.name == "network_evolution")
+    k = m - 1  # pairs of each kind, all distinct
+    large_lo, small_hi = np.arange(2, 2 * m, 2), np.arange(2 * m + 3, 4 * m, 2)
+    small_lo, large_hi = np.arange(3, 2 * m + 1, 2), np.arange(2 * m + 2, 4 * m, 2)
+    made_big = sim.connect(large_lo[:k], small_hi[:k], np.random.default_rng(0), asks=True)  # large proposers
+    made_small = sim.connect(small_lo[:k], large_hi[:k], np.random.default_rng(1), asks=True)  # small ones
+    assert len(made_big) == len(made_small) == k
+    if rate:
+        mech._ask_up(sim, made_big)
+        mech._ask_up(sim, made_small)
+    t = sim.ties
+    asker = lambda s: np.where(t.asks[s] == ASKS_A, t.a[s], t.b[s])  # noqa: E731
+    turned = float(np.mean(asker(made_big) % 2 == 1))  # the small partner asks
+    want = -np.expm1(-rate * 2.0)
+    assert abs(turned - want) < 3 * np.sqrt(want * (1 - want) / len(made_big)) + 1e-12, (turned, want)
+    assert (asker(made_small) % 2 == 1).all()  # a smaller proposer asks
+
+
+def test_with_ask_size_new_ties_are_asked_of_the_larger_firm(small):
+    """Over a run, the smaller end asks most of network_evolution's new one-way ties with
+    ask_size 3, and near half without (the proposer is drawn by the routes, not by size)."""
+    shares = {}
+    for rate in (0.0, 3.0):
+        sc = small(steps=24).set(**{"mechanisms.network_evolution.proposals": 3.0,
+                                    "mechanisms.network_evolution.ask_size": rate})
+        sim = cl.Sim(sc, keep=[], record=False).init()
+        for _ in range(sc.steps):
+            sim.step()
+        t, size = sim.ties, sim.actors.size
+        new = np.flatnonzero(t.alive & (t.born > 0) & (t.asks != MUTUAL))
+        new = new[size[t.a[new]] != size[t.b[new]]]
+        asker = np.where(t.asks[new] == ASKS_A, t.a[new], t.b[new])
+        asked = np.where(t.asks[new] == ASKS_A, t.b[new], t.a[new])
+        assert len(new) > 50
+        shares[rate] = float(np.mean(size[asker] < size[asked]))
+    assert shares[0.0] < 0.7, shares  # 0.59 measured: the closure route asks well-tied firms, often larger
+    assert shares[3.0] > max(0.8, shares[0.0] + 0.2), shares  # 0.96 measured

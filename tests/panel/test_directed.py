@@ -116,3 +116,59 @@ def test_predict_command_prints_and_writes_who_asks_whom(tmp_path):
     for model in ("simulation", "nothing_changes", "random_rewiring"):
         assert {"arcs", "arcs_jaccard", "indegree_correlation", "reciprocity", "arcs_auc"} <= set(s["models"][model])
     assert "arcs_auc" in s["verdict"] and "reciprocity" in s["verdict"]
+
+
+ASK = "mechanisms.network_evolution.ask_size"
+
+
+def test_ask_up_by_hand():
+    """ask_up: the mean over wave 2's new one-way ties i -> j (among stayers, pair untied in
+    wave 1) of z_j - z_i, z = log(1 + employees) standardised over the wave-1 actors."""
+    from clusterlab.panel.moments import Wave1, size_scores, statistics
+
+    size = np.array([0.0, 9.0, 99.0, np.nan, 4.0])
+    z = size_scores(size)
+    s = np.log1p(size[[0, 1, 2, 4]])
+    assert z[3] == 0 and np.allclose(z[[0, 1, 2, 4]], (s - s.mean()) / s.std())
+    w1 = Wave1(5, np.array([0]), np.array([1]), size=size)  # 0 - 1 tied in wave 1
+    present = np.array([True, True, True, True, False])
+    # wave 2: 0 -> 1 (persisted, not counted), 0 -> 2 (new, one way), 3 -> 2 and 2 -> 3 (new, mutual),
+    # 1 -> 2 (new, one way), 2 -> 4 (4 left)
+    arcs = np.array([0 * 5 + 1, 0 * 5 + 2, 3 * 5 + 2, 2 * 5 + 3, 1 * 5 + 2, 2 * 5 + 4])
+    a, b = np.divmod(arcs, 5)
+    got = statistics(w1, present, a, b, arcs2=arcs)["ask_up"]
+    assert got == pytest.approx(((z[2] - z[0]) + (z[2] - z[1])) / 2)
+    assert np.isnan(statistics(Wave1(5, np.array([0]), np.array([1])), present, a, b, arcs2=arcs)["ask_up"])
+
+
+@pytest.fixture(scope="module")
+def logit_panel():
+    from clusterlab.panel.synthetic import make_logit_panel
+
+    return make_logit_panel(35, 3, seed=1, directed=True)  # a one-way tie asked by the smaller firm more often
+
+
+def test_ask_up_rises_with_ask_size(logit_panel):
+    sc = default_scenario()
+    model = PanelModel(logit_panel.wave1, sc, interval_steps(sc, 3), [ASK], ["ask_up", "created"])
+    low = np.array([model([0.0], s) for s in range(1, 6)])
+    high = np.array([model([2.0], s) for s in range(1, 6)])
+    assert high[:, 0].mean() > low[:, 0].mean() + 0.5, (low[:, 0], high[:, 0])  # about 0.0 and 1.1 measured
+    assert (high[:, 1] == low[:, 1]).all()  # who asks changes no pair
+
+
+def test_calibrate_adds_the_ask_size_lever_when_sizes_and_new_one_way_ties_inform_it(logit_panel, panel):
+    from clusterlab.panel.calibrate import ASK_SIZE, LEVERS
+
+    st = Settings(n1=6, h=0.5, nsub=1, n2extra=2, batch=1, n3=6, n3_deriv=3, runs=1)
+    cal = calibrate(logit_panel.wave1, logit_panel.wave2, 3, levers=LEVERS[:1], settings=st, seed=1)
+    assert [lv.key for lv in cal.levers] == [LEVERS[0].key, REC, ASK]
+    assert cal.observed["ask_up"] > 0.3  # the logit panel's smaller firms ask
+    assert cal.sets[ASK] == ASK_SIZE.start  # started at 0.3 (the scenario has 0), written with the estimates
+    cal = calibrate(panel.wave1, panel.wave2, 3, levers=LEVERS[:1], settings=st, seed=1)  # reciprocate 1
+    assert "too few" in cal.not_estimated[ASK]
+    w1, w2 = logit_panel.wave1, logit_panel.wave2
+    nosize = [ClusterNetwork(ids=w.ids, src=w.src, dst=w.dst, weight=w.weight, directed=True,
+                             attributes=w.attributes.drop(columns="size")) for w in (w1, w2)]
+    cal = calibrate(*nosize, 3, levers=LEVERS[:1], settings=st, seed=1)
+    assert "no firm sizes" in cal.not_estimated[ASK]

@@ -81,8 +81,14 @@ Every step, in this order (t = now, S = steps per year):
    step a one-way tie becomes mutual (the partner asks back) with probability
    1 - exp(-reciprocate / S), from the ``reciprocity`` stream (reciprocation, Snijders, van
    de Bunt & Steglich 2010's reciprocity effect; Wasserman & Faust 1994, section 13.2).
-   Default 0: one-way ties stay one-way. Direction does not steer the simulation: knowledge
-   flows over a tie both ways whoever asked (docs/odd.md 5.3, 7.12).
+   Default 0: one-way ties stay one-way. Who asks a new tie may depend on size: firms ask
+   those with more to teach, so advice is sought from larger, knowledge-richer firms and the
+   sources of a cluster are asked more than they ask (Giuliani & Bell 2005; Giuliani 2007;
+   RSiena's alter covariate effect). With ``ask_size`` > 0 a proposer larger than its partner
+   (g = log(1 + employees) of the proposer minus the partner's, > 0) is asked by the partner
+   instead with probability 1 - exp(-ask_size g), from the ``asking`` stream; a smaller
+   proposer asks. Default 0: the proposer asks. Direction does not steer the simulation:
+   knowledge flows over a tie both ways whoever asked (docs/odd.md 5.3, 7.12).
 
 Creation is a constant flow (proportional to actors) and dissolution a hazard per weak idle
 tie, so the number of ties has a stable level. Each step costs one streaming pass over tie
@@ -90,7 +96,7 @@ slots plus O(proposals + candidates + changed ties), never a rebuild of the netw
 candidates, weak idle ties, are a few times the ties that dissolve); the spatial grid is
 rebuilt once a year when actors entered or exited. Only the strength pass is parallel
 (fixed chunks, per-slot writes), so results do not depend on the thread count; every
-random draw but reciprocation's comes from the ``evolution`` stream. Records ``ties_created_closure``, ``ties_created_proximity`` and
+random draw but reciprocation's and who asks (``reciprocity``, ``asking``) comes from the ``evolution`` stream. Records ``ties_created_closure``, ``ties_created_proximity`` and
 ``ties_created_brokerage`` (new ties by route) in ``sim.stats``.
 """
 
@@ -107,7 +113,7 @@ from ..fast import choice_p
 from ..knowledge import dot_pairs
 from ..proximity import cognitive
 from ..spatial import Grid, rebuild_due
-from ..state import CLUSTER_ORG, EXTERNAL, INTERMEDIARY, MUTUAL, PIPELINE, SME, grown
+from ..state import ASKS_A, ASKS_B, CLUSTER_ORG, EXTERNAL, INTERMEDIARY, MUTUAL, PIPELINE, SME, grown
 from ..mechanism import Mechanism
 from ..kernels import parallel_njit
 
@@ -412,6 +418,7 @@ class NetworkEvolution(Mechanism):
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
         reciprocate: float = Field(0.0, ge=0, le=1000, description="hazard per year that the partner of a one-way (asked, not asking) tie asks back, making it mutual (0: one-way ties stay one-way)")
+        ask_size: float = Field(0.0, ge=0, le=1000, description="how strongly the smaller end of a new tie asks the larger: a proposer larger than its partner is asked instead with probability 1 - exp(-ask_size x log-size gap) (0: the proposer asks)")
 
         @model_validator(mode="after")
         def _check(self):
@@ -522,7 +529,24 @@ class NetworkEvolution(Mechanism):
             else:
                 i, j = self._accepted(sim, rng, i, j, near)
             made = sim.connect(i, j, rng, asks=True)  # the proposer i asks j
+            if p.ask_size > 0:
+                self._ask_up(sim, made)
             sim.stats[f"ties_created_{route}"] += float(len(made))
+
+    def _ask_up(self, sim, made) -> None:
+        """Who asks a new tie: a proposer larger than its partner (log(1 + employees) gap
+        g > 0) is asked by the partner instead with probability 1 - exp(-ask_size g), from the
+        ``asking`` stream; a smaller proposer asks (4 in the module)."""
+        ties, size = sim.ties, sim.actors.size
+        made = np.asarray(made, np.int64)
+        a, b, asks = ties.a[made], ties.b[made], ties.asks[made]
+        asker, asked = np.where(asks == ASKS_A, a, b), np.where(asks == ASKS_A, b, a)
+        gap = np.log1p(np.maximum(size[asker], 0.0)) - np.log1p(np.maximum(size[asked], 0.0))
+        larger = np.flatnonzero(gap > 0)
+        if len(larger):
+            u = sim.rng("asking").random(len(larger))
+            turn = larger[u < -np.expm1(-self.pars.ask_size * gap[larger])]
+            ties.asks[made[turn]] = np.where(asks[turn] == ASKS_A, ASKS_B, ASKS_A)
 
     def _accepted(self, sim, rng, i, j, near):
         """acceptance = capped: q = min(1, base (1 + gw near) (1 + cw c) ...); one uniform,

@@ -73,7 +73,7 @@ from .msm import MSMResult, Parameter, Problem, Settings, estimate
 from .scores import NOTHING_OBSERVED, alike_note, arc_codes, arc_reciprocity, unknown_in_either, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION",
-           "RECIPROCITY", "Calibration", "calibrate", "CalibrationError"]
+           "RECIPROCITY", "ASK_SIZE", "Calibration", "calibrate", "CalibrationError"]
 
 EVO = "mechanisms.network_evolution."
 
@@ -164,6 +164,11 @@ def for_form(lever: Lever, scenario) -> Lever:
 # at this hazard per year, matched to wave 2's mutual pairs; started at 0.3 when the scenario
 # leaves it at 0 (log scale)
 RECIPROCITY = Lever(EVO + "reciprocate", "mutual", "log", 0.0, 100.0, start=0.3)
+# who asks a new tie (directed waves with sizes): a proposer larger than its partner is asked
+# instead at this rate per log-size gap, matched to ask_up, the created one-way ties' mean
+# size gap asked minus asker; started at 0.3 when the scenario has 0 (docs/odd.md 7.12)
+ASK_SIZE = Lever(EVO + "ask_size", "ask_up", "log", 0.0, 100.0, start=0.3)
+MIN_ASKED = 5  # created one-way ties in wave 2 below which ask_size is not estimated
 
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
 # a firm short of capital (mechanisms.market); it starts at START_SUPPORT when the scenario
@@ -227,7 +232,7 @@ class PanelModel:
                  G: np.ndarray | None = None, C: np.ndarray | None = None, leavers: np.ndarray | None = None,
                  unknown: np.ndarray | None = None):
         self.wave1, self.sc, self.steps, self.keys, self.stats = wave1, sc, steps, keys, stats
-        self.w1 = Wave1(wave1.n, *_pairs(wave1), unknown=unknown)
+        self.w1 = Wave1(wave1.n, *_pairs(wave1), unknown=unknown, size=_sizes(wave1))
         self.G, self.C = G, C
         self.leavers = leavers  # positions leaving during the interval (composition given), or None
 
@@ -262,6 +267,24 @@ class PanelModel:
     def __call__(self, theta, seed: int) -> np.ndarray:
         s = self.run(theta, seed)
         return np.array([s[k] for k in self.stats])
+
+
+def _sizes(net: ClusterNetwork) -> np.ndarray | None:
+    """Employees per actor from the attributes (NaN where not given), or None without any."""
+    att = net.attributes
+    if att is None or "size" not in att.columns:
+        return None
+    s = pd.to_numeric(att["size"], errors="coerce").to_numpy(np.float64)
+    return s if np.isfinite(s).any() else None
+
+
+def _created_one_way(w1: ClusterNetwork, arcs2: np.ndarray, present: np.ndarray) -> int:
+    """Wave 2's one-way ties among stayers whose pair wave 1 did not tie."""
+    n = w1.n
+    i, j = np.divmod(np.asarray(arcs2, np.int64), n)
+    a1, b1 = _pairs(w1)
+    tied1 = np.isin(np.minimum(i, j) * n + np.maximum(i, j), a1 * n + b1)
+    return int(np.count_nonzero(~np.isin(j * n + i, arcs2) & ~tied1 & present[i] & present[j]))
 
 
 def _one_way(net: ClusterNetwork) -> bool:
@@ -636,6 +659,22 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             sc = sc.set(**{lv.key: START_SUPPORT})
             given_sets[lv.key] = START_SUPPORT
         use.append(lv)
+    ask_reason = ""
+    if wave1.directed and not mutual_only and ASK_SIZE not in levers:  # who asks a new tie, by size
+        sizes = _sizes(wave1)
+        made = _created_one_way(wave1, arcs2, present)
+        if sizes is None or len(np.unique(sizes[np.isfinite(sizes)])) < 2:
+            ask_reason = "no firm sizes (attribute size or employees) to say whether the smaller firm asks"
+        elif made < MIN_ASKED:
+            ask_reason = (f"{made} new one-way tie(s) in wave 2: too few to say who asks a new tie (at least "
+                          f"{MIN_ASKED} needed)")
+        elif _get(sc, ASK_SIZE.key) is not None:
+            if _get(sc, ASK_SIZE.key) == 0:
+                sc = sc.set(**{ASK_SIZE.key: ASK_SIZE.start})
+                given_sets[ASK_SIZE.key] = ASK_SIZE.start
+            use.append(ASK_SIZE)
+    if ask_reason:
+        not_est[ASK_SIZE.key] = ask_reason
     if mutual_only:
         not_est[RECIPROCITY.key] = ("every tie of both waves is mutual (symmetric files read as directed): no one-way "
                                     "tie to inform reciprocation; read the waves with --undirected")

@@ -29,6 +29,8 @@ Statistics (sums over stayer pairs i < j):
     closure_per_persisted closure_persisted / max(persisted, 1)  the same per persisted tie
     exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
     mutual               sum y2_ij y2_ji                  directed data: mutual ties in wave 2
+    ask_up               mean over created one-way ties i -> j of z^s_j - z^s_i   directed data:
+                         whether new advice is sought from larger firms
 
 closure_per_created is the statistic of the choice form's triad_weight (docs/odd.md 7.23):
 closure_created is nearly proportional to created, so most of its spread is the count's; per
@@ -54,6 +56,11 @@ The tie statistics are of the undirected ties (x: a pair is tied if either direc
 With directed data y2_ij = 1 if i asks j in wave 2, and `mutual` counts the stayer pairs
 i < j asking each other (RSiena's reciprocity statistic, sum_{i,j} y_ij y_ji, halved); it
 informs `network_evolution.reciprocate` (docs/odd.md 7.12, 7.23). NaN for undirected data.
+`ask_up` is the mean, over wave 2's one-way ties i -> j among stayers whose pair was not tied
+in wave 1, of z^s_j - z^s_i, z^s = log(1 + employees) standardised over the wave-1 actors
+(an actor without a size at the mean): positive when new advice is sought from larger firms
+(RSiena's alter covariate effect, per created tie as closure_per_created; 0 when there is
+no such tie). It informs `network_evolution.ask_size`. NaN without directed data or sizes.
 """
 
 from __future__ import annotations
@@ -62,11 +69,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "tie_scores", "geographic_proximity_km"]
+__all__ = ["STATISTICS", "Wave1", "statistics", "standardise", "tie_scores", "size_scores", "geographic_proximity_km"]
 
 STATISTICS = ("created", "persisted", "dissolved", "exits", "closure_created", "closure_per_created", "geo_created",
               "cognitive_created", "cognitive_persisted", "closure_persisted", "closure_per_persisted", "exit_ties",
-              "mutual")
+              "mutual", "ask_up")
 
 
 def standardise(P: np.ndarray) -> np.ndarray:
@@ -89,6 +96,17 @@ def tie_scores(degree: np.ndarray) -> np.ndarray:
     return d - d.mean() if d.std() == 0 else (d - d.mean()) / d.std()
 
 
+def size_scores(size: np.ndarray) -> np.ndarray:
+    """z^s: log(1 + employees), standardised over the actors with a size; an actor without
+    one (NaN) at 0, the mean (sd 0: centred only)."""
+    s = np.log1p(np.maximum(np.asarray(size, np.float64), 0.0))
+    ok = ~np.isnan(s)
+    if not ok.any():
+        return np.zeros(len(s))
+    mu, sd = s[ok].mean(), s[ok].std()
+    return np.where(ok, (s - mu) / (sd if sd > 0 else 1.0), 0.0)
+
+
 def geographic_proximity_km(km: np.ndarray, geo_km: float) -> np.ndarray:
     """exp(-km / geo_km): the geographic proximity of clusterlab's tie acceptance."""
     return np.exp(-np.asarray(km, np.float64) / float(geo_km))
@@ -102,6 +120,7 @@ class Wave1:
     a: np.ndarray
     b: np.ndarray
     unknown: np.ndarray | None = None  # pair codes i * n + j whose tie is unknown in a wave
+    size: np.ndarray | None = None  # employees per wave-1 actor (NaN: unknown), for ask_up
 
     def __post_init__(self):
         n = self.n
@@ -114,6 +133,7 @@ class Wave1:
         self.adjacency = A.astype(bool)
         self.closure = np.log1p((A @ A).astype(np.float64))
         self.tie_score = tie_scores(A.sum(axis=1)) if n else np.zeros(0)  # z^d
+        self.size_score = size_scores(self.size) if self.size is not None else None  # z^s
         self.known = np.ones((n, n), bool)  # pairs counted by the statistics
         if self.unknown is not None and len(self.unknown):
             ua, ub = np.divmod(np.asarray(self.unknown, np.int64), n)
@@ -158,7 +178,19 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
         "closure_per_persisted": float(w1.closure[persisted].sum() / max(int(persisted.sum()), 1)),
         "exit_ties": float(w1.tie_score[~present].sum()),
         "mutual": _mutual(arcs2, n, stay) if arcs2 is not None else nan,
+        "ask_up": (_ask_up(arcs2, n, created, w1.size_score) if arcs2 is not None and w1.size_score is not None
+                   else nan),
     }
+
+
+def _ask_up(arcs: np.ndarray, n: int, created: np.ndarray, z: np.ndarray) -> float:
+    """Mean of z_j - z_i over the one-way arcs i -> j of `arcs` whose pair is `created`
+    (an upper-triangle mask); 0 without such an arc."""
+    i, j = np.divmod(np.asarray(arcs, np.int64), n)
+    one_way = ~np.isin(j * n + i, arcs)
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    keep = one_way & created[lo, hi]
+    return float(np.mean(z[j[keep]] - z[i[keep]])) if keep.any() else 0.0
 
 
 def _mutual(arcs: np.ndarray, n: int, stay: np.ndarray) -> float:
