@@ -85,10 +85,11 @@ def test_survey_direction_is_kept_and_other_ties_are_mutual():
     assert (t.asks[t.alive] == MUTUAL).all()
 
 
-@pytest.mark.parametrize("rate", [0.0, 0.5])
+@pytest.mark.parametrize("rate", [0.0, 0.5, -0.5])
 def test_a_larger_proposer_is_asked_instead_at_the_ask_size_rate(only, sim_with, actors, ties, rate):
-    """ask_size: a proposer g = 2 log-employees larger than its partner is asked by it with
-    probability 1 - exp(-ask_size g); a smaller proposer asks."""
+    """ask_size > 0: a proposer g = 2 log-employees larger than its partner is asked by it
+    with probability 1 - exp(-ask_size g), a smaller proposer asks; ask_size < 0 the other
+    way round."""
     m = 2000
     n = 4 * m
     act = actors(n, x=np.linspace(0, 10, n))
@@ -107,10 +108,12 @@ def test_a_larger_proposer_is_asked_instead_at_the_ask_size_rate(only, sim_with,
         mech._ask_up(sim, made_small)
     t = sim.ties
     asker = lambda s: np.where(t.asks[s] == ASKS_A, t.a[s], t.b[s])  # noqa: E731
-    turned = float(np.mean(asker(made_big) % 2 == 1))  # the small partner asks
-    want = -np.expm1(-rate * 2.0)
-    assert abs(turned - want) < 3 * np.sqrt(want * (1 - want) / len(made_big)) + 1e-12, (turned, want)
-    assert (asker(made_small) % 2 == 1).all()  # a smaller proposer asks
+    turned = {"big": float(np.mean(asker(made_big) % 2 == 1)),  # the small partner asks
+              "small": float(np.mean(asker(made_small) % 2 == 0))}  # the large partner asks
+    want = -np.expm1(-abs(rate) * 2.0)
+    moved, kept = ("big", "small") if rate >= 0 else ("small", "big")
+    assert abs(turned[moved] - want) < 3 * np.sqrt(want * (1 - want) / k) + 1e-12, (turned, want)
+    assert turned[kept] == 0.0  # the other proposers ask
 
 
 def test_with_ask_size_new_ties_are_asked_of_the_larger_firm(small):

@@ -122,8 +122,9 @@ ASK = "mechanisms.network_evolution.ask_size"
 
 
 def test_ask_up_by_hand():
-    """ask_up: the mean over wave 2's new one-way ties i -> j (among stayers, pair untied in
-    wave 1) of z_j - z_i, z = log(1 + employees) standardised over the wave-1 actors."""
+    """ask_up: over wave 2's new one-way ties i -> j (among stayers, pair untied in wave 1),
+    sum (z_j - z_i) / sum |z_j - z_i|, z = log(1 + employees) standardised over the wave-1
+    actors."""
     from clusterlab.panel.moments import Wave1, size_scores, statistics
 
     size = np.array([0.0, 9.0, 99.0, np.nan, 4.0])
@@ -137,7 +138,11 @@ def test_ask_up_by_hand():
     arcs = np.array([0 * 5 + 1, 0 * 5 + 2, 3 * 5 + 2, 2 * 5 + 3, 1 * 5 + 2, 2 * 5 + 4])
     a, b = np.divmod(arcs, 5)
     got = statistics(w1, present, a, b, arcs2=arcs)["ask_up"]
-    assert got == pytest.approx(((z[2] - z[0]) + (z[2] - z[1])) / 2)
+    assert got == pytest.approx(1.0)  # both new one-way ties ask the larger firm 2
+    arcs = np.array([0 * 5 + 1, 2 * 5 + 0, 3 * 5 + 2, 2 * 5 + 3, 1 * 5 + 2, 2 * 5 + 4])  # now 2 asks 0
+    a, b = np.divmod(arcs, 5)
+    got = statistics(w1, present, a, b, arcs2=arcs)["ask_up"]
+    assert got == pytest.approx(((z[0] - z[2]) + (z[2] - z[1])) / (abs(z[0] - z[2]) + abs(z[2] - z[1])))
     assert np.isnan(statistics(Wave1(5, np.array([0]), np.array([1])), present, a, b, arcs2=arcs)["ask_up"])
 
 
@@ -153,7 +158,9 @@ def test_ask_up_rises_with_ask_size(logit_panel):
     model = PanelModel(logit_panel.wave1, sc, interval_steps(sc, 3), [ASK], ["ask_up", "created"])
     low = np.array([model([0.0], s) for s in range(1, 6)])
     high = np.array([model([2.0], s) for s in range(1, 6)])
-    assert high[:, 0].mean() > low[:, 0].mean() + 0.5, (low[:, 0], high[:, 0])  # about 0.0 and 1.1 measured
+    neg = np.array([model([-2.0], s) for s in range(1, 6)])
+    assert high[:, 0].mean() > low[:, 0].mean() + 0.5, (low[:, 0], high[:, 0])  # about -0.07 and 0.86 measured
+    assert neg[:, 0].mean() < low[:, 0].mean() - 0.5, (low[:, 0], neg[:, 0])  # about -0.92: the larger firms ask
     assert (high[:, 1] == low[:, 1]).all()  # who asks changes no pair
 
 
@@ -164,7 +171,7 @@ def test_calibrate_adds_the_ask_size_lever_when_sizes_and_new_one_way_ties_infor
     cal = calibrate(logit_panel.wave1, logit_panel.wave2, 3, levers=LEVERS[:1], settings=st, seed=1)
     assert [lv.key for lv in cal.levers] == [LEVERS[0].key, REC, ASK]
     assert cal.observed["ask_up"] > 0.3  # the logit panel's smaller firms ask
-    assert cal.sets[ASK] == ASK_SIZE.start  # started at 0.3 (the scenario has 0), written with the estimates
+    assert ASK not in cal.sets and ASK_SIZE.transform == "asinh"  # signed: started at the scenario's 0
     cal = calibrate(panel.wave1, panel.wave2, 3, levers=LEVERS[:1], settings=st, seed=1)  # reciprocate 1
     assert "too few" in cal.not_estimated[ASK]
     w1, w2 = logit_panel.wave1, logit_panel.wave2

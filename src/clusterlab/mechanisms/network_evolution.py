@@ -87,7 +87,9 @@ Every step, in this order (t = now, S = steps per year):
    RSiena's alter covariate effect). With ``ask_size`` > 0 a proposer larger than its partner
    (g = log(1 + employees) of the proposer minus the partner's, > 0) is asked by the partner
    instead with probability 1 - exp(-ask_size g), from the ``asking`` stream; a smaller
-   proposer asks. Default 0: the proposer asks. Direction does not steer the simulation:
+   proposer asks. A negative ``ask_size`` does the same the other way (a smaller proposer is
+   asked by the larger partner with probability 1 - exp(ask_size g), g < 0: the larger firms
+   ask). Default 0: the proposer asks. Direction does not steer the simulation:
    knowledge flows over a tie both ways whoever asked (docs/odd.md 5.3, 7.12).
 
 Creation is a constant flow (proportional to actors) and dissolution a hazard per weak idle
@@ -418,7 +420,7 @@ class NetworkEvolution(Mechanism):
         acceptance: Literal["capped", "choice"] = Field("capped", description="how proximities act on creation: capped (accept with the capped product of proximity factors) or choice (pick one of choice_set candidates by a logit in the proximities, then accept with base_accept)")
         choice_set: int = Field(5, ge=2, le=100, description="candidates a route offers per proposal under acceptance = choice")
         reciprocate: float = Field(0.0, ge=0, le=1000, description="hazard per year that the partner of a one-way (asked, not asking) tie asks back, making it mutual (0: one-way ties stay one-way)")
-        ask_size: float = Field(0.0, ge=0, le=1000, description="how strongly the smaller end of a new tie asks the larger: a proposer larger than its partner is asked instead with probability 1 - exp(-ask_size x log-size gap) (0: the proposer asks)")
+        ask_size: float = Field(0.0, ge=-1000, le=1000, description="who asks a new tie by size: > 0 a proposer larger than its partner is asked by it instead with probability 1 - exp(-ask_size x log-size gap); < 0 the same for a smaller proposer (the larger asks); 0: the proposer asks")
 
         @model_validator(mode="after")
         def _check(self):
@@ -529,23 +531,24 @@ class NetworkEvolution(Mechanism):
             else:
                 i, j = self._accepted(sim, rng, i, j, near)
             made = sim.connect(i, j, rng, asks=True)  # the proposer i asks j
-            if p.ask_size > 0:
+            if p.ask_size:
                 self._ask_up(sim, made)
             sim.stats[f"ties_created_{route}"] += float(len(made))
 
     def _ask_up(self, sim, made) -> None:
-        """Who asks a new tie: a proposer larger than its partner (log(1 + employees) gap
-        g > 0) is asked by the partner instead with probability 1 - exp(-ask_size g), from the
-        ``asking`` stream; a smaller proposer asks (4 in the module)."""
-        ties, size = sim.ties, sim.actors.size
+        """Who asks a new tie (4 in the module): with g = sign(ask_size) x (log(1 + employees)
+        of the proposer minus the partner's), a proposer with g > 0 (larger, for ask_size > 0)
+        is asked by the partner instead with probability 1 - exp(-|ask_size| g), from the
+        ``asking`` stream; the other proposers ask."""
+        ties, size, beta = sim.ties, sim.actors.size, self.pars.ask_size
         made = np.asarray(made, np.int64)
         a, b, asks = ties.a[made], ties.b[made], ties.asks[made]
         asker, asked = np.where(asks == ASKS_A, a, b), np.where(asks == ASKS_A, b, a)
-        gap = np.log1p(np.maximum(size[asker], 0.0)) - np.log1p(np.maximum(size[asked], 0.0))
-        larger = np.flatnonzero(gap > 0)
-        if len(larger):
-            u = sim.rng("asking").random(len(larger))
-            turn = larger[u < -np.expm1(-self.pars.ask_size * gap[larger])]
+        g = np.sign(beta) * (np.log1p(np.maximum(size[asker], 0.0)) - np.log1p(np.maximum(size[asked], 0.0)))
+        wrong = np.flatnonzero(g > 0)
+        if len(wrong):
+            u = sim.rng("asking").random(len(wrong))
+            turn = wrong[u < -np.expm1(-abs(beta) * g[wrong])]
             ties.asks[made[turn]] = np.where(asks[turn] == ASKS_A, ASKS_B, ASKS_A)
 
     def _accepted(self, sim, rng, i, j, near):

@@ -30,8 +30,9 @@ the exit lever is not estimated.
 Actors are matched by id (as text, as `clusterlab.analysis.compare`); actors in wave 2 only
 (entries) are not matched, as in the simulation (`interval.IntervalRun`). The tie statistics
 are of the undirected projection (a pair is tied if either direction is); directed waves add
-the reciprocation hazard (`RECIPROCITY`), matched to wave 2's mutual pairs: the simulation's
-ties carry who asks whom (`Ties.asks`, docs/odd.md 7.12).
+the reciprocation hazard (`RECIPROCITY`), matched to wave 2's mutual pairs, and with firm
+sizes who asks a new tie (`ASK_SIZE`), matched to `ask_up`: the simulation's ties carry who
+asks whom (`Ties.asks`, docs/odd.md 7.12).
 
 Proximities. The statistics use one fixed pair of matrices for the observed and every
 simulated outcome (a statistic is a function of the outcome only, as RSiena's covariate
@@ -165,9 +166,10 @@ def for_form(lever: Lever, scenario) -> Lever:
 # leaves it at 0 (log scale)
 RECIPROCITY = Lever(EVO + "reciprocate", "mutual", "log", 0.0, 100.0, start=0.3)
 # who asks a new tie (directed waves with sizes): a proposer larger than its partner is asked
-# instead at this rate per log-size gap, matched to ask_up, the created one-way ties' mean
-# size gap asked minus asker; started at 0.3 when the scenario has 0 (docs/odd.md 7.12)
-ASK_SIZE = Lever(EVO + "ask_size", "ask_up", "log", 0.0, 100.0, start=0.3)
+# instead at this rate per log-size gap (negative: a smaller one, the larger firm asks),
+# matched to ask_up, the created one-way ties' size gaps asked minus asker over their absolute
+# sum; signed log scale (asinh) within -100..100, from the scenario's value (docs/odd.md 7.12)
+ASK_SIZE = Lever(EVO + "ask_size", "ask_up", "asinh", -100.0, 100.0)
 MIN_ASKED = 5  # created one-way ties in wave 2 below which ask_size is not estimated
 
 # who exits (opt-in: `--who-exits`): the leavers' wave-1 ties inform the support partners give
@@ -469,7 +471,8 @@ class Calibration:
             "runs": m.runs, "simulations": m.draws, "seconds": self.seconds, "settings": self.settings,
             "warnings": m.warnings,
             "note": "the tie statistics are of the undirected projection (a pair is tied if either direction "
-                    "is); directed waves add mutual (wave 2's mutual pairs of stayers) for reciprocate",
+                    "is); directed waves add mutual (wave 2's mutual pairs of stayers) for reciprocate and, with "
+                    "sizes, ask_up (whether wave 2's new one-way ties ask the larger firm) for ask_size",
         })
 
     def _write_matrices(self, folder: Path) -> dict:
@@ -669,9 +672,6 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             ask_reason = (f"{made} new one-way tie(s) in wave 2: too few to say who asks a new tie (at least "
                           f"{MIN_ASKED} needed)")
         elif _get(sc, ASK_SIZE.key) is not None:
-            if _get(sc, ASK_SIZE.key) == 0:
-                sc = sc.set(**{ASK_SIZE.key: ASK_SIZE.start})
-                given_sets[ASK_SIZE.key] = ASK_SIZE.start
             use.append(ASK_SIZE)
     if ask_reason:
         not_est[ASK_SIZE.key] = ask_reason

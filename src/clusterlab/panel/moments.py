@@ -29,8 +29,8 @@ Statistics (sums over stayer pairs i < j):
     closure_per_persisted closure_persisted / max(persisted, 1)  the same per persisted tie
     exit_ties            sum_{i not in S} z^d_i           who exits: the leavers' wave-1 ties
     mutual               sum y2_ij y2_ji                  directed data: mutual ties in wave 2
-    ask_up               mean over created one-way ties i -> j of z^s_j - z^s_i   directed data:
-                         whether new advice is sought from larger firms
+    ask_up               sum (z^s_j - z^s_i) / sum |z^s_j - z^s_i| over created one-way ties
+                         i -> j          directed data: whether new advice is sought upwards
 
 closure_per_created is the statistic of the choice form's triad_weight (docs/odd.md 7.23):
 closure_created is nearly proportional to created, so most of its spread is the count's; per
@@ -56,11 +56,15 @@ The tie statistics are of the undirected ties (x: a pair is tied if either direc
 With directed data y2_ij = 1 if i asks j in wave 2, and `mutual` counts the stayer pairs
 i < j asking each other (RSiena's reciprocity statistic, sum_{i,j} y_ij y_ji, halved); it
 informs `network_evolution.reciprocate` (docs/odd.md 7.12, 7.23). NaN for undirected data.
-`ask_up` is the mean, over wave 2's one-way ties i -> j among stayers whose pair was not tied
-in wave 1, of z^s_j - z^s_i, z^s = log(1 + employees) standardised over the wave-1 actors
-(an actor without a size at the mean): positive when new advice is sought from larger firms
-(RSiena's alter covariate effect, per created tie as closure_per_created; 0 when there is
-no such tie). It informs `network_evolution.ask_size`. NaN without directed data or sizes.
+`ask_up` is, over wave 2's one-way ties i -> j among stayers whose pair was not tied in wave
+1, the sum of the size gaps z^s_j - z^s_i over the sum of their absolute values, z^s = log(1
++ employees) standardised over the wave-1 actors (an actor without a size at the mean): 1
+when every such tie asks the larger end, -1 when every one asks the smaller, 0 when the
+direction does not follow size (RSiena's alter covariate effect; 0 without such a tie).
+Normalised by the gaps, it measures the direction of the new ties and not how far apart in
+size their pairs are, which creation decides: a mean gap would rise with that too, and the
+model's creation does not use size. It informs `network_evolution.ask_size`. NaN without
+directed data or sizes.
 """
 
 from __future__ import annotations
@@ -184,13 +188,15 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
 
 
 def _ask_up(arcs: np.ndarray, n: int, created: np.ndarray, z: np.ndarray) -> float:
-    """Mean of z_j - z_i over the one-way arcs i -> j of `arcs` whose pair is `created`
-    (an upper-triangle mask); 0 without such an arc."""
+    """sum (z_j - z_i) / sum |z_j - z_i| over the one-way arcs i -> j of `arcs` whose pair
+    is `created` (an upper-triangle mask); 0 without such an arc or size gap."""
     i, j = np.divmod(np.asarray(arcs, np.int64), n)
     one_way = ~np.isin(j * n + i, arcs)
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     keep = one_way & created[lo, hi]
-    return float(np.mean(z[j[keep]] - z[i[keep]])) if keep.any() else 0.0
+    gap = z[j[keep]] - z[i[keep]]
+    total = float(np.abs(gap).sum())
+    return float(gap.sum() / total) if total > 0 else 0.0
 
 
 def _mutual(arcs: np.ndarray, n: int, stay: np.ndarray) -> float:
