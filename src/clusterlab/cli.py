@@ -439,6 +439,8 @@ def compare(
         return
     for said in notes:  # what was assumed about each matrix's scale (after success: one line on error)
         _say(f"note: {said}")
+    for line in _relation_notes(nets):
+        _say(line)
     _say(_direction_note(nets))
     from .data.load import absent_summary
 
@@ -582,7 +584,23 @@ def _wave_notes(nets) -> list[str]:
 
     lines = [f"wave {k} ({net.source or 'network'}): {gone}" for k, net in enumerate(nets, 1)
              if (gone := absent_summary(net.notes))]
-    return lines + [x for x in (_direction_note(nets),) if x]
+    return lines + _relation_notes(nets) + [x for x in (_direction_note(nets),) if x]
+
+
+def _relation_notes(nets) -> list[str]:
+    """A note per wave holding ties of several relations (layers: a DL file's relations, an
+    edge list's layer column): they are pooled."""
+    out = []
+    for k, net in enumerate(nets, 1):
+        if net.layer is None:
+            continue
+        keep = (net.src != net.dst) & (net.weight != 0)
+        rel = list(dict.fromkeys(str(x) for x in net.layer[keep]))
+        if len(rel) > 1:
+            out.append(f"note: wave {k} ({net.source or 'network'}) holds {len(rel)} relations ({', '.join(rel[:4])}"
+                       f"{', ...' if len(rel) > 4 else ''}), pooled: a pair is tied if it is tied in any of them; "
+                       "keep one relation in the file to score it alone")
+    return out
 
 
 def _print_prediction(result, out: Path) -> None:

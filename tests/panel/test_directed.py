@@ -179,3 +179,39 @@ def test_calibrate_adds_the_ask_size_lever_when_sizes_and_new_one_way_ties_infor
                              attributes=w.attributes.drop(columns="size")) for w in (w1, w2)]
     cal = calibrate(*nosize, 3, levers=LEVERS[:1], settings=st, seed=1)
     assert "no firm sizes" in cal.not_estimated[ASK]
+
+
+def test_non_respondents_neither_make_ties_one_way_nor_count_as_new_one_way_ties():
+    """A sweep's cases: a non-respondent's NA row read as no tie made every tie others report
+    to it look one-way, so symmetric waves got the reciprocation lever and the count behind
+    MIN_ASKED counted ties ask_up leaves out."""
+    from clusterlab.panel.calibrate import _created_one_way, _one_way
+
+    ids = np.array(list("abcd"), dtype=object)
+    sym = [(0, 1), (1, 0), (2, 3), (3, 2), (1, 3), (3, 1)]
+    nr = ClusterNetwork(ids=ids, src=np.array([s for s, d in sym if s != 3] + [3]), dst=np.array(
+        [d for s, d in sym if s != 3] + [3]), weight=np.r_[np.ones(4), 0.0], directed=True,
+        missing=np.array([[3, 0], [3, 1], [3, 2]]))  # d did not answer: its row unobserved
+    assert not _one_way(nr)
+    assert _one_way(net(ids, [(0, 1), (1, 0), (2, 3)]))
+    w1 = net(ids, [(0, 1), (1, 0)])
+    arcs2 = S.arc_codes(np.array([0, 1, 2, 0]), np.array([1, 0, 3, 2]), 4)  # 2 -> 3 and 0 -> 2 new, one way
+    present = np.ones(4, bool)
+    assert _created_one_way(w1, arcs2, present, np.zeros(0, np.int64)) == 2
+    assert _created_one_way(w1, arcs2, present, np.array([2 * 4 + 3])) == 1  # the pair c-d unknown
+
+
+def test_ask_size_reasons_for_symmetric_waves_and_equal_sizes(logit_panel):
+    from clusterlab.panel.calibrate import LEVERS
+
+    st = Settings(n1=6, h=0.5, nsub=1, n2extra=2, batch=1, n3=6, n3_deriv=3, runs=1)
+    w1, w2 = logit_panel.wave1, logit_panel.wave2
+    sym = [ClusterNetwork(ids=w.ids, src=np.r_[w.src, w.dst], dst=np.r_[w.dst, w.src], weight=np.ones(2 * len(w.src)),
+                          directed=True, attributes=w.attributes) for w in (w1, w2)]
+    st20 = Settings(n1=20, h=0.5, nsub=1, n2extra=2, batch=1, n3=6, n3_deriv=3, runs=1)  # proposals informed
+    cal = calibrate(*sym, 3, levers=LEVERS[:1], settings=st20, seed=1)
+    assert "every tie of both waves is mutual" in cal.not_estimated[ASK]
+    same = [ClusterNetwork(ids=w.ids, src=w.src, dst=w.dst, weight=w.weight, directed=True,
+                           attributes=w.attributes.assign(size=20)) for w in (w1, w2)]
+    cal = calibrate(*same, 3, levers=LEVERS[:1], settings=st, seed=1)
+    assert "same size" in cal.not_estimated[ASK] and np.isnan(cal.observed["ask_up"])

@@ -195,3 +195,38 @@ def test_a_log_scale_parameter_near_zero_is_at_its_bound():
     assert at_bound(q, 0.01) is None
     logit = Parameter("decay", 0.5, lower=0.0, upper=1.0, transform="logit")
     assert at_bound(logit, 0.00005) == 0.0 and at_bound(logit, 0.001) is None  # bounded ranges as before
+
+
+def test_a_bound_reached_the_wrong_way_is_told_from_one_the_data_ask_for():
+    from clusterlab.panel.msm import wrong_way
+
+    q = Parameter("proposals", 0.5, lower=0, transform="log")
+    # at its lower bound 0: created 0 simulated, 26 observed, and created rises with proposals
+    # (phase 1's derivative 8.2): moving back inside brings created toward 26, so 0 was reached
+    # the wrong way
+    assert wrong_way(q, 1e-7, 8.2, 0.0 - 26.0)
+    # geo_weight at 0 with the simulated new ties still more local than observed (7.6 vs 3.4)
+    # and locality rising with it: the data ask for the bound
+    assert not wrong_way(Parameter("geo_weight", 4.0, lower=0, transform="log"), 1e-7, 3.1, 7.6 - 3.4)
+    w = Parameter("ask_size", 0.0, -100.0, 100.0, "asinh")
+    assert wrong_way(w, -100.0, 0.4, 0.0 - 0.68)       # upper side is inside: -100 the wrong way
+    assert not wrong_way(w, 100.0, 0.4, 0.95 - 0.99)   # at 100 still below the observed: a bound asked for
+    assert wrong_way(w, 100.0, 0.4, 0.99 - 0.5)        # at 100 above it: the wrong way
+    assert not wrong_way(q, 0.3, 8.2, -26.0)           # not at a bound
+    assert not wrong_way(q, 1e-7, 0.0, -26.0)          # no direction known
+
+
+def test_a_parameter_that_moves_no_statistic_gets_no_standard_error_and_spares_the_others():
+    # b is clipped at its upper bound 1 (s2 = a + 2 b + noise, observed what b = 1 gives): past
+    # the bound a step changes nothing, so its column of the derivative matrix is 0; before,
+    # the whole matrix was singular and a lost its standard error too
+    def model(theta, seed):
+        rng = np.random.default_rng(seed)
+        a, b = theta
+        return np.array([a + rng.standard_normal(), a + 2 * b + rng.standard_normal()])
+
+    prob = Problem([Parameter("a", 0.0), Parameter("b", 0.5, 0.0, 1.0)], ["s1", "s2"], [0.5, 2.5], model)
+    res = estimate(prob, Settings(seed=1, n1=20, runs=1))  # converged with b at 1 (seeds 2, 3: fixed there)
+    assert res.theta[1] == 1.0 and np.isnan(res.se[1])
+    assert np.isfinite(res.se[0]) and res.se[0] > 0.5
+    assert any(w.startswith("b moves no statistic") for w in res.warnings), res.warnings

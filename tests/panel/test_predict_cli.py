@@ -171,3 +171,19 @@ def test_directed_waves_that_look_undirected_get_a_note():
     assert _direction_note([one_way, one_way]) == ""
     assert _direction_note([half, net([(0, 1), (1, 0), (2, 3), (3, 2), (1, 2), (0, 3)])]) == ""  # 0.5 vs 0.67
     assert _direction_note([net([(0, 1)], False), net([(0, 1)], False)]) == ""
+
+
+def test_waves_of_several_relations_get_a_note_that_they_are_pooled(tmp_path):
+    """A DL file with two relations (a sweep's case: advice plus a transposed second relation
+    made every wave-1 tie mutual, and only the direction note spoke, blaming a symmetric matrix)."""
+    from clusterlab.cli import _relation_notes
+    from clusterlab.data import read_network
+
+    two = tmp_path / "two.dl"
+    two.write_text("DL N=3 NM=2\nFORMAT = FULLMATRIX\nMATRIX LABELS:\nadvice, friendship\n"
+                   "LABELS:\nA B C\nDATA:\n0 1 0\n0 0 2\n0 0 0\n!\n0 0 0\n1 0 0\n0 0 0\n")
+    one = tmp_path / "one.dl"
+    one.write_text("DL N=3\nFORMAT = FULLMATRIX\nLABELS:\nA B C\nDATA:\n0 1 0\n0 0 1\n0 0 0\n")
+    notes = _relation_notes([read_network(two), read_network(one)])
+    assert len(notes) == 1 and "wave 1" in notes[0] and "2 relations (advice, friendship), pooled" in notes[0]
+    assert _relation_notes([read_network(one), read_network(one)]) == []

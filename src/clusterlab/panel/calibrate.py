@@ -71,7 +71,7 @@ from ..state import SME
 from .interval import advance, arcs_of, as_scenario, check_composition, given_composition, interval_steps
 from .moments import STATISTICS, Wave1, geographic_proximity_km, standardise, statistics
 from .msm import MSMResult, Parameter, Problem, Settings, estimate
-from .scores import NOTHING_OBSERVED, alike_note, arc_codes, arc_reciprocity, unknown_in_either, warn_alike
+from .scores import NOTHING_OBSERVED, alike_note, arc_codes, reciprocity, unknown_in_either, warn_alike
 
 __all__ = ["Lever", "LEVERS", "EXTRA_LEVERS", "CHOICE_EXTRA_LEVERS", "LOG_ODDS", "extra_levers", "for_form", "EXIT_SELECTION",
            "RECIPROCITY", "ASK_SIZE", "Calibration", "calibrate", "CalibrationError"]
@@ -263,6 +263,8 @@ class PanelModel:
         a, b = t.a[ok].astype(np.int64), t.b[ok].astype(np.int64)
         arcs = arcs_of(a, b, t.asks[ok], n) if self.wave1.directed else None
         out = statistics(self.w1, present, a, b, G, C, arcs2=arcs)
+        if np.isnan(out["ask_up"]) and self.w1.size_score is not None and arcs is not None:
+            out["ask_up"] = 0.0  # a draw without new one-way ties (or size gaps) leans neither way
         out["entries"] = float(np.count_nonzero(sim.actors.kind[n:] <= SME))
         return out
 
@@ -280,20 +282,24 @@ def _sizes(net: ClusterNetwork) -> np.ndarray | None:
     return s if np.isfinite(s).any() else None
 
 
-def _created_one_way(w1: ClusterNetwork, arcs2: np.ndarray, present: np.ndarray) -> int:
-    """Wave 2's one-way ties among stayers whose pair wave 1 did not tie."""
+def _created_one_way(w1: ClusterNetwork, arcs2: np.ndarray, present: np.ndarray, unknown: np.ndarray) -> int:
+    """Wave 2's one-way ties among stayers whose pair wave 1 did not tie, without the pairs
+    unknown in either wave (`unknown`: pair codes lo * n + hi): the ties `ask_up` counts."""
     n = w1.n
     i, j = np.divmod(np.asarray(arcs2, np.int64), n)
     a1, b1 = _pairs(w1)
-    tied1 = np.isin(np.minimum(i, j) * n + np.maximum(i, j), a1 * n + b1)
-    return int(np.count_nonzero(~np.isin(j * n + i, arcs2) & ~tied1 & present[i] & present[j]))
+    pair = np.minimum(i, j) * n + np.maximum(i, j)
+    tied1 = np.isin(pair, a1 * n + b1)
+    known = ~np.isin(pair, unknown)
+    return int(np.count_nonzero(~np.isin(j * n + i, arcs2) & ~tied1 & known & present[i] & present[j]))
 
 
 def _one_way(net: ClusterNetwork) -> bool:
-    """Whether a directed network has a tie whose reverse is not a tie."""
+    """Whether a directed network has a tie whose reverse is observed and not a tie (a tie
+    to a non-respondent, whose row is NA, cannot be known to be one-way)."""
     keep = (net.src != net.dst) & (np.asarray(net.weight) != 0)
-    codes = arc_codes(net.src[keep], net.dst[keep], net.n)
-    return bool(len(codes)) and arc_reciprocity(codes, net.n) < 1.0
+    r = reciprocity(net.src[keep], net.dst[keep], net.missing)
+    return bool(np.isfinite(r)) and r < 1.0
 
 
 def _pairs(net: ClusterNetwork) -> tuple[np.ndarray, np.ndarray]:
@@ -663,11 +669,15 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             given_sets[lv.key] = START_SUPPORT
         use.append(lv)
     ask_reason = ""
-    if wave1.directed and not mutual_only and ASK_SIZE not in levers:  # who asks a new tie, by size
+    if wave1.directed and ASK_SIZE not in levers:  # who asks a new tie, by size
         sizes = _sizes(wave1)
-        made = _created_one_way(wave1, arcs2, present)
-        if sizes is None or len(np.unique(sizes[np.isfinite(sizes)])) < 2:
+        made = _created_one_way(wave1, arcs2, present, unknown)
+        if mutual_only:
+            ask_reason = "every tie of both waves is mutual: no one-way tie to say who asks a new tie"
+        elif sizes is None:
             ask_reason = "no firm sizes (attribute size or employees) to say whether the smaller firm asks"
+        elif len(np.unique(sizes[np.isfinite(sizes)])) < 2:
+            ask_reason = "every firm with a size has the same size: nothing to say whether the smaller firm asks"
         elif made < MIN_ASKED:
             ask_reason = (f"{made} new one-way tie(s) in wave 2: too few to say who asks a new tie (at least "
                           f"{MIN_ASKED} needed)")
@@ -707,7 +717,7 @@ def _calibrate(wave1, wave2, years, proximities, scenario, levers, scales, sets,
             if scale == "distance" and (far := far_note(M, P.attrs.get("source", name))):
                 warnings.warn(far, ClusterlabWarning, stacklevel=2)
             G_obs = standardise(geographic_proximity_km(M, geo_km) if scale == "distance" else M)
-            where += f"; exp(-km / {geo_km:g}) km" if scale == "distance" else ""
+            where += f"; exp(-km / {geo_km:g})" if scale == "distance" else ""
         else:
             C_obs = standardise(-M if scale == "distance" else M)
         sources[role] = where + "; standardised)"

@@ -60,7 +60,8 @@ informs `network_evolution.reciprocate` (docs/odd.md 7.12, 7.23). NaN for undire
 1, the sum of the size gaps z^s_j - z^s_i over the sum of their absolute values, z^s = log(1
 + employees) standardised over the wave-1 actors (an actor without a size at the mean): 1
 when every such tie asks the larger end, -1 when every one asks the smaller, 0 when the
-direction does not follow size (RSiena's alter covariate effect; 0 without such a tie).
+direction does not follow size (RSiena's alter covariate effect). NaN without such a tie or
+size gap (a simulated draw then counts 0 in `calibrate`: it leans neither way).
 Normalised by the gaps, it measures the direction of the new ties and not how far apart in
 size their pairs are, which creation decides: a mean gap would rise with that too, and the
 model's creation does not use size. It informs `network_evolution.ask_size`. NaN without
@@ -102,7 +103,7 @@ def tie_scores(degree: np.ndarray) -> np.ndarray:
 
 def size_scores(size: np.ndarray) -> np.ndarray:
     """z^s: log(1 + employees), standardised over the actors with a size; an actor without
-    one (NaN) at 0, the mean (sd 0: centred only)."""
+    one (NaN) at 0, the mean (sd 0: all 0)."""
     s = np.log1p(np.maximum(np.asarray(size, np.float64), 0.0))
     ok = ~np.isnan(s)
     if not ok.any():
@@ -189,14 +190,14 @@ def statistics(w1: Wave1, present: np.ndarray, a2: np.ndarray, b2: np.ndarray,
 
 def _ask_up(arcs: np.ndarray, n: int, created: np.ndarray, z: np.ndarray) -> float:
     """sum (z_j - z_i) / sum |z_j - z_i| over the one-way arcs i -> j of `arcs` whose pair
-    is `created` (an upper-triangle mask); 0 without such an arc or size gap."""
+    is `created` (an upper-triangle mask); NaN without such an arc or size gap."""
     i, j = np.divmod(np.asarray(arcs, np.int64), n)
     one_way = ~np.isin(j * n + i, arcs)
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     keep = one_way & created[lo, hi]
     gap = z[j[keep]] - z[i[keep]]
     total = float(np.abs(gap).sum())
-    return float(gap.sum() / total) if total > 0 else 0.0
+    return float(gap.sum() / total) if total > 0 else float("nan")
 
 
 def _mutual(arcs: np.ndarray, n: int, stay: np.ndarray) -> float:

@@ -84,6 +84,7 @@ __all__ = ["Parameter", "Problem", "Settings", "MSMResult", "estimate", "draw_se
 TRANSFORMS = ("none", "log", "logit", "asinh")
 T_LIMIT = 0.1       # |convergence t-ratio| per statistic (RSiena)
 OVERALL_LIMIT = 0.25  # overall maximum convergence ratio (RSiena)
+FAR_T = 2.0          # a statistic of a parameter not estimated this far off (in sds) is named in the verdict
 
 
 class MSMError(ClusterlabError):
@@ -225,6 +226,13 @@ class MSMResult:
                   if name in self.fixed and not abs(t) < T_LIMIT]
         if missed:
             text += "; fixed at a bound, its statistic not reproduced: " + ", ".join(missed)
+        # so is a parameter left at its start value (phase 1 found it uninformed) whose
+        # statistic the model misses by more than FAR_T simulated sds
+        far = [f"{name.rsplit('.', 1)[-1]} (t-ratio {t:.2f})"
+               for name, t, e in zip(self.names, self.t_ratios, self.estimated)
+               if not e and name not in self.fixed and not abs(t) < FAR_T]
+        if far:
+            text += "; not estimated, its statistic far from the observed: " + ", ".join(far)
         return text
 
 
@@ -342,6 +350,7 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
         if len(active) == 0:
             raise MSMError("no parameter is informed by the statistics: " + "; ".join(
                 f"{k}: {v}" for k, v in dropped.items()))
+        D1_all = D  # phase 1's derivatives (all parameters): which way each statistic moves
         D = D[np.ix_(active, active)]
         sd = np.where(sd1[active] > 0, sd1[active], 1.0)
         obs = obs_all[active]
@@ -354,6 +363,7 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
 
         history: list = []
         fixed: dict[str, float] = {}
+        restarted: set[str] = set()
         run, budget = 0, max(1, st.runs)
         while True:
             eta = _phase2(runner, st, D, sd, obs, active, eta, theta_of, run, history, warns, say)
@@ -371,6 +381,47 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                 break
             theta_now = _theta(pars, eta)
             stuck = [c for c, (q, v) in enumerate(zip(pars, theta_now)) if at_bound(q, v) is not None]
+            # a parameter at a bound from which moving back inside would bring its statistic
+            # toward the observed (by phase 1's derivative, taken where the model responds) ran
+            # there the wrong way, pulled by the others or by a derivative taken at a flat
+            # point: it starts again from its start value, once, with phase 1's derivatives
+            wrong = [c for c in stuck if wrong_way(pars[c], theta_now[c], D1_all[active[c], active[c]],
+                                                   check[0][active[c]] - obs_all[active[c]])]
+            again = [c for c in wrong if pars[c].name not in restarted]
+            if again:
+                for c in again:
+                    q = pars[c]
+                    restarted.add(q.name)
+                    eta[c] = eta_all[active[c]]
+                    warns.append(f"{q.name} ran to its bound {at_bound(q, theta_now[c]):g} although its statistic "
+                                 f"{problem.statistics[active[c]]} lies the other way ({obs_all[active[c]]:.4g} "
+                                 f"observed, {check[0][active[c]]:.4g} simulated there): started again from "
+                                 f"{q.start:g}")
+                    say(f"{q.name} ran the wrong way to its bound: phases 2 and 3 again from its start value")
+                D = D1_all[np.ix_(active, active)]
+                budget += 1
+                run += 1
+                continue
+            for c in wrong:  # the wrong way again after a new start: kept at its start value
+                q, k = pars[c], active[c]
+                full.eta[k] = eta_all[k]
+                dropped[q.name] = (f"ran to its bound {at_bound(q, theta_now[c]):g} twice although its statistic "
+                                   f"{problem.statistics[k]} lies the other way ({obs_all[k]:.4g} observed, "
+                                   f"{check[0][k]:.4g} simulated there); kept at its start value, the others "
+                                   "estimated again")
+            if wrong:
+                rest = [c for c in range(len(active)) if c not in wrong]
+                if rest:
+                    D = D3[active[rest], :][:, rest]
+                    active, eta = active[rest], eta[rest]
+                    pars = [allpars[k] for k in active]
+                    sd = np.where(sd1[active] > 0, sd1[active], 1.0)
+                    obs = obs_all[active]
+                    p = len(active)
+                    budget += 1
+                    run += 1
+                    continue
+                break
             if stuck and len(stuck) < len(active):
                 # fix them at their bound, estimate the others again (one extra run)
                 for c in stuck:
@@ -414,7 +465,13 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                         "did not vary over the phase-3 draws")
                      + ": no standard error (the observed value may lie at the edge of what the model makes, "
                        "e.g. no exits: the parameter is then bounded on one side only)")
-    ok = ~flat
+    # a parameter that moves no statistic at the estimate (run to a bound on the log or logit
+    # scale, where a step changes nothing) gets no standard error either, and spares the others
+    inert = np.all(Dm == 0, axis=0) & ~flat
+    for k in np.flatnonzero(inert):
+        warns.append(f"{pars[k].name} moves no statistic at the estimate ({_theta(pars, eta)[k]:g}, at the edge of "
+                     "its range): no standard error")
+    ok = ~(flat | inert)
     cov_eta = np.full((p, p), np.nan)
     try:
         Dinv = np.linalg.inv(Dm[np.ix_(ok, ok)])
@@ -449,6 +506,17 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
 
 BOUND_TOL = 1e-4
 LOG_ZERO_TOL = 1e-3  # the log scale approaches 0 but never reaches it: this close is there
+
+
+def wrong_way(q: Parameter, v: float, d: float, dev: float) -> bool:
+    """Whether q, at a bound (`at_bound`), ran there the wrong way: moving back inside
+    changes its statistic by d per unit of the transformed scale (phase 1's derivative), and
+    that would bring the statistic (now dev = simulated - observed) toward the observed."""
+    b = at_bound(q, v)
+    if b is None or not d or not dev:
+        return False
+    inward = 1.0 if b == q.lower else -1.0
+    return inward * d * dev < 0
 
 
 def at_bound(q: Parameter, v: float) -> float | None:
