@@ -88,7 +88,7 @@ Every step, in this order (t = now, S = steps per year):
    (g = log(1 + employees) of the proposer minus the partner's, > 0) is asked by the partner
    instead with probability 1 - exp(-ask_size g), from the ``asking`` stream; a smaller
    proposer asks. A negative ``ask_size`` does the same the other way (a smaller proposer is
-   asked by the larger partner with probability 1 - exp(ask_size g), g < 0: the larger firms
+   asked by the larger partner with probability 1 - exp(-ask_size g), both < 0: the larger firms
    ask). Default 0: the proposer asks. Direction does not steer the simulation:
    knowledge flows over a tie both ways whoever asked (docs/odd.md 5.3, 7.12).
 
