@@ -230,3 +230,19 @@ def test_a_parameter_that_moves_no_statistic_gets_no_standard_error_and_spares_t
     assert res.theta[1] == 1.0 and np.isnan(res.se[1])
     assert np.isfinite(res.se[0]) and res.se[0] > 0.5
     assert any(w.startswith("b moves no statistic") for w in res.warnings), res.warnings
+
+
+def test_the_verdict_names_a_parameter_left_at_its_start_whose_statistic_is_far_off():
+    # s2 ignores b (dropped in phase 1, kept at its start) and sits 3 sds from its observed
+    # value: "converged" covers the estimated parameters only, so the verdict says so
+    def model(theta, seed):
+        rng = np.random.default_rng(seed)
+        return np.array([theta[0] + rng.standard_normal(), rng.standard_normal()])
+
+    far = estimate(Problem([Parameter("a", 0.0), Parameter("b", 7.0)], ["s1", "s2"], [1.0, 3.0], model),
+                   Settings(seed=1, n3=300))
+    assert list(far.estimated) == [True, False] and abs(far.t_ratios[1]) > 2
+    assert "not estimated, its statistic far from the observed: b (t-ratio" in far.verdict()
+    near = estimate(Problem([Parameter("a", 0.0), Parameter("b", 7.0)], ["s1", "s2"], [1.0, 0.5], model),
+                    Settings(seed=1, n3=300))
+    assert "far from the observed" not in near.verdict()  # 0.5 sds off
