@@ -587,6 +587,12 @@ def _wave_notes(nets) -> list[str]:
     return lines + _relation_notes(nets) + [x for x in (_direction_note(nets),) if x]
 
 
+def _se_cell(estimated: bool, se: float, at_bound: bool) -> str:
+    """calibrate's se column: the standard error, or why there is none: fixed at a bound, or
+    kept at its start value (phase 1 found it uninformed, or it ran the wrong way twice)."""
+    return f"{se:9.4g}" if estimated else ("  a bound" if at_bound else "    start")
+
+
 def _relation_notes(nets) -> list[str]:
     """A note per wave holding ties of several relations (layers: a DL file's relations, an
     edge list's layer column): they are pooled."""
@@ -753,8 +759,9 @@ def calibrate(
         _say(line)
     t = result.table()
     typer.echo(f"{'key':<46} {'estimate':>10} {'se':>9} {'t-ratio':>8}")
+    at_bound = result.fixed()
     for r in t.itertuples(index=False):
-        se = f"{r.se:9.4g}" if r.estimated else "    fixed"
+        se = _se_cell(r.estimated, r.se, r.key in at_bound)
         typer.echo(f"{r.key:<46} {r.estimate:>10.4g} {se} {r.t_ratio:>8.3f}")
     for key, why in result.not_estimated.items():
         typer.echo(f"not estimated: {key}: {why}")

@@ -2,6 +2,8 @@
 direction, calibrated.toml applied to predict, and the command's options shared with
 predict (--geographic/--cognitive/--proximity, --absent, --presence)."""
 
+import json
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -82,6 +84,11 @@ def test_cli_matrices_go_into_the_model_and_calibrated_toml(files, tmp_path, mon
              "--geographic", f["geo_km"] + ":distance", "--cognitive", f["cognitive"],
              "--set", E + "dissolve_rate=6", "--out", str(out))
     assert r.exit_code == 0, r.output
+    # the console's se column: a number if estimated, else why not (at a bound, or at its start)
+    for key, e in json.loads((out / "convergence.json").read_text())["estimates"].items():
+        row = next(line for line in r.output.splitlines() if line.startswith(key + " "))
+        want = "a bound" if e.get("fixed_at_bound") else ("start" if not e["estimated"] else None)
+        assert (want in row) if want else ("fixed" not in row and "start" not in row), row
     sc = load_scenario(out / "calibrated.toml")
     assert sc.data.geographic.endswith("geo_km.csv") and sc.data.geographic_kind == "distance"
     assert sc.data.cognitive.endswith("cognitive.csv")
@@ -90,6 +97,14 @@ def test_cli_matrices_go_into_the_model_and_calibrated_toml(files, tmp_path, mon
     r = CliRunner().invoke(app, ["predict", f["wave1"], f["wave2"], "--years", "3", "--attributes", f["attributes"],
                                  "--scenario", str(out / "calibrated.toml"), "-r", "2", "-q", "--out", str(tmp_path / "p")])
     assert r.exit_code == 0, r.output
+
+
+def test_the_se_column_says_why_a_parameter_has_no_standard_error():
+    from clusterlab.cli import _se_cell
+
+    assert _se_cell(True, 0.25, False).strip() == "0.25"
+    assert _se_cell(False, float("nan"), True).strip() == "a bound"
+    assert _se_cell(False, float("nan"), False).strip() == "start"  # before: "fixed" for both
 
 
 def test_cli_proximity_is_geographic_and_cognitive(files, tmp_path, monkeypatch):
