@@ -409,20 +409,7 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                                    f"{problem.statistics[k]} lies the other way ({obs_all[k]:.4g} observed, "
                                    f"{check[0][k]:.4g} simulated there); kept at its start value, the others "
                                    "estimated again")
-            if wrong:
-                rest = [c for c in range(len(active)) if c not in wrong]
-                if rest:
-                    D = D3[active[rest], :][:, rest]
-                    active, eta = active[rest], eta[rest]
-                    pars = [allpars[k] for k in active]
-                    sd = np.where(sd1[active] > 0, sd1[active], 1.0)
-                    obs = obs_all[active]
-                    p = len(active)
-                    budget += 1
-                    run += 1
-                    continue
-                break
-            if stuck and len(stuck) < len(active):
+            if not wrong and stuck and len(stuck) < len(active):
                 # fix them at their bound, estimate the others again (one extra run)
                 for c in stuck:
                     q, k = pars[c], active[c]
@@ -433,7 +420,11 @@ def estimate(problem: Problem, settings: Settings | None = None, *, executor: st
                                        f"{problem.statistics[k]} ({obs_all[k]:.4g}; simulated {check[0][k]:.4g} at "
                                        "the bound) inside the bounds; fixed at the bound, the others estimated again")
                     say(f"{q.name} ran to its bound {b:g}: fixed there; phases 2 and 3 again for the others")
-                rest = [c for c in range(len(active)) if c not in stuck]
+            out = wrong or (stuck if len(stuck) < len(active) else [])
+            if out:  # leave them out, estimate the others again (one extra run)
+                rest = [c for c in range(len(active)) if c not in out]
+                if not rest:
+                    break
                 D = D3[active[rest], :][:, rest]
                 active, eta = active[rest], eta[rest]
                 pars = [allpars[k] for k in active]
